@@ -1,0 +1,40 @@
+"""Thin Rasa actions over plain logic; registered in-process with a shared context."""
+
+from __future__ import annotations
+
+from typing import List
+
+from rasa_sdk import Action
+from rasa_sdk.executor import ActionExecutor
+
+from assistant.actions import checkin, general, prompts
+from assistant.actions.context import ActionContext
+
+ACTION_CLASSES = (
+    prompts.GivePrompt,
+    prompts.NextPrompt,
+    prompts.SavePrompt,
+    prompts.RetirePrompt,
+    checkin.StartCheckin,
+    checkin.AskCheckinAnswer,
+    checkin.ValidateCheckin,
+    checkin.CloseCheckin,
+    general.Stop,
+    general.Repeat,
+    general.Affirm,
+    general.Deny,
+    general.Inform,
+)
+
+
+def build_actions(ctx: ActionContext) -> List[Action]:
+    """One instance of every action, sharing `ctx`."""
+    return [cls(ctx) for cls in ACTION_CLASSES]
+
+
+def build_executor(ctx: ActionContext) -> ActionExecutor:
+    """A rasa_sdk executor with our actions registered (and nothing scanned from elsewhere)."""
+    executor = ActionExecutor()
+    for action in build_actions(ctx):
+        executor.register_action(action)
+    return executor

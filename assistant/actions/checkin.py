@@ -1,0 +1,120 @@
+"""Check-ins as a Rasa form: start, ask each partner in turn, record answers, close warmly."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from assistant import turns
+from assistant.actions.base import CompanionAction, EventList, latest_confidence, latest_entity, latest_intent
+from assistant.actions.context import ActionContext
+
+FORM = "checkin_form"
+KINDS = ("bedtime", "after_intimacy")
+ASK_KIND = "Would you like the bedtime check-in, or the one for after intimacy?"
+PASSED = "(passed)"
+STOPPED = "Okay, we'll stop there. Thank you both."
+
+
+def begin_checkin(ctx: ActionContext, dispatcher: CollectingDispatcher, kind: str) -> EventList:
+    """Open a check-in of `kind`, decide who goes first, and hand over to the form."""
+    plan = turns.start(ctx.state, kind, ctx.partners)
+    script = ctx.checkins[kind]
+    dispatcher.utter_message(text=turns.pick(script.openings, plan.variant))
+    return [
+        SlotSet("checkin", kind),
+        SlotSet("checkin_state", plan.to_slot()),
+        SlotSet("checkin_answer", None),
+        SlotSet("offer", None),
+        FollowupAction(FORM),
+    ]
+
+
+def requested_kind(tracker: Tracker) -> Optional[str]:
+    """The check-in type named in the latest message, if it is one we have."""
+    kind = latest_entity(tracker, "checkin")
+    return kind if kind in KINDS else None
+
+
+class StartCheckin(CompanionAction):
+    """`start_checkin`: the named type, bedtime at night, or ask which."""
+
+    action_name = "action_start_checkin"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        kind = requested_kind(tracker) or ("bedtime" if self.ctx.is_night() else None)
+        if kind:
+            return begin_checkin(self.ctx, dispatcher, kind)
+        dispatcher.utter_message(text=ASK_KIND)
+        return [SlotSet("offer", "checkin_type")]
+
+
+class AskCheckinAnswer(CompanionAction):
+    """The form's question: the next partner, by name, the same question as the other."""
+
+    action_name = "action_ask_checkin_answer"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        plan = turns.CheckinPlan.from_slot(tracker.get_slot("checkin_state"))
+        if plan is None:
+            return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        turn = turns.next_turn(plan, self.ctx.checkins[plan.kind].questions)
+        if turn is not None:
+            dispatcher.utter_message(text=turns.address(turn))
+        return []
+
+
+class ValidateCheckin(FormValidationAction):
+    """Records each answer; the form keeps asking until both partners answered every question."""
+
+    def __init__(self, ctx: ActionContext) -> None:
+        self.ctx = ctx
+
+    def name(self) -> Text:
+        """The validation action Rasa looks for."""
+        return "validate_checkin_form"
+
+    def validate_checkin_answer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> Dict[Text, Any]:
+        """Keep the answer (or a pass), then ask the next turn; `repeat` asks the same turn again."""
+        plan = turns.CheckinPlan.from_slot(tracker.get_slot("checkin_state"))
+        if plan is None:
+            return {"checkin_answer": "done"}
+        questions = self.ctx.checkins[plan.kind].questions
+        turn = turns.next_turn(plan, questions)
+        if turn is None:
+            return {"checkin_answer": "done"}
+        control = turns.control_in_checkin(latest_intent(tracker), latest_confidence(tracker), str(value or ""))
+        if control == "stop":
+            return {"checkin_state": {**plan.to_slot(), "stopped": True}, "requested_slot": None}
+        if control == "help":
+            dispatcher.utter_message(response="utter_help_checkin")
+        if control in ("repeat", "help"):
+            return {"checkin_answer": None}
+        text = PASSED if control == "skip" else str(value or "").strip()
+        rating = latest_entity(tracker, "rating")
+        plan = plan.with_answer(turn, text, rating)
+        if self.ctx.journal is not None:
+            self.ctx.journal.record(plan.kind, turn.partner, turn.question_id, text, rating)
+        done = turns.next_turn(plan, questions) is None
+        return {"checkin_state": plan.to_slot(), "checkin_answer": "done" if done else None}
+
+
+class CloseCheckin(CompanionAction):
+    """After the last answer: thank both, warmly, with no scoring."""
+
+    action_name = "action_close_checkin"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        data = tracker.get_slot("checkin_state") or {}
+        plan = turns.CheckinPlan.from_slot(data)
+        if plan is None or data.get("stopped"):
+            dispatcher.utter_message(text=STOPPED)
+        else:
+            dispatcher.utter_message(text=turns.pick(self.ctx.checkins[plan.kind].closings, plan.variant))
+        return [SlotSet("checkin_answer", None), SlotSet("checkin_state", None), SlotSet("checkin", None)]

@@ -1,0 +1,77 @@
+"""Conversation starters: give one, the next, save one, retire one."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from assistant.errors import ConfigError
+from assistant.actions.base import CompanionAction, EventList, latest_entity
+
+OFFERS = ("Want another one?", "Shall I find another?", "Would you like another?")
+
+
+def serve_prompt(action: CompanionAction, dispatcher: CollectingDispatcher, tracker: Tracker, topic: Optional[str]) -> EventList:
+    """Say a fresh prompt on `topic` (any topic if None), then offer another."""
+    last = tracker.get_slot("last_prompt_id")
+    try:
+        prompt = action.ctx.rotation.next(topic, exclude=last)
+    except ConfigError:
+        dispatcher.utter_message(text="I've no questions left there. You can add your own with companion prompts add.")
+        return [SlotSet("offer", None)]
+    dispatcher.utter_message(text=prompt.text)
+    served = sum(1 for e in tracker.events if e.get("event") == "slot" and e.get("name") == "last_prompt_id")
+    dispatcher.utter_message(text=OFFERS[served % len(OFFERS)])
+    return [SlotSet("last_prompt_id", prompt.id), SlotSet("topic", topic), SlotSet("offer", "another")]
+
+
+class GivePrompt(CompanionAction):
+    """`request_prompt`: a starter on the topic asked for, or on any topic."""
+
+    action_name = "action_give_prompt"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        return serve_prompt(self, dispatcher, tracker, latest_entity(tracker, "topic"))
+
+
+class NextPrompt(CompanionAction):
+    """`skip` outside a check-in: a different starter on the same topic."""
+
+    action_name = "action_next_prompt"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        topic = latest_entity(tracker, "topic") or tracker.get_slot("topic")
+        return serve_prompt(self, dispatcher, tracker, topic)
+
+
+class SavePrompt(CompanionAction):
+    """`save_prompt`: keep the last starter as a favourite."""
+
+    action_name = "action_save_prompt"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        prompt_id = tracker.get_slot("last_prompt_id")
+        if not prompt_id:
+            dispatcher.utter_message(text="There's no question to save yet. Ask me for a conversation starter first.")
+            return []
+        self.ctx.rotation.favourite(prompt_id)
+        dispatcher.utter_message(text="Saved. I'll keep that one for you.")
+        return []
+
+
+class RetirePrompt(CompanionAction):
+    """`retire_prompt`: never ask the last starter again."""
+
+    action_name = "action_retire_prompt"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        prompt_id = tracker.get_slot("last_prompt_id")
+        if not prompt_id:
+            dispatcher.utter_message(text="There's no question to set aside yet.")
+            return []
+        self.ctx.rotation.retire(prompt_id)
+        dispatcher.utter_message(text="Of course, I won't ask that one again. Want a different one?")
+        return [SlotSet("offer", "another")]

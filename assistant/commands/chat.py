@@ -1,0 +1,149 @@
+"""Typed use: `parse`, `chat`, `train`, `setup`, and `run` (what `make run` starts)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Iterator, Optional, TextIO
+
+from assistant.errors import ConfigError
+
+
+def _lines(text: Optional[str], stream: TextIO) -> Iterator[str]:
+    """TEXT if given, else one utterance per stdin line."""
+    if text is not None:
+        yield text
+        return
+    for line in stream:
+        yield line.rstrip("\r\n")
+
+
+def _settings(args: argparse.Namespace):
+    from assistant import settings
+
+    return settings.load().with_partners(getattr(args, "partners", None))
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    """NLU only: one JSON line (or a readable line) per utterance."""
+    from assistant.dialogue.runtime import open_engine
+
+    engine = open_engine(_settings(args), quiet=args.json)
+    for line in _lines(" ".join(args.text) if args.text else None, sys.stdin):
+        parse = engine.parse(line)
+        if args.json:
+            print(json.dumps(parse.to_json(), ensure_ascii=False), flush=True)
+        else:
+            ents = " ".join(f"{e.entity}={e.value}" for e in parse.entities)
+            print(f"{parse.intent} ({parse.confidence:.2f}) {ents}".rstrip(), flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """A typed conversation, one line per turn."""
+    from assistant.dialogue.runtime import open_engine
+
+    settings = _settings(args)
+    interactive = sys.stdin.isatty() and not args.json
+    engine = open_engine(settings, quiet=args.json)
+    if interactive:
+        a, b = settings.partners
+        print(f"Typed chat with {a} and {b}. Try \"let's do our bedtime check-in\" or \"give us a conversation starter\". Ctrl-D to leave.")
+    while True:
+        if interactive:
+            try:
+                line = input("you> ")
+            except EOFError:
+                print()
+                break
+        else:
+            line = sys.stdin.readline()
+            if not line:
+                break
+            line = line.rstrip("\r\n")
+        reply = engine.respond(line)
+        if args.json:
+            print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
+        else:
+            for text in reply.texts:
+                print(f"companion: {text}", flush=True)
+    engine.close()
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train the dialogue model if its data changed (or always with --force)."""
+    from assistant.dialogue import training
+
+    settings = _settings(args)
+    result = training.train(training.default_model_dir(settings.model_dir), force=args.force)
+    state = f"trained in {result.seconds:.1f} s" if result.trained else "up to date"
+    print(f"dialogue model {state}: {result.path}")
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """Store partner names and preferences in the config file."""
+    import dataclasses
+
+    from assistant import paths, settings as settings_mod
+
+    paths.writable_home()
+    current = settings_mod.load()
+    partners = args.partners
+    if not partners and sys.stdin.isatty():
+        first = input(f"First partner's name [{current.partners[0]}]: ").strip() or current.partners[0]
+        second = input(f"Second partner's name [{current.partners[1]}]: ").strip() or current.partners[1]
+        partners = f"{first},{second}"
+    updated = current.with_partners(partners)
+    if args.journal is not None:
+        updated = dataclasses.replace(updated, journal=args.journal == "on")
+    if args.bedtime_hour is not None:
+        if not 0 <= args.bedtime_hour <= 23:
+            raise ConfigError("--bedtime-hour must be between 0 and 23")
+        updated = dataclasses.replace(updated, voice=dataclasses.replace(updated.voice, bedtime_hour=args.bedtime_hour))
+    path = settings_mod.save(updated)
+    a, b = updated.partners
+    print(f"saved {path}: partners {a} and {b}, journal {'on' if updated.journal else 'off'}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Hands-free when a microphone is present, typed chat otherwise."""
+    from assistant.commands import listen_available
+
+    reason = listen_available()
+    if reason is None:
+        from assistant.commands.listen import cmd_listen
+
+        return cmd_listen(argparse.Namespace(input=None, realtime=False, output_dir=None, json=False, partners=args.partners))
+    print(f"companion: {reason}; starting typed chat instead.", file=sys.stderr)
+    return cmd_chat(argparse.Namespace(json=False, partners=args.partners))
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the typed-use commands."""
+    p = sub.add_parser("parse", help="show how the companion understands an utterance")
+    p.add_argument("--json", action="store_true", help="one JSON line per utterance")
+    p.add_argument("text", nargs="*", help="the utterance (default: one per stdin line)")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("chat", help="talk to the companion by typing")
+    p.add_argument("--json", action="store_true", help="one JSON line per turn")
+    p.add_argument("--partners", help='the two names, like "Sam,Alex"')
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("train", help="train the dialogue model if its data changed")
+    p.add_argument("--force", action="store_true", help="train even if up to date")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("setup", help="set partner names and preferences")
+    p.add_argument("--partners", help='the two names, like "Sam,Alex"')
+    p.add_argument("--journal", choices=("on", "off"), help="keep check-in answers in a private local journal")
+    p.add_argument("--bedtime-hour", type=int, help="hour (0-23) after which the voice gets quieter and slower")
+    p.set_defaults(func=cmd_setup)
+
+    p = sub.add_parser("run", help="start the companion: hands-free if there is a microphone, else typed chat")
+    p.add_argument("--partners", help='the two names, like "Sam,Alex"')
+    p.set_defaults(func=cmd_run)

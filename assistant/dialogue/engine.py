@@ -1,0 +1,145 @@
+"""The Rasa dialogue engine: load once, then parse or respond one turn at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from pathlib import Path
+from typing import Any, Dict, Optional, Protocol, Tuple
+
+from assistant import telemetry  # noqa: F401  (before Rasa)
+from assistant.actions.context import ActionContext
+from assistant.errors import DialogueError
+from assistant.messages import Entity, Parse, Reply
+
+MAX_TEXT = 2000
+CHECKIN_FORM = "checkin_form"
+ENDING_ACTIONS = frozenset({"action_stop", "action_close_checkin", "utter_goodbye", "action_deny"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class DialogueEngine(Protocol):
+    """Turns a user's words into the companion's reply."""
+
+    def parse(self, text: str) -> Parse:
+        """NLU only."""
+
+    def respond(self, text: str) -> Reply:
+        """One full dialogue turn."""
+
+
+def clean_text(text: str) -> str:
+    """What Rasa sees: no control characters, bounded length, single spaces."""
+    text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())[:MAX_TEXT]
+
+
+def _entities(parse_data: Dict[str, Any]) -> Tuple[Entity, ...]:
+    return tuple(
+        Entity(str(e.get("entity")), str(e.get("value")))
+        for e in parse_data.get("entities") or []
+        if e.get("entity") and e.get("value") is not None
+    )
+
+
+def _to_parse(text: str, data: Dict[str, Any]) -> Parse:
+    intent = data.get("intent") or {}
+    return Parse(text, intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0), _entities(data))
+
+
+class RasaDialogueEngine:
+    """A loaded Rasa agent with our actions running in this process."""
+
+    name = "rasa"
+
+    def __init__(self, agent: Any, ctx: ActionContext, sender_id: Optional[str] = None) -> None:
+        from assistant.actions import build_executor
+        from assistant.dialogue.inprocess import InProcessActionEndpoint
+
+        self.agent = agent
+        self.ctx = ctx
+        self.sender_id = sender_id or f"couple-{uuid.uuid4().hex[:8]}"
+        self._endpoint = InProcessActionEndpoint(build_executor(ctx))
+        self._loop = asyncio.new_event_loop()
+
+    @classmethod
+    def load(cls, model: Path, ctx: ActionContext, sender_id: Optional[str] = None) -> "RasaDialogueEngine":
+        """Load a trained model; a clear DialogueError if it is missing or broken."""
+        from rasa.core.agent import Agent
+
+        if not Path(model).is_file():
+            raise DialogueError(f"the dialogue model {model} does not exist; run `companion train`")
+        try:
+            agent = Agent.load(str(model))
+        except Exception as err:
+            raise DialogueError(f"the dialogue model {model} could not be loaded ({type(err).__name__})") from err
+        if not agent.is_ready():
+            raise DialogueError(f"the dialogue model {model} is not usable")
+        return cls(agent, ctx, sender_id)
+
+    def fork(self, ctx: ActionContext, sender_id: Optional[str] = None) -> "RasaDialogueEngine":
+        """A new conversation with its own context, sharing this loaded model."""
+        return RasaDialogueEngine(self.agent, ctx, sender_id)
+
+    def _run(self, coro: Any) -> Any:
+        return self._loop.run_until_complete(coro)
+
+    def parse(self, text: str) -> Parse:
+        """NLU only: intent, confidence and entities for `text`."""
+        cleaned = clean_text(text)
+        if not cleaned:
+            return Parse(text, "nlu_fallback", 0.0)
+        return _to_parse(text, self._run(self.agent.parse_message(cleaned)))
+
+    def respond(self, text: str) -> Reply:
+        """One dialogue turn for the couple's words."""
+        from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+        cleaned = clean_text(text)
+        if not cleaned:
+            return Reply(text, Parse(text, "nlu_fallback", 0.0), ("I'm here whenever you're ready.",))
+        channel = CollectingOutputChannel()
+        self.agent.processor.action_endpoint = self._endpoint
+        try:
+            self._run(self.agent.handle_message(UserMessage(cleaned, channel, self.sender_id)))
+            tracker = self._run(self.agent.processor.get_tracker(self.sender_id))
+        except DialogueError:
+            raise
+        except Exception as err:
+            raise DialogueError(f"the dialogue failed on that turn ({type(err).__name__}: {err})") from err
+        texts = tuple(m["text"] for m in channel.messages if m.get("text"))
+        parse = _to_parse(text, _last_user_parse(tracker))
+        loop = tracker.active_loop_name
+        return Reply(
+            user=text,
+            parse=parse,
+            texts=texts,
+            active_loop=loop,
+            listen_mode="open" if loop == CHECKIN_FORM else "command",
+            session_over=loop is None and _ended(tracker),
+        )
+
+    def close(self) -> None:
+        """Release the event loop."""
+        if not self._loop.is_closed():
+            self._loop.close()
+
+
+def _ended(tracker: Any) -> bool:
+    """Whether this turn finished an activity (stop, goodbye, a closed check-in, a no-thanks)."""
+    for event in reversed(tracker.events):
+        name = type(event).__name__
+        if name == "UserUttered":
+            return False
+        if name == "ActionExecuted" and event.action_name in ENDING_ACTIONS:
+            return True
+    return False
+
+
+def _last_user_parse(tracker: Any) -> Dict[str, Any]:
+    """The NLU data of this turn's user message (the stored tracker's `latest_message` can lag)."""
+    for event in reversed(tracker.events):
+        if type(event).__name__ == "UserUttered":
+            return event.parse_data
+    return {}

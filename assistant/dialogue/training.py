@@ -1,0 +1,127 @@
+"""Train the Rasa model only when its data or config changed (a content fingerprint)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, List, Optional
+
+from assistant import paths
+from assistant.errors import DialogueError
+
+CONFIG_FILE = paths.NLU_DIR / "config.yml"
+DOMAIN_FILE = paths.DIALOGUES_DIR / "domain.yml"
+RASA_VERSION = "3.6.21"
+
+
+def training_files() -> List[Path]:
+    """NLU data and dialogue rules/stories: everything Rasa trains on besides domain and config."""
+    nlu = sorted(p for p in paths.NLU_DIR.glob("*.yml") if p.name != "config.yml")
+    core = [p for p in (paths.DIALOGUES_DIR / "rules.yml", paths.DIALOGUES_DIR / "stories.yml") if p.exists()]
+    return nlu + core
+
+
+def fingerprint(files: Optional[Iterable[Path]] = None) -> str:
+    """A short hash of everything that changes the trained model."""
+    digest = hashlib.sha256(RASA_VERSION.encode())
+    for path in files or [CONFIG_FILE, DOMAIN_FILE, *training_files()]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def default_model_dir(configured: Optional[str] = None) -> Path:
+    """Where models live: `$COMPANION_MODEL_DIR`, the configured folder, the project's models/, or the data dir."""
+    configured = os.environ.get("COMPANION_MODEL_DIR") or configured
+    if configured:
+        return Path(configured).expanduser()
+    if os.access(paths.MODELS_DIR, os.W_OK):
+        return paths.MODELS_DIR
+    return paths.home() / "models" / "rasa"
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """Where the model is and whether it was trained just now."""
+
+    path: Path
+    trained: bool
+    seconds: float = 0.0
+
+
+def model_path(model_dir: Path, print_id: Optional[str] = None) -> Path:
+    """The model file for a fingerprint."""
+    return model_dir / f"companion-{print_id or fingerprint()}.tar.gz"
+
+
+class _Progress:
+    """Prints elapsed seconds on stderr while a long step runs."""
+
+    def __init__(self, label: str, quiet: bool) -> None:
+        self.label, self.quiet = label, quiet
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._tick, daemon=True)
+        self.start = time.monotonic()
+
+    def _tick(self) -> None:
+        tty = sys.stderr.isatty()
+        while not self._stop.wait(1.0 if tty else 5.0):
+            elapsed = time.monotonic() - self.start
+            end = "\r" if tty else "\n"
+            print(f"companion: {self.label} … {elapsed:.0f} s", end=end, file=sys.stderr, flush=True)
+
+    def __enter__(self) -> "_Progress":
+        if not self.quiet:
+            print(f"companion: {self.label} (this takes about 10-20 s, once) …", file=sys.stderr, flush=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if not self.quiet and exc[0] is None:
+            print(f"companion: {self.label}: done in {time.monotonic() - self.start:.1f} s", file=sys.stderr, flush=True)
+
+
+def train(model_dir: Optional[Path] = None, force: bool = False, quiet: bool = False) -> TrainResult:
+    """Train into `model_dir` unless a model with the current fingerprint is already there."""
+    model_dir = model_dir or default_model_dir()
+    target = model_path(model_dir)
+    if target.exists() and not force:
+        return TrainResult(target, trained=False)
+    try:
+        model_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DialogueError(f"cannot create the model folder {model_dir}: {err.strerror or err}") from err
+    os.environ.setdefault("RASA_CACHE_DIRECTORY", str(model_dir / ".rasa-cache"))
+    from assistant import telemetry  # noqa: F401
+
+    start = time.monotonic()
+    with _Progress("training the dialogue model", quiet):
+        try:
+            from rasa.model_training import train as rasa_train
+
+            with contextlib.redirect_stdout(sys.stderr if not quiet else open(os.devnull, "w")):
+                result = rasa_train(
+                    domain=str(DOMAIN_FILE),
+                    config=str(CONFIG_FILE),
+                    training_files=[str(p) for p in training_files()],
+                    output=str(model_dir),
+                    fixed_model_name=target.name[: -len(".tar.gz")],
+                    force_training=True,
+                )
+        except Exception as err:  # Rasa raises many types for bad data
+            lines = [line.strip() for line in str(err).splitlines() if line.strip()]
+            reason = lines[0] if lines else type(err).__name__
+            raise DialogueError(f"training the dialogue model failed: {reason}") from err
+    if result.code != 0 or not result.model or not Path(result.model).exists():
+        raise DialogueError("training the dialogue model failed; run `companion train --force` to see why")
+    for old in model_dir.glob("companion-*.tar.gz"):
+        if old != target:
+            old.unlink(missing_ok=True)
+    return TrainResult(target, trained=True, seconds=time.monotonic() - start)

@@ -1,0 +1,130 @@
+"""Check-in turn order: both partners, the same questions, equal turns, alternating who starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from assistant.store import StateStore
+
+STATE_KEY = "checkin"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question put to one partner."""
+
+    partner: str
+    question_id: str
+    text: str
+    index: int
+    is_second: bool
+
+
+@dataclass(frozen=True)
+class CheckinPlan:
+    """Who goes first, which phrasing variant, and the answers so far."""
+
+    kind: str
+    order: Tuple[str, str]
+    variant: int
+    answers: Tuple[Dict[str, Any], ...] = ()
+
+    def to_slot(self) -> Dict[str, Any]:
+        """Plain data to keep in a Rasa slot."""
+        return {"kind": self.kind, "order": list(self.order), "variant": self.variant, "answers": list(self.answers)}
+
+    @classmethod
+    def from_slot(cls, data: Optional[Dict[str, Any]]) -> Optional["CheckinPlan"]:
+        """The plan kept in a slot, or None if there is none."""
+        if not data or "kind" not in data:
+            return None
+        order = tuple(data.get("order") or ())
+        if len(order) != 2:
+            return None
+        return cls(data["kind"], (order[0], order[1]), int(data.get("variant", 0)), tuple(data.get("answers") or ()))
+
+    def with_answer(self, turn: Turn, text: str, rating: Optional[str]) -> "CheckinPlan":
+        """A copy with one more answer recorded."""
+        answer = {"partner": turn.partner, "question": turn.question_id, "text": text, "rating": rating}
+        return CheckinPlan(self.kind, self.order, self.variant, self.answers + (answer,))
+
+
+def start(store: StateStore, kind: str, partners: Sequence[str]) -> CheckinPlan:
+    """Begin a check-in: the partner who went second last time goes first now (persisted)."""
+
+    def flip(state: Dict[str, Any]) -> Tuple[int, int]:
+        entry = state.setdefault(STATE_KEY, {})
+        first = int(entry.get("next_first", 0)) % 2
+        count = int(entry.get("count", 0))
+        entry["next_first"] = 1 - first
+        entry["count"] = count + 1
+        return first, count
+
+    first, count = store.update(flip)
+    order = (partners[first], partners[1 - first])
+    return CheckinPlan(kind, order, count)
+
+
+def total_turns(question_count: int) -> int:
+    """Every question goes to both partners."""
+    return 2 * question_count
+
+
+def next_turn(plan: CheckinPlan, questions: Sequence[Any]) -> Optional[Turn]:
+    """The next question and who it is for, or None when everyone has answered everything."""
+    index = len(plan.answers)
+    if index >= total_turns(len(questions)):
+        return None
+    question = questions[index // 2]
+    is_second = index % 2 == 1
+    partner = plan.order[1 if is_second else 0]
+    phrasing = question.phrasings[plan.variant % len(question.phrasings)]
+    return Turn(partner, question.id, phrasing, index, is_second)
+
+
+def address(turn: Turn) -> str:
+    """The question as spoken to its partner, by name."""
+    text = turn.text.strip()
+    if text[:1].isupper() and not text.startswith(("I ", "I'")):
+        text = text[0].lower() + text[1:]
+    lead = f"And {turn.partner}" if turn.is_second else turn.partner
+    return f"{lead}, {text}"
+
+
+def turns_per_partner(answers: Sequence[Dict[str, Any]]) -> Dict[str, int]:
+    """How many answers each partner has given."""
+    counts: Dict[str, int] = {}
+    for answer in answers:
+        counts[answer["partner"]] = counts.get(answer["partner"], 0) + 1
+    return counts
+
+
+def pick(options: Sequence[str], variant: int) -> str:
+    """A phrasing chosen by the check-in counter, so consecutive nights differ."""
+    return options[variant % len(options)]
+
+
+
+CONTROL_CONFIDENCE = 0.8
+CONTROL_WORDS = {
+    "stop": {"stop", "enough", "quit", "cancel", "end"},
+    "repeat": {"again", "repeat", "pardon"},
+    "help": {"help"},
+    "skip": {"skip", "pass"},
+}
+
+
+def control_in_checkin(intent: str, confidence: float, text: str) -> Optional[str]:
+    """Whether words said during a check-in are a command (stop, repeat, help, skip) or an answer.
+
+    Answers are free speech, so a command must be confident or say its own keyword:
+    "some quiet time" is an answer even if the classifier leans towards `stop`.
+    """
+    keywords = CONTROL_WORDS.get(intent)
+    if keywords is None:
+        return None
+    said = set(text.lower().split())
+    if confidence >= CONTROL_CONFIDENCE or said & keywords:
+        return intent
+    return None
