@@ -36,7 +36,8 @@ class ListenSettings:
     wake_phrase: str = "hey companion"
     recognizer: str = "auto"
     vosk_model: Optional[str] = None
-    trailing_silence_ms: int = 600
+    trailing_silence_ms: int = 400
+    open_trailing_silence_ms: int = 1000
     max_utterance_s: float = 15.0
     min_speech_ms: int = 200
     vad_aggressiveness: int = 2

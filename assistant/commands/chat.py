@@ -19,6 +19,25 @@ def _lines(text: Optional[str], stream: TextIO) -> Iterator[str]:
         yield line.rstrip("\r\n")
 
 
+def _tolerant_stdio() -> None:
+    """Undecodable bytes in typed input become U+FFFD instead of a crash."""
+    for stream in (sys.stdin, sys.stdout):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
+def _report_prompt_problems() -> None:
+    """One stderr line per entry skipped from the couple's prompts file (the built-ins still work)."""
+    from assistant.content import load_library
+
+    for line in load_library().problems:
+        print(f"companion: {line}", file=sys.stderr, flush=True)
+
+
 def _settings(args: argparse.Namespace):
     from assistant import settings
 
@@ -29,6 +48,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
     """NLU only: one JSON line (or a readable line) per utterance."""
     from assistant.dialogue.runtime import open_engine
 
+    _tolerant_stdio()
     engine = open_engine(_settings(args), quiet=args.json)
     for line in _lines(" ".join(args.text) if args.text else None, sys.stdin):
         parse = engine.parse(line)
@@ -42,9 +62,13 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """A typed conversation, one line per turn."""
+    from assistant import paths
     from assistant.dialogue.runtime import open_engine
 
+    _tolerant_stdio()
+    paths.writable_home()  # a data dir we cannot write is reported now, not in the middle of a check-in
     settings = _settings(args)
+    _report_prompt_problems()
     interactive = sys.stdin.isatty() and not args.json
     engine = open_engine(settings, quiet=args.json)
     if interactive:

@@ -1,0 +1,87 @@
+"""`companion transcribe` and `companion models list|download`."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    """Add the speech sub-commands."""
+    tr = subparsers.add_parser("transcribe", help="transcribe WAV files with the configured recogniser")
+    tr.add_argument("files", nargs="+", metavar="WAV", help="WAV files (any rate, width or channel count)")
+    tr.add_argument("--json", action="store_true", help='one JSON line per file: {"file", "text", "engine"}')
+    tr.add_argument("--mode", choices=("command", "open"), default="command",
+                    help="command: tuned to the companion's phrases (default); open: free speech")
+    tr.add_argument("--engine", choices=("auto", "vosk", "pocketsphinx"), help="override listen.recognizer")
+    tr.add_argument("--model", metavar="DIR", help="Vosk model directory (overrides listen.vosk_model)")
+    tr.set_defaults(func=run_transcribe)
+
+    models = subparsers.add_parser("models", help="list or download speech recognition models")
+    msub = models.add_subparsers(dest="models_command", metavar="ACTION")
+    ls = msub.add_parser("list", help="show installed Vosk models")
+    ls.set_defaults(func=run_models_list)
+    dl = msub.add_parser("download", help="download a Vosk model (default: vosk-model-small-en-us-0.15)")
+    dl.add_argument("name", nargs="?", default=None, metavar="NAME")
+    dl.add_argument("--sha256", help="expected SHA-256 of the zip (overrides the pinned digest)")
+    dl.add_argument("--url", help="base URL to fetch <NAME>.zip from (default: the official Vosk site)")
+    dl.add_argument("--force", action="store_true", help="replace the model if it is already installed")
+    dl.set_defaults(func=run_models_download)
+    models.set_defaults(func=lambda args: (models.print_help(), 2)[1])
+
+
+def run_transcribe(args: argparse.Namespace) -> int:
+    """Transcribe each file; a bad file is reported on stderr and the others still run."""
+    from assistant import settings as settings_mod
+    from assistant.audio import read_wav
+    from assistant.errors import CompanionError
+    from assistant.recognizers import load_recognizer, transcribe
+
+    listen = settings_mod.load().listen
+    if args.engine:
+        listen = dataclasses.replace(listen, recognizer=args.engine)
+    if args.model:
+        listen = dataclasses.replace(listen, vosk_model=args.model, recognizer=args.engine or "vosk")
+    recognizer = load_recognizer(listen)
+    failed = 0
+    for name in args.files:
+        try:
+            audio, _ = read_wav(name)
+            result = transcribe(recognizer, audio, args.mode)
+        except CompanionError as err:
+            failed += 1
+            print(f"companion: {err}", file=sys.stderr)
+            continue
+        if args.json:
+            print(json.dumps({"file": name, "text": result.text, "engine": result.engine}), flush=True)
+        else:
+            print(f"{name}: {result.text}" if len(args.files) > 1 else result.text, flush=True)
+    return 1 if failed else 0
+
+
+def run_models_list(args: argparse.Namespace) -> int:
+    """Print installed Vosk models and the bundled PocketSphinx model."""
+    from assistant import paths
+    from assistant.recognizers.models import human_size, installed_models
+
+    models = installed_models()
+    root = paths.user_models_dir()
+    if models:
+        for model in models:
+            print(f"{model.name}\t{human_size(model.size_bytes)}\t{model.path}")
+    else:
+        print(f"no Vosk models installed in {root} (run `companion models download`)")
+    print("pocketsphinx en-us\tbundled\t(always available, used when no Vosk model is installed)")
+    return 0
+
+
+def run_models_download(args: argparse.Namespace) -> int:
+    """Download and install one Vosk model."""
+    from assistant.recognizers.models import DEFAULT_MODEL, download_model, human_size
+
+    model = download_model(args.name or DEFAULT_MODEL, base_url=args.url, sha256=args.sha256, force=args.force)
+    print(f"installed {model.name} ({human_size(model.size_bytes)}) at {model.path}")
+    return 0

@@ -1,0 +1,92 @@
+"""Canonical entity values: map whatever span the extractor found to a value the dialogue knows."""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, Optional, Pattern, Tuple
+
+TOPICS: Tuple[str, ...] = (
+    "mutuality", "desire", "initiation", "power", "body", "pleasure", "communication", "appreciation",
+)
+CHECKINS: Tuple[str, ...] = ("bedtime", "after_intimacy")
+RATINGS: Tuple[str, ...] = ("1", "2", "3", "4", "5")
+CANONICAL: Dict[str, Tuple[str, ...]] = {"topic": TOPICS, "checkin": CHECKINS, "rating": RATINGS}
+
+_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
+_NUMBER = re.compile(r"\b(one|two|three|four|five|[1-5])\b")
+
+# First match wins, so the more specific stems come first ("equal say" is power, "equal partners" mutuality).
+_TOPIC_STEMS: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
+    (value, re.compile(pattern))
+    for value, pattern in (
+        ("initiation", r"initiat|first move|mak\w* (a |the )?move|start\w* (things|it|sex)|who starts|"
+                       r"who (asks|goes first|reaches out)|reach\w* out first"),
+        ("power", r"power|decid|decision|equal say|(a|our|my|your) say\b|control|in charge|call\w* the shots|"
+                  r"consent|boundar|agency|saying (yes|no)"),
+        ("body", r"\bbod(y|ies)|skin\b|self image|body image|physical"),
+        ("appreciation", r"appreciat|gratitude|grateful|thank|love about|compliment|valu\w* each other"),
+        ("communication", r"communicat|talk|honest|open\w* up|\bopenly|listen|heard|convers|express"),
+        ("desire", r"desir|libido|sex drive|drive\b|want|attract|arous|passion|lust|chemistry|spark|in the mood"),
+        ("pleasure", r"pleasur|feels? good|feeling good|enjoy|satisf|sensual|\bfun\b"),
+        ("mutuality", r"mutual|equal|both of us|both our|partner|give and take|giv\w* and receiv|team|balance|"
+                      r"fair|shared"),
+    )
+)
+_AFTER_INTIMACY = re.compile(r"\bsex|love|intima|sleeping together|afterglow")
+_BEDTIME = re.compile(r"\bbed|night|sleep|end of (the )?day|evening")
+
+
+def canonical_value(entity: str, value: object) -> Optional[str]:
+    """The canonical value for an extracted entity, or None if it names nothing we know."""
+    allowed = CANONICAL.get(entity)
+    if allowed is None:
+        return None if value is None else str(value)
+    text = " ".join(str(value).lower().replace("_", " ").split())
+    if text.replace(" ", "_") in allowed:
+        return text.replace(" ", "_")
+    if entity == "rating":
+        match = _NUMBER.search(text)
+        return _NUMBERS.get(match.group(1), match.group(1)) if match else None
+    if entity == "checkin":
+        if _AFTER_INTIMACY.search(text):
+            return "after_intimacy"
+        if _BEDTIME.search(text):
+            return "bedtime"
+        return "after_intimacy" if re.search(r"\bafter\b|\bpost\b", text) else None
+    for topic, pattern in _TOPIC_STEMS:
+        if pattern.search(text):
+            return topic
+    return None
+
+
+# Words after which "one" is a pronoun ("that one", "the bedtime one"), not a score.
+_ONE_AS_SCORE_AFTER = frozenset(
+    "a about around say maybe probably just only solid honestly it it's is at like definitely guess think "
+    "rate rated give gave me i'm we're feeling feel be".split()
+)
+# Words that may follow a score; anything else ("five hours", "two kids") means a count, not a score.
+_SCORE_FOLLOWERS = frozenset(
+    "out i we i'd we'd i'm for tonight today now right maybe probably definitely really honestly easily please "
+    "then overall too and or but so actually just on star stars".split()
+)
+
+
+def find_rating(text: str) -> Optional[str]:
+    """A 1-5 score said in `text` ("a four", "three out of five", "5"), or None."""
+    tokens = text.lower().split()
+    for i, token in enumerate(tokens):
+        value = _NUMBERS.get(token, token if token in RATINGS else None)
+        if value is None:
+            continue
+        before = tokens[i - 1] if i else ""
+        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if before == "of" and i >= 2 and tokens[i - 2] == "out":
+            continue  # the scale in "three out of five"
+        if after and after not in _SCORE_FOLLOWERS:
+            continue  # "two of us", "five hours"
+        if before in ("the", "us", "we", "these", "those"):
+            continue
+        if token == "one" and before and before not in _ONE_AS_SCORE_AFTER:
+            continue
+        return value
+    return None

@@ -1,0 +1,159 @@
+"""One spoken turn as data: audio → endpoint → transcript → dialogue → speech, with timed events."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+
+from assistant.messages import AudioChunk, Event, ListenMode, Reply, Transcript, Utterance
+from assistant.settings import ListenSettings
+
+EventHandler = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class Heard:
+    """An endpointed utterance and what the recogniser made of it."""
+
+    transcript: Transcript
+    utterance: Utterance
+    endpoint_time: float
+    stt_ms: float
+
+
+@dataclass(frozen=True)
+class SpokenTurn:
+    """One whole turn: what was heard, the reply, where its audio went, and how long it took."""
+
+    heard: Transcript
+    reply: Reply
+    reply_wavs: Tuple[str, ...]
+    latency_ms: float
+    timings: Dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        """The `companion listen --json` shape."""
+        return {
+            "heard": self.heard.text,
+            "engine": self.heard.engine,
+            "intent": self.reply.parse.intent,
+            "replies": list(self.reply.texts),
+            "reply_wavs": list(self.reply_wavs),
+            "latency_ms": round(self.latency_ms, 1),
+        }
+
+
+def wake_pattern(phrase: str) -> "re.Pattern[str]":
+    """A loose match for the wake phrase: its last word is enough ("companion")."""
+    words = phrase.lower().split()
+    if not words:
+        return re.compile(r"(?!x)x")
+    lead = "".join(rf"(?:{re.escape(w)}\s+)?" for w in words[:-1])
+    return re.compile(rf"^(?:.*?\s)?{lead}{re.escape(words[-1])}\b\s*")
+
+
+def strip_wake(text: str, pattern: "re.Pattern[str]") -> Tuple[bool, str]:
+    """Whether the wake phrase was said, and the words after it."""
+    match = pattern.match(text)
+    if not match:
+        return False, text
+    return True, text[match.end():].strip()
+
+
+class VoicePipeline:
+    """Wires an endpointer, a recogniser, the dialogue and a synthesiser for one conversation."""
+
+    def __init__(self, recognizer: Any, engine: Any, synthesizer: Any, listen: ListenSettings,
+                 on_event: Optional[EventHandler] = None) -> None:
+        self.recognizer = recognizer
+        self.engine = engine
+        self.synthesizer = synthesizer
+        self.listen = listen
+        self.mode: ListenMode = "command"
+        self.on_event = on_event
+        self.wake = wake_pattern(listen.wake_phrase)
+
+    def emit(self, kind: str, **data: Any) -> Event:
+        """Record a lifecycle event."""
+        event = Event(kind, time.monotonic(), tuple(data.items()))  # type: ignore[arg-type]
+        if self.on_event:
+            self.on_event(event)
+        return event
+
+    def endpointer(self) -> Any:
+        """An endpointer tuned for the kind of answer expected next."""
+        from assistant.endpoint import Endpointer
+
+        silence = self.listen.open_trailing_silence_ms if self.mode == "open" else self.listen.trailing_silence_ms
+        return Endpointer(self.listen, mode_silence_ms=silence)
+
+    def hear(self, chunks: Iterable[AudioChunk], endpointer: Any = None) -> Optional[Heard]:
+        """Stream audio until the end of one utterance; None if the audio ends without speech."""
+        endpointer = endpointer or self.endpointer()
+        stream = None
+        for chunk in chunks:
+            for event in endpointer.feed(chunk):
+                heard, stream = self._on_endpoint(event, stream)
+                if heard:
+                    return heard
+        for event in endpointer.flush():
+            heard, stream = self._on_endpoint(event, stream)
+            if heard:
+                return heard
+        return None
+
+    def _on_endpoint(self, event: Any, stream: Any) -> Tuple[Optional[Heard], Any]:
+        if event.kind == "speech-start":
+            self.emit("speech-start")
+            stream = self.recognizer.stream(self.mode)
+            stream.accept(event.audio)
+        elif event.kind == "audio" and stream is not None:
+            stream.accept(event.audio)
+        elif event.kind == "speech-end" and stream is not None:
+            endpoint_time = time.monotonic()
+            self.emit("speech-end", end_time=event.utterance.end_time)
+            self.emit("stt-start")
+            transcript = stream.finish()
+            stt_ms = (time.monotonic() - endpoint_time) * 1000
+            self.emit("stt-end", text=transcript.text, engine=transcript.engine)
+            return Heard(transcript, event.utterance, endpoint_time, stt_ms), None
+        return None, stream
+
+    def answer(self, heard: Heard, sink: Any, text: Optional[str] = None) -> SpokenTurn:
+        """Run the dialogue on what was heard and speak the reply into `sink`."""
+        start = time.monotonic()
+        reply = self.engine.respond(heard.transcript.text if text is None else text)
+        self.emit("intent-end", intent=reply.parse.intent)
+        dialogue_ms = (time.monotonic() - start) * 1000
+        first_audio, paths = self.speak(reply.texts, sink)
+        self.mode = reply.listen_mode
+        end_time = heard.utterance.end_time or heard.endpoint_time
+        latency = ((first_audio or time.monotonic()) - end_time) * 1000
+        timings = {
+            "endpoint_ms": (heard.endpoint_time - end_time) * 1000,
+            "stt_ms": heard.stt_ms,
+            "dialogue_ms": dialogue_ms,
+            "tts_first_ms": ((first_audio or time.monotonic()) - start) * 1000 - dialogue_ms,
+        }
+        return SpokenTurn(heard.transcript, reply, tuple(str(p) for p in paths), latency, timings)
+
+    def speak(self, texts: Iterable[str], sink: Any) -> Tuple[Optional[float], List[Path]]:
+        """Synthesise sentence by sentence, handing each to the sink as soon as it is ready."""
+        from assistant.speech import split_sentences
+
+        if hasattr(sink, "begin_turn"):
+            sink.begin_turn()
+        first_audio: Optional[float] = None
+        self.emit("tts-start")
+        for text in texts:
+            for sentence in split_sentences(text):
+                speech = self.synthesizer.synthesize(sentence)
+                if first_audio is None:
+                    first_audio = time.monotonic()
+                    self.emit("tts-first-audio")
+                sink.play(speech)
+        self.emit("tts-end")
+        return first_audio, list(getattr(sink, "last_paths", []))

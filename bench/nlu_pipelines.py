@@ -1,0 +1,170 @@
+"""Compare NLU pipelines on our data: train, load, held-out accuracy, parse speed, peak memory.
+
+For each config one child process trains an NLU-only model into a temp dir (fresh Rasa
+cache); a second, fresh child loads it as the app would and scores tests/data/nlu_heldout.yml.
+"load s" is Agent.load alone (after `import rasa.core.agent`, shown as "import s"); each
+RSS is that child's own peak.
+
+    .venv/bin/python bench/nlu_pipelines.py                      # ours vs Rasa's default (~8 min)
+    .venv/bin/python bench/nlu_pipelines.py --all                # + the stock-components light pipeline
+    .venv/bin/python bench/nlu_pipelines.py --errors nlu/config.yml
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIGS = [PROJECT / "nlu" / "config.yml", PROJECT / "bench" / "configs" / "rasa_default.yml"]
+ALL_CONFIGS = [DEFAULT_CONFIGS[0], PROJECT / "bench" / "configs" / "light_stock.yml", DEFAULT_CONFIGS[1]]
+NLU_DATA = PROJECT / "nlu" / "nlu.yml"
+DOMAIN = PROJECT / "dialogues" / "domain.yml"
+HELDOUT = PROJECT / "tests" / "data" / "nlu_heldout.yml"
+COLUMNS = (
+    "pipeline", "train s", "load s", "intent acc", "entity acc", "ms/parse", "train RSS MB", "run RSS MB", "import s",
+)
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory of this process, in MB (Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _quiet_rasa() -> None:
+    """Telemetry off and a clean import path, before Rasa is imported."""
+    sys.path.insert(0, str(PROJECT))
+    from assistant import telemetry  # noqa: F401
+
+
+def train_child(config: Path, nlu_data: Path, out: Path) -> Dict[str, Any]:
+    """Train an NLU-only model into `out` with a fresh cache; seconds, path and peak RSS."""
+    _quiet_rasa()
+    os.environ["RASA_CACHE_DIRECTORY"] = str(out / "cache")
+    from rasa.model_training import train_nlu
+
+    start = time.perf_counter()
+    model = train_nlu(str(config), str(nlu_data), str(out / "models"), domain=str(DOMAIN))
+    seconds = time.perf_counter() - start
+    if not model:
+        raise SystemExit(f"training failed for {config}")
+    return {"model": str(model), "train s": round(seconds, 1), "train RSS MB": round(_peak_rss_mb())}
+
+
+def eval_child(model: Path, heldout: Path, show_errors: bool) -> Dict[str, Any]:
+    """Load a model in this fresh process and score it on the held-out file."""
+    _quiet_rasa()
+    import asyncio
+
+    start = time.perf_counter()
+    from rasa.core.agent import Agent
+
+    import_s = time.perf_counter() - start
+
+    from assistant.dialogue.evaluate import evaluate
+    from assistant.messages import Entity, Parse
+
+    start = time.perf_counter()
+    agent = Agent.load(str(model))
+    load_s = time.perf_counter() - start
+    loop = asyncio.new_event_loop()
+
+    def parse(text: str) -> Parse:
+        data = loop.run_until_complete(agent.parse_message(text))
+        intent = data.get("intent") or {}
+        entities = tuple(Entity(e["entity"], str(e["value"])) for e in data.get("entities") or [])
+        return Parse(text, intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0), entities)
+
+    parse("warm up")
+    start = time.perf_counter()
+    result = evaluate(parse, heldout)
+    parse_ms = (time.perf_counter() - start) * 1000.0 / max(result.n, 1)
+    if show_errors:
+        for error in result.errors:
+            print(f"  {error}", file=sys.stderr)
+    return {
+        "import s": round(import_s, 1),
+        "load s": round(load_s, 2),
+        "intent acc": round(result.intent_accuracy, 3),
+        "entity acc": round(result.entity_accuracy, 3),
+        "ms/parse": round(parse_ms, 1),
+        "run RSS MB": round(_peak_rss_mb()),
+        "n": result.n,
+        "entity n": result.entity_n,
+    }
+
+
+def _child(args: List[str]) -> Dict[str, Any]:
+    """Run this script as a child process and read the JSON line it prints last."""
+    done = subprocess.run([sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True, cwd=str(PROJECT))
+    if done.returncode != 0:
+        raise RuntimeError(f"child {args[:2]} failed (exit {done.returncode})")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_pipeline(config: Path, nlu_data: Path, heldout: Path, show_errors: bool) -> Dict[str, Any]:
+    """Train in one child process, load and score in a fresh one; one table row."""
+    name = config.stem if config.parent.name == "configs" else str(config.resolve().relative_to(PROJECT))
+    with tempfile.TemporaryDirectory(prefix="nlu-bench-") as tmp:
+        trained = _child(["--train-child", str(config.resolve()), "--nlu", str(nlu_data.resolve()), "--out", tmp])
+        if show_errors:
+            print(f"{name}:", file=sys.stderr)
+        errors = ["--errors"] if show_errors else []
+        scored = _child(["--eval-child", trained["model"], "--heldout", str(heldout.resolve()), *errors])
+    return {"pipeline": name, **trained, **scored}
+
+
+def print_table(rows: List[Dict[str, Any]]) -> None:
+    """A plain-text table with one row per pipeline."""
+    widths = [max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in COLUMNS]
+    print("  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths)))
+    for row in rows:
+        print("  ".join(str(row.get(c, "")).ljust(w) for c, w in zip(COLUMNS, widths)))
+    if rows:
+        print(f"(held-out examples: {rows[0].get('n')}, with entities: {rows[0].get('entity n')})")
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run each config (train, then load and score in fresh processes) and print the comparison."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("configs", nargs="*", type=Path, help="Rasa config files (default: ours and Rasa's default)")
+    parser.add_argument("--nlu", type=Path, default=NLU_DATA, help="NLU training data")
+    parser.add_argument("--heldout", type=Path, default=HELDOUT, help="held-out NLU YAML")
+    parser.add_argument("--errors", action="store_true", help="print every misparsed held-out example")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON as well")
+    parser.add_argument("--all", action="store_true", help="also run bench/configs/light_stock.yml")
+    parser.add_argument("--train-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--eval-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.train_child:
+        print(json.dumps(train_child(args.train_child, args.nlu, args.out)))
+        return 0
+    if args.eval_child:
+        print(json.dumps(eval_child(args.eval_child, args.heldout, args.errors)))
+        return 0
+
+    rows = []
+    for config in args.configs or (ALL_CONFIGS if args.all else DEFAULT_CONFIGS):
+        try:
+            rows.append(run_pipeline(config, args.nlu, args.heldout, args.errors))
+        except RuntimeError as err:
+            print(f"{config}: {err}", file=sys.stderr)
+    print_table(rows)
+    if args.json:
+        print(json.dumps(rows, indent=1))
+    return 0 if rows else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""End to end by voice: real synthesised speech in, real recogniser, real Rasa, real pyttsx3 out."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import json_lines
+from tests.speechgen import SpeechMaker, have_tools
+
+pytestmark = pytest.mark.skipif(have_tools() is not None, reason=f"{have_tools()} is not installed")
+
+TURNS = [
+    ("hey companion give us a conversation starter about desire", "request_prompt"),
+    ("next one", "skip"),
+    ("say that again", "repeat"),
+    ("let's do our bedtime check in", "start_checkin"),
+    ("i felt really close to you today", None),
+]
+
+
+@pytest.fixture(scope="module")
+def spoken_turns(tmp_path_factory: pytest.TempPathFactory):
+    maker = SpeechMaker(tmp_path_factory.mktemp("listen-speech"))
+    return [maker.vary(maker.piper(text), pad_s=(0.4, 1.2)) for text, _ in TURNS]
+
+
+def test_listen_over_wav_turns(run_cli, spoken_turns, tmp_path: Path):
+    out = tmp_path / "replies"
+    args = ["listen", "--json", "--partners", "Sam,Alex", "--output-dir", str(out)]
+    for wav in spoken_turns:
+        args += ["--input", str(wav)]
+    result = run_cli(args)
+    assert result.returncode == 0, result.stderr
+    rows = json_lines(result.stdout)
+    assert len(rows) == len(TURNS)
+    for row, (text, intent) in zip(rows, TURNS):
+        assert set(row) == {"heard", "engine", "intent", "replies", "reply_wavs", "latency_ms"}
+        assert row["engine"] == "pocketsphinx"
+        if intent:
+            assert row["intent"] == intent, row
+        assert row["replies"] and row["reply_wavs"] and row["latency_ms"] > 0
+        for path in row["reply_wavs"]:
+            with wave.open(path) as handle:
+                assert handle.getnchannels() == 1 and handle.getsampwidth() == 2
+                assert handle.getnframes() > handle.getframerate() * 0.3
+    assert rows[2]["replies"] == rows[1]["replies"]
+    assert rows[3]["replies"][-1].startswith(("Sam,", "Alex,"))
+    assert rows[4]["replies"][-1].startswith(("And Sam,", "And Alex,"))
+
+
+def test_listen_bad_file_is_one_line_and_other_turns_go_on(run_cli, spoken_turns, tmp_path: Path):
+    bad = tmp_path / "notes.wav"
+    bad.write_text("this is not audio")
+    result = run_cli(["listen", "--json", "--output-dir", str(tmp_path / "o"),
+                      "--input", str(bad), "--input", str(spoken_turns[0])])
+    assert result.returncode == 1
+    assert "notes.wav" in result.stderr and "Traceback" not in result.stderr
+    rows = json_lines(result.stdout)
+    assert len(rows) == 1 and rows[0]["intent"] == "request_prompt"
+
+
+def test_listen_input_needs_output_dir(run_cli, spoken_turns):
+    result = run_cli(["listen", "--input", str(spoken_turns[0])])
+    assert result.returncode == 2 and "--output-dir" in result.stderr

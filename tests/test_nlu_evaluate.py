@@ -1,0 +1,91 @@
+"""Unit tests of the held-out scorer and the entity-value rules, with a fake parser (no Rasa)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.dialogue.entity_values import canonical_value, find_rating
+from assistant.dialogue.evaluate import evaluate, parse_annotated, read_examples
+from assistant.errors import ConfigError
+from assistant.messages import Entity, Parse
+
+HELDOUT = """version: "3.1"
+nlu:
+- intent: request_prompt
+  examples: |
+    - ask us about [libido]{"entity": "topic", "value": "desire"}
+    - give us a question
+- intent: inform
+  examples: |
+    - a [four](rating:4)
+    - [bedtime](checkin) please
+- synonym: desire
+  examples: |
+    - libido
+"""
+
+
+def fake_parse(text: str) -> Parse:
+    """Right on two examples, wrong intent on one, wrong entity value on one."""
+    table = {
+        "ask us about libido": Parse(text, "request_prompt", 0.9, (Entity("topic", "desire"),)),
+        "give us a question": Parse(text, "skip", 0.6),
+        "a four": Parse(text, "inform", 0.8, (Entity("rating", "five"),)),
+        "bedtime please": Parse(text, "inform", 0.7, (Entity("checkin", "bedtime"),)),
+    }
+    return table[text]
+
+
+def test_annotations_resolve_to_text_and_values() -> None:
+    assert parse_annotated('ask about [sex drive]{"entity": "topic", "value": "desire"} now') == (
+        "ask about sex drive now", frozenset({("topic", "desire")}))
+    assert parse_annotated("[three](rating) out of five") == ("three out of five", frozenset({("rating", "three")}))
+    assert parse_annotated("a [four](rating:4)") == ("a four", frozenset({("rating", "4")}))
+    with pytest.raises(ConfigError):
+        parse_annotated('[x]{"entity": broken}')
+
+
+def test_evaluate_counts_intents_and_entity_sets(tmp_path: Path) -> None:
+    path = tmp_path / "heldout.yml"
+    path.write_text(HELDOUT)
+    assert [e.text for e in read_examples(path)] == ["ask us about libido", "give us a question", "a four", "bedtime please"]
+    result = evaluate(fake_parse, path)
+    assert result.n == 4 and result.intent_accuracy == 0.75
+    assert result.entity_n == 3 and result.entity_accuracy == pytest.approx(2 / 3)
+    assert sorted(e.text for e in result.errors) == ["a four", "give us a question"]
+    assert "rating=4" in str(next(e for e in result.errors if e.text == "a four"))
+
+
+def test_unreadable_heldout_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        evaluate(fake_parse, tmp_path / "missing.yml")
+
+
+@pytest.mark.parametrize(
+    "entity, value, canonical",
+    [
+        ("topic", "libido", "desire"), ("topic", "who starts it", "initiation"), ("topic", "equal say", "power"),
+        ("topic", "being equal partners", "mutuality"), ("topic", "feeling safe in my body", "body"),
+        ("topic", "talking openly", "communication"), ("topic", "what we love about each other", "appreciation"),
+        ("topic", "what feels good", "pleasure"), ("topic", "the weather", None),
+        ("checkin", "before we sleep", "bedtime"), ("checkin", "after we made love", "after_intimacy"),
+        ("checkin", "after_intimacy", "after_intimacy"), ("rating", "a four", "4"), ("rating", "lots", None),
+    ],
+)
+def test_canonical_values(entity: str, value: str, canonical: object) -> None:
+    assert canonical_value(entity, value) == canonical
+
+
+@pytest.mark.parametrize(
+    "text, rating",
+    [
+        ("a four", "4"), ("three out of five", "3"), ("5", "5"), ("about a two", "2"), ("honestly a one today", "1"),
+        ("2 out of 5", "2"), ("four stars", "4"), ("next one", None), ("the bedtime one", None), ("the two of us", None),
+        ("i slept five hours", None),
+        ("it was lovely", None),
+    ],
+)
+def test_find_rating(text: str, rating: object) -> None:
+    assert find_rating(text) == rating
