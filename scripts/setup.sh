@@ -55,7 +55,11 @@ fi
 STAMP="$VENV/.installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)"
 if [ ! -f "$STAMP" ]; then
   say "installing Python packages (first time: about 2-3 minutes)"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]'
+  if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[test]' > "$VENV/pip.log" 2>&1; then
+    tail -n 20 "$VENV/pip.log" >&2
+    say "installing Python packages failed (full log: $VENV/pip.log)"
+    exit 1
+  fi
   rm -f "$VENV"/.installed-*
   touch "$STAMP"
 fi

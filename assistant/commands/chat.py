@@ -135,8 +135,12 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Hands-free when a microphone is present, typed chat otherwise."""
+    from assistant import paths
     from assistant.commands import listen_available
 
+    if not args.partners and not paths.config_file().exists() and sys.stdin.isatty():
+        print("Welcome. First, your two names, so I can address each of you.")
+        cmd_setup(argparse.Namespace(partners=None, journal=None, bedtime_hour=None))
     reason = listen_available()
     if reason is None:
         from assistant.commands.listen import cmd_listen
