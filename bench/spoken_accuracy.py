@@ -3,10 +3,12 @@
 Utterances come from tests/data/nlu_heldout.yml (never in the NLU training data nor in the domain LM). Each is
 spoken by piper (joe, natural voice) and/or espeak-ng, varied in pitch, speed and faint white noise, then decoded
 by PocketSphinx with the generic LM ("open") and with the domain LM ("command"), and by Vosk if --vosk DIR.
-Intents are classified by a bag-of-ngrams logistic regression trained on nlu/nlu.yml (a stand-in for the Rasa
-CountVectors+LogisticRegression pipeline), so accuracy is comparable with the text-only ceiling it prints.
+Transcripts are parsed by the real trained Rasa model (trained into --model-dir if its fingerprint is new);
+the text-only rows (written text, and the normalised "perfect transcript") are the NLU ceiling. --stand-in
+uses a bag-of-ngrams logistic regression on nlu/nlu.yml instead (no Rasa, no entities).
 
   .venv/bin/python bench/spoken_accuracy.py                 # piper + espeak, all held-out utterances
+  .venv/bin/python bench/spoken_accuracy.py --modes command --misses 40   # product mode, list the misses
   .venv/bin/python bench/spoken_accuracy.py --voices piper --limit 60 --grid   # also try LM mixing weights
   .venv/bin/python bench/spoken_accuracy.py --voices piper-deep      # stress: joe pitched 2-3.5 semitones down
 """
@@ -20,16 +22,18 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from assistant import telemetry  # noqa: E402,F401
 from assistant.audio import read_wav  # noqa: E402
+from assistant.dialogue.evaluate import Example, read_examples  # noqa: E402
+from assistant.messages import Parse  # noqa: E402
 from assistant.recognizers.language_model import (  # noqa: E402
     default_sources, domain_sentences, nlu_examples, normalize)
-from speechgen import SpeechMaker  # noqa: E402
+from speechgen import SpeechMaker, edit_distance  # noqa: E402
 
 # (length_scale, noise_scale, pitch cents, tempo, white-noise volume): speed/pitch/voice-quality variety.
 # sox "pitch" moves formants with F0, so shifting the (low, male) joe voice up imitates higher voices and
@@ -53,16 +57,6 @@ def canonical(text: str) -> List[str]:
     for word in normalize(text).split():
         words.extend(SPOKEN_FORMS.get(word, word).split())
     return words
-
-
-def edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:
-    """Word-level Levenshtein distance."""
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1]
 
 
 def labelled(path: Path) -> List[Tuple[str, str]]:
@@ -93,9 +87,27 @@ class IntentClassifier:
         self.model = make_pipeline(features, LogisticRegression(max_iter=2000, C=5.0))
         self.model.fit([t for t, _ in train], [i for _, i in train])
 
-    def __call__(self, text: str) -> str:
-        """The predicted intent ("out_of_scope" for empty text)."""
-        return self.model.predict([text])[0] if text.strip() else "out_of_scope"
+    def __call__(self, text: str) -> Parse:
+        """The predicted intent ("out_of_scope" for empty text), no entities."""
+        return Parse(text, self.model.predict([text])[0] if text.strip() else "out_of_scope", 1.0)
+
+
+def rasa_parser(model_dir: Path) -> Callable[[str], Parse]:
+    """The real trained Rasa model's parse(), trained into `model_dir` first if needed."""
+    from assistant.actions.context import ActionContext
+    from assistant.dialogue import training
+    from assistant.dialogue.engine import RasaDialogueEngine
+    from assistant.settings import Settings
+    from assistant.store import StateStore
+
+    t0 = time.perf_counter()
+    result = training.train(model_dir, quiet=True)
+    t1 = time.perf_counter()
+    ctx = ActionContext(Settings(), state=StateStore(Path(tempfile.mkdtemp(prefix="bench-home-")) / "state.json"))
+    engine = RasaDialogueEngine.load(result.path, ctx)
+    print(f"rasa model {result.path.name}: {'trained' if result.trained else 'found'} in {t1 - t0:.1f} s, "
+          f"loaded in {time.perf_counter() - t1:.1f} s")
+    return engine.parse
 
 
 def make_audio(maker: SpeechMaker, voice: str, text: str, index: int) -> Path:
@@ -124,14 +136,56 @@ def decode_all(recognizer: object, mode: str, audios: List[bytes]) -> Tuple[List
     return texts, totals, finals
 
 
-def score(refs: List[Tuple[str, str]], hyps: List[str], classify: IntentClassifier) -> Dict[str, float]:
-    """WER and intent accuracy of hypotheses against (text, intent) references."""
-    errors = sum(edit_distance(canonical(r), canonical(h)) for (r, _), h in zip(refs, hyps))
-    words = sum(len(canonical(r)) for r, _ in refs)
-    correct = sum(classify(h) == intent for (_, intent), h in zip(refs, hyps))
-    exact = sum(canonical(r) == canonical(h) for (r, _), h in zip(refs, hyps))
-    return {"wer": errors / max(1, words), "intent_acc": correct / max(1, len(refs)),
-            "sentence_acc": exact / max(1, len(refs))}
+def entity_set(parse: Parse) -> frozenset:
+    """(entity, value) pairs of a parse."""
+    return frozenset((e.entity, e.value) for e in parse.entities)
+
+
+def score(refs: List[Example], hyps: List[str], parses: List[Parse], entities: bool) -> Dict[str, float]:
+    """WER, intent accuracy, entity-set accuracy (as assistant/dialogue/evaluate.py) and exact transcripts."""
+    errors = sum(edit_distance(canonical(r.text), canonical(h)) for r, h in zip(refs, hyps))
+    words = sum(len(canonical(r.text)) for r in refs)
+    correct = sum(p.intent == r.intent for r, p in zip(refs, parses))
+    exact = sum(canonical(r.text) == canonical(h) for r, h in zip(refs, hyps))
+    row = {"wer": errors / max(1, words), "intent_acc": correct / max(1, len(refs)),
+           "sentence_acc": exact / max(1, len(refs)), "entity_acc": None, "entity_n": 0}
+    if entities:
+        judged = [entity_set(p) == r.entities for r, p in zip(refs, parses) if r.entities or entity_set(p)]
+        row.update(entity_acc=sum(judged) / len(judged) if judged else 1.0, entity_n=len(judged))
+    return row
+
+
+def parse_all(parse: Callable[[str], Parse], texts: List[str]) -> Tuple[List[Parse], float]:
+    """Parses of `texts` and mean milliseconds per parse."""
+    start = time.perf_counter()
+    parses = [parse(t) for t in texts]
+    return parses, 1000 * (time.perf_counter() - start) / max(1, len(texts))
+
+
+def miss_cause(ref: Example, hyp: str, ceiling: Parse) -> str:
+    """Why an intent was missed: "NLU" if the perfect transcript is missed too, "NLU-variant" if the
+    transcript is right up to spelling, else "ASR" (recognition errors turned a right answer wrong)."""
+    if ceiling.intent != ref.intent:
+        return "NLU"
+    return "NLU-variant" if canonical(ref.text) == canonical(hyp) else "ASR"
+
+
+def explain_misses(refs: List[Example], hyps: List[str], parses: List[Parse], ceiling: List[Parse],
+                   limit: int) -> Dict[str, int]:
+    """Count intent misses by cause and list the first `limit`."""
+    causes: Dict[str, int] = {}
+    shown = 0
+    for ref, hyp, got, best in zip(refs, hyps, parses, ceiling):
+        if got.intent == ref.intent:
+            continue
+        cause = miss_cause(ref, hyp, best)
+        causes[cause] = causes.get(cause, 0) + 1
+        if shown < limit:
+            shown += 1
+            print(f"           {cause:3} {ref.intent}->{got.intent} ({got.confidence:.2f}): "
+                  f"{normalize(ref.text)!r} heard {hyp!r}")
+    print(f"           misses by cause: {causes}")
+    return causes
 
 
 def build_time(cache: Path) -> Tuple[float, float]:
@@ -150,8 +204,13 @@ def build_time(cache: Path) -> Tuple[float, float]:
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the benchmark and print a table (and JSON with --json)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--voices", default="piper,espeak")
+    parser.add_argument("--voices", default="piper,espeak", help="comma list of piper, espeak, piper-deep")
+    parser.add_argument("--modes", default="command,open", help="PocketSphinx modes to decode with")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N held-out utterances")
+    parser.add_argument("--stand-in", action="store_true", help="classify with the sklearn stand-in, not Rasa")
+    parser.add_argument("--model-dir", default=str(Path(tempfile.gettempdir()) / "companion-bench-rasa"),
+                        help="where the Rasa model is trained (reused while its fingerprint matches)")
+    parser.add_argument("--misses", type=int, default=8, help="list this many misses per command-mode row")
     parser.add_argument("--vosk", metavar="DIR", help="also measure Vosk with this (English) model")
     parser.add_argument("--grid", action="store_true", help="also try other domain/generic mixing settings")
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "companion-bench-speech"))
@@ -159,26 +218,43 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
 
     train = labelled(ROOT / "nlu" / "nlu.yml")
-    seen = {t for t in nlu_examples(ROOT / "nlu" / "nlu.yml")}
-    seen_norm = {normalize(t) for t in seen}
-    heldout = [p for p in labelled(ROOT / "tests" / "data" / "nlu_heldout.yml") if p[0] not in seen_norm]
+    seen_norm = {normalize(t) for t in nlu_examples(ROOT / "nlu" / "nlu.yml")}
+    heldout = [e for e in read_examples(ROOT / "tests" / "data" / "nlu_heldout.yml")
+               if normalize(e.text) not in seen_norm]
     if args.limit:
         heldout = heldout[: args.limit]
-    classify = IntentClassifier(train)
-    text_acc = sum(classify(t) == i for t, i in heldout) / len(heldout)
-    print(f"{len(heldout)} held-out utterances, {len(train)} training examples; "
-          f"text-only intent accuracy (ceiling) {text_acc:.3f}")
+    spoken = [normalize(e.text) for e in heldout]
+    if args.stand_in:
+        parse: Callable[[str], Parse] = IntentClassifier(train)
+        classifier = "stand-in (sklearn n-grams)"
+    else:
+        parse = rasa_parser(Path(args.model_dir))
+        classifier = "rasa"
+    entities = not args.stand_in
+    print(f"{len(heldout)} held-out utterances, {len(train)} training examples, classifier: {classifier}")
+    written, _ = parse_all(parse, [e.text for e in heldout])
+    ceiling, ceiling_ms = parse_all(parse, spoken)
+    results = {"utterances": len(heldout), "classifier": classifier, "rows": []}
+    for label, parses in (("text as written", written), ("perfect transcript", ceiling)):
+        row = score(heldout, [e.text for e in heldout], parses, entities)
+        results["text_" + label.split()[0]] = row
+        ent = f", entity accuracy {row['entity_acc']:.3f} (n={row['entity_n']})" if entities else ""
+        print(f"text-only ceiling, {label}: intent accuracy {row['intent_acc']:.3f}{ent}")
+    print(f"NLU parse {ceiling_ms:.1f} ms per utterance")
+    results["text_intent_acc"] = results["text_perfect"]["intent_acc"]
 
     from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
 
     lm_cache = Path(tempfile.mkdtemp(prefix="bench-lm-"))
     cold, warm = build_time(lm_cache)
+    results.update(lm_build_s=cold, lm_cached_s=warm)
     print(f"domain LM build {cold:.2f} s cold, {warm * 1000:.0f} ms cached")
     maker = SpeechMaker(Path(args.cache))
     engines: List[Tuple[str, object, str]] = []
     default_ps = PocketSphinxRecognizer(cache_dir=lm_cache)
-    engines += [("pocketsphinx generic LM (open)", default_ps, "open"),
-                ("pocketsphinx domain LM (command)", default_ps, "command")]
+    modes = args.modes.split(",")
+    engines += [(f"pocketsphinx {'domain LM' if m == 'command' else 'generic LM'} ({m})", default_ps, m)
+                for m in ("command", "open") if m in modes]
     if args.grid:
         for weight, top, lw in ((1.0, 0, 0), (0.8, 3000, 0), (0.9, 10000, 0), (0.9, 3000, 9.0)):
             options = {"lw": lw} if lw else {}
@@ -191,26 +267,25 @@ def main(argv: Optional[List[str]] = None) -> int:
         vosk_rec = VoskRecognizer(Path(args.vosk))
         engines += [("vosk open", vosk_rec, "open"), ("vosk grammar (command)", vosk_rec, "command")]
 
-    results = {"utterances": len(heldout), "text_intent_acc": text_acc, "lm_build_s": cold, "lm_cached_s": warm,
-               "rows": []}
-    print(f"{'voice':8} {'engine / mode':38} {'WER':>6} {'intent':>7} {'exact':>6} {'ms/utt':>7} {'finish ms':>9}")
+    print(f"{'voice':8} {'engine / mode':34} {'WER':>6} {'intent':>7} {'entity':>7} {'exact':>6} "
+          f"{'asr ms':>7} {'nlu ms':>7} {'finish ms':>9}")
     for voice in args.voices.split(","):
         t0 = time.perf_counter()
-        audios = [read_wav(make_audio(maker, voice, text, i))[0] for i, (text, _) in enumerate(heldout)]
+        audios = [read_wav(make_audio(maker, voice, text, i))[0] for i, text in enumerate(spoken)]
         secs = sum(len(a) for a in audios) / 32000
         print(f"[{voice}: {len(audios)} clips, {secs:.0f} s of audio, made/loaded in {time.perf_counter() - t0:.1f} s]")
         for label, rec, mode in engines:
             hyps, totals, finals = decode_all(rec, mode, audios)
-            row = score(heldout, hyps, classify)
-            row.update(voice=voice, engine=label, ms_per_utt=1000 * statistics.mean(totals),
+            parses, nlu_ms = parse_all(parse, hyps)
+            row = score(heldout, hyps, parses, entities)
+            row.update(voice=voice, engine=label, ms_per_utt=1000 * statistics.mean(totals), nlu_ms=nlu_ms,
                        finish_ms=1000 * statistics.mean(finals), rtf=sum(totals) / secs)
             results["rows"].append(row)
-            print(f"{voice:8} {label:38} {row['wer']:6.3f} {row['intent_acc']:7.3f} {row['sentence_acc']:6.3f} "
-                  f"{row['ms_per_utt']:7.0f} {row['finish_ms']:9.1f}")
-            if voice == args.voices.split(",")[0] and label.endswith("(command)"):
-                misses = [(r, h) for (r, i), h in zip(heldout, hyps) if classify(h) != i][:8]
-                for ref, hyp in misses:
-                    print(f"           miss: {ref!r} -> {hyp!r}")
+            ent = f"{row['entity_acc']:7.3f}" if entities else f"{'-':>7}"
+            print(f"{voice:8} {label:34} {row['wer']:6.3f} {row['intent_acc']:7.3f} {ent} {row['sentence_acc']:6.3f} "
+                  f"{row['ms_per_utt']:7.0f} {nlu_ms:7.1f} {row['finish_ms']:9.1f}")
+            if mode == "command" and args.misses:
+                row["miss_causes"] = explain_misses(heldout, hyps, parses, ceiling, args.misses)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0

@@ -10,6 +10,21 @@ from pathlib import Path
 from typing import Any, Optional, Sequence, Tuple
 
 
+def edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:
+    """Word-level Levenshtein distance."""
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        prev, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
+    return row[-1]
+
+
+def word_errors(ref: str, hyp: str) -> int:
+    """Word errors of a transcript against its reference text."""
+    return edit_distance(ref.split(), hyp.split())
+
+
 def have_tools() -> Optional[str]:
     """None if espeak-ng and sox are on PATH, else the name of the missing one."""
     for tool in ("espeak-ng", "sox"):

@@ -14,7 +14,7 @@ from assistant.recognizers.language_model import (
     build_arpa, build_domain_model, domain_sentences, nlu_examples, normalize)
 from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
 from assistant.settings import ListenSettings
-from speechgen import have_tools, korean_model_dir, shared_maker, shared_pocketsphinx
+from speechgen import have_tools, korean_model_dir, shared_maker, shared_pocketsphinx, word_errors
 
 pytestmark = pytest.mark.skipif(have_tools() is not None, reason=f"{have_tools()} is not installed")
 QUIET = dict(noise_scale=0.0, noise_w_scale=0.0)
@@ -30,16 +30,6 @@ def maker(tmp_path_factory):
 @pytest.fixture(scope="module")
 def sphinx(tmp_path_factory):
     return shared_pocketsphinx(tmp_path_factory.getbasetemp())
-
-
-def word_errors(ref: str, hyp: str) -> int:
-    r, h = ref.split(), hyp.split()
-    row = list(range(len(h) + 1))
-    for i, rw in enumerate(r, 1):
-        prev, row[0] = row[0], i
-        for j, hw in enumerate(h, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (rw != hw))
-    return row[-1]
 
 
 # (piper length scale, sox pitch cents, sox tempo, white-noise volume): varied voice, speed and faint noise

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant import cli
-from speechgen import have_tools, korean_model_dir, shared_maker
+from speechgen import have_tools, korean_model_dir, shared_maker, word_errors
 
 TESTDATA = Path("/usr/share/pocketsphinx/test/data")
 QUIET = dict(noise_scale=0.0, noise_w_scale=0.0)
@@ -24,16 +24,6 @@ def maker(tmp_path_factory):
     if have_tools():
         pytest.skip(f"{have_tools()} is not installed")
     return shared_maker(tmp_path_factory.getbasetemp())
-
-
-def word_errors(ref: str, hyp: str) -> int:
-    r, h = ref.split(), hyp.split()
-    row = list(range(len(h) + 1))
-    for i, rw in enumerate(r, 1):
-        prev, row[0] = row[0], i
-        for j, hw in enumerate(h, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (rw != hw))
-    return row[-1]
 
 
 def test_transcribe_json_reports_each_file_and_fails_only_the_bad_one(maker, tmp_path, capsys):

@@ -18,6 +18,7 @@ from assistant.errors import DialogueError
 CONFIG_FILE = paths.NLU_DIR / "config.yml"
 DOMAIN_FILE = paths.DIALOGUES_DIR / "domain.yml"
 RASA_VERSION = "3.6.21"
+COMPONENT_SOURCES = tuple(Path(__file__).parent / name for name in ("nlu_components.py", "entity_values.py"))
 
 
 def training_files() -> List[Path]:
@@ -30,7 +31,7 @@ def training_files() -> List[Path]:
 def fingerprint(files: Optional[Iterable[Path]] = None) -> str:
     """A short hash of everything that changes the trained model."""
     digest = hashlib.sha256(RASA_VERSION.encode())
-    for path in files or [CONFIG_FILE, DOMAIN_FILE, *training_files()]:
+    for path in files or [CONFIG_FILE, DOMAIN_FILE, *training_files(), *COMPONENT_SOURCES]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
