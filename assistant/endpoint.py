@@ -72,6 +72,15 @@ class Endpointer:
         """True while an utterance is open."""
         return self._in_speech
 
+    @property
+    def silence_ms(self) -> int:
+        """Silence since the last voiced frame of the open utterance (0 when none is open)."""
+        return self._silent_run * FRAME_MS if self._in_speech else 0
+
+    def end_now(self) -> Optional[EndpointEvent]:
+        """End the open utterance at once (an early endpoint); None when none is open."""
+        return self._close() if self._in_speech else None
+
     def _pos(self, frame_index: int) -> float:
         """Stream position (seconds) of the start of frame `frame_index`."""
         return frame_index * FRAME_MS / 1000.0

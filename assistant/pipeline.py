@@ -13,6 +13,23 @@ from assistant.settings import ListenSettings
 
 EventHandler = Callable[[Event], None]
 
+# Intents that are a whole turn by themselves, per listening mode, and the entity some of them need first.
+# An early endpoint ends the utterance after `early_endpoint_ms` of silence (instead of the full trailing silence)
+# only when the words so far parse confidently as one of these: "give us a conversation starter" may still be
+# followed by "about desire", and in an open answer "yes" or "no" usually begins a longer reply.
+# Tuned with bench/endpointing.py (turns with a pause inside): a yes/no must be short ("let's do our ..." parses
+# as a confident "yes"), and words that cannot end a sentence mean more is coming.
+EARLY_INTENTS: Dict[str, Dict[str, Optional[str]]] = {
+    "command": {"skip": None, "repeat": None, "stop": None, "help": None, "save_prompt": None,
+                "retire_prompt": None, "affirm": None, "deny": None, "goodbye": None,
+                "request_prompt": "topic", "start_checkin": "checkin"},
+    "open": {"skip": None, "stop": None, "inform": "rating"},
+}
+EARLY_MAX_WORDS = {"affirm": 2, "deny": 2, "inform": 3}  # longer ones are more often a pause mid-sentence
+EARLY_MAX_WORDS_DEFAULT = 8
+DANGLING_WORDS = frozenset("a an the our my your their his her its to about of for with and or but so because if "
+                           "when um uh er like".split())
+
 
 @dataclass(frozen=True)
 class Heard:
@@ -94,16 +111,49 @@ class VoicePipeline:
         """Stream audio until the end of one utterance; None if the audio ends without speech."""
         endpointer = endpointer or self.endpointer()
         stream = None
+        checked_pause = False
         for chunk in chunks:
             for event in endpointer.feed(chunk):
                 heard, stream = self._on_endpoint(event, stream)
                 if heard:
                     return heard
+            if stream is None:
+                continue
+            pause_ms = getattr(endpointer, "silence_ms", 0)
+            if pause_ms < (self.listen.early_endpoint_ms or 1 << 30):
+                checked_pause = False
+            elif not checked_pause:
+                checked_pause = True
+                if self.ends_early(stream):
+                    heard, stream = self._on_endpoint(endpointer.end_now(), stream)
+                    if heard:
+                        return heard
         for event in endpointer.flush():
             heard, stream = self._on_endpoint(event, stream)
             if heard:
                 return heard
         return None
+
+    def ends_early(self, stream: Any) -> bool:
+        """Whether the words heard so far already make a whole turn (then the trailing silence need not run out)."""
+        partial = getattr(stream, "partial", None)
+        if partial is None or not hasattr(self.engine, "parse"):
+            return False
+        _, text = strip_wake(partial(), self.wake)
+        words = text.split()
+        if not words or words[-1] in DANGLING_WORDS or len(words) > EARLY_MAX_WORDS_DEFAULT:
+            return False
+        parse = self.engine.parse(text)
+        allowed = EARLY_INTENTS.get(self.mode, {})
+        if parse.intent not in allowed or parse.confidence < self.listen.early_endpoint_confidence:
+            return False
+        if len(words) > EARLY_MAX_WORDS.get(parse.intent, EARLY_MAX_WORDS_DEFAULT):
+            return False
+        needed = allowed[parse.intent]
+        complete = needed is None or any(e.entity == needed for e in parse.entities)
+        if complete:
+            self.emit("early-endpoint", text=text, intent=parse.intent)
+        return complete
 
     def _on_endpoint(self, event: Any, stream: Any) -> Tuple[Optional[Heard], Any]:
         if event.kind == "speech-start":

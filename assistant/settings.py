@@ -38,6 +38,8 @@ class ListenSettings:
     vosk_model: Optional[str] = None
     trailing_silence_ms: int = 400
     open_trailing_silence_ms: int = 1000
+    early_endpoint_ms: int = 200  # end sooner when what was said already parses as a whole command (0: off)
+    early_endpoint_confidence: float = 0.8
     max_utterance_s: float = 15.0
     min_speech_ms: int = 200
     vad_aggressiveness: int = 2

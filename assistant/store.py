@@ -64,7 +64,7 @@ class StateStore:
     def _locked(self) -> Iterator[None]:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            lock = open(self.path.with_suffix(".lock"), "a")
+            lock = os.fdopen(os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600), "r+")
         except OSError as err:
             raise StorageError(f"cannot write state in {self.path.parent}: {err.strerror or err}") from err
         with lock:

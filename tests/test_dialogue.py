@@ -152,3 +152,19 @@ def test_blank_and_odd_lines_are_answered(conversation):
     for line in ["", "   ", "\x00\x07", "x" * 100_000, "😊😊", "今日はどうでしたか"]:
         reply = chat.respond(line)
         assert reply.texts, repr(line[:20])
+
+
+def test_after_an_activity_the_conversation_starts_fresh_but_remembers_the_last_words(conversation):
+    chat = conversation()
+    first = chat.respond("give us a conversation starter")
+    old_id = chat.sender_id
+    no = chat.respond("no thanks")
+    assert no.session_over and chat.sender_id != old_id
+    again = chat.respond("say that again")
+    assert again.texts == no.texts
+    saved = chat.respond("save that one")
+    assert saved.parse.intent == "save_prompt" and "Saved" in saved.texts[0]
+    store = chat.agent.tracker_store
+    store = getattr(store, "_tracker_store", store)
+    assert old_id not in store.store
+    assert first.texts

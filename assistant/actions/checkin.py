@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Dict, Optional, Text
 
 from rasa_sdk import Tracker
@@ -12,6 +13,7 @@ from rasa_sdk.forms import FormValidationAction
 from assistant import turns
 from assistant.actions.base import CompanionAction, EventList, latest_confidence, latest_entity, latest_intent
 from assistant.actions.context import ActionContext
+from assistant.errors import StorageError
 
 FORM = "checkin_form"
 KINDS = ("bedtime", "after_intimacy")
@@ -100,7 +102,12 @@ class ValidateCheckin(FormValidationAction):
         rating = latest_entity(tracker, "rating")
         plan = plan.with_answer(turn, text, rating)
         if self.ctx.journal is not None:
-            self.ctx.journal.record(plan.kind, turn.partner, turn.question_id, text, rating)
+            try:
+                self.ctx.journal.record(plan.kind, turn.partner, turn.question_id, text, rating)
+            except StorageError as err:  # keep the check-in going; say once that the journal stopped
+                print(f"companion: {err}", file=sys.stderr, flush=True)
+                dispatcher.utter_message(text=err.spoken)
+                self.ctx.journal = None
         done = turns.next_turn(plan, questions) is None
         return {"checkin_state": plan.to_slot(), "checkin_answer": "done" if done else None}
 

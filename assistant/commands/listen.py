@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from assistant.errors import AudioInputError, CompanionError, ConfigError
 
@@ -24,17 +26,56 @@ def microphone_problem() -> Optional[str]:
     return None
 
 
-def load_stack(settings: Any, quiet: bool = False) -> Tuple[Any, Any, Any]:
-    """Recogniser, dialogue engine and synthesiser, loaded side by side."""
-    from assistant.dialogue.runtime import open_engine
+def _timed(seconds: Dict[str, float], key: str, load: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run `load`, recording how long it took under `key`."""
+    start = time.monotonic()
+    try:
+        return load(*args, **kwargs)
+    finally:
+        seconds[key] = time.monotonic() - start
+
+
+def ready_recognizer(listen: Any) -> Any:
+    """The recogniser with both listening modes' decoders built, so no turn waits for one."""
     from assistant.recognizers import load_recognizer
+
+    recognizer = load_recognizer(listen)
+    for mode in ("command", "open"):
+        recognizer.stream(mode).finish()
+    return recognizer
+
+
+def ready_engine(settings: Any, quiet: bool) -> Any:
+    """The dialogue engine, warmed up so the first turn is as quick as the rest."""
+    from assistant.dialogue.runtime import open_engine
+
+    engine = open_engine(settings, quiet=quiet)
+    engine.warm_up()
+    return engine
+
+
+def load_stack(settings: Any, quiet: bool = False, seconds: Optional[Dict[str, float]] = None) -> Tuple[Any, Any, Any]:
+    """Recogniser, dialogue engine and synthesiser, loaded side by side (each one's seconds into `seconds`)."""
     from assistant.speech import load_synthesizer
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        recognizer = pool.submit(load_recognizer, settings.listen)
-        synthesizer = pool.submit(load_synthesizer, settings.voice)
-        engine = open_engine(settings, quiet=quiet)
-        return recognizer.result(), engine, synthesizer.result()
+    seconds = {} if seconds is None else seconds
+    gc.disable()  # loading makes ~1M long-lived objects: no point scanning them again and again (~0.3 s)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            recognizer = pool.submit(_timed, seconds, "recognizer_s", ready_recognizer, settings.listen)
+            synthesizer = pool.submit(_timed, seconds, "synthesizer_s", load_synthesizer, settings.voice)
+            engine = _timed(seconds, "dialogue_s", ready_engine, settings, quiet)
+            return recognizer.result(), engine, synthesizer.result()
+    finally:
+        settle_heap()
+
+
+def settle_heap() -> None:
+    """Collect once, then freeze what loading left: the collector then never walks Rasa's ~1M start-up objects
+    in the middle of a turn (those full collections took 110-180 ms each; bench/latency.py)."""
+    gc.collect()
+    gc.freeze()
+    gc.enable()
 
 
 def _settings(args: argparse.Namespace) -> Any:
@@ -54,8 +95,14 @@ def run_files(args: argparse.Namespace) -> int:
         raise ConfigError("--input needs --output-dir DIR for the reply WAV files")
     settings = _settings(args)
     sink = WavDirSink(args.output_dir)
-    recognizer, engine, synthesizer = load_stack(settings, quiet=args.json)
+    started = time.monotonic()
+    loads: Dict[str, float] = {}
+    recognizer, engine, synthesizer = load_stack(settings, quiet=args.json, seconds=loads)
     pipeline = VoicePipeline(recognizer, engine, synthesizer, settings.listen)
+    if args.timings:
+        detail = ", ".join(f"{key[:-2]} {value:.2f} s" for key, value in sorted(loads.items()))
+        print(f"companion: ready at {time.time():.3f} (loaded in {time.monotonic() - started:.2f} s: {detail})",
+              file=sys.stderr, flush=True)
     failures = 0
     for path in args.input:
         try:
@@ -72,7 +119,10 @@ def run_files(args: argparse.Namespace) -> int:
         _, text = strip_wake(heard.transcript.text, pipeline.wake)
         turn = pipeline.answer(heard, sink, text=text)
         if args.json:
-            print(json.dumps(turn.to_json(), ensure_ascii=False), flush=True)
+            row = turn.to_json()
+            if args.timings:
+                row["timings"] = {key: round(value, 1) for key, value in turn.timings.items()}
+            print(json.dumps(row, ensure_ascii=False), flush=True)
         else:
             print(f"heard: {turn.heard.text}", flush=True)
             for line in turn.reply.texts:
@@ -188,6 +238,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output-dir", metavar="DIR", help="write reply WAVs here (with --input)")
     p.add_argument("--json", action="store_true", help="one JSON line per turn")
     p.add_argument("--partners", help='the two names, like "Sam,Alex"')
+    p.add_argument("--timings", action="store_true",
+                   help="with --input: per-stage timings in each --json row, and a start-up line on stderr")
     p.set_defaults(func=cmd_listen)
 
     p = sub.add_parser("doctor", help="check microphone, speaker, voices, recognisers and models")

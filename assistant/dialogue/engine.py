@@ -15,6 +15,7 @@ from assistant.messages import Entity, Parse, Reply
 
 MAX_TEXT = 2000
 CHECKIN_FORM = "checkin_form"
+CARRIED_SLOTS = ("last_prompt_id", "topic")
 ENDING_ACTIONS = frozenset({"action_stop", "action_close_checkin", "utter_goodbye", "action_deny"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -66,17 +67,33 @@ class RasaDialogueEngine:
     @classmethod
     def load(cls, model: Path, ctx: ActionContext, sender_id: Optional[str] = None) -> "RasaDialogueEngine":
         """Load a trained model; a clear DialogueError if it is missing or broken."""
-        from rasa.core.agent import Agent
+        from assistant.dialogue import speedups
+        from assistant.dialogue.lean_import import lean_rasa
 
         if not Path(model).is_file():
             raise DialogueError(f"the dialogue model {model} does not exist; run `companion train`")
         try:
-            agent = Agent.load(str(model))
+            with lean_rasa():
+                from rasa.core.agent import Agent
+
+                agent = Agent.load(str(model))
         except Exception as err:
             raise DialogueError(f"the dialogue model {model} could not be loaded ({type(err).__name__})") from err
         if not agent.is_ready():
             raise DialogueError(f"the dialogue model {model} is not usable")
+        speedups.apply()
         return cls(agent, ctx, sender_id)
+
+    def warm_up(self) -> None:
+        """Do now what the first turn would pay for: read the prompt library and check-ins, run the NLU once."""
+        from assistant.errors import CompanionError
+
+        try:
+            self.ctx.library
+            self.ctx.checkins
+        except CompanionError:
+            pass  # the first turn that needs them reports the problem, as it would have
+        self.parse("hello")
 
     def fork(self, ctx: ActionContext, sender_id: Optional[str] = None) -> "RasaDialogueEngine":
         """A new conversation with its own context, sharing this loaded model."""
@@ -96,14 +113,17 @@ class RasaDialogueEngine:
         """One dialogue turn for the couple's words."""
         from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+        from assistant.dialogue import speedups
+
         cleaned = clean_text(text)
         if not cleaned:
             return Reply(text, Parse(text, "nlu_fallback", 0.0), ("I'm here whenever you're ready.",))
         channel = CollectingOutputChannel()
         self.agent.processor.action_endpoint = self._endpoint
         try:
+            saved = speedups.saved_trackers(self.agent.processor)
             self._run(self.agent.handle_message(UserMessage(cleaned, channel, self.sender_id)))
-            tracker = self._run(self.agent.processor.get_tracker(self.sender_id))
+            tracker = saved.pop(self.sender_id, None) or self._run(self.agent.processor.get_tracker(self.sender_id))
         except DialogueError:
             raise
         except Exception as err:
@@ -111,14 +131,37 @@ class RasaDialogueEngine:
         texts = tuple(m["text"] for m in channel.messages if m.get("text"))
         parse = _to_parse(text, _last_user_parse(tracker))
         loop = tracker.active_loop_name
+        session_over = loop is None and _ended(tracker)
+        if session_over:
+            self._fresh_conversation(tracker, texts)
         return Reply(
             user=text,
             parse=parse,
             texts=texts,
             active_loop=loop,
             listen_mode="open" if loop == CHECKIN_FORM else "command",
-            session_over=loop is None and _ended(tracker),
+            session_over=session_over,
         )
+
+    def _fresh_conversation(self, tracker: Any, last_said: Tuple[str, ...]) -> None:
+        """After an activity ends, go on in a new, short conversation: Rasa's per-turn cost grows with history.
+
+        The couple notices nothing: the last starter (for "save that one", "next one") and the last words
+        (for "say that again") come along; the old history is dropped from memory.
+        """
+        from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet
+
+        old_id, self.sender_id = self.sender_id, f"couple-{uuid.uuid4().hex[:8]}"
+        fresh = self._run(self.agent.processor.get_tracker(self.sender_id))
+        events = [ActionExecuted("action_session_start"), SessionStarted()]
+        events += [SlotSet(slot, tracker.get_slot(slot)) for slot in CARRIED_SLOTS if tracker.get_slot(slot) is not None]
+        events += [BotUttered(text) for text in last_said]
+        events.append(ActionExecuted("action_listen"))
+        for event in events:
+            fresh.update(event)
+        self._run(self.agent.tracker_store.save(fresh))
+        store = getattr(self.agent.tracker_store, "_tracker_store", self.agent.tracker_store)
+        getattr(store, "store", {}).pop(old_id, None)
 
     def close(self) -> None:
         """Release the event loop."""

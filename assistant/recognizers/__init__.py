@@ -26,6 +26,10 @@ class RecognitionStream(Protocol):
         """End the utterance and return what was heard."""
         ...
 
+    def partial(self) -> str:
+        """The words heard so far, without ending the utterance (for an early endpoint)."""
+        ...
+
 
 class Recognizer(Protocol):
     """A loaded speech recogniser."""

@@ -77,6 +77,14 @@ class VoskStream:
         if self._open and audio and self._rec.AcceptWaveform(audio):
             self._finals.append(json.loads(self._rec.Result()))
 
+    def partial(self) -> str:
+        """What has been heard so far, without ending the utterance."""
+        if not self._open:
+            return ""
+        pieces = [result.get("text", "") for result in self._finals]
+        pieces.append(json.loads(self._rec.PartialResult()).get("partial", ""))
+        return clean_text(" ".join(pieces))
+
     def abort(self) -> None:
         """Drop the utterance (another stream took the recogniser)."""
         if self._open:

@@ -1,0 +1,132 @@
+"""Shared bits for the benchmarks: the machine, percentiles, markdown tables, child processes with peak memory."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+PROJECT = Path(__file__).resolve().parent.parent
+RESULTS = PROJECT / "bench" / "results"
+PYTHON = sys.executable
+COMPANION = [PYTHON, "-m", "assistant.cli"]
+
+
+def machine() -> Dict[str, Any]:
+    """What the numbers were measured on."""
+    cpu = platform.processor() or "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gb = 0.0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram_gb = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return {
+        "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gb": round(ram_gb, 1),
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "python": platform.python_version(),
+        "os": f"{platform.system()} {platform.release()}",
+    }
+
+
+def machine_line(info: Dict[str, Any]) -> str:
+    """One line describing the machine."""
+    return (f"{info['date']}; {info['nproc']} cores ({info['cpu']}), {info['ram_gb']} GB RAM, "
+            f"load average {info['load']}; Python {info['python']}, {info['os']}")
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0..100), linear between closest ranks."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100.0
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def fmt(value: Any, digits: int = 0) -> str:
+    """A number for a table ("–" for missing)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A GitHub markdown table."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+@dataclass
+class ChildRun:
+    """A finished child process: output, wall time, peak resident memory, when it was launched."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    wall_s: float
+    peak_rss_mb: float
+    launched_at: float  # time.time() just before the process was started
+    lines: List[str] = field(default_factory=list)
+
+
+def run_child(cmd: Sequence[str], env: Optional[Dict[str, str]] = None, timeout: float = 900,
+              cwd: Path = PROJECT) -> ChildRun:
+    """Run a process to the end; its peak RSS comes from wait4 (the kernel's own high-water mark)."""
+    full_env = dict(os.environ, **(env or {}))
+    launched_at = time.time()
+    start = time.monotonic()
+    proc = subprocess.Popen(list(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env, cwd=cwd,
+                            text=True)
+    out: List[str] = []
+    err: List[str] = []
+    readers = [threading.Thread(target=lambda s=s, b=b: b.extend(s), daemon=True)
+               for s, b in ((proc.stdout, out), (proc.stderr, err))]
+    for reader in readers:
+        reader.start()
+    killer = threading.Timer(timeout, proc.kill)
+    killer.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        killer.cancel()
+    wall = time.monotonic() - start
+    for reader in readers:
+        reader.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return ChildRun(proc.returncode, "".join(out), "".join(err), wall, usage.ru_maxrss / 1024.0, launched_at)
+
+
+def results_dir() -> Path:
+    """bench/results (git-ignored), created if needed."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    return RESULTS
+
+
+def quiet_env(home: Path, model_dir: Path, **extra: str) -> Dict[str, str]:
+    """Environment for a throw-away companion: private data dir, given model dir, no telemetry, no journal."""
+    return {"COMPANION_HOME": str(home), "COMPANION_MODEL_DIR": str(model_dir), "RASA_TELEMETRY_ENABLED": "false",
+            "COMPANION_JOURNAL": "off", **extra}

@@ -1,0 +1,49 @@
+"""Peak memory (RSS) of `companion listen` over a spoken session, from the kernel's high-water mark (wait4).
+
+One process per configuration runs the 13-turn session of bench/latency.py (not paced, so it is quick); the
+peak includes the recogniser with both language models, the dialogue model and the voice. bench/run_all.py
+takes the same peak from its paced latency sessions instead.
+
+    .venv/bin/python bench/memory.py [--model-dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent / "tests")]
+from benchlib import PROJECT, fmt, markdown_table  # noqa: E402
+from coldstart import NO_LEAN  # noqa: E402
+from latency import VOICES, run_session, session_wavs  # noqa: E402
+
+
+def peak_rss(model_dir: Path, extra_env: Optional[Dict[str, str]] = None, realtime: bool = False) -> Dict[str, Any]:
+    """Peak RSS (MB) and turns answered for one session."""
+    run, rows = run_session(model_dir, session_wavs(VOICES[0]), realtime=realtime, extra_env=extra_env)
+    return {"peak_rss_mb": run.peak_rss_mb, "turns": len(rows)}
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model-dir", type=Path, help="model folder (default: the project's, trained if needed)")
+    args = parser.parse_args(argv)
+    model_dir = args.model_dir
+    if model_dir is None:
+        sys.path.insert(0, str(PROJECT))
+        from assistant.dialogue import training
+
+        model_dir = training.default_model_dir()
+        training.train(model_dir, quiet=True)
+    rows = []
+    for name, env in (("ours", None), ("ours, Rasa imported as usual (COMPANION_LEAN_RASA=0)", NO_LEAN)):
+        result = peak_rss(model_dir, env)
+        rows.append([name, str(result["turns"]), fmt(result["peak_rss_mb"])])
+    print(markdown_table(["configuration", "turns", "peak RSS MB"], rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
