@@ -5,7 +5,8 @@ model; "ready" is the CLI's `companion: ready at <epoch>` line (recogniser, dial
 just before the first audio is read), measured from the moment the process was launched. The serial/parallel
 rows load the same three parts in a fresh process, one after the other vs side by side (load_stack).
 
-    .venv/bin/python bench/coldstart.py [--model-dir DIR] [--runs 3]
+    .venv/bin/python bench/coldstart.py [--model-dir DIR] [--runs 3] [--tree DIR]
+    (--tree: also an older source tree, e.g. git archive 6e44709 | tar -x -C /tmp/before)
 """
 
 from __future__ import annotations
@@ -26,19 +27,22 @@ FIRST_TURN = (("hey companion, give us a conversation starter about desire", "co
 NO_LEAN = {"COMPANION_LEAN_RASA": "0"}  # Rasa imported the usual way (TensorFlow and all)
 
 
-def measure(model_dir: Path, runs: int = 3, extra_env: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
-    """`runs` fresh processes over one spoken turn: ready seconds, first-turn latency, peak RSS."""
+def measure(model_dir: Path, runs: int = 3, extra_env: Optional[Dict[str, str]] = None,
+            tree: Path = PROJECT) -> Dict[str, Any]:
+    """`runs` fresh processes over one spoken turn: ready seconds, first-turn latency, peak RSS, whole process."""
     wav = session_wavs(VOICES[0], FIRST_TURN)
     samples = []
     for _ in range(runs):
-        run, rows = run_session(model_dir, wav, extra_env=extra_env)
+        run, rows = run_session(model_dir, wav, extra_env=extra_env, tree=tree)
         detail = next((line.split("(", 1)[1].rstrip(")") for line in run.stderr.splitlines()
                        if line.startswith("companion: ready at ")), "")
         samples.append({"ready_s": ready_seconds(run), "first_turn_ms": rows[0]["latency_ms"],
-                        "peak_rss_mb": run.peak_rss_mb, "loads": detail})
+                        "peak_rss_mb": run.peak_rss_mb, "loads": detail, "wall_s": run.wall_s})
+    ready = [s["ready_s"] for s in samples if s["ready_s"] is not None]
     return {
         "runs": samples,
-        "ready_s": statistics.median(s["ready_s"] for s in samples),
+        "ready_s": statistics.median(ready) if ready else None,
+        "wall_s": statistics.median(s["wall_s"] for s in samples),
         "first_turn_ms": statistics.median(s["first_turn_ms"] for s in samples),
         "peak_rss_mb": max(s["peak_rss_mb"] for s in samples),
         "loads": samples[-1]["loads"],
@@ -91,9 +95,10 @@ def cli_startup(runs: int = 3) -> float:
 def table(results: Dict[str, Dict[str, Any]]) -> str:
     """Markdown: one row per configuration."""
     return markdown_table(
-        ["configuration", "launch -> ready s (median)", "first turn latency ms", "peak RSS MB", "load split (last run)"],
-        [[name, fmt(r["ready_s"], 2), fmt(r["first_turn_ms"]), fmt(r["peak_rss_mb"]), r["loads"]]
-         for name, r in results.items()])
+        ["configuration", "launch -> ready s (median)", "first turn latency ms", "whole one-turn process s",
+         "peak RSS MB", "load split (last run)"],
+        [[name, fmt(r["ready_s"], 2), fmt(r["first_turn_ms"]), fmt(r.get("wall_s"), 2), fmt(r["peak_rss_mb"]),
+          r["loads"] or "–"] for name, r in results.items()])
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -101,6 +106,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--model-dir", type=Path, help="model folder (default: the project's, trained if needed)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--load-child", choices=("serial", "parallel"), help=argparse.SUPPRESS)
+    parser.add_argument("--tree", type=Path, help="also measure the CLI of another source tree (an older commit)")
     args = parser.parse_args(argv)
     if args.load_child:
         print(json.dumps(_load_here(args.load_child)))
@@ -114,6 +120,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         training.train(model_dir, quiet=True)
     results = {"ours": measure(model_dir, args.runs),
                "ours, Rasa imported as usual (COMPANION_LEAN_RASA=0)": measure(model_dir, args.runs, NO_LEAN)}
+    if args.tree:
+        results[str(args.tree)] = measure(model_dir, args.runs, tree=args.tree.resolve())
     print(table(results))
     loads = serial_vs_parallel(model_dir)
     print(f"\nloading serially {loads['serial']:.2f} s, side by side {loads['parallel']:.2f} s; "

@@ -182,7 +182,8 @@ def run(model_dir: Optional[Path] = None) -> Dict[str, Any]:
         rows.append({"set": f"human recordings (n={len(human)})", "setting": f"trailing silence {silence} ms", **result})
     for kind, settings in (
         ("command", [("trailing 400 ms, early endpoint off", dict(early_endpoint_ms=0)),
-                     ("trailing 400 ms, early at 200 ms (default)", {}),
+                     ("trailing 400 ms, early at 200 ms if confidence >= 0.8", dict(early_endpoint_confidence=0.8)),
+                     ("trailing 400 ms, early at 200 ms if confidence >= 0.6 (default)", {}),
                      ("trailing 400 ms, early at 150 ms", dict(early_endpoint_ms=150)),
                      ("trailing 300 ms, early endpoint off", dict(trailing_silence_ms=300, early_endpoint_ms=0))]),
         ("open", [("open 1000 ms, early off", dict(early_endpoint_ms=0)),

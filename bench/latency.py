@@ -77,16 +77,23 @@ def ready_seconds(run: ChildRun) -> Optional[float]:
     return None
 
 
+def has_timings(tree: Path) -> bool:
+    """Whether that source tree's `companion listen` has --timings."""
+    return "--timings" in (tree / "assistant" / "commands" / "listen.py").read_text(encoding="utf-8")
+
+
 def run_session(model_dir: Path, wavs: Sequence[Path], realtime: bool = True, extra_env: Optional[Dict[str, str]] = None,
-                partners: str = "Sam,Alex") -> Tuple[ChildRun, List[Dict[str, Any]]]:
-    """One `companion listen` process over `wavs`; the run and its JSON rows."""
+                partners: str = "Sam,Alex", tree: Path = PROJECT) -> Tuple[ChildRun, List[Dict[str, Any]]]:
+    """One `companion listen` process (from source tree `tree`) over `wavs`; the run and its JSON rows."""
     with tempfile.TemporaryDirectory(prefix="bench-listen-") as tmp:
-        cmd = [*COMPANION, "listen", "--json", "--timings", "--partners", partners, "--output-dir", f"{tmp}/out"]
+        cmd = [*COMPANION, "listen", "--json", "--partners", partners, "--output-dir", f"{tmp}/out"]
+        if has_timings(tree):
+            cmd.append("--timings")
         if realtime:
             cmd.append("--realtime")
         for wav in wavs:
             cmd += ["--input", str(wav)]
-        run = run_child(cmd, env=quiet_env(Path(tmp) / "home", model_dir, **(extra_env or {})))
+        run = run_child(cmd, env=quiet_env(Path(tmp) / "home", model_dir, **(extra_env or {})), cwd=tree)
     rows = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
     if run.returncode not in (0, 1) or not rows:
         raise RuntimeError(f"companion listen failed (exit {run.returncode}): {run.stderr.strip()[-800:]}")
@@ -95,6 +102,8 @@ def run_session(model_dir: Path, wavs: Sequence[Path], realtime: bool = True, ex
 
 def endpoint_kind(row: Dict[str, Any]) -> str:
     """How the utterance was ended: early, after the command-mode silence, or after the open-answer silence."""
+    if "timings" not in row:
+        return "unknown (no --timings)"
     wait = row["timings"]["endpoint_ms"]
     return "early" if wait < EARLY_MS else "command silence" if wait < COMMAND_MS else "open-answer silence"
 
@@ -111,7 +120,7 @@ def summarize(turns: List[Dict[str, Any]]) -> Dict[str, Any]:
         "early_share": sum(endpoint_kind(t) == "early" for t in turns) / len(turns),
     }
     for stage in STAGES:
-        values = [t["timings"][stage] for t in turns]
+        values = [t["timings"][stage] for t in turns if "timings" in t]
         summary[f"{stage}_p50"] = percentile(values, 50)
         summary[f"{stage}_p95"] = percentile(values, 95)
     kinds: Dict[str, List[float]] = {}
@@ -123,12 +132,12 @@ def summarize(turns: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 
 def measure(model_dir: Path, voices: Sequence[Tuple[str, str, int, int]] = VOICES,
-            extra_env: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+            extra_env: Optional[Dict[str, str]] = None, tree: Path = PROJECT) -> Dict[str, Any]:
     """Run one session per voice; every turn, the summary, and per-session ready time and peak RSS."""
     turns: List[Dict[str, Any]] = []
     sessions = []
     for voice in voices:
-        run, rows = run_session(model_dir, session_wavs(voice), extra_env=extra_env)
+        run, rows = run_session(model_dir, session_wavs(voice), extra_env=extra_env, tree=tree)
         sessions.append({"voice": voice[0], "ready_s": ready_seconds(run), "peak_rss_mb": run.peak_rss_mb,
                          "wall_s": run.wall_s, "turns": len(rows)})
         for index, row in enumerate(rows):
@@ -166,6 +175,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--model-dir", type=Path, help="model folder (default: the project's, trained if needed)")
     parser.add_argument("--quick", action="store_true", help="one voice only")
     parser.add_argument("--json", type=Path, help="write every turn and the summary here")
+    parser.add_argument("--tree", type=Path, default=PROJECT,
+                        help="run the CLI of another source tree, e.g. an older commit: git archive REV | tar -x -C DIR")
     args = parser.parse_args(argv)
     model_dir = args.model_dir
     if model_dir is None:
@@ -174,8 +185,8 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         model_dir = training.default_model_dir()
         training.train(model_dir, quiet=True)
-    result = measure(model_dir, VOICES[:1] if args.quick else VOICES)
-    print(table({"ours": result}))
+    result = measure(model_dir, VOICES[:1] if args.quick else VOICES, tree=args.tree.resolve())
+    print(table({str(args.tree) if args.tree != PROJECT else "ours": result}))
     for session in result["sessions"]:
         print(f"- {session['voice']}: {session['turns']} turns, ready {fmt(session['ready_s'], 2)} s, "
               f"peak RSS {fmt(session['peak_rss_mb'])} MB")

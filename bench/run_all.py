@@ -10,7 +10,7 @@ Parts (each is also a script of its own in bench/):
   dialogue_speed.py  dialogue time per turn with and without assistant/dialogue/speedups.py
   endpointing.py     false cuts vs wait for each endpoint setting (--endpointing; ~4 min)
 
-    .venv/bin/python bench/run_all.py            # ~15 min on 2 cores (Rasa's default trains for ~7 of them)
+    .venv/bin/python bench/run_all.py            # ~16 min on 2 cores (Rasa's default trains for 5-6 of them)
     .venv/bin/python bench/run_all.py --quick    # ~3 min: ours only, one voice, one run each
 Results: stdout, and bench/results/bench-<time>.md / .json (git-ignored).
 """
@@ -54,8 +54,7 @@ def spoken_accuracy(model_dir: str, quick: bool) -> Dict[str, Any]:
         out = Path(handle.name)
     cmd = [PYTHON, str(BENCH / "spoken_accuracy.py"), "--voices", "piper,espeak", "--modes", "command,open",
            "--misses", "0", "--model-dir", model_dir, "--json", str(out)]
-    if quick:
-        cmd += ["--limit", "40"]
+    cmd += ["--limit", "40" if quick else "120"]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT)
     if done.returncode != 0:
         raise RuntimeError(f"spoken_accuracy.py failed: {done.stderr.strip()[-500:]}")
@@ -151,7 +150,7 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
         p = result["pipelines"][name]
         model_dir = Path(p["training"]["model_dir"])
         log(f"cold start: {name}")
-        p["coldstart"] = coldstart.measure(model_dir, runs)
+        p["coldstart"] = coldstart.measure(model_dir, runs if name == "ours" else min(runs, 2))
         if name == "ours":
             result["coldstart_lean_off"] = coldstart.measure(model_dir, max(1, runs - 1), coldstart.NO_LEAN)
             result["load_serial_vs_parallel"] = coldstart.serial_vs_parallel(model_dir, 1 if args.quick else 2)
