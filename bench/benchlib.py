@@ -130,3 +130,16 @@ def quiet_env(home: Path, model_dir: Path, **extra: str) -> Dict[str, str]:
     """Environment for a throw-away companion: private data dir, given model dir, no telemetry, no journal."""
     return {"COMPANION_HOME": str(home), "COMPANION_MODEL_DIR": str(model_dir), "RASA_TELEMETRY_ENABLED": "false",
             "COMPANION_JOURNAL": "off", **extra}
+
+
+def project_model_dir(model_dir: Optional[Path] = None) -> Path:
+    """`model_dir` if given, else the project's model folder, trained first if its data changed."""
+    if model_dir is not None:
+        return model_dir
+    if str(PROJECT) not in sys.path:
+        sys.path.insert(0, str(PROJECT))
+    from assistant.dialogue import training
+
+    model_dir = training.default_model_dir()
+    training.train(model_dir, quiet=True)
+    return model_dir

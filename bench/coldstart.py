@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent / "tests")]
-from benchlib import COMPANION, PROJECT, PYTHON, fmt, markdown_table, quiet_env, run_child  # noqa: E402
+from benchlib import COMPANION, PROJECT, PYTHON, fmt, markdown_table, quiet_env, run_child, project_model_dir  # noqa: E402
 from latency import VOICES, ready_seconds, run_session, session_wavs  # noqa: E402
 
 FIRST_TURN = (("hey companion, give us a conversation starter about desire", "command"),)
@@ -111,13 +111,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.load_child:
         print(json.dumps(_load_here(args.load_child)))
         return 0
-    model_dir = args.model_dir
-    if model_dir is None:
-        sys.path.insert(0, str(PROJECT))
-        from assistant.dialogue import training
-
-        model_dir = training.default_model_dir()
-        training.train(model_dir, quiet=True)
+    model_dir = project_model_dir(args.model_dir)
     results = {"ours": measure(model_dir, args.runs),
                "ours, Rasa imported as usual (COMPANION_LEAN_RASA=0)": measure(model_dir, args.runs, NO_LEAN)}
     if args.tree:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
-from benchlib import PROJECT, PYTHON, fmt, markdown_table, percentile, quiet_env, run_child  # noqa: E402
+from benchlib import PROJECT, PYTHON, fmt, markdown_table, percentile, quiet_env, run_child, project_model_dir  # noqa: E402
 
 SCRIPT = (
     "give us a conversation starter about desire", "next one", "say that again", "save that one", "no thanks",
@@ -83,12 +83,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--model-dir", type=Path)
     parser.add_argument("--child", choices=("stock", "ours"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    model_dir = args.model_dir
-    if model_dir is None:
-        from assistant.dialogue import training
-
-        model_dir = training.default_model_dir()
-        training.train(model_dir, quiet=True)
+    model_dir = project_model_dir(args.model_dir)
     if args.child:
         print(json.dumps(_child(args.child, model_dir)))
         return 0

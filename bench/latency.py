@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent / "tests")]
-from benchlib import COMPANION, PROJECT, ChildRun, fmt, markdown_table, percentile, quiet_env, run_child  # noqa: E402
+from benchlib import COMPANION, PROJECT, ChildRun, fmt, markdown_table, percentile, quiet_env, run_child, project_model_dir  # noqa: E402
 
 # (what is said, what kind of turn it is in a session that goes as planned)
 SESSION: Tuple[Tuple[str, str], ...] = (
@@ -178,13 +178,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--tree", type=Path, default=PROJECT,
                         help="run the CLI of another source tree, e.g. an older commit: git archive REV | tar -x -C DIR")
     args = parser.parse_args(argv)
-    model_dir = args.model_dir
-    if model_dir is None:
-        sys.path.insert(0, str(PROJECT))
-        from assistant.dialogue import training
-
-        model_dir = training.default_model_dir()
-        training.train(model_dir, quiet=True)
+    model_dir = project_model_dir(args.model_dir)
     result = measure(model_dir, VOICES[:1] if args.quick else VOICES, tree=args.tree.resolve())
     print(table({str(args.tree) if args.tree != PROJECT else "ours": result}))
     for session in result["sessions"]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent / "tests")]
-from benchlib import PROJECT, fmt, markdown_table  # noqa: E402
+from benchlib import PROJECT, fmt, markdown_table, project_model_dir  # noqa: E402
 from coldstart import NO_LEAN  # noqa: E402
 from latency import VOICES, run_session, session_wavs  # noqa: E402
 
@@ -30,13 +30,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model-dir", type=Path, help="model folder (default: the project's, trained if needed)")
     args = parser.parse_args(argv)
-    model_dir = args.model_dir
-    if model_dir is None:
-        sys.path.insert(0, str(PROJECT))
-        from assistant.dialogue import training
-
-        model_dir = training.default_model_dir()
-        training.train(model_dir, quiet=True)
+    model_dir = project_model_dir(args.model_dir)
     rows = []
     for name, env in (("ours", None), ("ours, Rasa imported as usual (COMPANION_LEAN_RASA=0)", NO_LEAN)):
         result = peak_rss(model_dir, env)
