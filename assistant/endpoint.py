@@ -54,6 +54,17 @@ class Endpointer:
             raise AudioInputError(f"vad_aggressiveness must be 0..3, got {settings.vad_aggressiveness}") from err
         self.reset()
 
+    def set_trailing_silence(self, ms: int) -> None:
+        """How much silence ends an utterance from now on (commands are short, answers need room to pause)."""
+        self.trailing_silence_ms = ms
+        self.silence_frames = max(1, -(-ms // FRAME_MS))
+
+    def reset_utterance(self) -> None:
+        """Drop the open utterance (after a failed turn) but keep counting stream time."""
+        frames_fed = self._frames_fed
+        self.reset()
+        self._frames_fed = frames_fed
+
     def reset(self) -> None:
         """Forget everything: back to waiting for speech."""
         self._pending = b""

@@ -1,19 +1,32 @@
-"""The live hands-free loop: wake phrase, a conversation without it, barge-in, a lost microphone."""
+"""The always-on loop: a keyword spotter outside windows, short follow-up windows after each reply, silence
+while the couple talks to each other, barge-in, a lost microphone, and no turn that can end the loop.
+
+Time is stream time (seconds of audio heard), so a recording replays through exactly this code as fast as it
+can run, with the companion's replies taking their real spoken length (`VirtualSink`).
+"""
 
 from __future__ import annotations
 
 import sys
 import time
-from typing import Any, Callable, Iterator, Optional
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional
 
+from assistant.endpoint import EndpointEvent, Endpointer
 from assistant.errors import AudioInputError, CompanionError
-from assistant.messages import AudioChunk
+from assistant.messages import CLOSED, AudioChunk, SpeechAudio, Transcript, Window
 from assistant.pipeline import VoicePipeline, strip_wake
+from assistant.wake import WakeHit, WakeSpotter
 
-STOP_WORDS = frozenset({"stop", "quiet", "enough", "cancel"})
 WAKE_ACK = "I'm listening."
 MIC_LOST = "I can't hear the microphone. I'll keep trying."
 MIC_BACK = "I can hear you again."
+APOLOGY = "Sorry, something went wrong on my side. I'm still here."
+BYTES_PER_S = 32000  # 16 kHz mono int16
+BARGE_IN = Window("followup", 0.0, "command", None, frozenset({"stop"}))
+ACK_DELAY_S = 0.7  # after the wake phrase alone: say "I'm listening" only if no request follows at once
+
+RowHandler = Callable[[Dict[str, Any]], None]
 
 
 def notify_stderr(message: str) -> None:
@@ -21,91 +34,334 @@ def notify_stderr(message: str) -> None:
     print(f"companion: {message}", file=sys.stderr, flush=True)
 
 
-class HandsFree:
-    """Listens forever: idle until the wake phrase, then a conversation until it ends or goes quiet."""
+@dataclass
+class OpenUtterance:
+    """The utterance the endpointer has open: its audio so far, and what is decoding it."""
 
-    def __init__(self, pipeline: VoicePipeline, microphone: Any, sink: Any,
-                 notify: Callable[[str], None] = notify_stderr, retry_s: float = 2.0) -> None:
+    audio_start_s: float
+    audio: bytearray
+    stream: Any = None
+    woke: Optional[WakeHit] = None
+    window: Window = CLOSED
+    during_playback: bool = False
+    checked_early: bool = False
+
+    def audio_after(self, at_s: float) -> bytes:
+        """This utterance's audio from stream time `at_s` on."""
+        offset = max(0, int((at_s - self.audio_start_s) * BYTES_PER_S)) & ~1
+        return bytes(self.audio[offset:])
+
+
+@dataclass
+class Row:
+    """One utterance the endpointer found, as `companion listen --replay --json` reports it."""
+
+    start_s: float
+    end_s: float
+    woke: bool = False
+    heard: Optional[str] = None
+    acted: bool = False
+    intent: Optional[str] = None
+    replies: List[str] = field(default_factory=list)
+
+    def to_json(self) -> Dict[str, Any]:
+        """The replay contract."""
+        return {"start_s": round(self.start_s, 2), "end_s": round(self.end_s, 2), "woke": self.woke,
+                "heard": self.heard, "acted": self.acted, "intent": self.intent, "replies": self.replies}
+
+
+class VirtualSink:
+    """A speaker in stream time: each reply "plays" for its real length; audio is kept only if `inner` is set."""
+
+    def __init__(self, clock: Callable[[], float], inner: Any = None) -> None:
+        self.clock = clock
+        self.inner = inner
+        self.playing_until = 0.0
+
+    def begin_turn(self) -> None:
+        """Number the next reply's files (when writing them)."""
+        if self.inner is not None and hasattr(self.inner, "begin_turn"):
+            self.inner.begin_turn()
+
+    def play(self, speech: SpeechAudio) -> None:
+        """Queue `speech`: it ends its length after whatever is playing."""
+        self.playing_until = max(self.clock(), self.playing_until) + speech.seconds
+        if self.inner is not None:
+            self.inner.play(speech)
+
+    def stop(self) -> None:
+        """Cut the speech off now."""
+        self.playing_until = self.clock()
+
+    @property
+    def is_playing(self) -> bool:
+        """Whether a reply is still sounding at this stream time."""
+        return self.clock() < self.playing_until
+
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        """Nothing to wait for in stream time."""
+        return True
+
+    def close(self) -> None:
+        """Nothing held."""
+
+    @property
+    def last_paths(self) -> List[Any]:
+        """Files the inner sink wrote for the last reply."""
+        return list(getattr(self.inner, "last_paths", []))
+
+
+class HandsFree:
+    """Listens forever: the spotter until the wake phrase, then only what the last reply invited, briefly."""
+
+    def __init__(self, pipeline: VoicePipeline, microphone: Any, sink: Any, spotter: WakeSpotter,
+                 notify: Callable[[str], None] = notify_stderr, on_row: Optional[RowHandler] = None,
+                 retry_s: float = 2.0, speak_lines: bool = True) -> None:
         self.pipeline = pipeline
         self.microphone = microphone
         self.sink = sink
+        self.spotter = spotter
         self.notify = notify
+        self.on_row = on_row
         self.retry_s = retry_s
-        self.active = False
+        self.speak_lines = speak_lines
+        self.listen = pipeline.listen
+        self.now = 0.0  # stream time: seconds of audio heard
+        self.window: Window = CLOSED
+        self.window_deadline: Optional[float] = None  # set when the reply that opened it has finished playing
+        self.endpointer = Endpointer(self.listen)
+        self.utterance: Optional[OpenUtterance] = None
+        self.ack_at: Optional[float] = None
+        self.rows = 0
 
-    def run(self, max_turns: Optional[int] = None) -> int:
-        """Serve turns until interrupted (or `max_turns` answered); returns turns answered."""
-        turns = 0
-        while max_turns is None or turns < max_turns:
+    # -- the loop -----------------------------------------------------------------------------------------
+
+    def run(self, max_rows: Optional[int] = None) -> int:
+        """Serve the room until the audio ends or is interrupted (or `max_rows` utterances); returns rows."""
+        while True:
             try:
-                turns += self._serve_one()
+                for chunk in self.microphone.chunks():
+                    self.feed(chunk)
+                    if max_rows is not None and self.rows >= max_rows:
+                        return self.rows
+                self.finish()
+                return self.rows
             except AudioInputError as err:
                 self.notify(str(err))
                 self._say(MIC_LOST)
-                self._wait_for_microphone()
-        return turns
+                self.utterance = None
+                self.endpointer.reset()
+                if not self._wait_for_microphone():
+                    return self.rows
 
-    def _chunks(self) -> Iterator[AudioChunk]:
-        """Microphone chunks; while a session is open, stop after its silence timeout."""
-        deadline = time.monotonic() + self.pipeline.listen.session_timeout_s
-        for chunk in self.microphone.chunks():
-            yield chunk
-            if self.active and not self.sink.is_playing and time.monotonic() > deadline and not self._in_speech:
-                return
+    def feed(self, chunk: AudioChunk) -> None:
+        """One chunk of room audio: spotter, endpointer, the open utterance, the window clock."""
+        self.now += chunk.format.seconds(len(chunk.audio))
+        try:
+            hit = self.spotter.feed(chunk.audio)
+            if hit is not None:
+                self._on_wake(hit)
+            for event in self.endpointer.feed(chunk):
+                self._on_endpoint(event)
+            self._maybe_end_early()
+            self._tick()
+        except AudioInputError:
+            raise
+        except Exception as err:  # one bad turn never ends the loop
+            self._recover(err)
 
-    def _serve_one(self) -> int:
-        endpointer = self.pipeline.endpointer()
-        self._endpointer = endpointer
-        heard = self.pipeline.hear(self._chunks(), endpointer)
-        if heard is None:
-            if self.active:
-                self.active = False
-                self.pipeline.mode = "command"
-                self.notify("the conversation went quiet; say the wake phrase to start again")
-            return 0
-        text = heard.transcript.text
-        if self.sink.is_playing:
-            if STOP_WORDS & set(text.split()):
-                self.sink.stop()
-                self.pipeline.emit("wake", barge_in=True)
-            else:
-                return 0  # most likely our own voice from the speaker
-        woke, rest = strip_wake(text, self.pipeline.wake)
-        if not self.active and not woke:
-            return 0
-        if woke and not self.active:
-            self.pipeline.emit("wake")
-            self.active = True
-            if not rest:
+    def finish(self) -> None:
+        """The audio ended: close any open utterance."""
+        try:
+            for event in self.endpointer.flush():
+                self._on_endpoint(event)
+        except Exception as err:
+            self._recover(err)
+
+    # -- windows ------------------------------------------------------------------------------------------
+
+    def open_window(self, window: Window) -> None:
+        """Listen for what the last turn invited, for its window, once its reply has finished playing."""
+        self.window = window
+        self.window_deadline = None
+        silence = self.listen.open_trailing_silence_ms if window.mode == "open" else self.listen.trailing_silence_ms
+        self.endpointer.set_trailing_silence(silence)
+        self.pipeline.mode = window.mode
+
+    def close_window(self) -> None:
+        """Back to the spotter alone."""
+        if self.window.kind != "none":
+            self.pipeline.emit("window-closed", window=self.window.kind)
+        self.open_window(CLOSED)
+
+    def _tick(self) -> None:
+        """Start a window's clock when its reply ends; close it when it runs out with nobody speaking."""
+        if self.ack_at is not None and self.now >= self.ack_at:
+            self.ack_at = None
+            if self.utterance is None:
                 self._say(WAKE_ACK)
-                return 0
-        turn = self.pipeline.answer(heard, self.sink, text=rest if woke else text)
-        for line in turn.reply.texts:
-            print(f"companion: {line}", flush=True)
-        if turn.reply.session_over:
-            self.active = False
-            self.pipeline.mode = "command"
-        return 1
+        if self.window.kind == "none" or self.sink.is_playing or self.ack_at is not None:
+            return
+        if self.window_deadline is None:
+            self.window_deadline = self.now + self.window.seconds
+        elif self.now > self.window_deadline and self.utterance is None:
+            self.close_window()
 
-    @property
-    def _in_speech(self) -> bool:
-        endpointer = getattr(self, "_endpointer", None)
-        return bool(endpointer and endpointer.in_speech)
+    def _window_open(self) -> bool:
+        return self.window.kind != "none" and (self.window_deadline is None or self.now <= self.window_deadline)
+
+    # -- utterances ---------------------------------------------------------------------------------------
+
+    def _on_wake(self, hit: WakeHit) -> None:
+        """The wake phrase: whatever follows in the same breath goes to the command recogniser."""
+        self.pipeline.emit("wake", start_s=hit.start_s, end_s=hit.end_s)
+        utt = self.utterance
+        if utt is None:  # the endpointer had already closed the phrase's utterance: the phrase was said alone
+            row = Row(hit.start_s, hit.end_s, woke=True, heard="", acted=True)
+            self._listen_after_wake()
+            self._emit_row(row)
+            return
+        utt.woke = hit
+        utt.window = CLOSED
+        if utt.stream is not None and hasattr(utt.stream, "abort"):
+            utt.stream.abort()
+        utt.stream = self.pipeline.recognizer.stream("command")
+        utt.stream.accept(utt.audio_after(hit.end_s))
+        utt.checked_early = False
+
+    def _on_endpoint(self, event: EndpointEvent) -> None:
+        if event.kind == "speech-start":
+            start = event.end_s - len(event.audio) / BYTES_PER_S
+            utt = OpenUtterance(start, bytearray(event.audio), during_playback=self.sink.is_playing)
+            self.utterance = utt
+            self.pipeline.emit("speech-start", at_s=event.start_s)
+            if utt.during_playback:
+                utt.window = BARGE_IN
+            elif self._window_open():
+                utt.window = self.window
+            if utt.window.kind != "none":
+                utt.stream = self.pipeline.recognizer.stream(utt.window.mode)
+                utt.stream.accept(event.audio)
+        elif event.kind == "audio" and self.utterance is not None:
+            self.utterance.audio.extend(event.audio)
+            if self.utterance.stream is not None:
+                self.utterance.stream.accept(event.audio)
+        elif event.kind == "speech-end" and self.utterance is not None:
+            utt, self.utterance = self.utterance, None
+            self.pipeline.emit("speech-end", at_s=event.end_s)
+            row = Row(event.start_s, event.end_s, woke=utt.woke is not None)
+            try:
+                self._serve(utt, row)
+            finally:
+                self._emit_row(row)
+
+    def _maybe_end_early(self) -> None:
+        """End a command as soon as its words already make a whole turn (checked once per pause)."""
+        utt = self.utterance
+        early = self.listen.early_endpoint_ms
+        if utt is None or utt.stream is None or not early:
+            return
+        if utt.woke is None and utt.window.mode == "open":
+            return
+        if self.endpointer.silence_ms < early:
+            utt.checked_early = False
+            return
+        if utt.checked_early:
+            return
+        utt.checked_early = True
+        if self.pipeline.ends_early(utt.stream):
+            event = self.endpointer.end_now()
+            if event is not None:
+                self._on_endpoint(event)
+
+    def _serve(self, utt: OpenUtterance, row: Row) -> None:
+        """Decide and act on one finished utterance."""
+        if utt.stream is None:
+            return  # outside any window and no wake phrase: nothing was transcribed
+        transcript: Transcript = utt.stream.finish()
+        self.pipeline.emit("stt-end", text=transcript.text, engine=transcript.engine)
+        text = transcript.text
+        if utt.woke is not None:
+            _, text = strip_wake(text, self.pipeline.wake)  # what the spotter's end left of the phrase
+        row.heard = text
+        engine = self.pipeline.engine
+        if utt.woke is not None:
+            if not text:
+                row.acted = True
+                self._listen_after_wake()
+                return
+            if self.sink.is_playing:
+                self.sink.stop()
+        else:
+            verdict = engine.judge(text, utt.window)
+            self.pipeline.emit("judged", for_me=verdict.for_me, reason=verdict.reason)
+            row.intent = verdict.parse.intent if verdict.parse else None
+            if not verdict.for_me:
+                if not utt.during_playback:
+                    self.close_window()  # talk between the two of them: step back at once
+                return
+            if utt.during_playback:
+                self.sink.stop()
+        reply = engine.respond(text)
+        row.intent = reply.parse.intent
+        self._reply_texts(list(reply.texts), row)
+        self.open_window(reply.window)
+
+    def _listen_after_wake(self) -> None:
+        """The wake phrase on its own: listen for the request (and say so, if it doesn't come at once)."""
+        from assistant.dialogue.addressee import addressed_window
+
+        if self.sink.is_playing:
+            self.sink.stop()
+        self.open_window(addressed_window(self.listen))
+        self.ack_at = self.now + ACK_DELAY_S
+
+    def _reply_texts(self, texts: List[str], row: Row) -> None:
+        """Speak and print a reply; the row records that the companion acted."""
+        row.acted = True
+        row.replies = list(texts)
+        if self.speak_lines:
+            for line in texts:
+                print(f"companion: {line}", flush=True)
+        self.pipeline.speak(texts, self.sink)
+
+    def _emit_row(self, row: Row) -> None:
+        self.rows += 1
+        if self.on_row is not None:
+            self.on_row(row.to_json())
+
+    # -- faults -------------------------------------------------------------------------------------------
+
+    def _recover(self, err: Exception) -> None:
+        """One failed stage: one line, a short spoken apology, and back to listening."""
+        name = getattr(err, "code", type(err).__name__)
+        self.notify(f"{err} ({name}); still listening" if isinstance(err, CompanionError)
+                    else f"that turn failed ({type(err).__name__}: {err}); still listening")
+        self.pipeline.emit("error", code=name, message=str(err))
+        self.utterance = None
+        self.endpointer.reset_utterance()
+        self.close_window()
+        spoken = getattr(err, "spoken", None)
+        self._say(spoken if isinstance(spoken, str) and spoken else APOLOGY)
 
     def _say(self, text: str) -> None:
         try:
             self.pipeline.speak([text], self.sink)
-        except CompanionError as err:
-            self.notify(str(err))
+        except Exception as err:  # speech itself is what failed: the printed line must do
+            self.notify(f"could not speak ({type(err).__name__}: {err})")
 
-    def _wait_for_microphone(self) -> None:
-        """Retry the microphone until it is back."""
+    def _wait_for_microphone(self) -> bool:
+        """Retry the microphone until it is back (False when it cannot be reopened at all)."""
+        reopen = getattr(self.microphone, "reopen", None)
+        if reopen is None:
+            return False
         while True:
             time.sleep(self.retry_s)
             try:
-                self.microphone.reopen()
+                reopen()
             except AudioInputError:
                 continue
             self.notify(MIC_BACK)
             self._say(MIC_BACK)
-            return
+            return True
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional, Tuple
+from typing import Any, FrozenSet, Literal, Optional, Tuple
 
 ListenMode = Literal["command", "open"]
 
@@ -79,6 +79,29 @@ class Parse:
         }
 
 
+WindowKind = Literal["none", "followup", "addressed", "answer"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """What the companion listens for after it speaks, without the wake phrase, and for how long.
+
+    - none: nothing; only the wake phrase opens the next turn.
+    - followup: a short window for the few replies its last turn invited ("next one", "save that", "no thanks").
+    - addressed: the wake phrase was said alone; the next words are for the companion.
+    - answer: a check-in question to one partner (`addressee`): the words that follow are the answer.
+    """
+
+    kind: WindowKind = "none"
+    seconds: float = 0.0
+    mode: ListenMode = "command"
+    addressee: Optional[str] = None
+    invites: FrozenSet[str] = frozenset()  # opaque to the audio loop: only the dialogue package reads it
+
+
+CLOSED = Window()
+
+
 @dataclass(frozen=True)
 class Reply:
     """What the dialogue says back, and how to listen for the next turn."""
@@ -87,8 +110,13 @@ class Reply:
     parse: Parse
     texts: Tuple[str, ...]
     active_loop: Optional[str] = None
-    listen_mode: ListenMode = "command"
     session_over: bool = False
+    window: Window = CLOSED
+
+    @property
+    def listen_mode(self) -> ListenMode:
+        """How the recogniser should listen for the next turn."""
+        return self.window.mode
 
     def to_json(self) -> dict:
         """The `companion chat --json` shape."""
@@ -116,8 +144,8 @@ class SpeechAudio:
 
 
 EventKind = Literal[
-    "wake", "speech-start", "speech-end", "stt-start", "stt-end", "intent-end",
-    "reply", "tts-start", "tts-first-audio", "tts-end", "error",
+    "wake", "speech-start", "speech-end", "stt-start", "stt-end", "intent-end", "early-endpoint", "judged",
+    "window-closed", "reply", "tts-start", "tts-first-audio", "tts-end", "error",
 ]
 
 

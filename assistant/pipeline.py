@@ -8,28 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
+from assistant.events import EventLog
 from assistant.messages import AudioChunk, Event, ListenMode, Reply, Transcript, Utterance
 from assistant.settings import ListenSettings
 
 EventHandler = Callable[[Event], None]
-
-# Intents that are a whole turn by themselves, per listening mode, and the entity some of them need first.
-# An early endpoint ends the utterance after `early_endpoint_ms` of silence (instead of the full trailing silence)
-# only when the words so far parse confidently as one of these: "give us a conversation starter" may still be
-# followed by "about desire", and in an open answer "yes" or "no" usually begins a longer reply.
-# Tuned with bench/endpointing.py (turns with a pause inside): a yes/no must be short ("let's do our ..." parses
-# as a confident "yes"), and words that cannot end a sentence mean more is coming.
-EARLY_INTENTS: Dict[str, Dict[str, Optional[str]]] = {
-    "command": {"skip": None, "repeat": None, "stop": None, "help": None, "save_prompt": None,
-                "retire_prompt": None, "affirm": None, "deny": None, "goodbye": None,
-                "request_prompt": "topic", "start_checkin": "checkin"},
-    "open": {"skip": None, "stop": None, "inform": "rating"},
-}
-EARLY_MAX_WORDS = {"affirm": 2, "deny": 2, "inform": 3}  # longer ones are more often a pause mid-sentence
-EARLY_MAX_WORDS_DEFAULT = 8
-DANGLING_WORDS = frozenset("a an the our my your their his her its to about of for with and or but so because if "
-                           "when um uh er like".split())
-
 
 @dataclass(frozen=True)
 class Heard:
@@ -84,21 +67,20 @@ class VoicePipeline:
     """Wires an endpointer, a recogniser, the dialogue and a synthesiser for one conversation."""
 
     def __init__(self, recognizer: Any, engine: Any, synthesizer: Any, listen: ListenSettings,
-                 on_event: Optional[EventHandler] = None) -> None:
+                 on_event: Optional[EventHandler] = None, events: Optional[EventLog] = None) -> None:
         self.recognizer = recognizer
         self.engine = engine
         self.synthesizer = synthesizer
         self.listen = listen
         self.mode: ListenMode = "command"
-        self.on_event = on_event
+        self.events = events or EventLog()
+        if on_event is not None:
+            self.events.subscribe(on_event)
         self.wake = wake_pattern(listen.wake_phrase)
 
     def emit(self, kind: str, **data: Any) -> Event:
-        """Record a lifecycle event."""
-        event = Event(kind, time.monotonic(), tuple(data.items()))  # type: ignore[arg-type]
-        if self.on_event:
-            self.on_event(event)
-        return event
+        """Record a lifecycle event (logger, optional JSON-lines file, listeners)."""
+        return self.events.emit(kind, **data)
 
     def endpointer(self) -> Any:
         """An endpointer tuned for the kind of answer expected next."""
@@ -137,22 +119,12 @@ class VoicePipeline:
     def ends_early(self, stream: Any) -> bool:
         """Whether the words heard so far already make a whole turn (then the trailing silence need not run out)."""
         partial = getattr(stream, "partial", None)
-        if partial is None or not hasattr(self.engine, "parse"):
+        if partial is None:
             return False
         _, text = strip_wake(partial(), self.wake)
-        words = text.split()
-        if not words or words[-1] in DANGLING_WORDS or len(words) > EARLY_MAX_WORDS_DEFAULT:
-            return False
-        parse = self.engine.parse(text)
-        allowed = EARLY_INTENTS.get(self.mode, {})
-        if parse.intent not in allowed or parse.confidence < self.listen.early_endpoint_confidence:
-            return False
-        if len(words) > EARLY_MAX_WORDS.get(parse.intent, EARLY_MAX_WORDS_DEFAULT):
-            return False
-        needed = allowed[parse.intent]
-        complete = needed is None or any(e.entity == needed for e in parse.entities)
+        complete = self.engine.completes_turn(text, self.mode)
         if complete:
-            self.emit("early-endpoint", text=text, intent=parse.intent)
+            self.emit("early-endpoint", text=text)
         return complete
 
     def _on_endpoint(self, event: Any, stream: Any) -> Tuple[Optional[Heard], Any]:

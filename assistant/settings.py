@@ -43,7 +43,11 @@ class ListenSettings:
     max_utterance_s: float = 15.0
     min_speech_ms: int = 200
     vad_aggressiveness: int = 2
-    session_timeout_s: float = 45.0
+    session_timeout_s: float = 45.0  # --input turns only: the live loop listens in windows (below)
+    wake_threshold: Optional[float] = None  # keyword-spotter threshold (None: the spotter's measured default)
+    followup_window_s: float = 4.0  # after a reply ends: listen this long for what it invited, no wake phrase
+    answer_window_s: float = 30.0  # after a check-in question: time for the partner asked to think and answer
+    addressed_window_s: float = 8.0  # after the wake phrase said alone
     input_device: Optional[str] = None
     output_device: Optional[str] = None
 

@@ -54,18 +54,18 @@ def _load_here(how: str) -> Dict[str, float]:
     start = time.monotonic()
     sys.path.insert(0, str(PROJECT))
     from assistant import settings as settings_mod
-    from assistant.commands import listen
+    from assistant import stack
 
     settings = settings_mod.load()
     if how == "parallel":
-        listen.load_stack(settings, quiet=True)
+        stack.load_stack(settings, quiet=True)
     else:
         from assistant.speech import load_synthesizer
 
-        listen.ready_recognizer(settings.listen)
-        listen.ready_engine(settings, True)
+        stack.ready_recognizer(settings.listen)
+        stack.ready_engine(settings, True)
         load_synthesizer(settings.voice)
-        listen.settle_heap()
+        stack.settle_heap()
     return {"load_s": time.monotonic() - start}
 
 

@@ -36,7 +36,8 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real Rasa model trained once for the whole session, in a temp dir."""
     from assistant.dialogue import training
 
-    directory = tmp_path_factory.mktemp("models")
+    reuse = os.environ.get("COMPANION_TEST_MODEL_DIR")  # a parent test session's model (tests run in a child)
+    directory = Path(reuse) if reuse else tmp_path_factory.mktemp("models")
     training.train(directory, quiet=True)
     return directory
 

@@ -65,3 +65,33 @@ def test_listen_bad_file_is_one_line_and_other_turns_go_on(run_cli, spoken_turns
 def test_listen_input_needs_output_dir(run_cli, spoken_turns):
     result = run_cli(["listen", "--input", str(spoken_turns[0])])
     assert result.returncode == 2 and "--output-dir" in result.stderr
+
+
+def test_replay_streams_a_room_recording_through_the_live_loop(run_cli, tmp_path: Path):
+    """--replay: one JSON row per utterance; nothing is transcribed outside a window; replies in recording time."""
+    from assistant.audio import read_wav, write_wav
+
+    maker = SpeechMaker(tmp_path / "speech")
+    parts = [(maker.vary(maker.piper("hey companion give us a conversation starter"), pitch_cents=250), 16.0),
+             (maker.espeak("i think it was the walk on the beach", voice="en-gb"), 1.0),
+             (maker.espeak("yes me too", voice="en+f3"), 1.0),
+             (maker.espeak("what about you", voice="en-gb"), 2.0)]
+    audio = b"\0\0" * 8000
+    for wav, gap in parts:
+        audio += read_wav(wav)[0] + b"\0\0" * int(16000 * gap)
+    room_wav = tmp_path / "room.wav"
+    write_wav(room_wav, audio)
+    out = tmp_path / "replies"
+    result = run_cli(["listen", "--replay", str(room_wav), "--json", "--partners", "Sam,Alex",
+                      "--output-dir", str(out), "--events", str(tmp_path / "events.jsonl")])
+    assert result.returncode == 0, result.stderr
+    rows = json_lines(result.stdout)
+    assert len(rows) >= 4, rows
+    assert all(set(r) == {"start_s", "end_s", "woke", "heard", "acted", "intent", "replies"} for r in rows)
+    assert rows[0]["woke"] and rows[0]["acted"] and rows[0]["intent"] == "request_prompt" and rows[0]["replies"]
+    assert not any(r["acted"] for r in rows[1:]), rows
+    assert all(r["heard"] is None for r in rows[2:]), rows  # the window closed at the first line of talk
+    assert all(a["end_s"] <= b["start_s"] for a, b in zip(rows, rows[1:]))
+    assert list(out.glob("*.wav")), "the reply was spoken into the output folder"
+    kinds = {json_lines(line)[0]["event"] for line in (tmp_path / "events.jsonl").read_text().splitlines()}
+    assert {"wake", "speech-start", "speech-end", "tts-start"} <= kinds, kinds

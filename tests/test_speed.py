@@ -144,6 +144,12 @@ class FakeEngine:
     def respond(self, text: str) -> Reply:
         return Reply(text, self.result, ("ok",))
 
+    def completes_turn(self, partial: str, mode: str) -> bool:
+        """The real engine's rule over this fake's fixed parse."""
+        from assistant.dialogue.addressee import completes_turn
+
+        return bool(partial.split()) and completes_turn(self.parse(partial), mode, 0.6)  # type: ignore[arg-type]
+
 
 @pytest.fixture(scope="module")
 def spoken(tmp_path_factory) -> bytes:

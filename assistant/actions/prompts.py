@@ -11,7 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant.errors import ConfigError
 from assistant.actions.base import CompanionAction, EventList, latest_entity
 
-OFFERS = ("Want another one?", "Shall I find another?", "Would you like another?")
+# After a starter the companion steps back: no question that the couple's own "yes" or "okay" could answer.
+OFFERS = ("I'll step back so you two can talk. Say next one whenever you'd like another.",
+          "Take your time with it. I'll be quiet; just say next one for a different one.",
+          "Over to you both. If you'd like another, say next one.")
 
 
 def serve_prompt(action: CompanionAction, dispatcher: CollectingDispatcher, tracker: Tracker, topic: Optional[str]) -> EventList:

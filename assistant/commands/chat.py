@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Iterator, Optional, TextIO
+from typing import Any, Iterator, Optional, TextIO
 
 from assistant.errors import ConfigError
 
@@ -63,14 +63,19 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     """A typed conversation, one line per turn."""
     from assistant import paths
-    from assistant.dialogue.runtime import open_engine
 
     _tolerant_stdio()
     paths.writable_home()  # a data dir we cannot write is reported now, not in the middle of a check-in
-    settings = _settings(args)
+    return run_chat(_settings(args), as_json=args.json)
+
+
+def run_chat(settings: Any, as_json: bool = False) -> int:
+    """Typed turns from stdin until it ends; every typed line is addressed to the companion."""
+    from assistant.dialogue.runtime import open_engine
+
     _report_prompt_problems()
-    interactive = sys.stdin.isatty() and not args.json
-    engine = open_engine(settings, quiet=args.json)
+    interactive = sys.stdin.isatty() and not as_json
+    engine = open_engine(settings, quiet=as_json)
     if interactive:
         a, b = settings.partners
         print(f"Typed chat with {a} and {b}. Try \"let's do our bedtime check-in\" or \"give us a conversation starter\". Ctrl-D to leave.")
@@ -87,7 +92,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
                 break
             line = line.rstrip("\r\n")
         reply = engine.respond(line)
-        if args.json:
+        if as_json:
             print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
         else:
             for text in reply.texts:
@@ -107,29 +112,40 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_setup(args: argparse.Namespace) -> int:
-    """Store partner names and preferences in the config file."""
+def ask_names(current: Any) -> str:
+    """Both partners' names, asked on the terminal (the current ones as defaults)."""
+    first = input(f"First partner's name [{current.partners[0]}]: ").strip() or current.partners[0]
+    second = input(f"Second partner's name [{current.partners[1]}]: ").strip() or current.partners[1]
+    return f"{first},{second}"
+
+
+def save_setup(partners: Optional[str] = None, journal: Optional[str] = None, bedtime_hour: Optional[int] = None,
+               interactive: bool = False) -> Any:
+    """Store names and preferences in the config file; returns the saved settings."""
     import dataclasses
 
     from assistant import paths, settings as settings_mod
 
     paths.writable_home()
     current = settings_mod.load()
-    partners = args.partners
-    if not partners and sys.stdin.isatty():
-        first = input(f"First partner's name [{current.partners[0]}]: ").strip() or current.partners[0]
-        second = input(f"Second partner's name [{current.partners[1]}]: ").strip() or current.partners[1]
-        partners = f"{first},{second}"
+    if not partners and interactive:
+        partners = ask_names(current)
     updated = current.with_partners(partners)
-    if args.journal is not None:
-        updated = dataclasses.replace(updated, journal=args.journal == "on")
-    if args.bedtime_hour is not None:
-        if not 0 <= args.bedtime_hour <= 23:
+    if journal is not None:
+        updated = dataclasses.replace(updated, journal=journal == "on")
+    if bedtime_hour is not None:
+        if not 0 <= bedtime_hour <= 23:
             raise ConfigError("--bedtime-hour must be between 0 and 23")
-        updated = dataclasses.replace(updated, voice=dataclasses.replace(updated.voice, bedtime_hour=args.bedtime_hour))
+        updated = dataclasses.replace(updated, voice=dataclasses.replace(updated.voice, bedtime_hour=bedtime_hour))
     path = settings_mod.save(updated)
     a, b = updated.partners
     print(f"saved {path}: partners {a} and {b}, journal {'on' if updated.journal else 'off'}")
+    return updated
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """Store partner names and preferences in the config file."""
+    save_setup(args.partners, args.journal, args.bedtime_hour, interactive=sys.stdin.isatty())
     return 0
 
 
@@ -140,14 +156,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if not args.partners and not paths.config_file().exists() and sys.stdin.isatty():
         print("Welcome. First, your two names, so I can address each of you.")
-        cmd_setup(argparse.Namespace(partners=None, journal=None, bedtime_hour=None))
+        save_setup(interactive=True)
+    settings = _settings(args)
     reason = listen_available()
     if reason is None:
-        from assistant.commands.listen import cmd_listen
+        from assistant.commands.listen import run_live
 
-        return cmd_listen(argparse.Namespace(input=None, realtime=False, output_dir=None, json=False, partners=args.partners))
+        return run_live(settings)
     print(f"companion: {reason}; starting typed chat instead.", file=sys.stderr)
-    return cmd_chat(argparse.Namespace(json=False, partners=args.partners))
+    _tolerant_stdio()
+    paths.writable_home()
+    return run_chat(settings)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

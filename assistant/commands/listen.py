@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, Dict, Optional, Tuple
+from pathlib import Path
+from typing import Any, Dict, Optional
 
 from assistant.errors import AudioInputError, CompanionError, ConfigError
 
@@ -26,58 +25,6 @@ def microphone_problem() -> Optional[str]:
     return None
 
 
-def _timed(seconds: Dict[str, float], key: str, load: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run `load`, recording how long it took under `key`."""
-    start = time.monotonic()
-    try:
-        return load(*args, **kwargs)
-    finally:
-        seconds[key] = time.monotonic() - start
-
-
-def ready_recognizer(listen: Any) -> Any:
-    """The recogniser with both listening modes' decoders built, so no turn waits for one."""
-    from assistant.recognizers import load_recognizer
-
-    recognizer = load_recognizer(listen)
-    for mode in ("command", "open"):
-        recognizer.stream(mode).finish()
-    return recognizer
-
-
-def ready_engine(settings: Any, quiet: bool) -> Any:
-    """The dialogue engine, warmed up so the first turn is as quick as the rest."""
-    from assistant.dialogue.runtime import open_engine
-
-    engine = open_engine(settings, quiet=quiet)
-    engine.warm_up()
-    return engine
-
-
-def load_stack(settings: Any, quiet: bool = False, seconds: Optional[Dict[str, float]] = None) -> Tuple[Any, Any, Any]:
-    """Recogniser, dialogue engine and synthesiser, loaded side by side (each one's seconds into `seconds`)."""
-    from assistant.speech import load_synthesizer
-
-    seconds = {} if seconds is None else seconds
-    gc.disable()  # loading makes ~1M long-lived objects: no point scanning them again and again (~0.3 s)
-    try:
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            recognizer = pool.submit(_timed, seconds, "recognizer_s", ready_recognizer, settings.listen)
-            synthesizer = pool.submit(_timed, seconds, "synthesizer_s", load_synthesizer, settings.voice)
-            engine = _timed(seconds, "dialogue_s", ready_engine, settings, quiet)
-            return recognizer.result(), engine, synthesizer.result()
-    finally:
-        settle_heap()
-
-
-def settle_heap() -> None:
-    """Collect once, then freeze what loading left: the collector then never walks Rasa's ~1M start-up objects
-    in the middle of a turn (those full collections took 110-180 ms each; bench/latency.py)."""
-    gc.collect()
-    gc.freeze()
-    gc.enable()
-
-
 def _settings(args: argparse.Namespace) -> Any:
     from assistant import paths, settings
 
@@ -86,21 +33,21 @@ def _settings(args: argparse.Namespace) -> Any:
 
 
 def run_files(args: argparse.Namespace) -> int:
-    """Each input WAV is one user turn of one session; replies go to WAV files."""
+    """Each input WAV is one user turn of one session, addressed to the companion; replies go to WAV files."""
     from assistant.audio import WavSource
-    from assistant.pipeline import VoicePipeline, strip_wake
+    from assistant.pipeline import strip_wake
     from assistant.playback import WavDirSink
+    from assistant.stack import load_stack
 
     if not args.output_dir:
         raise ConfigError("--input needs --output-dir DIR for the reply WAV files")
     settings = _settings(args)
     sink = WavDirSink(args.output_dir)
     started = time.monotonic()
-    loads: Dict[str, float] = {}
-    recognizer, engine, synthesizer = load_stack(settings, quiet=args.json, seconds=loads)
-    pipeline = VoicePipeline(recognizer, engine, synthesizer, settings.listen)
+    stack = load_stack(settings, quiet=args.json)
+    pipeline = stack.pipeline()
     if args.timings:
-        detail = ", ".join(f"{key[:-2]} {value:.2f} s" for key, value in sorted(loads.items()))
+        detail = ", ".join(f"{key[:-2]} {value:.2f} s" for key, value in sorted(stack.seconds.items()))
         print(f"companion: ready at {time.time():.3f} (loaded in {time.monotonic() - started:.2f} s: {detail})",
               file=sys.stderr, flush=True)
     failures = 0
@@ -130,30 +77,68 @@ def run_files(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def run_live(args: argparse.Namespace) -> int:
+def run_replay(args: argparse.Namespace) -> int:
+    """A room recording through the live loop, in recording time, as fast as it runs: one JSON line per utterance."""
+    from assistant.audio import WavSource
+    from assistant.handsfree import HandsFree, VirtualSink
+    from assistant.playback import WavDirSink
+    from assistant.stack import load_stack
+
+    settings = _settings(args)
+    source = WavSource(args.replay)
+    stack = load_stack(settings, quiet=True)
+    holder: Dict[str, Any] = {}
+    sink = VirtualSink(lambda: holder["loop"].now, WavDirSink(args.output_dir) if args.output_dir else None)
+
+    def row(data: Dict[str, Any]) -> None:
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False), flush=True)
+        else:
+            said = f' "{data["heard"]}"' if data["heard"] is not None else ""
+            acted = " -> " + " ".join(data["replies"]) if data["acted"] else ""
+            print(f'{data["start_s"]:7.2f}-{data["end_s"]:7.2f}{said}{acted}', flush=True)
+
+    loop = HandsFree(stack.pipeline(events=_events(args)), source, sink, stack.spotter(), on_row=row, speak_lines=False)
+    holder["loop"] = loop
+    try:
+        loop.run()
+    finally:
+        stack.close()
+    return 0
+
+
+def _events(args: argparse.Namespace) -> Any:
+    """The event log: a JSON-lines file with --events FILE."""
+    from assistant.events import EventLog
+
+    return EventLog(getattr(args, "events", None))
+
+
+def run_live(settings: Any, events: Any = None) -> int:
     """The hands-free companion on the microphone and speaker."""
     from assistant.audio import MicrophoneSource
     from assistant.handsfree import HandsFree
-    from assistant.pipeline import VoicePipeline
     from assistant.playback import SoundDeviceSink
+    from assistant.stack import load_stack
 
-    settings = _settings(args)
     microphone = MicrophoneSource(settings.listen.input_device)
     sink = SoundDeviceSink(settings.listen.output_device)
-    recognizer, engine, synthesizer = load_stack(settings)
-    pipeline = VoicePipeline(recognizer, engine, synthesizer, settings.listen)
+    stack = load_stack(settings)
     print(f'companion: listening. Say "{settings.listen.wake_phrase}" to begin; Ctrl-C to leave.', file=sys.stderr)
     try:
-        HandsFree(pipeline, microphone, sink).run()
+        HandsFree(stack.pipeline(events=events), microphone, sink, stack.spotter()).run()
     finally:
         microphone.close()
         sink.close()
+        stack.close()
     return 0
 
 
 def cmd_listen(args: argparse.Namespace) -> int:
-    """`companion listen`: live, or over WAV turns with --input."""
-    return run_files(args) if args.input else run_live(args)
+    """`companion listen`: live, over a room recording with --replay, or over WAV turns with --input."""
+    if getattr(args, "replay", None):
+        return run_replay(args)
+    return run_files(args) if args.input else run_live(_settings(args), _events(args))
 
 
 def _check(label: str, probe: Any) -> bool:
@@ -234,10 +219,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the voice commands."""
     p = sub.add_parser("listen", help="the hands-free companion (or WAV turns with --input)")
     p.add_argument("--input", action="append", metavar="WAV", help="a WAV file as one user turn (repeatable)")
+    p.add_argument("--replay", metavar="WAV", help="stream one room recording through the live loop (recording time)")
     p.add_argument("--realtime", action="store_true", help="feed files at the pace a microphone would")
-    p.add_argument("--output-dir", metavar="DIR", help="write reply WAVs here (with --input)")
-    p.add_argument("--json", action="store_true", help="one JSON line per turn")
+    p.add_argument("--output-dir", metavar="DIR", help="write reply WAVs here (with --input or --replay)")
+    p.add_argument("--json", action="store_true", help="one JSON line per turn (--replay: per utterance heard)")
     p.add_argument("--partners", help='the two names, like "Sam,Alex"')
+    p.add_argument("--events", type=Path, metavar="FILE", help="append every lifecycle event to FILE (JSON lines)")
     p.add_argument("--timings", action="store_true",
                    help="with --input: per-stage timings in each --json row, and a start-up line on stderr")
     p.set_defaults(func=cmd_listen)

@@ -11,7 +11,8 @@ from typing import Any, Dict, Optional, Protocol, Tuple
 from assistant import telemetry  # noqa: F401  (before Rasa)
 from assistant.actions.context import ActionContext
 from assistant.errors import DialogueError
-from assistant.messages import Entity, Parse, Reply
+from assistant.dialogue.addressee import Judgement, completes_turn, judge, window_after
+from assistant.messages import Entity, ListenMode, Parse, Reply, Window
 
 MAX_TEXT = 2000
 CHECKIN_FORM = "checkin_form"
@@ -21,13 +22,31 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 class DialogueEngine(Protocol):
-    """Turns a user's words into the companion's reply."""
+    """Turns a couple's words into the companion's reply; the audio loop knows nothing else about dialogue."""
 
     def parse(self, text: str) -> Parse:
-        """NLU only."""
+        """NLU only: no state changes."""
+        ...
 
     def respond(self, text: str) -> Reply:
-        """One full dialogue turn."""
+        """One full dialogue turn: the reply, whether the activity is over, and the window it opens."""
+        ...
+
+    def judge(self, text: str, window: Window) -> Judgement:
+        """Whether words heard in a window (no wake phrase) are for the companion; changes nothing."""
+        ...
+
+    def completes_turn(self, partial: str, mode: ListenMode) -> bool:
+        """Whether a partial transcript already makes a whole turn (an early endpoint)."""
+        ...
+
+    def warm_up(self) -> None:
+        """Do now what the first turn would pay for."""
+        ...
+
+    def close(self) -> None:
+        """Release what the engine holds."""
+        ...
 
 
 def clean_text(text: str) -> str:
@@ -66,22 +85,26 @@ class RasaDialogueEngine:
 
     @classmethod
     def load(cls, model: Path, ctx: ActionContext, sender_id: Optional[str] = None) -> "RasaDialogueEngine":
-        """Load a trained model; a clear DialogueError if it is missing or broken."""
-        from assistant.dialogue import speedups
-        from assistant.dialogue.lean_import import lean_rasa
+        """Load a trained model; a clear DialogueError if it is missing or broken (not if a speed-up failed)."""
+        from assistant.dialogue import patches
 
         if not Path(model).is_file():
             raise DialogueError(f"the dialogue model {model} does not exist; run `companion train`")
+        patches.install()
         try:
-            with lean_rasa():
-                from rasa.core.agent import Agent
-
-                agent = Agent.load(str(model))
+            agent = _load_agent(model)
         except Exception as err:
-            raise DialogueError(f"the dialogue model {model} could not be loaded ({type(err).__name__})") from err
+            if not patches.active():
+                raise DialogueError(f"the dialogue model {model} could not be loaded ({type(err).__name__})") from err
+            patches.disable(f"loading with our Rasa speed-ups failed ({type(err).__name__}); trying plain Rasa")
+            try:
+                agent = _load_agent(model)
+            except Exception as plain_err:
+                raise DialogueError(
+                    f"the dialogue model {model} could not be loaded ({type(plain_err).__name__})") from plain_err
         if not agent.is_ready():
             raise DialogueError(f"the dialogue model {model} is not usable")
-        speedups.apply()
+        patches.after_load()
         return cls(agent, ctx, sender_id)
 
     def warm_up(self) -> None:
@@ -113,7 +136,7 @@ class RasaDialogueEngine:
         """One dialogue turn for the couple's words."""
         from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-        from assistant.dialogue import speedups
+        from assistant.dialogue import patches
 
         cleaned = clean_text(text)
         if not cleaned:
@@ -121,7 +144,7 @@ class RasaDialogueEngine:
         channel = CollectingOutputChannel()
         self.agent.processor.action_endpoint = self._endpoint
         try:
-            saved = speedups.saved_trackers(self.agent.processor)
+            saved = patches.saved_trackers(self.agent.processor)
             self._run(self.agent.handle_message(UserMessage(cleaned, channel, self.sender_id)))
             tracker = saved.pop(self.sender_id, None) or self._run(self.agent.processor.get_tracker(self.sender_id))
         except DialogueError:
@@ -132,16 +155,31 @@ class RasaDialogueEngine:
         parse = _to_parse(text, _last_user_parse(tracker))
         loop = tracker.active_loop_name
         session_over = loop is None and _ended(tracker)
+        window = window_after(self.ctx.settings.listen, parse, loop, tracker.get_slot("offer"), session_over,
+                              self._addressee(tracker) if loop == CHECKIN_FORM else None)
         if session_over:
             self._fresh_conversation(tracker, texts)
-        return Reply(
-            user=text,
-            parse=parse,
-            texts=texts,
-            active_loop=loop,
-            listen_mode="open" if loop == CHECKIN_FORM else "command",
-            session_over=session_over,
-        )
+        return Reply(user=text, parse=parse, texts=texts, active_loop=loop, session_over=session_over, window=window)
+
+    def judge(self, text: str, window: Window) -> Judgement:
+        """Whether words heard in `window` are addressed to the companion (NLU only, nothing changes)."""
+        return judge(self.parse(text), window)
+
+    def completes_turn(self, partial: str, mode: ListenMode) -> bool:
+        """Whether the words so far already make a whole command."""
+        if not partial.split():
+            return False
+        return completes_turn(self.parse(partial), mode, self.ctx.settings.listen.early_endpoint_confidence)
+
+    def _addressee(self, tracker: Any) -> Optional[str]:
+        """The partner the check-in just asked."""
+        from assistant import turns
+
+        plan = turns.CheckinPlan.from_slot(tracker.get_slot("checkin_state"))
+        if plan is None:
+            return None
+        turn = turns.next_turn(plan, self.ctx.checkins[plan.kind].questions)
+        return turn.partner if turn else None
 
     def _fresh_conversation(self, tracker: Any, last_said: Tuple[str, ...]) -> None:
         """After an activity ends, go on in a new, short conversation: Rasa's per-turn cost grows with history.
@@ -150,6 +188,8 @@ class RasaDialogueEngine:
         (for "say that again") come along; the old history is dropped from memory.
         """
         from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet
+
+        from assistant.dialogue import patches
 
         old_id, self.sender_id = self.sender_id, f"couple-{uuid.uuid4().hex[:8]}"
         fresh = self._run(self.agent.processor.get_tracker(self.sender_id))
@@ -160,13 +200,22 @@ class RasaDialogueEngine:
         for event in events:
             fresh.update(event)
         self._run(self.agent.tracker_store.save(fresh))
-        store = getattr(self.agent.tracker_store, "_tracker_store", self.agent.tracker_store)
-        getattr(store, "store", {}).pop(old_id, None)
+        patches.forget_conversation(self.agent, old_id)
 
     def close(self) -> None:
         """Release the event loop."""
         if not self._loop.is_closed():
             self._loop.close()
+
+
+def _load_agent(model: Path) -> Any:
+    """Rasa's Agent for a model file (lean when the patches are in use)."""
+    from assistant.dialogue import patches
+
+    with patches.loading():
+        from rasa.core.agent import Agent
+
+        return Agent.load(str(model))
 
 
 def _ended(tracker: Any) -> bool:

@@ -1,0 +1,115 @@
+"""Is this for us? Which follow-ups a turn invites, whether words in a window are addressed, whether a
+partial transcript is already a whole turn. Plain Python over the NLU reading; the only place outside Rasa's
+own files that knows intent names, so the audio loop never does.
+
+The room mostly holds two people talking to each other. Without the wake phrase the companion acts only on
+what its last turn invited, said briefly and confidently; everything else is "not for me": no reply, no change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Optional
+
+from assistant.messages import CLOSED, ListenMode, Parse, Window
+from assistant.settings import ListenSettings
+
+CHECKIN_FORM = "checkin_form"
+NOT_ADDRESSED = frozenset({"couple_talk", "nlu_fallback"})
+# Intents that change something (a prompt retired or saved, an activity started or ended): inside a window
+# without the wake phrase they need clearly directed, confident wording.
+STATE_CHANGING = frozenset({"stop", "retire_prompt", "save_prompt", "start_checkin", "request_prompt", "skip"})
+FOLLOWUP_MAX_WORDS = 7  # "could you say that again please" — longer is talk between the two of them
+CONFIDENCE = {"state": 0.8, "other": 0.7, "addressed": 0.5}
+
+# What each kind of turn invites next (intents the followup window accepts).
+# After a starter the couple talks to each other: "yes", "okay", "thank you", "goodnight" are theirs, so only
+# the commands the step-back line names (and stop) are taken without the wake phrase.
+AFTER_STARTER = frozenset({"skip", "repeat", "save_prompt", "retire_prompt", "stop", "request_prompt"})
+AFTER_KIND_QUESTION = frozenset({"inform", "start_checkin", "affirm", "deny", "stop", "repeat"})
+AFTER_OFFER = frozenset({"request_prompt", "start_checkin", "affirm", "deny", "stop", "repeat", "help", "goodbye"})
+
+# Early endpoint: intents that are a whole turn by themselves, per listening mode, and the entity some need
+# first ("give us a conversation starter" may still be followed by "about desire"; in an open answer "yes"
+# usually begins a longer reply). Tuned with bench/endpointing.py on turns with a pause inside.
+EARLY_INTENTS: Dict[str, Dict[str, Optional[str]]] = {
+    "command": {"skip": None, "repeat": None, "stop": None, "help": None, "save_prompt": None,
+                "retire_prompt": None, "affirm": None, "deny": None, "goodbye": None,
+                "request_prompt": "topic", "start_checkin": "checkin"},
+    "open": {"skip": None, "stop": None, "inform": "rating"},
+}
+EARLY_MAX_WORDS = {"affirm": 2, "deny": 2, "inform": 3}  # longer ones are more often a pause mid-sentence
+EARLY_MAX_WORDS_DEFAULT = 8
+DANGLING_WORDS = frozenset("a an the our my your their his her its to about of for with and or but so because if "
+                           "when um uh er like".split())
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Whether words heard in a window are for the companion, and why (for logs and tests)."""
+
+    for_me: bool
+    reason: str
+    parse: Optional[Parse] = None
+
+
+def window_after(listen: ListenSettings, parse: Parse, active_loop: Optional[str], offer: Optional[str],
+                 over: bool, addressee: Optional[str]) -> Window:
+    """The listening window the turn just taken opens."""
+    if active_loop == CHECKIN_FORM:
+        return Window("answer", listen.answer_window_s, "open", addressee)
+    if over or listen.followup_window_s <= 0:
+        return CLOSED
+    if offer == "another":
+        invites = AFTER_STARTER
+    elif offer == "checkin_type":
+        invites = AFTER_KIND_QUESTION
+    elif parse.intent == "save_prompt":
+        invites = AFTER_STARTER - {"save_prompt"}
+    else:
+        invites = AFTER_OFFER
+    return Window("followup", listen.followup_window_s, "command", None, invites)
+
+
+def addressed_window(listen: ListenSettings) -> Window:
+    """The window after the wake phrase said on its own ("hey companion" ... "next one")."""
+    return Window("addressed", listen.addressed_window_s, "command")
+
+
+def judge(parse: Parse, window: Window) -> Judgement:
+    """Whether `parse` (words heard in `window`, without the wake phrase) is addressed to the companion."""
+    words = parse.text.split()
+    if window.kind == "none":
+        return Judgement(False, "no window open", parse)
+    if not words:
+        return Judgement(False, "nothing said", parse)
+    if window.kind == "answer":
+        return Judgement(True, f"the answer of {window.addressee or 'the partner asked'}", parse)
+    if parse.intent in NOT_ADDRESSED:
+        return Judgement(False, f"{parse.intent} ({parse.confidence:.2f})", parse)
+    if window.kind == "addressed":
+        ok = parse.confidence >= CONFIDENCE["addressed"]
+        return Judgement(ok, f"after the wake phrase: {parse.intent} ({parse.confidence:.2f})", parse)
+    if parse.intent not in window.invites:
+        return Judgement(False, f"{parse.intent} was not invited", parse)
+    if len(words) > FOLLOWUP_MAX_WORDS:
+        return Judgement(False, f"{len(words)} words: talk, not a follow-up", parse)
+    needed = CONFIDENCE["state"] if parse.intent in STATE_CHANGING else CONFIDENCE["other"]
+    if parse.confidence < needed:
+        return Judgement(False, f"{parse.intent} at {parse.confidence:.2f} < {needed}", parse)
+    return Judgement(True, f"invited {parse.intent} ({parse.confidence:.2f})", parse)
+
+
+def completes_turn(parse: Parse, mode: ListenMode, min_confidence: float) -> bool:
+    """Whether a partial transcript already makes a whole turn (then the trailing silence need not run out)."""
+    words = parse.text.split()
+    if not words or words[-1] in DANGLING_WORDS or len(words) > EARLY_MAX_WORDS_DEFAULT:
+        return False
+    allowed = EARLY_INTENTS.get(mode, {})
+    if parse.intent not in allowed or parse.confidence < min_confidence:
+        return False
+    if len(words) > EARLY_MAX_WORDS.get(parse.intent, EARLY_MAX_WORDS_DEFAULT):
+        return False
+    needed = allowed[parse.intent]
+    return needed is None or any(e.entity == needed for e in parse.entities)
+

@@ -1,0 +1,97 @@
+"""One factory for the whole stack (recogniser, dialogue, voice, spotter), used by the CLI, tests and benches."""
+
+from __future__ import annotations
+
+import gc
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional
+
+from assistant.events import EventLog
+from assistant.pipeline import EventHandler, VoicePipeline
+from assistant.settings import ListenSettings, Settings
+
+
+@dataclass
+class Stack:
+    """The loaded engines of one companion."""
+
+    settings: Settings
+    recognizer: Any
+    engine: Any
+    synthesizer: Any
+    seconds: Dict[str, float]
+
+    def pipeline(self, on_event: Optional[EventHandler] = None, events: Optional[EventLog] = None) -> VoicePipeline:
+        """A voice pipeline over these engines (events to `events`, or a fresh log)."""
+        return VoicePipeline(self.recognizer, self.engine, self.synthesizer, self.settings.listen, on_event, events)
+
+    def spotter(self) -> Any:
+        """A fresh wake-phrase spotter for the configured phrase."""
+        return load_spotter(self.settings.listen)
+
+    def close(self) -> None:
+        """Release the dialogue engine."""
+        close = getattr(self.engine, "close", None)
+        if close is not None:
+            close()
+
+
+def load_spotter(listen: ListenSettings) -> Any:
+    """The keyword spotter for the configured wake phrase."""
+    from assistant.wake import load_spotter as load
+
+    return load(listen.wake_phrase, listen.wake_threshold)
+
+
+def _timed(seconds: Dict[str, float], key: str, load: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run `load`, recording how long it took under `key`."""
+    start = time.monotonic()
+    try:
+        return load(*args, **kwargs)
+    finally:
+        seconds[key] = time.monotonic() - start
+
+
+def ready_recognizer(listen: ListenSettings) -> Any:
+    """The recogniser with both listening modes' decoders built, so no turn waits for one."""
+    from assistant.recognizers import load_recognizer
+
+    recognizer = load_recognizer(listen)
+    for mode in ("command", "open"):
+        recognizer.stream(mode).finish()
+    return recognizer
+
+
+def ready_engine(settings: Settings, quiet: bool) -> Any:
+    """The dialogue engine, warmed up so the first turn is as quick as the rest."""
+    from assistant.dialogue.runtime import open_engine
+
+    engine = open_engine(settings, quiet=quiet)
+    engine.warm_up()
+    return engine
+
+
+def load_stack(settings: Settings, quiet: bool = False, voice: bool = True) -> Stack:
+    """Recogniser, dialogue engine and synthesiser, loaded side by side (each one's seconds in `seconds`)."""
+    from assistant.speech import load_synthesizer
+
+    seconds: Dict[str, float] = {}
+    gc.disable()  # loading makes ~1M long-lived objects: no point scanning them again and again (~0.3 s)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            recognizer = pool.submit(_timed, seconds, "recognizer_s", ready_recognizer, settings.listen)
+            synthesizer = pool.submit(_timed, seconds, "synthesizer_s", load_synthesizer, settings.voice) if voice else None
+            engine = _timed(seconds, "dialogue_s", ready_engine, settings, quiet)
+            return Stack(settings, recognizer.result(), engine, synthesizer.result() if synthesizer else None, seconds)
+    finally:
+        settle_heap()
+
+
+def settle_heap() -> None:
+    """Collect once, then freeze what loading left: the collector then never walks Rasa's ~1M start-up objects
+    in the middle of a turn (those full collections took 110-180 ms each; bench/latency.py)."""
+    gc.collect()
+    gc.freeze()
+    gc.enable()
