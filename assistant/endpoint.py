@@ -48,6 +48,7 @@ class Endpointer:
         self.start_window = max(self.min_speech_frames + 2, 300 // FRAME_MS)
         self.max_frames = max(self.start_window + 1, int(settings.max_utterance_s * 1000) // FRAME_MS)
         self.silence_frames = max(1, -(-self.trailing_silence_ms // FRAME_MS))
+        self._frames_fed = 0
         try:
             self._vad = webrtcvad.Vad(int(settings.vad_aggressiveness))
         except (ValueError, TypeError) as err:

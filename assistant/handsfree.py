@@ -10,13 +10,18 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from assistant.endpoint import EndpointEvent, Endpointer
 from assistant.errors import AudioInputError, CompanionError
 from assistant.messages import CLOSED, AudioChunk, SpeechAudio, Transcript, Window
 from assistant.pipeline import VoicePipeline, strip_wake
 from assistant.wake import WakeHit, WakeSpotter
+
+if TYPE_CHECKING:
+    from assistant.audio import AudioSource
+    from assistant.playback import AudioSink
 
 WAKE_ACK = "I'm listening."
 MIC_LOST = "I can't hear the microphone. I'll keep trying."
@@ -73,14 +78,14 @@ class Row:
 class VirtualSink:
     """A speaker in stream time: each reply "plays" for its real length; audio is kept only if `inner` is set."""
 
-    def __init__(self, clock: Callable[[], float], inner: Any = None) -> None:
+    def __init__(self, clock: Callable[[], float], inner: "Optional[AudioSink]" = None) -> None:
         self.clock = clock
         self.inner = inner
         self.playing_until = 0.0
 
     def begin_turn(self) -> None:
         """Number the next reply's files (when writing them)."""
-        if self.inner is not None and hasattr(self.inner, "begin_turn"):
+        if self.inner is not None:
             self.inner.begin_turn()
 
     def play(self, speech: SpeechAudio) -> None:
@@ -106,15 +111,15 @@ class VirtualSink:
         """Nothing held."""
 
     @property
-    def last_paths(self) -> List[Any]:
+    def last_paths(self) -> List[Path]:
         """Files the inner sink wrote for the last reply."""
-        return list(getattr(self.inner, "last_paths", []))
+        return list(self.inner.last_paths) if self.inner is not None else []
 
 
 class HandsFree:
     """Listens forever: the spotter until the wake phrase, then only what the last reply invited, briefly."""
 
-    def __init__(self, pipeline: VoicePipeline, microphone: Any, sink: Any, spotter: WakeSpotter,
+    def __init__(self, pipeline: VoicePipeline, microphone: "AudioSource", sink: "AudioSink", spotter: WakeSpotter,
                  notify: Callable[[str], None] = notify_stderr, on_row: Optional[RowHandler] = None,
                  retry_s: float = 2.0, speak_lines: bool = True) -> None:
         self.pipeline = pipeline

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, FrozenSet, Literal, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Literal, Optional, Tuple
 
 ListenMode = Literal["command", "open"]
 
@@ -69,7 +69,7 @@ class Parse:
     confidence: float
     entities: Tuple[Entity, ...] = ()
 
-    def to_json(self) -> dict:
+    def to_json(self) -> Dict[str, Any]:
         """The `companion parse --json` shape."""
         return {
             "text": self.text,
@@ -118,7 +118,7 @@ class Reply:
         """How the recogniser should listen for the next turn."""
         return self.window.mode
 
-    def to_json(self) -> dict:
+    def to_json(self) -> Dict[str, Any]:
         """The `companion chat --json` shape."""
         return {
             "user": self.user,

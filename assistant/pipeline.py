@@ -6,11 +6,17 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from assistant.events import EventLog
 from assistant.messages import AudioChunk, Event, ListenMode, Reply, Transcript, Utterance
 from assistant.settings import ListenSettings
+
+if TYPE_CHECKING:
+    from assistant.dialogue.engine import DialogueEngine
+    from assistant.playback import AudioSink
+    from assistant.recognizers import RecognitionStream, Recognizer
+    from assistant.speech import Synthesizer
 
 EventHandler = Callable[[Event], None]
 
@@ -34,7 +40,7 @@ class SpokenTurn:
     latency_ms: float
     timings: Dict[str, float] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> Dict[str, Any]:
         """The `companion listen --json` shape."""
         return {
             "heard": self.heard.text,
@@ -66,7 +72,8 @@ def strip_wake(text: str, pattern: "re.Pattern[str]") -> Tuple[bool, str]:
 class VoicePipeline:
     """Wires an endpointer, a recogniser, the dialogue and a synthesiser for one conversation."""
 
-    def __init__(self, recognizer: Any, engine: Any, synthesizer: Any, listen: ListenSettings,
+    def __init__(self, recognizer: "Recognizer", engine: "DialogueEngine", synthesizer: "Optional[Synthesizer]",
+                 listen: ListenSettings,
                  on_event: Optional[EventHandler] = None, events: Optional[EventLog] = None) -> None:
         self.recognizer = recognizer
         self.engine = engine
@@ -122,7 +129,7 @@ class VoicePipeline:
         if partial is None:
             return False
         _, text = strip_wake(partial(), self.wake)
-        complete = self.engine.completes_turn(text, self.mode)
+        complete = bool(self.engine.completes_turn(text, self.mode))
         if complete:
             self.emit("early-endpoint", text=text)
         return complete
@@ -144,7 +151,7 @@ class VoicePipeline:
             return Heard(transcript, event.utterance, endpoint_time, stt_ms), None
         return None, stream
 
-    def answer(self, heard: Heard, sink: Any, text: Optional[str] = None) -> SpokenTurn:
+    def answer(self, heard: Heard, sink: "AudioSink", text: Optional[str] = None) -> SpokenTurn:
         """Run the dialogue on what was heard and speak the reply into `sink`."""
         start = time.monotonic()
         reply = self.engine.respond(heard.transcript.text if text is None else text)
@@ -162,12 +169,14 @@ class VoicePipeline:
         }
         return SpokenTurn(heard.transcript, reply, tuple(str(p) for p in paths), latency, timings)
 
-    def speak(self, texts: Iterable[str], sink: Any) -> Tuple[Optional[float], List[Path]]:
+    def speak(self, texts: Iterable[str], sink: "AudioSink") -> Tuple[Optional[float], List[Path]]:
         """Synthesise sentence by sentence, handing each to the sink as soon as it is ready."""
+        from assistant.errors import SpeechError
         from assistant.speech import split_sentences
 
-        if hasattr(sink, "begin_turn"):
-            sink.begin_turn()
+        if self.synthesizer is None:
+            raise SpeechError("this pipeline has no voice")
+        sink.begin_turn()
         first_audio: Optional[float] = None
         self.emit("tts-start")
         for text in texts:
@@ -178,4 +187,4 @@ class VoicePipeline:
                     self.emit("tts-first-audio")
                 sink.play(speech)
         self.emit("tts-end")
-        return first_audio, list(getattr(sink, "last_paths", []))
+        return first_audio, list(sink.last_paths)

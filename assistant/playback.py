@@ -17,7 +17,11 @@ OUTPUT_HINT = "write replies as WAV files instead with --output-dir DIR"
 
 
 class AudioSink(Protocol):
-    """Where synthesised speech goes."""
+    """Where synthesised speech goes: everything the pipeline and the always-on loop use."""
+
+    def begin_turn(self) -> object:
+        """The sentences played from now on are one reply."""
+        ...
 
     def play(self, speech: SpeechAudio) -> None:
         """Start (or queue) `speech`; returns without waiting for it to finish."""
@@ -25,6 +29,24 @@ class AudioSink(Protocol):
 
     def stop(self) -> None:
         """Barge-in: cut off whatever is playing or queued, at once."""
+        ...
+
+    @property
+    def is_playing(self) -> bool:
+        """Whether a reply is still sounding."""
+        ...
+
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        """Block until everything queued has played (or `timeout`); True when it finished."""
+        ...
+
+    def close(self) -> None:
+        """Release the device."""
+        ...
+
+    @property
+    def last_paths(self) -> List[Path]:
+        """Files written for the last reply (empty for a speaker)."""
         ...
 
 
@@ -105,6 +127,9 @@ class WavDirSink:
     def is_playing(self) -> bool:
         """Never playing: writing is synchronous."""
         return False
+
+    def close(self) -> None:
+        """Nothing held open."""
 
 
 # ---------------------------------------------------------------- speaker
@@ -195,6 +220,14 @@ class SoundDeviceSink:
                 raise SpeechError(f"cannot stop audio output: {err}") from err
 
     # -- extras for the listener
+
+    def begin_turn(self) -> None:
+        """Replies are not numbered on a speaker."""
+
+    @property
+    def last_paths(self) -> List[Path]:
+        """A speaker writes no files."""
+        return []
 
     @property
     def is_playing(self) -> bool:

@@ -38,7 +38,7 @@ def _report_prompt_problems() -> None:
         print(f"companion: {line}", file=sys.stderr, flush=True)
 
 
-def _settings(args: argparse.Namespace):
+def _settings(args: argparse.Namespace) -> Any:
     from assistant import settings
 
     return settings.load().with_partners(getattr(args, "partners", None))
@@ -169,7 +169,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_chat(settings)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add the typed-use commands."""
     p = sub.add_parser("parse", help="show how the companion understands an utterance")
     p.add_argument("--json", action="store_true", help="one JSON line per utterance")

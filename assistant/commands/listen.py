@@ -215,7 +215,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if all(results) else 1
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add the voice commands."""
     p = sub.add_parser("listen", help="the hands-free companion (or WAV turns with --input)")
     p.add_argument("--input", action="append", metavar="WAV", help="a WAV file as one user turn (repeatable)")

@@ -233,5 +233,6 @@ def _last_user_parse(tracker: Any) -> Dict[str, Any]:
     """The NLU data of this turn's user message (the stored tracker's `latest_message` can lag)."""
     for event in reversed(tracker.events):
         if type(event).__name__ == "UserUttered":
-            return event.parse_data
+            data: Dict[str, Any] = event.parse_data
+            return data
     return {}

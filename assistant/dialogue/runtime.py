@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from assistant.actions.context import ActionContext
 from assistant.errors import DialogueError
 from assistant.settings import Settings
 from assistant.store import StateStore
+
+if TYPE_CHECKING:
+    from assistant.dialogue.engine import RasaDialogueEngine
 
 
 def ensure_model(settings: Settings, model_dir: Optional[Path] = None, quiet: bool = False) -> Path:
@@ -36,7 +39,7 @@ def open_engine(
     quiet: bool = False,
     clock: Callable[[], datetime] = datetime.now,
     sender_id: Optional[str] = None,
-) -> "RasaDialogueEngine":  # noqa: F821
+) -> RasaDialogueEngine:
     """A loaded engine; a model that will not load is set aside and retrained once."""
     from assistant.dialogue.engine import RasaDialogueEngine
     from assistant.dialogue import training

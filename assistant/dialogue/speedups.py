@@ -39,7 +39,7 @@ def fast_action_validation() -> None:
         )
         raise error
 
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+    RemoteAction._validate_action_result = _validate_action_result
 
 
 def cached_event_types() -> None:
@@ -67,7 +67,7 @@ def cached_event_types() -> None:
             return default
         raise ValueError(f"Unknown event name '{type_name}'.")
 
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]
+    Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
 def saved_trackers(processor: Any) -> Dict[str, Any]:
@@ -83,7 +83,8 @@ def saved_trackers(processor: Any) -> Dict[str, Any]:
 
         processor.save_tracker = save_tracker
         processor._companion_saved = saved
-    return saved
+    result: Dict[str, Any] = saved
+    return result
 
 
 def apply() -> None:

@@ -69,7 +69,7 @@ class VoskStream:
 
     def __init__(self, recognizer: Any) -> None:
         self._rec = recognizer
-        self._finals: List[dict] = []
+        self._finals: List[Dict[str, Any]] = []
         self._open = True
 
     def accept(self, audio: bytes) -> None:
@@ -130,7 +130,7 @@ class VoskRecognizer:
         """True if the model can output `word`."""
         if self._vocab is not None:
             return word in self._vocab
-        return self.model.vosk_model_find_word(word) >= 0
+        return bool(self.model.vosk_model_find_word(word) >= 0)
 
     def build_grammar(self, phrases: List[str]) -> Optional[List[str]]:
         """Unique phrases whose every word is in the vocabulary, plus [unk] if the model has it; None if empty."""

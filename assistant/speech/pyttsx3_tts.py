@@ -10,7 +10,7 @@ import wave
 import weakref
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 from assistant.errors import ConfigError, SpeechError
 from assistant.messages import AudioFormat, SpeechAudio
@@ -52,14 +52,15 @@ def resolve_voice(engine: Any, wanted: Optional[str]) -> Optional[str]:
         return None
     voices = engine.getProperty("voices") or []
     key = wanted.strip().lower()
-    for test in (
-        lambda v: v.id.lower() == key,
-        lambda v: (v.name or "").lower() == key,
-        lambda v: key in v.id.lower() or key in (v.name or "").lower(),
-    ):
+    tests: List[Callable[[Any], bool]] = [
+        lambda v: bool(v.id.lower() == key),
+        lambda v: bool((v.name or "").lower() == key),
+        lambda v: bool(key in v.id.lower() or key in (v.name or "").lower()),
+    ]
+    for test in tests:
         for voice in voices:
             if test(voice):
-                return voice.id
+                return str(voice.id)
     examples = ", ".join(v.id for v in voices if v.id.lower().split("/")[-1].startswith("en"))[:100]
     raise ConfigError(f"voice '{wanted}' not found in espeak-ng (for example: {examples})")
 
