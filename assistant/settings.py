@@ -8,7 +8,7 @@ import os
 import unicodedata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 import yaml
 
@@ -17,7 +17,7 @@ from assistant.errors import ConfigError
 
 DEFAULT_PARTNERS = ("Partner one", "Partner two")
 HOME_ENV, JOURNAL_ENV, MODEL_DIR_ENV = "COMPANION_HOME", "COMPANION_JOURNAL", "COMPANION_MODEL_DIR"
-LEAN_RASA_ENV, MODEL_URL_ENV = "COMPANION_LEAN_RASA", "COMPANION_MODEL_URL"
+LEAN_RASA_ENV, MODEL_URL_ENV = "COMPANION_LEAN_RASA", "COMPANION_MODELS_URL"
 _ON, _OFF = ("on", "1", "true", "yes"), ("off", "0", "false", "no")
 MAX_NAME_CHARS = 40
 MAX_TEXT_CHARS = 400
@@ -277,6 +277,17 @@ def to_dict(settings: Settings) -> dict:
     data = dataclasses.asdict(settings)
     data["partners"] = list(settings.partners)
     return data
+
+
+def update(change: Callable[[Settings], Settings], path: Optional[Path] = None) -> Settings:
+    """Load, change, check and save the config under its lock, so two writers can't undo each other."""
+    from assistant.store import locked
+
+    path = path or paths.config_file()
+    with locked(path):
+        changed = validate(change(load(path)))
+        save(changed, path)
+    return changed
 
 
 def save(settings: Settings, path: Optional[Path] = None) -> Path:

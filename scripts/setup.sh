@@ -66,8 +66,10 @@ install_uv() {
 
 managed_python() {
   install_uv || return 1
-  say "asking uv for a managed Python 3.10 (kept in $TOOLS/python)"
-  export UV_PYTHON_INSTALL_DIR="$PWD/$TOOLS/python"
+  local dir="$TOOLS"
+  case "$dir" in /*) ;; *) dir="$PWD/$dir" ;; esac
+  say "asking uv for a managed Python 3.10 (kept in $dir/python)"
+  export UV_PYTHON_INSTALL_DIR="$dir/python"
   "$TOOLS/bin/uv" python install 3.10 >"$TOOLS/uv.log" 2>&1 || { tail -n 3 "$TOOLS/uv.log" >&2; return 1; }
   local py
   py=$("$TOOLS/bin/uv" python find 3.10 2>>"$TOOLS/uv.log") || return 1

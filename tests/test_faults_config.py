@@ -114,3 +114,27 @@ def test_non_utf8_prompts_file_is_skipped_with_one_line_and_add_refuses(companio
     with pytest.raises(ConfigError, match="not UTF-8"):
         settings.check_files()
     assert prompts.read_bytes().startswith(b"prompts:\n  - {topic: desire, text: 'Caf\xe9")
+
+
+def test_config_updates_from_many_processes_each_land(companion_home: Path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT
+
+    code = ("import dataclasses, sys\nfrom assistant import settings\n"
+            "for _ in range(15):\n"
+            "    settings.update(lambda s: dataclasses.replace(s, voice=dataclasses.replace(s.voice, rate=s.voice.rate + 1)))\n")
+    env = dict(os.environ, COMPANION_HOME=str(companion_home))
+    children = [subprocess.Popen([sys.executable, "-c", code], env=env, cwd=PROJECT) for _ in range(4)]
+    assert [c.wait(timeout=120) for c in children] == [0, 0, 0, 0]
+    assert settings.load().voice.rate == 160 + 60
+
+
+def test_an_update_that_makes_a_bad_value_is_refused_and_nothing_is_written(companion_home: Path):
+    import dataclasses
+
+    with pytest.raises(ConfigError, match="voice.bedtime_hour"):
+        settings.update(lambda s: dataclasses.replace(s, voice=dataclasses.replace(s.voice, bedtime_hour=24)))
+    assert not (companion_home / "config.yml").exists()
