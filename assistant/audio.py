@@ -106,7 +106,7 @@ def _decode(source: Any, path: Path, max_seconds: float) -> bytes:
         for frames in source.blocks(blocksize=block, dtype="float32", always_2d=True):
             out += stream.push(frames.mean(axis=1))
             if len(out) > limit:
-                raise AudioInputError(f"{path} holds more than {max_seconds / 60:.0f} minutes of audio; the limit")
+                raise AudioInputError(f"{path} holds more than {max_seconds / 60:.0f} minutes of audio, the limit for one file")
     except (RuntimeError, soundfile.SoundFileError) as err:
         raise AudioInputError(f"{path} is truncated or damaged ({' '.join(str(err).split())})") from None
     out += stream.push(None)

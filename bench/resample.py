@@ -1,4 +1,4 @@
-"""Resampling before (hand-written FIR + linear interpolation) and after (libsoxr): aliasing, passband, speed.
+"""Resampling before (hand-written FIR + linear interpolation) and after (libsoxr): aliasing, passband, speed, WER.
 
     .venv/bin/python bench/resample.py [--before REV]
 
@@ -25,6 +25,7 @@ from assistant.messages import PCM16K, AudioFormat  # noqa: E402
 
 BEFORE_REV = "057250e"
 RATES = (8000, 22050, 44100, 48000)
+LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")  # pocketsphinx-testdata: real human speech
 
 
 def old_module(rev: str) -> types.ModuleType:
@@ -70,16 +71,44 @@ def speed(resample, rate: int, seconds: float = 60.0) -> float:
     return seconds / (time.perf_counter() - start)
 
 
+def speech_errors(read_wav, rate: int, folder: Path) -> tuple:
+    """(word errors, reference words): the human LibriVox clips converted to `rate` by sox, read back, recognised."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from speechgen import word_errors
+
+    from assistant.recognizers import load_recognizer, transcribe
+    from assistant.settings import ListenSettings
+
+    recognizer = load_recognizer(ListenSettings(recognizer="pocketsphinx"))
+    errors = words = 0
+    for line in (LIBRIVOX / "transcription").read_text().splitlines():
+        text, clip = line.replace("<s>", "").replace("</s>", "").rsplit("(", 1)
+        wav = folder / f"{clip.strip(') ')}-{rate}.wav"
+        if not wav.exists():
+            subprocess.run(["sox", str(LIBRIVOX / f"{clip.strip(') ')}.wav"), "-r", str(rate), "-c", "2", str(wav)], check=True)
+        heard = transcribe(recognizer, read_wav(wav)[0], "open").text
+        errors += word_errors(text.strip(), heard)
+        words += len(text.split())
+    return errors, words
+
+
 def main() -> None:
+    import tempfile
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", default=BEFORE_REV, help="git revision of the hand-written resampler")
     args = parser.parse_args()
-    versions = {"before (FIR)": old_module(args.before).resample, "after (soxr HQ)": audio.resample}
-    print(f"{'version':<16} {'from Hz':>8} {'alias dB':>9} {'6.5k dB':>8} {'x realtime':>11}")
-    for name, resample in versions.items():
-        for rate in RATES:
-            alias = alias_db(resample, rate) if rate > 16000 else float("nan")
-            print(f"{name:<16} {rate:>8} {alias:>9.1f} {passband_db(resample, rate):>8.2f} {speed(resample, rate):>11.0f}")
+    old = old_module(args.before)
+    versions = {"before (FIR)": (old.resample, old.read_wav), "after (soxr HQ)": (audio.resample, audio.read_wav)}
+    print(f"{'version':<16} {'from Hz':>8} {'alias dB':>9} {'6.5k dB':>8} {'x realtime':>11} {'speech WER':>11}")
+    with tempfile.TemporaryDirectory() as folder:
+        for name, (resample, read_wav) in versions.items():
+            for rate in RATES:
+                alias = alias_db(resample, rate) if rate > 16000 else float("nan")
+                errors, words = speech_errors(read_wav, rate, Path(folder)) if LIBRIVOX.is_dir() else (0, 0)
+                wer = f"{100 * errors / words:.1f}%" if words else "n/a"
+                print(f"{name:<16} {rate:>8} {alias:>9.1f} {passband_db(resample, rate):>8.2f} "
+                      f"{speed(resample, rate):>11.0f} {wer:>11}")
 
 
 if __name__ == "__main__":

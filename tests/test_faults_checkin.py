@@ -97,3 +97,26 @@ def test_a_state_file_that_cannot_be_written_is_said_and_the_check_in_goes_on(co
     addressed_to(reply.texts[-1])
     err = capfd.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("companion: cannot write") and str(blocker) in err[0]
+
+
+def test_spoken_check_in_without_a_type_at_night_asks_the_first_partner_first(run_cli, companion_home: Path, tmp_path):
+    from tests.conftest import json_lines
+    from tests.speechgen import SpeechMaker, have_tools
+
+    if have_tools() is not None:
+        pytest.skip(f"{have_tools()} is not installed")
+    maker = SpeechMaker(tmp_path / "speech")
+    turns = [maker.vary(maker.piper(text), pad_s=(0.4, 1.0)) for text in ("hey companion let's do a check in", "a four")]
+    companion_home.mkdir(parents=True, exist_ok=True)
+    (companion_home / "config.yml").write_text("voice: {bedtime_hour: 0}\njournal: true\n")  # every hour is night
+    args = ["listen", "--json", "--partners", "Sam,Alex", "--output-dir", str(tmp_path / "out")]
+    for wav in turns:
+        args += ["--input", str(wav)]
+    result = run_cli(args)
+    assert result.returncode == 0, result.stderr
+    rows = json_lines(result.stdout)
+    first = addressed_to(rows[0]["replies"][-1])
+    assert not rows[0]["replies"][-1].startswith("And ")
+    assert rows[1]["replies"][-1].startswith("And ") and addressed_to(rows[1]["replies"][-1]) != first
+    exported = json_lines(run_cli(["journal", "export", "--json"]).stdout)
+    assert [(r["partner"], bool(r["answer"].strip())) for r in exported] == [(first, True)]

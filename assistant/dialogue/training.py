@@ -175,4 +175,6 @@ def _train_into(work: Path, target: Path, quiet: bool) -> TrainResult:
     for old in model_dir.glob("companion-*.tar.gz"):
         if old != target:
             old.unlink(missing_ok=True)
+    if paths.home() in model_dir.parents:
+        paths.private_tree(model_dir)  # Rasa's cache follows the umask otherwise
     return TrainResult(target, trained=True, seconds=time.monotonic() - start)
