@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from assistant.errors import StorageError
@@ -75,7 +76,9 @@ def private_dir(path: Path) -> Path:
         except FileExistsError:
             continue
         os.chmod(folder, 0o700)
-    if not path.is_symlink() and path.stat().st_mode & 0o077:
+    mode = path.stat().st_mode
+    shared = mode & stat.S_ISVTX or path.resolve() in (Path("/"), Path.home().resolve())  # never /tmp, / or ~
+    if not path.is_symlink() and mode & 0o077 and not shared:
         os.chmod(path, 0o700)
     return path
 
@@ -96,8 +99,3 @@ def _tighten(path: Path, mode: int) -> None:
             os.chmod(path, mode)
     except OSError:
         pass
-
-
-def session_lock_file() -> Path:
-    """Held (shared) by every running chat or listen, so `forget` can tell one is running."""
-    return home() / "session.lock"

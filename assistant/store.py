@@ -60,55 +60,60 @@ def locked(path: Path) -> Iterator[None]:
 
 
 class SessionLock:
-    """A shared lock on session.lock held while a chat or listen runs; `forget` takes it exclusively."""
+    """A shared lock on the data directory itself, held while a chat or listen runs; `forget` takes it exclusively."""
 
-    def __init__(self, path: Optional[Path] = None) -> None:
-        self.path = path or paths.session_lock_file()
-        self._handle: Optional[Any] = None
+    def __init__(self, home: Optional[Path] = None) -> None:
+        self.home = home or paths.home()
+        self._fd: Optional[int] = None
 
     def hold(self) -> "SessionLock":
-        """Take the shared lock (waiting out a `forget` in progress); best effort if the folder is unwritable."""
+        """Take the shared lock (waiting out a `forget` in progress); best effort if the folder can't be made."""
         for _ in range(5):
             try:
-                paths.private_dir(self.path.parent)
-                handle = os.fdopen(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600), "r+")
+                paths.private_dir(self.home)
+                fd = os.open(self.home, os.O_RDONLY | os.O_DIRECTORY)
             except OSError:
                 return self
-            fcntl.flock(handle, fcntl.LOCK_SH)
-            if _same_file(handle, self.path):
-                self._handle = handle
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            if _same_file(fd, self.home):
+                self._fd = fd
                 return self
-            handle.close()  # `forget` removed it meanwhile: take the new one
+            os.close(fd)  # `forget` removed the folder meanwhile: lock the new one
         return self
 
     def release(self) -> None:
         """Let go of the lock."""
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            handle.close()
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+    def __del__(self) -> None:
+        self.release()
 
 
-def _same_file(handle: Any, path: Path) -> bool:
+def _same_file(fd: int, path: Path) -> bool:
     try:
-        return os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino
+        return os.fstat(fd).st_ino == os.stat(path).st_ino
     except OSError:
         return False
 
 
 @contextmanager
-def no_session_running(path: Optional[Path] = None) -> Iterator[None]:
-    """Hold session.lock exclusively; StorageError at once if a chat or listen is running."""
-    path = path or paths.session_lock_file()
+def no_session_running(home: Optional[Path] = None) -> Iterator[None]:
+    """Hold the data directory's session lock exclusively; StorageError at once if a chat or listen is running."""
+    home = home or paths.home()
     try:
-        handle = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600), "r+")
+        fd = os.open(home, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as err:
-        raise StorageError(f"cannot check for a running companion in {path.parent}: {err.strerror or err}") from err
-    with handle:
+        raise StorageError(f"cannot check for a running companion in {home}: {err.strerror or err}") from err
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise StorageError("a companion session (chat or listen) is running; stop it first, then run forget again") from None
         yield
+    finally:
+        os.close(fd)
 
 
 class StateStore:

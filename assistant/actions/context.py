@@ -24,7 +24,7 @@ class ActionContext:
         """Hold the session lock of this data dir while the context lives, so `forget` refuses meanwhile."""
         from assistant.store import SessionLock
 
-        self.session = SessionLock(self.state.path.parent / "session.lock").hold()
+        self.session = SessionLock(self.state.path.parent).hold()
 
     @property
     def partners(self) -> tuple:

@@ -239,14 +239,10 @@ def _empty_dirs(home: Path) -> None:
 
 def _user_files(home: Path) -> List[str]:
     """Whatever is left in the data dir: not made by the companion."""
-    from assistant import paths
-
     left: List[str] = []
     for folder, dirs, files in os.walk(home):
         for name in files + [d for d in dirs if (Path(folder) / d).is_symlink()]:
-            full = Path(folder) / name
-            if full != paths.session_lock_file():
-                left.append(str(full.relative_to(home)))
+            left.append(str((Path(folder) / name).relative_to(home)))
     return sorted(left)
 
 
@@ -273,7 +269,6 @@ def forget_everything(args: argparse.Namespace) -> int:
         still = [p for _, items in kept_items() for p in items if p.exists() or p.is_symlink()]
         if still:
             raise StorageError(f"could not erase {', '.join(str(p) for p in still)}; try again")
-        _remove(paths.session_lock_file())
     if not left:
         try:
             home.rmdir()
