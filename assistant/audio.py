@@ -1,22 +1,23 @@
-"""Audio input: WAV files and the microphone, both delivered as 16 kHz mono int16 chunks."""
+"""Audio input: audio files (via libsndfile, resampled by libsoxr) and the microphone, as 16 kHz mono int16 chunks."""
 
 from __future__ import annotations
 
+import os
 import queue
-import struct
+import re
+import stat
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional, Protocol, Tuple, Union
+from typing import Any, BinaryIO, Callable, Iterator, Optional, Protocol, Tuple, Union
 
 from assistant.errors import AudioInputError
 from assistant.messages import PCM16K, AudioChunk, AudioFormat
 
 PathLike = Union[str, Path]
 
-_PCM = 1
-_FLOAT = 3
-_EXTENSIBLE = 0xFFFE
 _STREAMING_SIZES = (0, 0xFFFFFFFF)  # writers that could not seek back put these in the data size
+MAX_FILE_SECONDS = 15 * 60.0  # a file longer than this is refused with one line, before it is read
+_BLOCK_SECONDS = 2.0  # files are decoded and resampled this much at a time, so memory stays small
 
 
 class AudioSource(Protocol):
@@ -31,112 +32,133 @@ class AudioSource(Protocol):
         ...
 
 
-def _parse_riff(data: bytes, name: str) -> Tuple[int, int, int, int, bytes]:
-    """(format tag, rate, bits, channels, sample bytes) of a RIFF/WAVE file's contents."""
-    if len(data) == 0:
-        raise AudioInputError(f"{name} is empty")
-    if len(data) < 12 or data[:4] not in (b"RIFF", b"RIFX") or data[8:12] != b"WAVE":
-        raise AudioInputError(f"{name} is not a WAV file")
-    if data[:4] == b"RIFX":
-        raise AudioInputError(f"{name} is a big-endian WAV file, which is not supported; convert it with sox")
-    pos, fmt, samples = 12, None, None
-    while pos + 8 <= len(data):
-        cid, size = data[pos:pos + 4], struct.unpack("<I", data[pos + 4:pos + 8])[0]
-        body = pos + 8
-        if cid == b"fmt ":
-            if size < 16 or body + 16 > len(data):
-                raise AudioInputError(f"{name} is truncated (incomplete format header)")
-            tag, channels, rate, _, _, bits = struct.unpack("<HHIIHH", data[body:body + 16])
-            if tag == _EXTENSIBLE and size >= 40 and body + 26 <= len(data):
-                tag = struct.unpack("<H", data[body + 24:body + 26])[0]
-            fmt = (tag, rate, bits, channels)
-        elif cid == b"data":
-            if fmt is None:
-                raise AudioInputError(f"{name} is not a valid WAV file (audio before format header)")
-            if size in _STREAMING_SIZES:
-                samples = data[body:]
-            elif body + size > len(data):
-                raise AudioInputError(f"{name} is truncated ({len(data) - body} of {size} audio bytes present)")
-            else:
-                samples = data[body:body + size]
-            break
-        pos = body + size + (size & 1)
-    if fmt is None:
-        raise AudioInputError(f"{name} is truncated or not a valid WAV file (no format header)")
-    if samples is None:
-        raise AudioInputError(f"{name} is truncated (no audio data)")
-    return fmt[0], fmt[1], fmt[2], fmt[3], samples
-
-
-def _to_int16(samples: bytes, tag: int, bits: int, name: str) -> bytes:
-    """Convert PCM samples of any supported encoding to little-endian int16."""
-    import numpy as np
-
-    if tag == _PCM and bits == 16:
-        return samples[: len(samples) // 2 * 2]
-    if tag == _PCM and bits == 8:
-        return ((np.frombuffer(samples, np.uint8).astype(np.int16) - 128) << 8).tobytes()
-    if tag == _PCM and bits == 24:
-        raw = np.frombuffer(samples[: len(samples) // 3 * 3], np.uint8).reshape(-1, 3)
-        return raw[:, 1:].copy().view("<i2").reshape(-1).tobytes()
-    if tag == _PCM and bits == 32:
-        return (np.frombuffer(samples[: len(samples) // 4 * 4], "<i4") >> 16).astype("<i2").tobytes()
-    if tag == _FLOAT and bits in (32, 64):
-        dtype = "<f4" if bits == 32 else "<f8"
-        floats = np.frombuffer(samples[: len(samples) // (bits // 8) * (bits // 8)], dtype)
-        floats = np.nan_to_num(floats)
-        return (np.clip(floats, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
-    raise AudioInputError(f"{name} uses an unsupported WAV encoding (format {tag}, {bits}-bit); convert it with sox")
-
-
-def read_wav(path: PathLike) -> Tuple[bytes, AudioFormat]:
-    """A WAV file's audio as 16 kHz mono int16; a one-line AudioInputError naming the file if it can't be used."""
-    path = Path(path)
+def _open_regular(path: Path) -> BinaryIO:
+    """Open an audio file for reading; never blocks (FIFOs, devices) and refuses anything but a regular file."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError as err:
         raise AudioInputError(f"{path}: no such audio file") from err
-    except IsADirectoryError as err:
-        raise AudioInputError(f"{path} is a directory, not an audio file") from err
     except OSError as err:
         raise AudioInputError(f"cannot read {path}: {err.strerror or err}") from err
-    tag, rate, bits, channels, samples = _parse_riff(data, str(path))
-    if channels < 1 or rate < 1000 or rate > 384000:
-        raise AudioInputError(f"{path} has an invalid format ({channels} channels at {rate} Hz)")
-    pcm = _to_int16(samples, tag, bits, str(path))
-    pcm = pcm[: len(pcm) // (2 * channels) * (2 * channels)]
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        what = "a directory" if stat.S_ISDIR(mode) else "a pipe or device"
+        raise AudioInputError(f"{path} is {what}, not an audio file; save the audio to a file first")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def _describe_failure(path: Path, handle: BinaryIO, err: Exception) -> AudioInputError:
+    """libsndfile's refusal as one line in the companion's words."""
+    handle.seek(0)
+    head = handle.read(12)
+    if not head:
+        return AudioInputError(f"{path} is empty")
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE" or head[:4] == b"RIFX":
+        reason = " ".join(str(err).split()).replace(f"'{path}'", "").strip(": ")
+        return AudioInputError(f"{path} is truncated or not a valid WAV file ({reason or 'unreadable header'})")
+    return AudioInputError(f"{path} is not a WAV file or other audio file libsndfile can read")
+
+
+def _truncated(info_text: str) -> bool:
+    """libsndfile's log says the data chunk promises more audio than the file holds (streaming sizes aside)."""
+    for line in info_text.splitlines():
+        match = re.match(r"data\s*:\s*(\d+)\s*\(should be (\d+)\)", line.strip())
+        if match and int(match.group(1)) not in _STREAMING_SIZES and int(match.group(1)) > int(match.group(2)):
+            return True
+    return False
+
+
+def read_wav(path: PathLike, max_seconds: float = MAX_FILE_SECONDS) -> Tuple[bytes, AudioFormat]:
+    """An audio file (WAV, FLAC, OGG, ...) as 16 kHz mono int16; a one-line AudioInputError naming the file if it can't be used."""
+    import soundfile
+
+    path = Path(path)
+    with _open_regular(path) as handle:
+        try:
+            source = soundfile.SoundFile(handle)
+        except (RuntimeError, soundfile.SoundFileError, TypeError, ValueError) as err:
+            raise _describe_failure(path, handle, err) from None
+        with source:
+            if source.channels < 1 or not 1000 <= source.samplerate <= 384000:
+                raise AudioInputError(f"{path} has an invalid format ({source.channels} channels at {source.samplerate} Hz)")
+            if source.format == "WAV" and _truncated(source.extra_info):
+                raise AudioInputError(f"{path} is truncated (the header promises more audio than the file holds)")
+            seconds = source.frames / source.samplerate
+            if seconds > max_seconds:
+                raise AudioInputError(f"{path} is {seconds / 60:.0f} minutes long; the limit is {max_seconds / 60:.0f} minutes")
+            pcm = _decode(source, path, max_seconds)
     if not pcm:
         raise AudioInputError(f"{path} has no audio in it")
-    src = AudioFormat(rate=rate, width=2, channels=channels)
-    return resample(pcm, src, PCM16K), PCM16K
+    return pcm, PCM16K
+
+
+def _decode(source: Any, path: Path, max_seconds: float) -> bytes:
+    """Decode and resample block by block to 16 kHz mono int16, stopping at `max_seconds`."""
+    import soundfile
+
+    stream = _Resampler(source.samplerate, PCM16K.rate)
+    out = bytearray()
+    limit = int(max_seconds * PCM16K.rate) * 2
+    block = max(1, int(_BLOCK_SECONDS * source.samplerate))
+    try:
+        for frames in source.blocks(blocksize=block, dtype="float32", always_2d=True):
+            out += stream.push(frames.mean(axis=1))
+            if len(out) > limit:
+                raise AudioInputError(f"{path} holds more than {max_seconds / 60:.0f} minutes of audio, the limit for one file")
+    except (RuntimeError, soundfile.SoundFileError) as err:
+        raise AudioInputError(f"{path} is truncated or damaged ({' '.join(str(err).split())})") from None
+    out += stream.push(None)
+    return bytes(out)
+
+
+class _Resampler:
+    """Streaming float32 mono resampling with libsoxr (high quality), returning int16 bytes."""
+
+    def __init__(self, src_rate: int, dst_rate: int) -> None:
+        import soxr
+
+        self._stream = None if src_rate == dst_rate else soxr.ResampleStream(src_rate, dst_rate, 1, dtype="float32", quality="HQ")
+
+    def push(self, mono: Any) -> bytes:
+        """Resample the next block (None: flush the end)."""
+        import numpy as np
+
+        if mono is None:
+            if self._stream is None:
+                return b""
+            mono = self._stream.resample_chunk(np.zeros(0, np.float32), last=True)
+        elif self._stream is not None:
+            mono = self._stream.resample_chunk(np.ascontiguousarray(mono, np.float32), last=False)
+        return _to_int16(mono)
+
+
+def _to_int16(signal: Any) -> bytes:
+    """Float samples in -1..1 (NaN as 0) as little-endian int16 bytes."""
+    import numpy as np
+
+    clean = np.nan_to_num(np.asarray(signal, np.float64), nan=0.0, posinf=1.0, neginf=-1.0)
+    return np.clip(np.round(clean * 32768.0), -32768, 32767).astype("<i2").tobytes()
 
 
 def write_wav(path: PathLike, audio: bytes, fmt: AudioFormat = PCM16K) -> None:
-    """Write raw PCM audio as a WAV file."""
-    import wave
-
-    try:
-        with wave.open(str(path), "wb") as out:
-            out.setnchannels(fmt.channels)
-            out.setsampwidth(fmt.width)
-            out.setframerate(fmt.rate)
-            out.writeframes(audio)
-    except OSError as err:
-        raise AudioInputError(f"cannot write {path}: {err.strerror or err}") from err
-
-
-def _lowpass(signal: Any, cutoff: float, taps: int = 63) -> Any:
-    """A windowed-sinc FIR low-pass; cutoff as a fraction of the sample rate (0..0.5)."""
+    """Write raw int16 PCM audio as a WAV file."""
     import numpy as np
+    import soundfile
 
-    n = np.arange(taps) - (taps - 1) / 2.0
-    kernel = 2 * cutoff * np.sinc(2 * cutoff * n) * np.hamming(taps)
-    kernel /= kernel.sum()
-    return np.convolve(signal, kernel, mode="same")
+    if fmt.width != 2:
+        raise AudioInputError(f"write_wav needs 16-bit audio, got {fmt.width * 8}-bit")
+    frames = np.frombuffer(audio[: len(audio) // (2 * fmt.channels) * (2 * fmt.channels)], "<i2")
+    try:
+        soundfile.write(str(path), frames.reshape(-1, fmt.channels), fmt.rate, subtype="PCM_16", format="WAV")
+    except (OSError, RuntimeError, soundfile.SoundFileError) as err:
+        reason = getattr(err, "strerror", None) or " ".join(str(err).split())
+        raise AudioInputError(f"cannot write {path}: {reason}") from err
 
 
 def resample(audio: bytes, src: AudioFormat, dst: AudioFormat = PCM16K) -> bytes:
-    """Convert int16 PCM between rates and channel counts (mono mixdown, anti-aliased linear resampling)."""
+    """Convert int16 PCM between rates and channel counts (mono mixdown, libsoxr high-quality resampling)."""
     import numpy as np
 
     if src.width != 2 or dst.width != 2:
@@ -144,14 +166,12 @@ def resample(audio: bytes, src: AudioFormat, dst: AudioFormat = PCM16K) -> bytes
     if src == dst:
         return audio
     frames = np.frombuffer(audio[: len(audio) // (2 * src.channels) * (2 * src.channels)], "<i2")
-    signal = frames.reshape(-1, src.channels).astype(np.float64).mean(axis=1)
+    signal = frames.reshape(-1, src.channels).astype(np.float32).mean(axis=1) / 32768.0
     if src.rate != dst.rate and len(signal) > 1:
-        if dst.rate < src.rate:
-            signal = _lowpass(signal, 0.45 * dst.rate / src.rate)
-        count = int(round(len(signal) * dst.rate / src.rate))
-        positions = np.arange(count) * (src.rate / dst.rate)
-        signal = np.interp(positions, np.arange(len(signal)), signal)
-    out = np.clip(np.round(signal), -32768, 32767).astype("<i2")
+        import soxr
+
+        signal = soxr.resample(signal, src.rate, dst.rate, quality="HQ")
+    out = np.frombuffer(_to_int16(signal), "<i2")
     if dst.channels > 1:
         out = np.repeat(out, dst.channels)
     return out.tobytes()

@@ -103,11 +103,12 @@ def check_topic(topic: Optional[str]) -> str:
 
 
 def _read_yaml(path: Path) -> Any:
-    """Parse a YAML file; ConfigError with the file and line on failure."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ConfigError(f"cannot read {path}: {err.strerror or err}") from err
+    """Parse a YAML file; ConfigError with the file and line on failure (missing, not UTF-8, too big, bad YAML)."""
+    from assistant.settings import read_text_file
+
+    text = read_text_file(path, "the file")
+    if text is None:
+        raise ConfigError(f"cannot read {path}: no such file")
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as err:
@@ -238,22 +239,67 @@ def add_user_prompt(topic: str, text: str, user_file: Optional[Path] = None) -> 
     if words > MAX_PROMPT_WORDS:
         raise ConfigError(f"the prompt is {words} words long; keep it to {MAX_PROMPT_WORDS} or fewer")
     path = user_file if user_file is not None else paths.user_prompts_file()
-    try:
-        entries = _entries(_read_yaml(path), path) if path.exists() else []
-    except ConfigError as err:
-        raise ConfigError(f"{err}; fix or move it before adding prompts") from err
-    library = load_library(path)
-    same = " ".join(text.lower().split())
-    for prompt in library.prompts:
-        if " ".join(prompt.text.lower().split()) == same:
-            raise ConfigError(f"that prompt is already in the library as {prompt.id}")
-    taken = {p.id for p in library.prompts}
-    taken.update(e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str))
-    prompt = Prompt(id=_next_user_id(topic, taken), topic=topic, text=text, source="user")
-    entries.append({"id": prompt.id, "topic": prompt.topic, "text": prompt.text})
-    body = yaml.safe_dump({"version": 1, "prompts": entries}, sort_keys=False, allow_unicode=True, width=1000)
-    store.write_private(path, USER_FILE_HEADER + body)
+    with store.locked(path):
+        try:
+            _entries(_read_yaml(path), path) if path.exists() else []
+        except ConfigError as err:
+            raise ConfigError(f"{err}; fix or move it before adding prompts") from err
+        library = load_library(path)
+        same = " ".join(text.lower().split())
+        for prompt in library.prompts:
+            if " ".join(prompt.text.lower().split()) == same:
+                raise ConfigError(f"that prompt is already in the library as {prompt.id}")
+        document = _round_trip(path)
+        entries = document["prompts"]
+        taken = {p.id for p in library.prompts}
+        taken.update(e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str))
+        prompt = Prompt(id=_next_user_id(topic, taken), topic=topic, text=text, source="user")
+        entries.append({"id": prompt.id, "topic": prompt.topic, "text": prompt.text})
+        store.write_private(path, _dump_checked(document, entries))
     return prompt
+
+
+def _round_trip(path: Path) -> Any:
+    """The user's prompts file as an editable document that keeps their comments and other keys."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    yaml_rt = _ruamel()
+    document = yaml_rt.load(path.read_text(encoding="utf-8")) if path.exists() else None
+    if document is None:
+        document = yaml_rt.load(USER_FILE_HEADER + "version: 1\nprompts: []\n")
+    if isinstance(document, list):
+        document = CommentedMap([("version", 1), ("prompts", document)])
+    if not isinstance(document.get("prompts"), list):
+        document["prompts"] = CommentedSeq()
+    if isinstance(document["prompts"], CommentedSeq) and not document["prompts"]:
+        document["prompts"].fa.set_block_style()
+    return document
+
+
+def _ruamel() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml_rt = YAML()
+    yaml_rt.preserve_quotes = True
+    yaml_rt.width = 1000
+    yaml_rt.indent(mapping=2, sequence=4, offset=2)
+    return yaml_rt
+
+
+def _dump_checked(document: Any, entries: List[Any]) -> str:
+    """The edited document as text, checked to read back the same; plain YAML of the entries if not."""
+    import io
+
+    out = io.StringIO()
+    _ruamel().dump(document, out)
+    text = out.getvalue().rstrip("\n") + "\n"
+    plain = [dict(e) if isinstance(e, dict) else e for e in entries]
+    try:
+        if _entries(yaml.safe_load(text), Path("prompts.yml")) == plain:
+            return text
+    except (yaml.YAMLError, ConfigError):
+        pass
+    return USER_FILE_HEADER + yaml.safe_dump({"version": 1, "prompts": plain}, sort_keys=False, allow_unicode=True, width=1000)
 
 
 def _strings(value: Any, where: str, minimum: int = 1) -> Tuple[str, ...]:

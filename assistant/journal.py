@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 import uuid
@@ -46,6 +47,27 @@ def _private_umask() -> Iterator[None]:
         os.umask(old)
 
 
+def _remove_empty(path: Path) -> None:
+    """Take away a journal this failed open just created, so no 0-byte file is left behind."""
+    for file in [path, *side_files(path)]:
+        try:
+            if not file.is_symlink() and file.stat().st_size == 0:
+                file.unlink()
+        except OSError:
+            pass
+
+
+def _open_error(path: Path, err: BaseException) -> StorageError:
+    """Say what really stops the journal: a link, a full or read-only disk, or (only then) a damaged file."""
+    if isinstance(err, OSError) and err.errno == errno.ELOOP:
+        return StorageError(f"the journal {path} is a symbolic link; the companion only writes its own files, "
+                            "so replace the link with the file itself or remove it")
+    damaged = type(err) is sqlite3.DatabaseError or "malformed" in str(err) or "not a database" in str(err)
+    if damaged:
+        return StorageError(f"the journal {path} is damaged or not a journal ({err}); move it aside to start a new one")
+    return _storage_error("open", path, err)
+
+
 def _storage_error(action: str, path: Path, err: BaseException) -> StorageError:
     reason = getattr(err, "strerror", None) or str(err) or type(err).__name__
     return StorageError(f"cannot {action} the journal {path} ({reason})")
@@ -70,10 +92,11 @@ class Journal:
             from assistant.store import StateStore
 
             state = StateStore()
+        existed = path.exists()
         try:
             with _private_umask():
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+                paths.private_dir(path.parent)
+                os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600))
                 connection = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
                 try:
                     connection.execute("PRAGMA journal_mode=WAL")
@@ -83,14 +106,12 @@ class Journal:
                     connection.close()
                     raise
             for file in [path, *side_files(path)]:
-                if file.exists():
+                if file.exists() and not file.is_symlink():
                     os.chmod(file, 0o600)
-        except sqlite3.DatabaseError as err:
-            raise StorageError(
-                f"the journal {path} is damaged or not a journal ({err}); move it aside to start a new one"
-            ) from err
         except (OSError, sqlite3.Error) as err:
-            raise _storage_error("open", path, err) from err
+            if not existed:
+                _remove_empty(path)
+            raise _open_error(path, err) from err
         return cls(path, connection, state)
 
     def _question_text(self, kind: str, question_id: str) -> Optional[str]:

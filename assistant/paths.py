@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from assistant.errors import StorageError
@@ -15,7 +16,9 @@ MODELS_DIR = PROJECT / "models"
 
 def home() -> Path:
     """The data directory: `$COMPANION_HOME`, else the platform's user data dir."""
-    env = os.environ.get("COMPANION_HOME")
+    env = os.environ.get("COMPANION_HOME", "").strip()
+    if "\x00" in env:
+        raise StorageError("environment variable COMPANION_HOME holds a NUL character; set it to a folder")
     if env:
         return Path(env).expanduser()
     from platformdirs import user_data_dir
@@ -27,7 +30,7 @@ def writable_home() -> Path:
     """The data directory, created with private permissions; a clear error if it can't be."""
     path = home()
     try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(path)
         probe = path / ".write-test"
         probe.write_bytes(b"")
         probe.unlink()
@@ -62,3 +65,37 @@ def user_prompts_file() -> Path:
 def user_models_dir() -> Path:
     """Downloaded speech models."""
     return home() / "models"
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (and missing parents) owner-only (0700) whatever the umask; tighten `path` if it exists."""
+    missing = [p for p in [path, *path.parents] if not p.exists()]
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(folder, 0o700)
+    mode = path.stat().st_mode
+    shared = mode & stat.S_ISVTX or path.resolve() in (Path("/"), Path.home().resolve())  # never /tmp, / or ~
+    if not path.is_symlink() and mode & 0o077 and not shared:
+        os.chmod(path, 0o700)
+    return path
+
+
+def private_tree(root: Path) -> None:
+    """Make every folder under `root` 0700 and every file 0600 (never following links)."""
+    for folder, dirs, files in os.walk(root):
+        for name in dirs:
+            _tighten(Path(folder) / name, 0o700)
+        for name in files:
+            _tighten(Path(folder) / name, 0o600)
+    _tighten(root, 0o700)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    try:
+        if not path.is_symlink():
+            os.chmod(path, mode)
+    except OSError:
+        pass

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import unicodedata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 import yaml
 
@@ -14,6 +16,33 @@ from assistant import paths
 from assistant.errors import ConfigError
 
 DEFAULT_PARTNERS = ("Partner one", "Partner two")
+HOME_ENV, JOURNAL_ENV, MODEL_DIR_ENV = "COMPANION_HOME", "COMPANION_JOURNAL", "COMPANION_MODEL_DIR"
+LEAN_RASA_ENV, MODEL_URL_ENV = "COMPANION_LEAN_RASA", "COMPANION_MODELS_URL"
+_ON, _OFF = ("on", "1", "true", "yes"), ("off", "0", "false", "no")
+MAX_NAME_CHARS = 40
+MAX_TEXT_CHARS = 400
+MAX_USER_FILE_BYTES = 1024 * 1024
+_UNPRINTABLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+# Allowed ranges, by setting name; every number not listed just has to be finite.
+RANGES: Dict[str, Tuple[float, float]] = {
+    "voice.rate": (80, 450),
+    "voice.bedtime_rate": (80, 450),
+    "voice.volume": (0.0, 1.0),
+    "voice.bedtime_volume": (0.0, 1.0),
+    "voice.bedtime_hour": (0, 23),
+    "listen.trailing_silence_ms": (100, 5000),
+    "listen.open_trailing_silence_ms": (100, 10000),
+    "listen.early_endpoint_ms": (0, 5000),
+    "listen.early_endpoint_confidence": (0.0, 1.0),
+    "listen.max_utterance_s": (1.0, 120.0),
+    "listen.min_speech_ms": (0, 5000),
+    "listen.vad_aggressiveness": (0, 3),
+    "listen.session_timeout_s": (1.0, 3600.0),
+}
+CHOICES: Dict[str, Tuple[str, ...]] = {
+    "voice.engine": ("pyttsx3", "piper"),
+    "listen.recognizer": ("auto", "vosk", "pocketsphinx"),
+}
 
 
 @dataclass(frozen=True)
@@ -70,73 +99,160 @@ class Settings:
 
     @property
     def journal_enabled(self) -> bool:
-        """The journal is on when config says so or `COMPANION_JOURNAL=on`."""
-        env = os.environ.get("COMPANION_JOURNAL", "").strip().lower()
-        if env in ("on", "1", "true", "yes"):
-            return True
-        if env in ("off", "0", "false", "no"):
-            return False
-        return self.journal
+        """The journal is on when config says so or `COMPANION_JOURNAL=on` (the environment wins)."""
+        env = environment().journal
+        return self.journal if env is None else env
 
 
 def parse_partners(names: str) -> Tuple[str, str]:
     """Two partner names from "A,B"; a clear error otherwise."""
-    parts = [p.strip() for p in names.split(",") if p.strip()]
-    if len(parts) != 2 or parts[0].lower() == parts[1].lower():
-        raise ConfigError(f'partners must be two different names like "Sam,Alex", got "{names}"')
-    return parts[0], parts[1]
+    return check_partners([p for p in names.split(",") if p.strip()], f'"{names}"')
+
+
+def check_partners(names: Any, shown: str = "") -> Tuple[str, str]:
+    """Two different, printable, short names; ConfigError naming the setting otherwise."""
+    if not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names):
+        raise ConfigError("setting 'partners' must be a list of two names")
+    cleaned = [" ".join(printable(n).split()) for n in names]
+    got = f", got {shown or printable(repr(list(names)))}"
+    if len(cleaned) != 2 or not all(cleaned):
+        raise ConfigError(f'partners must be two different names like "Sam,Alex"{got}')
+    if cleaned[0].casefold() == cleaned[1].casefold():
+        raise ConfigError(f"partners must be two different names; both are called {cleaned[0]!r}")
+    if any(len(n) > MAX_NAME_CHARS for n in cleaned):
+        raise ConfigError(f"partner names must be at most {MAX_NAME_CHARS} characters")
+    return cleaned[0], cleaned[1]
+
+
+def printable(text: str) -> str:
+    """`text` without terminal control, bidi-override and other invisible format characters."""
+    return "".join(ch for ch in text if unicodedata.category(ch) not in _UNPRINTABLE or ch in " ")
 
 
 def _build(cls: type, raw: Any, where: str) -> Any:
-    """Build a settings dataclass from a mapping, checking names and types."""
+    """Build a settings dataclass from a mapping, checking names, types and ranges."""
     if raw is None:
         return cls()
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where} must be a mapping of settings")
+        raise ConfigError(f"setting '{where}' must be a mapping of settings" if where else "the config must be a mapping of settings")
     known = {f.name: f for f in fields(cls)}
     values: Dict[str, Any] = {}
     for key, value in raw.items():
+        name = f"{where}.{key}" if where else str(key)
         if key not in known:
-            raise ConfigError(f"unknown setting '{where}.{key}'".replace("config.", "", 1))
+            raise ConfigError(f"unknown setting '{printable(name)}'")
         default = getattr(cls(), key)
         if dataclasses.is_dataclass(default):
-            values[key] = _build(type(default), value, f"{where}.{key}")
+            values[key] = _build(type(default), value, name)
         elif key == "partners":
-            if isinstance(value, str):
-                value = parse_partners(value)
-            elif not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) and v.strip() for v in value)):
-                raise ConfigError("setting 'partners' must be a list of two names")
-            values[key] = tuple(v.strip() for v in value)
+            values[key] = parse_partners(value) if isinstance(value, str) else check_partners(value)
         else:
-            values[key] = _coerce(value, default, f"{where}.{key}")
+            values[key] = check_value(name, value, default, known[key].type)
     return cls(**values)
 
 
-def _coerce(value: Any, default: Any, where: str) -> Any:
-    """Check one scalar setting against the type of its default."""
-    name = where.replace("config.", "", 1)
-    if default is None or value is None:
-        return value
+def check_value(name: str, value: Any, default: Any, annotation: Any = "") -> Any:
+    """One scalar setting checked against its default's type and its allowed range; ConfigError naming it."""
+    optional = "Optional" in str(annotation)
+    if value is None:
+        if optional:
+            return None
+        raise ConfigError(f"setting '{name}' needs a value")
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
         raise ConfigError(f"setting '{name}' must be true or false")
-    if isinstance(default, (int, float)) and not isinstance(value, bool) and isinstance(value, (int, float)):
-        return type(default)(value)
-    if isinstance(default, str) and isinstance(value, str):
-        return value
-    raise ConfigError(f"setting '{name}' must be a {type(default).__name__}")
+    if isinstance(default, (int, float)):
+        return _number(name, value, type(default))
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or (optional and not isinstance(value, str)):
+        raise ConfigError(f"setting '{name}' must be text")
+    text = str(value).strip()
+    if printable(text) != text or not text or len(text) > MAX_TEXT_CHARS:
+        raise ConfigError(f"setting '{name}' must be non-empty printable text of at most {MAX_TEXT_CHARS} characters")
+    choices = CHOICES.get(name)
+    if choices and text.lower() not in choices:
+        raise ConfigError(f"setting '{name}' must be one of: {', '.join(choices)}; got {text!r}")
+    return text
+
+
+def _number(name: str, value: Any, kind: type) -> Any:
+    """A finite number of the setting's kind, inside its range."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(f"setting '{name}' must be a number")
+    if not math.isfinite(value):
+        raise ConfigError(f"setting '{name}' must be a finite number, got {value}")
+    if kind is int and value != int(value):
+        raise ConfigError(f"setting '{name}' must be a whole number, got {value}")
+    low, high = RANGES.get(name, (-math.inf, math.inf))
+    if not low <= value <= high:
+        raise ConfigError(f"setting '{name}' must be between {low} and {high}, got {value}")
+    return kind(value)
+
+
+def validate(settings: "Settings") -> "Settings":
+    """The same settings if every value is usable; ConfigError naming the first one that is not."""
+    _build(Settings, to_dict(settings), "")
+    return settings
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The environment variables the companion reads, checked once."""
+
+    home: Optional[str] = None
+    journal: Optional[bool] = None
+    model_dir: Optional[str] = None
+    lean_rasa: bool = True
+    model_url: Optional[str] = None
+
+
+def environment(env: Optional[Mapping[str, str]] = None) -> Environment:
+    """Every `COMPANION_*` override from the environment; ConfigError naming the variable if one is unusable."""
+    env = os.environ if env is None else env
+
+    def text(key: str) -> Optional[str]:
+        value = env.get(key, "").strip()
+        if value and (printable(value) != value or "\x00" in value):
+            raise ConfigError(f"environment variable {key} holds control characters")
+        return value or None
+
+    def switch(key: str) -> Optional[bool]:
+        value = (text(key) or "").lower()
+        if not value:
+            return None
+        if value in _ON or value in _OFF:
+            return value in _ON
+        raise ConfigError(f"environment variable {key} must be on or off, got {value!r}")
+
+    lean = switch(LEAN_RASA_ENV)
+    return Environment(home=text(HOME_ENV), journal=switch(JOURNAL_ENV), model_dir=text(MODEL_DIR_ENV),
+                       lean_rasa=True if lean is None else lean, model_url=text(MODEL_URL_ENV))
+
+
+def read_text_file(path: Path, what: str) -> Optional[str]:
+    """A user file's UTF-8 text (None if missing); one-line ConfigError if unreadable, too big or not UTF-8."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_USER_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise ConfigError(f"cannot read {what} {path}: {err.strerror or err}") from err
+    if len(data) > MAX_USER_FILE_BYTES:
+        raise ConfigError(f"{what} {path} is larger than {MAX_USER_FILE_BYTES // 1024} KB; is it the right file?")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{what} {path} is not UTF-8 text (bad byte at position {err.start}); save it as UTF-8") from err
 
 
 def load(path: Optional[Path] = None) -> Settings:
-    """Settings from the config file (defaults if it does not exist)."""
+    """Settings from the config file (defaults if it does not exist), every value checked."""
+    environment()
     path = path or paths.config_file()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text = read_text_file(path, "config file")
+    if text is None:
         return Settings()
-    except OSError as err:
-        raise ConfigError(f"cannot read config file {path}: {err.strerror or err}") from err
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as err:
@@ -144,9 +260,20 @@ def load(path: Optional[Path] = None) -> Settings:
         at = f" at line {mark.line + 1}" if mark else ""
         raise ConfigError(f"config file {path} is not valid YAML{at}") from err
     try:
-        return _build(Settings, raw or {}, "config")
+        return _build(Settings, raw or {}, "")
     except ConfigError as err:
         raise ConfigError(f"config file {path}: {err.message}") from err
+
+
+def check_files() -> str:
+    """Load the config and the couple's prompts as chat would; a summary, or ConfigError with the first problem."""
+    from assistant.content import load_library
+
+    load()
+    library = load_library()
+    if library.problems:
+        raise ConfigError(library.problems[0])
+    return f"{paths.config_file()}; {len(library.prompts)} prompts"
 
 
 def to_dict(settings: Settings) -> dict:
@@ -154,6 +281,17 @@ def to_dict(settings: Settings) -> dict:
     data = dataclasses.asdict(settings)
     data["partners"] = list(settings.partners)
     return data
+
+
+def update(change: Callable[[Settings], Settings], path: Optional[Path] = None) -> Settings:
+    """Load, change, check and save the config under its lock, so two writers can't undo each other."""
+    from assistant.store import locked
+
+    path = path or paths.config_file()
+    with locked(path):
+        changed = validate(change(load(path)))
+        save(changed, path)
+    return changed
 
 
 def save(settings: Settings, path: Optional[Path] = None) -> Path:

@@ -1,4 +1,4 @@
-"""Small private state on disk: atomic, locked JSON updates and 0600 files."""
+"""Small private state on disk: atomic writes, cross-process locks, 0600 files, the session lock."""
 
 from __future__ import annotations
 
@@ -18,13 +18,18 @@ T = TypeVar("T")
 
 def write_private(path: Path, text: str) -> None:
     """Write `text` to `path` atomically with mode 0600 (write, fsync, rename)."""
+    write_private_bytes(path, text.encode("utf-8"))
+
+
+def write_private_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically with mode 0600 (write, fsync, rename); no 0-byte file on failure."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        paths.private_dir(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent))
         try:
             os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
@@ -34,6 +39,81 @@ def write_private(path: Path, text: str) -> None:
             raise
     except OSError as err:
         raise StorageError(f"cannot write {path}: {err.strerror or err}") from err
+
+
+def lock_file(path: Path) -> Path:
+    """The lock guarding read-modify-writes of `path` (state.json -> state.lock)."""
+    return path.with_suffix(".lock")
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock for `path`, across processes (fcntl), while the body reads and rewrites it."""
+    try:
+        paths.private_dir(path.parent)
+        fd = os.open(lock_file(path), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    except OSError as err:
+        raise StorageError(f"cannot write in {path.parent}: {err.strerror or err}") from err
+    with os.fdopen(fd, "r+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+class SessionLock:
+    """A shared lock on the data directory itself, held while a chat or listen runs; `forget` takes it exclusively."""
+
+    def __init__(self, home: Optional[Path] = None) -> None:
+        self.home = home or paths.home()
+        self._fd: Optional[int] = None
+
+    def hold(self) -> "SessionLock":
+        """Take the shared lock (waiting out a `forget` in progress); best effort if the folder can't be made."""
+        for _ in range(5):
+            try:
+                paths.private_dir(self.home)
+                fd = os.open(self.home, os.O_RDONLY | os.O_DIRECTORY)
+            except OSError:
+                return self
+            fcntl.flock(fd, fcntl.LOCK_SH)
+            if _same_file(fd, self.home):
+                self._fd = fd
+                return self
+            os.close(fd)  # `forget` removed the folder meanwhile: lock the new one
+        return self
+
+    def release(self) -> None:
+        """Let go of the lock."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+    def __del__(self) -> None:
+        self.release()
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.fstat(fd).st_ino == os.stat(path).st_ino
+    except OSError:
+        return False
+
+
+@contextmanager
+def no_session_running(home: Optional[Path] = None) -> Iterator[None]:
+    """Hold the data directory's session lock exclusively; StorageError at once if a chat or listen is running."""
+    home = home or paths.home()
+    try:
+        fd = os.open(home, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as err:
+        raise StorageError(f"cannot check for a running companion in {home}: {err.strerror or err}") from err
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StorageError("a companion session (chat or listen) is running; stop it first, then run forget again") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 class StateStore:
@@ -51,7 +131,10 @@ class StateStore:
         except (OSError, ValueError):
             self._set_aside()
             return {}
-        return data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            self._set_aside()
+            return {}
+        return data
 
     def _set_aside(self) -> None:
         """Move an unreadable state file out of the way instead of losing it silently."""
@@ -60,20 +143,9 @@ class StateStore:
         except OSError:
             pass
 
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            lock = os.fdopen(os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600), "r+")
-        except OSError as err:
-            raise StorageError(f"cannot write state in {self.path.parent}: {err.strerror or err}") from err
-        with lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            yield
-
     def update(self, change: Callable[[Dict[str, Any]], T]) -> T:
         """Apply `change` to the state in place and save it; returns what `change` returns."""
-        with self._locked():
+        with locked(self.path):
             data = self.read()
             result = change(data)
             write_private(self.path, json.dumps(data, indent=1, sort_keys=True))

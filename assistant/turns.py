@@ -37,12 +37,15 @@ class CheckinPlan:
     @classmethod
     def from_slot(cls, data: Optional[Dict[str, Any]]) -> Optional["CheckinPlan"]:
         """The plan kept in a slot, or None if there is none."""
-        if not data or "kind" not in data:
+        if not isinstance(data, dict) or not isinstance(data.get("kind"), str):
             return None
-        order = tuple(data.get("order") or ())
-        if len(order) != 2:
+        order = data.get("order")
+        if not isinstance(order, (list, tuple)) or len(order) != 2 or not all(isinstance(p, str) for p in order):
             return None
-        return cls(data["kind"], (order[0], order[1]), int(data.get("variant", 0)), tuple(data.get("answers") or ()))
+        variant = data.get("variant")
+        answers = data.get("answers")
+        answers = tuple(a for a in answers if isinstance(a, dict)) if isinstance(answers, (list, tuple)) else ()
+        return cls(data["kind"], (order[0], order[1]), variant if isinstance(variant, int) else 0, answers)
 
     def with_answer(self, turn: Turn, text: str, rating: Optional[str]) -> "CheckinPlan":
         """A copy with one more answer recorded."""
@@ -54,16 +57,25 @@ def start(store: StateStore, kind: str, partners: Sequence[str]) -> CheckinPlan:
     """Begin a check-in: the partner who went second last time goes first now (persisted)."""
 
     def flip(state: Dict[str, Any]) -> Tuple[int, int]:
-        entry = state.setdefault(STATE_KEY, {})
-        first = int(entry.get("next_first", 0)) % 2
-        count = int(entry.get("count", 0))
-        entry["next_first"] = 1 - first
-        entry["count"] = count + 1
+        first, count = order_state(state)
+        state[STATE_KEY] = {**state.get(STATE_KEY, {}), "next_first": 1 - first, "count": count + 1}
         return first, count
 
     first, count = store.update(flip)
     order = (partners[first], partners[1 - first])
     return CheckinPlan(kind, order, count)
+
+
+def order_state(state: Dict[str, Any]) -> Tuple[int, int]:
+    """(who goes first, check-ins so far) from state, repairing a malformed `checkin` section in place."""
+    entry = state.get(STATE_KEY)
+    if not isinstance(entry, dict):
+        entry = state[STATE_KEY] = {}
+    first, count = entry.get("next_first"), entry.get("count")
+    first = first if first in (0, 1) and not isinstance(first, bool) else 0
+    count = count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else 0
+    entry.update(next_first=first, count=count)
+    return first, count
 
 
 def total_turns(question_count: int) -> int:

@@ -27,15 +27,22 @@ if [ -n "$missing" ]; then
   fi
 fi
 
-# 2. Python 3.10 (Rasa 3.6 runs on Python 3.8-3.10 only).
+# 2. Python 3.10 (Rasa 3.6 runs on Python 3.8-3.10 only): on PATH, pyenv, the usual folders, else a
+#    managed one from uv (installed from PyPI into a private tool folder).
+TOOLS="${COMPANION_TOOLS_DIR:-.venv-tools}"
+UV_VERSION=0.13.9
+NO_PYTHON_HINT="Python 3.10 not found and uv could not fetch one; install it (e.g. 'pyenv install 3.10', 'apt-get install python3.10 python3.10-venv' or 'uv python install 3.10') and re-run"
+
+is_python310() { "$1" -c 'import sys, venv; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; }
+
 find_python() {
   local candidates=(python3.10)
   local root="${PYENV_ROOT:-$HOME/.pyenv}"
-  for dir in "$root"/versions/3.10*/bin /usr/local/bin /usr/bin; do
+  for dir in "$root"/versions/3.10*/bin ${PYTHON_SEARCH_DIRS-/usr/local/bin /usr/bin}; do
     [ -x "$dir/python3.10" ] && candidates+=("$dir/python3.10")
   done
   for py in "${candidates[@]}"; do
-    if "$py" -c 'import sys, venv; sys.exit(sys.version_info[:2] != (3, 10))' >/dev/null 2>&1; then
+    if is_python310 "$py"; then
       command -v "$py" 2>/dev/null || echo "$py"
       return 0
     fi
@@ -43,9 +50,42 @@ find_python() {
   return 1
 }
 
+install_uv() {
+  [ -x "$TOOLS/bin/uv" ] && return 0
+  local base
+  base=$(command -v python3 || true)
+  [ -n "$base" ] || { say "no python3 on PATH to install uv with"; return 1; }
+  say "installing uv $UV_VERSION from PyPI into $TOOLS"
+  mkdir -p "$TOOLS"
+  if "$base" -m venv "$TOOLS" >/dev/null 2>&1 && [ -x "$TOOLS/bin/pip" ]; then
+    "$TOOLS/bin/pip" install -q --disable-pip-version-check "uv==$UV_VERSION" >"$TOOLS/pip.log" 2>&1 && [ -x "$TOOLS/bin/uv" ] && return 0
+  fi
+  "$base" -m pip install -q --disable-pip-version-check --target "$TOOLS/lib" "uv==$UV_VERSION" >"$TOOLS/pip.log" 2>&1 || return 1
+  mkdir -p "$TOOLS/bin" && ln -sf "../lib/bin/uv" "$TOOLS/bin/uv" && [ -x "$TOOLS/bin/uv" ]
+}
+
+managed_python() {
+  install_uv || return 1
+  local dir="$TOOLS"
+  case "$dir" in /*) ;; *) dir="$PWD/$dir" ;; esac
+  say "asking uv for a managed Python 3.10 (kept in $dir/python)"
+  export UV_PYTHON_INSTALL_DIR="$dir/python"
+  "$TOOLS/bin/uv" python install 3.10 >"$TOOLS/uv.log" 2>&1 || { tail -n 3 "$TOOLS/uv.log" >&2; return 1; }
+  local py
+  py=$("$TOOLS/bin/uv" python find 3.10 2>>"$TOOLS/uv.log") || return 1
+  is_python310 "$py" && echo "$py"
+}
+
+choose_python() { find_python || managed_python; }
+
+if [ "${1:-}" = "--print-python" ]; then  # for tests: only the choice of interpreter
+  choose_python || { say "$NO_PYTHON_HINT"; exit 1; }
+  exit 0
+fi
+
 VENV=.venv
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then
-  PY=$(find_python) || { say "Python 3.10 not found; install it (e.g. 'pyenv install 3.10' or 'apt-get install python3.10 python3.10-venv') and re-run"; exit 1; }
+  PY=$(choose_python) || { say "$NO_PYTHON_HINT"; exit 1; }
   say "creating $VENV with $PY"
   rm -rf "$VENV"
   "$PY" -m venv "$VENV"

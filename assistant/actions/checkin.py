@@ -24,7 +24,13 @@ STOPPED = "Okay, we'll stop there. Thank you both."
 
 def begin_checkin(ctx: ActionContext, dispatcher: CollectingDispatcher, kind: str) -> EventList:
     """Open a check-in of `kind`, decide who goes first, and hand over to the form."""
-    plan = turns.start(ctx.state, kind, ctx.partners)
+    try:
+        plan = turns.start(ctx.state, kind, ctx.partners)
+    except StorageError as err:  # the order can't be saved: still check in, say so once
+        print(f"companion: {err}", file=sys.stderr, flush=True)
+        dispatcher.utter_message(text=err.spoken)
+        first, count = turns.order_state(ctx.state.read())
+        plan = turns.CheckinPlan(kind, (ctx.partners[first], ctx.partners[1 - first]), count)
     script = ctx.checkins[kind]
     dispatcher.utter_message(text=turns.pick(script.openings, plan.variant))
     return [
@@ -84,6 +90,8 @@ class ValidateCheckin(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> Dict[Text, Any]:
         """Keep the answer (or a pass), then ask the next turn; `repeat` asks the same turn again."""
+        if value is None:  # the slot was only cleared (a check-in starting), nobody has answered yet
+            return {"checkin_answer": None}
         plan = turns.CheckinPlan.from_slot(tracker.get_slot("checkin_state"))
         if plan is None:
             return {"checkin_answer": "done"}

@@ -20,6 +20,12 @@ class ActionContext:
     clock: Callable[[], datetime] = datetime.now
     journal: Optional[Any] = None
 
+    def __post_init__(self) -> None:
+        """Hold the session lock of this data dir while the context lives, so `forget` refuses meanwhile."""
+        from assistant.store import SessionLock
+
+        self.session = SessionLock(self.state.path.parent).hold()
+
     @property
     def partners(self) -> tuple:
         """The two partners' names."""

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Tuple
+
+from assistant.errors import StorageError
+from assistant.settings import printable
 
 KIND_TITLES = {"bedtime": "Bedtime check-in", "after_intimacy": "After-intimacy check-in"}
 
@@ -87,9 +91,9 @@ def show_journal(args: argparse.Namespace) -> int:
         for answer in answers:
             if answer["question_id"] != question:
                 question = answer["question_id"]
-                print(f"  {answer['question'] or question}")
-            rating = f"  [{answer['rating']} of 5]" if answer["rating"] else ""
-            print(f"    {answer['partner']}: {answer['answer']}{rating}")
+                print(f"  {printable(answer['question'] or question)}")
+            rating = f"  [{printable(answer['rating'])} of 5]" if answer["rating"] else ""
+            print(f"    {printable(answer['partner'])}: {printable(answer['answer'])}{rating}")
     return 0
 
 
@@ -97,15 +101,41 @@ def export_journal(args: argparse.Namespace) -> int:
     """Every answer as a JSON object per line: who, check-in, question, words, rating, when."""
     import json
 
-    for entry in _entries():
-        print(json.dumps(entry, ensure_ascii=False))
+    entries = _entries()
+    try:
+        for entry in entries:
+            sys.stdout.write(escape_unprintable(json.dumps(entry, ensure_ascii=False)) + "\n")
+        sys.stdout.flush()
+    except OSError as err:
+        _silence_stdout()
+        raise StorageError(f"cannot write the export: {err.strerror or err}") from None
     return 0
+
+
+def escape_unprintable(line: str) -> str:
+    """A JSON line with control and bidi characters written as \\u escapes (still the same JSON)."""
+    import json
+
+    return "".join(ch if printable(ch) == ch else json.dumps(ch)[1:-1] for ch in line)
+
+
+def _silence_stdout() -> None:
+    """After a failed write to stdout, point it at /dev/null so the exit flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 def kept_items() -> List[Tuple[str, List[Path]]]:
     """Everything the companion may keep, with the words that describe it."""
     from assistant import paths
     from assistant.journal import side_files
+    from assistant.store import lock_file
 
     home = paths.home()
     journal = paths.journal_file()
@@ -114,13 +144,58 @@ def kept_items() -> List[Tuple[str, List[Path]]]:
     prompts = paths.user_prompts_file()
     return [
         ("the journal", [journal, *side_files(journal)]),
-        ("rotation history and check-in order (state.json)", [state, state.with_suffix(".lock"), state.with_suffix(".corrupt")]),
-        ("partner names and settings (config.yml)", [config]),
-        ("your own conversation starters (prompts.yml)", [prompts]),
-        ("downloaded and trained models", [paths.user_models_dir()]),
-        ("speech recognition cache", [home / "cache"]),
+        ("rotation history and check-in order (state.json)", [state, lock_file(state), state.with_suffix(".corrupt")]),
+        ("partner names and settings (config.yml)", [config, lock_file(config)]),
+        ("your own conversation starters (prompts.yml)", [prompts, lock_file(prompts)]),
+        ("downloaded and trained models", made_models(paths.user_models_dir())),
+        ("speech recognition cache", made_cache(home / "cache")),
         ("unfinished temporary files", [*_temp_files(home), home / ".write-test"]),
     ]
+
+
+def made_models(root: Path) -> List[Path]:
+    """What the companion put in models/: Vosk models it downloaded, its Rasa models, their leftovers."""
+    from assistant.recognizers.models import looks_like_vosk_model
+
+    found: List[Path] = []
+    for path in _children(root):
+        if path.is_symlink():
+            continue
+        if path.name.startswith(".") and path.is_dir():  # an interrupted download's work folder
+            found.append(path)
+        elif path.name == "rasa" and path.is_dir():
+            found.extend(p for p in _children(path) if not p.is_symlink() and _made_rasa(p.name))
+        elif path.is_dir() and (path.name.startswith("vosk-model") or looks_like_vosk_model(path)):
+            found.append(path)
+    return found
+
+
+def _made_rasa(name: str) -> bool:
+    return name == ".rasa-cache" or (name.startswith("companion-") and ".tar.gz" in name) or name.startswith(".companion-")
+
+
+def made_cache(root: Path) -> List[Path]:
+    """What the companion put in cache/: built language models under cache/lm."""
+    lm = root / "lm"
+    if lm.is_symlink():
+        return []
+    return [p for p in _children(lm) if not p.is_symlink() and _made_lm(p)]
+
+
+def _made_lm(path: Path) -> bool:
+    import re
+
+    if path.is_file():
+        return re.fullmatch(r"generic-[0-9a-f]{16}\.json(\.\w+)?", path.name) is not None
+    return re.fullmatch(r"[0-9a-f]{16}", path.name) is not None and all(
+        p.name in ("domain.lm", "domain.dict", "meta.json") or p.name.startswith(".") for p in path.iterdir())
+
+
+def _children(folder: Path) -> List[Path]:
+    try:
+        return sorted(folder.iterdir()) if folder.is_dir() and not folder.is_symlink() else []
+    except OSError:
+        return []
 
 
 def _temp_files(home: Path) -> List[Path]:
@@ -130,9 +205,7 @@ def _temp_files(home: Path) -> List[Path]:
 
 
 def _remove(path: Path) -> bool:
-    """Delete a file or folder; True if something was there."""
-    from assistant.errors import StorageError
-
+    """Delete a file or folder (a link itself, never what it points to); True if something was there."""
     try:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
@@ -145,25 +218,68 @@ def _remove(path: Path) -> bool:
     return True
 
 
+def _outside_links(items: Iterable[Path], home: Path) -> List[str]:
+    """Kept items that are links: their targets are not the companion's to erase, so they are named."""
+    notes = []
+    for path in items:
+        if path.is_symlink():
+            notes.append(f"{path.name} was a link to {printable(str(path.resolve()))}, which was left in place")
+    return notes
+
+
+def _empty_dirs(home: Path) -> None:
+    """Remove the companion's own folders once they are empty (models/rasa, models, cache/lm, cache)."""
+    for folder in (home / "models" / "rasa", home / "models", home / "cache" / "lm", home / "cache"):
+        try:
+            if folder.is_dir() and not folder.is_symlink() and not any(folder.iterdir()):
+                folder.rmdir()
+        except OSError:
+            pass
+
+
+def _user_files(home: Path) -> List[str]:
+    """Whatever is left in the data dir: not made by the companion."""
+    left: List[str] = []
+    for folder, dirs, files in os.walk(home):
+        for name in files + [d for d in dirs if (Path(folder) / d).is_symlink()]:
+            left.append(str((Path(folder) / name).relative_to(home)))
+    return sorted(left)
+
+
 def forget_everything(args: argparse.Namespace) -> int:
-    """Erase the journal, state, config, own prompts and downloaded models; say what went."""
+    """Erase the journal, state, config, own prompts and the companion's models; say what went and what stayed."""
     from assistant import paths
+    from assistant.store import no_session_running
 
     if not args.yes:
         print("companion: this erases the journal, settings, history and downloaded models; add --yes to do it", file=sys.stderr)
         return 2
     home = paths.home()
-    removed = []
-    for label, items in kept_items():
-        if any([_remove(path) for path in items]):
-            removed.append(label)
-    left = sorted(p.name for p in home.iterdir()) if home.is_dir() else []
-    if home.is_dir() and not left:
-        home.rmdir()
+    if not home.is_dir():
+        print(f"Nothing to erase: the companion keeps nothing in {home}.")
+        return 0
+    removed, notes = [], []
+    with no_session_running():
+        for label, items in kept_items():
+            notes.extend(_outside_links(items, home))
+            if any([_remove(path) for path in items]):
+                removed.append(label)
+        _empty_dirs(home)
+        left = _user_files(home)
+        still = [p for _, items in kept_items() for p in items if p.exists() or p.is_symlink()]
+        if still:
+            raise StorageError(f"could not erase {', '.join(str(p) for p in still)}; try again")
+    if not left:
+        try:
+            home.rmdir()
+        except OSError:
+            pass
     if removed:
         print("Erased: " + "; ".join(removed) + ".")
     else:
         print(f"Nothing to erase: the companion keeps nothing in {home}.")
+    for note in notes:
+        print(f"Note: {note}.")
     if left:
-        print(f"Left in place (not made by the companion): {', '.join(left)} in {home}")
+        print(f"Left in place (not made by the companion): {', '.join(printable(n) for n in left)} in {home}")
     return 0

@@ -5,9 +5,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import sys
+import tarfile
+import tempfile
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, List, Optional
@@ -39,7 +43,9 @@ def fingerprint(files: Optional[Iterable[Path]] = None) -> str:
 
 def default_model_dir(configured: Optional[str] = None) -> Path:
     """Where models live: `$COMPANION_MODEL_DIR`, the configured folder, the project's models/, or the data dir."""
-    configured = os.environ.get("COMPANION_MODEL_DIR") or configured
+    from assistant.settings import environment
+
+    configured = environment().model_dir or configured
     if configured:
         return Path(configured).expanduser()
     if os.access(paths.MODELS_DIR, os.W_OK):
@@ -89,16 +95,52 @@ class _Progress:
             print(f"companion: {self.label}: done in {time.monotonic() - self.start:.1f} s", file=sys.stderr, flush=True)
 
 
+def verified(path: Path) -> bool:
+    """True if `path` is a complete model archive (non-empty, every gzip block and its checksum readable)."""
+    try:
+        if path.is_symlink() or path.stat().st_size == 0:
+            return False
+        with tarfile.open(path, "r:gz") as archive:
+            return bool(archive.getnames())
+    except (OSError, EOFError, tarfile.TarError, zlib.error):
+        return False
+
+
+def _set_aside(path: Path) -> None:
+    """Keep an incomplete model as `<name>.corrupt` instead of trusting or deleting it."""
+    try:
+        os.replace(path, path.with_name(path.name + ".corrupt"))
+    except OSError:
+        pass
+
+
 def train(model_dir: Optional[Path] = None, force: bool = False, quiet: bool = False) -> TrainResult:
-    """Train into `model_dir` unless a model with the current fingerprint is already there."""
+    """Train into `model_dir` unless a complete model with the current fingerprint is already there."""
     model_dir = model_dir or default_model_dir()
     target = model_path(model_dir)
     if target.exists() and not force:
-        return TrainResult(target, trained=False)
+        if verified(target):
+            return TrainResult(target, trained=False)
+        print(f"companion: the dialogue model {target} is incomplete or damaged (an interrupted training?); "
+              "kept as .corrupt, retraining", file=sys.stderr, flush=True)
+        _set_aside(target)
     try:
-        model_dir.mkdir(parents=True, exist_ok=True)
+        created = not model_dir.exists()
+        model_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if created or paths.home() in model_dir.parents:
+            paths.private_dir(model_dir)
+        work = Path(tempfile.mkdtemp(prefix=".companion-train-", dir=str(model_dir)))
     except OSError as err:
         raise DialogueError(f"cannot create the model folder {model_dir}: {err.strerror or err}") from err
+    try:
+        return _train_into(work, target, quiet)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _train_into(work: Path, target: Path, quiet: bool) -> TrainResult:
+    """Train in the folder `work`, check the archive, then move it into place in one step."""
+    model_dir = target.parent
     os.environ.setdefault("RASA_CACHE_DIRECTORY", str(model_dir / ".rasa-cache"))
     from assistant import telemetry  # noqa: F401
 
@@ -112,7 +154,7 @@ def train(model_dir: Optional[Path] = None, force: bool = False, quiet: bool = F
                     domain=str(DOMAIN_FILE),
                     config=str(CONFIG_FILE),
                     training_files=[str(p) for p in training_files()],
-                    output=str(model_dir),
+                    output=str(work),
                     fixed_model_name=target.name[: -len(".tar.gz")],
                     force_training=True,
                 )
@@ -120,9 +162,19 @@ def train(model_dir: Optional[Path] = None, force: bool = False, quiet: bool = F
             lines = [line.strip() for line in str(err).splitlines() if line.strip()]
             reason = lines[0] if lines else type(err).__name__
             raise DialogueError(f"training the dialogue model failed: {reason}") from err
-    if result.code != 0 or not result.model or not Path(result.model).exists():
+    built = Path(result.model) if result.model else None
+    if result.code != 0 or built is None or not verified(built):
         raise DialogueError("training the dialogue model failed; run `companion train --force` to see why")
+    try:
+        os.chmod(built, 0o600)
+        with open(built, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(built, target)
+    except OSError as err:
+        raise DialogueError(f"cannot save the dialogue model in {model_dir}: {err.strerror or err}") from err
     for old in model_dir.glob("companion-*.tar.gz"):
         if old != target:
             old.unlink(missing_ok=True)
+    if paths.home() in model_dir.parents:
+        paths.private_tree(model_dir)  # Rasa's cache follows the umask otherwise
     return TrainResult(target, trained=True, seconds=time.monotonic() - start)
