@@ -130,9 +130,14 @@ CONTROL_WORDS = {
 def control_in_checkin(intent: str, confidence: float, text: str) -> Optional[str]:
     """Whether words said during a check-in are a command (stop, repeat, help, skip) or an answer.
 
-    Answers are free speech, so a command must be confident or say its own keyword:
-    "some quiet time" is an answer even if the classifier leans towards `stop`.
+    A plain stop ("stop", "okay stop", "that's enough", "cancel", "never mind") always stops, whatever the
+    classifier says. Other answers are free speech, so a command must be confident or say its own keyword:
+    "some quiet time" and "i never mind that" are answers even if the classifier leans towards `stop`.
     """
+    from assistant.dialogue.commands import is_stop_command
+
+    if is_stop_command(text):
+        return "stop"
     keywords = CONTROL_WORDS.get(intent)
     if keywords is None:
         return None

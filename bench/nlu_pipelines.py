@@ -1,9 +1,12 @@
-"""Compare NLU pipelines on our data: train, load, held-out accuracy, parse speed, peak memory.
+"""Compare NLU pipelines on our data: train, load, held-out and blind accuracy, parse speed, peak memory.
 
 For each config one child process trains an NLU-only model into a temp dir (fresh Rasa
-cache); a second, fresh child loads it as the app would and scores tests/data/nlu_heldout.yml.
+cache); a second, fresh child loads it as the app would and scores tests/data/nlu_heldout.yml,
+the blind dev set tests/data/nlu_blind_dev.yml ("blind" columns) and the couple-talk lines
+tests/data/couple_talk_dev.txt ("talk cmd": share parsed as a command at confidence >= 0.6).
 "load s" is Agent.load alone (after `import rasa.core.agent`, shown as "import s"); each
-RSS is that child's own peak.
+RSS is that child's own peak. A reliability table (intent confidence bins against accuracy
+on the blind dev set) follows for each pipeline.
 
     .venv/bin/python bench/nlu_pipelines.py                      # ours vs Rasa's default (~8 min)
     .venv/bin/python bench/nlu_pipelines.py --all                # + the stock-components light pipeline
@@ -28,8 +31,11 @@ ALL_CONFIGS = [DEFAULT_CONFIGS[0], PROJECT / "bench" / "configs" / "light_stock.
 NLU_DATA = PROJECT / "nlu" / "nlu.yml"
 DOMAIN = PROJECT / "dialogues" / "domain.yml"
 HELDOUT = PROJECT / "tests" / "data" / "nlu_heldout.yml"
+BLIND_DEV = PROJECT / "tests" / "data" / "nlu_blind_dev.yml"
+COUPLE_TALK = PROJECT / "tests" / "data" / "couple_talk_dev.txt"
 COLUMNS = (
-    "pipeline", "train s", "load s", "intent acc", "entity acc", "ms/parse", "train RSS MB", "run RSS MB", "import s",
+    "pipeline", "train s", "load s", "intent acc", "entity acc", "blind intent", "blind entity", "talk cmd",
+    "ms/parse", "train RSS MB", "run RSS MB", "import s",
 )
 
 
@@ -70,7 +76,7 @@ def eval_child(model: Path, heldout: Path, show_errors: bool) -> Dict[str, Any]:
 
     import_s = time.perf_counter() - start
 
-    from assistant.dialogue.evaluate import evaluate
+    from assistant.dialogue.evaluate import evaluate, evaluate_talk, reliability, reliability_table
     from assistant.messages import Entity, Parse
 
     start = time.perf_counter()
@@ -88,10 +94,18 @@ def eval_child(model: Path, heldout: Path, show_errors: bool) -> Dict[str, Any]:
     start = time.perf_counter()
     result = evaluate(parse, heldout)
     parse_ms = (time.perf_counter() - start) * 1000.0 / max(result.n, 1)
+    blind = evaluate(parse, BLIND_DEV)
+    talk = evaluate_talk(parse, COUPLE_TALK)
     if show_errors:
-        for error in result.errors:
+        for error in result.errors + blind.errors:
             print(f"  {error}", file=sys.stderr)
+        for line, intent, confidence in talk.commands:
+            print(f"  talk {line!r} -> {intent} {confidence:.2f}", file=sys.stderr)
     return {
+        "blind intent": round(blind.intent_accuracy, 3),
+        "blind entity": round(blind.entity_accuracy, 3),
+        "talk cmd": round(len(talk.commands) / max(talk.n, 1), 3),
+        "reliability": reliability_table(reliability(parse, BLIND_DEV)),
         "import s": round(import_s, 1),
         "load s": round(load_s, 2),
         "intent acc": round(result.intent_accuracy, 3),
@@ -131,6 +145,8 @@ def print_table(rows: List[Dict[str, Any]]) -> None:
         print("  ".join(str(row.get(c, "")).ljust(w) for c, w in zip(COLUMNS, widths)))
     if rows:
         print(f"(held-out examples: {rows[0].get('n')}, with entities: {rows[0].get('entity n')})")
+    for row in rows:
+        print(f"\nreliability on the blind dev set, {row['pipeline']}:\n{row.get('reliability', '')}")
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -89,3 +89,29 @@ def test_canonical_values(entity: str, value: str, canonical: object) -> None:
 )
 def test_find_rating(text: str, rating: object) -> None:
     assert find_rating(text) == rating
+
+
+def test_names_a_subject() -> None:
+    from assistant.dialogue.entity_values import names_a_subject
+
+    assert names_a_subject("something about who decides")
+    assert names_a_subject("something to talk about on fairness")
+    assert not names_a_subject("what's something we could talk about")
+    assert not names_a_subject("what should we talk about tonight")
+
+
+def test_reliability_bins_and_talk_counts(tmp_path: Path) -> None:
+    from assistant.dialogue.evaluate import evaluate_talk, expected_calibration_error, reliability, reliability_table
+
+    path = tmp_path / "heldout.yml"
+    path.write_text(HELDOUT)
+    bins = reliability(fake_parse, path)
+    assert sum(b.n for b in bins) == 4 and sum(b.correct for b in bins) == 3
+    assert next(b for b in bins if b.low <= 0.6 < b.high).accuracy == 0.0
+    assert "| 0.90-0.95 | 1 | 1.000 |" in reliability_table(bins)
+    assert 0.0 < expected_calibration_error(bins) < 1.0
+    talk = tmp_path / "talk.txt"
+    talk.write_text("# comment\nthat's sweet\nnext one\n\n")
+    table = {"that's sweet": Parse("that's sweet", "couple_talk", 0.9), "next one": Parse("next one", "skip", 0.7)}
+    result = evaluate_talk(table.__getitem__, talk)
+    assert (result.n, result.not_for_me, result.commands) == (2, 1, [("next one", "skip", 0.7)])

@@ -20,12 +20,13 @@ _TOPIC_STEMS: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
     (value, re.compile(pattern))
     for value, pattern in (
         ("initiation", r"initiat|first move|mak\w* (a |the )?move|start\w* (things|it|sex)|who starts|"
-                       r"who (asks|goes first|reaches out)|reach\w* out first"),
+                       r"who (asks|goes first|reaches out)|reach\w* out first|ask\w* for sex"),
         ("power", r"power|decid|decision|equal say|(a|our|my|your) say\b|control|in charge|call\w* the shots|"
-                  r"consent|boundar|agency|saying (yes|no)"),
+                  r"consent|boundar|agency|lead\w*|follow"),
         ("body", r"\bbod(y|ies)|skin\b|self image|body image|physical"),
         ("appreciation", r"appreciat|gratitude|grateful|thank|love about|compliment|valu\w* each other"),
-        ("communication", r"communicat|talk|honest|open\w* up|\bopenly|listen|heard|convers|express"),
+        ("communication", r"communicat|talk|honest|open\w* up|\bopenly|listen|heard|convers|express|"
+                          r"saying (yes|no)|say no|ask\w* for"),
         ("desire", r"desir|libido|sex drive|drive\b|want|attract|arous|passion|lust|chemistry|spark|in the mood"),
         ("pleasure", r"pleasur|feels? good|feeling good|enjoy|satisf|sensual|\bfun\b"),
         ("mutuality", r"mutual|equal|both of us|both our|partner|give and take|giv\w* and receiv|team|balance|"
@@ -90,3 +91,17 @@ def find_rating(text: str) -> Optional[str]:
             continue
         return value
     return None
+
+
+_SUBJECT = re.compile(r"\b(?:about|on|around|regarding|concerning|re)\s+(?P<rest>.+)$")
+_NO_SUBJECT = frozenset("tonight please now for us to talk chat discuss with each other together then".split())
+
+
+def names_a_subject(text: str) -> bool:
+    """Whether a request says what it is about ("... about who decides"), not just "something to talk about"."""
+    match = _SUBJECT.search(text.lower())
+    while match:
+        if set(match.group("rest").split()) - _NO_SUBJECT:
+            return True
+        match = _SUBJECT.search(match.group("rest"))
+    return False

@@ -135,3 +135,90 @@ def evaluate(parse: Callable[[str], Parse], heldout: Path) -> EvalResult:
         entity_n=entity_n,
         errors=errors,
     )
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    """Predictions whose confidence fell in [low, high): how many, how many right, their mean confidence."""
+
+    low: float
+    high: float
+    n: int
+    correct: int
+    mean_confidence: float
+
+    @property
+    def accuracy(self) -> float:
+        """Fraction right in this bin (0 when empty)."""
+        return self.correct / self.n if self.n else 0.0
+
+
+def reliability(parse: Callable[[str], Parse], heldout: Path, edges: Tuple[float, ...] = (
+        0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0001)) -> List[ReliabilityBin]:
+    """Intent confidence bins against intent accuracy on `heldout` (a reliability table)."""
+    scored = []
+    for example in read_examples(heldout):
+        result = parse(example.text)
+        scored.append((result.confidence, result.intent == example.intent))
+    bins = []
+    for low, high in zip(edges, edges[1:]):
+        inside = [(c, ok) for c, ok in scored if low <= c < high]
+        mean = sum(c for c, _ in inside) / len(inside) if inside else 0.0
+        bins.append(ReliabilityBin(low, min(high, 1.0), len(inside), sum(ok for _, ok in inside), mean))
+    return bins
+
+
+def expected_calibration_error(bins: List[ReliabilityBin]) -> float:
+    """Mean |accuracy - confidence| over the bins, weighted by their size."""
+    total = sum(b.n for b in bins)
+    return sum(b.n * abs(b.accuracy - b.mean_confidence) for b in bins) / total if total else 0.0
+
+
+def reliability_table(bins: List[ReliabilityBin]) -> str:
+    """The bins as a Markdown table, with the expected calibration error under it."""
+    rows = ["| confidence | n | accuracy | mean confidence |", "|---|---|---|---|"]
+    rows += [f"| {b.low:.2f}-{b.high:.2f} | {b.n} | {b.accuracy:.3f} | {b.mean_confidence:.3f} |" for b in bins if b.n]
+    return "\n".join(rows) + f"\n\nexpected calibration error {expected_calibration_error(bins):.3f}"
+
+
+NOT_FOR_ME = frozenset({"couple_talk", "nlu_fallback"})
+COMMAND_INTENTS = frozenset({
+    "stop", "retire_prompt", "save_prompt", "start_checkin", "request_prompt", "skip", "repeat", "affirm", "deny",
+    "help", "greet", "goodbye", "thanks",
+})
+
+
+def read_lines(path: Path) -> List[str]:
+    """Non-empty, non-comment lines of a plain text file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(f"cannot read {path}: {err.strerror or err}") from err
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+@dataclass(frozen=True)
+class TalkResult:
+    """How lines partners say to each other parse: ignored (couple_talk / fallback) or taken as a command."""
+
+    n: int
+    not_for_me: int
+    commands: List[Tuple[str, str, float]]
+
+    def summary(self) -> str:
+        """One line for logs and reports."""
+        return (f"couple talk: {self.not_for_me}/{self.n} couple_talk or nlu_fallback "
+                f"({self.not_for_me / max(self.n, 1):.3f}), {len(self.commands)} commands at confidence >= 0.6 "
+                f"({len(self.commands) / max(self.n, 1):.3f})")
+
+
+def evaluate_talk(parse: Callable[[str], Parse], path: Path, threshold: float = 0.6) -> TalkResult:
+    """Parse each line of `path`; count the not-for-me parses and the confident command parses."""
+    lines = read_lines(path)
+    ignored, commands = 0, []
+    for line in lines:
+        result = parse(line)
+        ignored += result.intent in NOT_FOR_ME
+        if result.intent in COMMAND_INTENTS and result.confidence >= threshold:
+            commands.append((line, result.intent, result.confidence))
+    return TalkResult(len(lines), ignored, commands)

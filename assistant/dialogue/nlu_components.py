@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text, Type
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -19,7 +20,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack, vstack
 
-from assistant.dialogue.entity_values import canonical_value, find_rating
+from assistant import paths
+from assistant.dialogue.commands import is_directed, is_stop_command
+from assistant.dialogue.entity_values import CANONICAL, TOPICS, canonical_value, find_rating, names_a_subject
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +52,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """Regularisation strength, iterations, and how many intents to rank."""
-        return {"C": 10.0, "max_iter": 300, "ranking_length": 10}
+        """Regularisation strength, iterations, stopping tolerance, and how many intents to rank."""
+        return {"C": 10.0, "max_iter": 300, "tol": 1e-4, "ranking_length": 10}
 
     def __init__(
         self,
@@ -81,8 +84,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if not examples:
             return self._resource
         clf = LogisticRegression(
-            C=float(self.config["C"]), max_iter=int(self.config["max_iter"]), class_weight="balanced",
-            solver="lbfgs", random_state=42,
+            C=float(self.config["C"]), max_iter=int(self.config["max_iter"]), tol=float(self.config["tol"]),
+            class_weight="balanced", solver="lbfgs", random_state=42,
         )
         clf.fit(_features(examples), [e.get(INTENT) for e in examples])
         weights, bias = clf.coef_, clf.intercept_
@@ -166,6 +169,45 @@ class FillerFallback(GraphComponent, IntentClassifier):
         return messages
 
 
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class DirectedWordingGate(GraphComponent, IntentClassifier):
+    """A plain "stop" is always stop; a state-changing intent without its own wording gives way to the next one.
+
+    "that's sweet" leaning towards stop, or "i don't know" towards retire_prompt, become the next-ranked
+    intent that fits (often couple_talk), or nlu_fallback when none does.
+    """
+
+    @classmethod
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "DirectedWordingGate":
+        """Nothing to train or store."""
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Rewrite `intent` (and put it first in `intent_ranking`) where the wording says otherwise."""
+        for message in messages:
+            text = message.get(TEXT) or ""
+            ranking = list(message.get("intent_ranking") or [])
+            top = message.get(INTENT) or {}
+            if is_stop_command(text):
+                chosen = {"name": "stop", "confidence": 1.0}
+            elif top.get("name") and not is_directed(top["name"], text):
+                left = max(1.0 - float(top.get("confidence") or 0.0), 1e-6)  # renormalise without the top intent
+                others = [{"name": r["name"], "confidence": min(1.0, float(r["confidence"]) / left)}
+                          for r in ranking if r.get("name") != top["name"]]
+                ranking = [*others, {"name": top["name"], "confidence": 0.0}]
+                chosen = next((r for r in others if is_directed(r["name"], text)),
+                              {"name": "nlu_fallback", "confidence": 1.0})
+            else:
+                continue
+            rest = [r for r in ranking if r.get("name") != chosen["name"]]
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set("intent_ranking", [chosen, *rest], add_to_output=True)
+        return messages
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class EntityCanonicalizer(GraphComponent, EntityExtractorMixin):
     """Canonical topic/checkin/rating values; drops unmappable and duplicate entities.
@@ -208,6 +250,205 @@ class EntityCanonicalizer(GraphComponent, EntityExtractorMixin):
                 if value is not None:
                     kept.append({"entity": "rating", "value": value, "extractor": self.__class__.__name__})
             message.set(ENTITIES, kept, add_to_output=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Training data is left as written."""
+        return training_data
+
+
+# --- sentence-level topic / check-in kind --------------------------------------------------------------------
+
+NONE_LABEL = "none"
+PROMPTS_FILE = "prompts.yml"
+
+
+def _sentence_vectors(texts: List[str], n_features: int) -> csr_matrix:
+    """Word 1-2 grams and character 2-5 grams, hashed (no stored vocabulary), each block l2-normalised."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    blocks = [
+        HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=n_features, alternate_sign=False,
+                          token_pattern=r"(?u)\b\w[\w']*\b"),
+        HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=n_features, alternate_sign=False),
+    ]
+    return hstack([b.transform([t.lower() for t in texts]) for b in blocks]).tocsr()
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax."""
+    scores = np.asarray(scores) - np.max(scores, axis=1, keepdims=True)
+    probs = np.exp(scores)
+    return probs / probs.sum(axis=1, keepdims=True)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
+    """The topic and check-in kind of a whole request, as `topic` / `checkin` entities with canonical values.
+
+    Two linear models (8 topics + none, 2 kinds + none) over hashed word and character n-grams, trained on
+    the annotated requests and answers, the synonym tables set into the request frames they came from, and
+    the topic-tagged starters of dialogues/prompts.yml. A span the extractors already mapped is kept.
+    """
+
+    FILE = "sentence_topics.npz"
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Which intents carry which entity, thresholds, feature size and where the starters are."""
+        return {
+            "topic_intents": ["request_prompt", "inform"],
+            "checkin_intents": ["start_checkin", "inform"],
+            "threshold": 0.5,
+            "override": 0.0,
+            "n_features": 2 ** 14,
+            "C": 10.0,
+            "tol": 1e-3,
+            "prompts": None,
+            "max_frames": 40,
+        }
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 models: Optional[Dict[str, Any]] = None) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage, self._resource = model_storage, resource
+        self.models: Dict[str, Any] = models or {}
+
+    @classmethod
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SentenceTopicClassifier":
+        """A new, untrained classifier."""
+        return cls(config, model_storage, resource)
+
+    def _labelled(self, training_data: TrainingData, entity: str, intents: List[str]) -> List[Tuple[str, str]]:
+        """(text, label) pairs: each example, and each synonym set into the frame its example's span left."""
+        synonyms = training_data.entity_synonyms
+        pairs: List[Tuple[str, str]] = []
+        frames: List[str] = []
+        for example in training_data.intent_examples:
+            if example.get(INTENT) not in intents or not example.get(TEXT):
+                continue
+            text = example.get(TEXT)
+            found = [e for e in example.get(ENTITIES, []) if e.get("entity") == entity]
+            values = [canonical_value(entity, synonyms.get(str(e.get("value")), e.get("value"))) for e in found]
+            label = next((v for v in values if v), NONE_LABEL)
+            pairs.append((text, label))
+            if found and "start" in found[0] and label != NONE_LABEL:
+                frames.append(text[: found[0]["start"]] + "{}" + text[found[0]["end"]:])
+        phrases = [(surface, canonical_value(entity, value)) for surface, value in synonyms.items()]
+        phrases += [(value, value) for value in CANONICAL[entity]]
+        phrases = [(s, v) for s, v in phrases if v]
+        frames = sorted(set(frames))[: int(self.config["max_frames"])] or ["{}"]
+        for i, (surface, value) in enumerate(sorted(phrases)):
+            pairs.append((surface, value))
+            for frame in (frames[i % len(frames)], frames[(i * 7 + 3) % len(frames)]):
+                pairs.append((frame.format(surface.replace("_", " ")), value))
+        return pairs
+
+    def _starters(self) -> List[Tuple[str, str]]:
+        """The built-in conversation starters, labelled with their topics."""
+        import yaml
+
+        path = self.config["prompts"]
+        path = Path(path) if path else paths.DIALOGUES_DIR / PROMPTS_FILE
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as err:
+            logger.warning(f"SentenceTopicClassifier: cannot read starters from {path} ({err})")
+            return []
+        return [(str(p["text"]), str(p["topic"])) for p in data.get("prompts") or []
+                if isinstance(p, dict) and p.get("topic") in TOPICS and p.get("text")]
+
+    def _fit(self, pairs: List[Tuple[str, str]]) -> Dict[str, np.ndarray]:
+        """Fit one linear model (logistic regression, or complement naive Bayes); weights as float32 arrays."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.naive_bayes import ComplementNB
+
+        texts, labels = zip(*pairs)
+        vectors = _sentence_vectors(list(texts), int(self.config["n_features"]))
+        if self.config.get("model") == "nb":
+            nb = ComplementNB(alpha=float(self.config.get("alpha", 0.3))).fit(vectors, list(labels))
+            weights, bias, classes = nb.feature_log_prob_, np.zeros(len(nb.classes_)), nb.classes_
+        else:
+            clf = LogisticRegression(C=float(self.config["C"]), max_iter=300, class_weight="balanced",
+                                     random_state=42, tol=float(self.config["tol"]))
+            clf.fit(vectors, list(labels))
+            weights, bias, classes = clf.coef_, clf.intercept_, clf.classes_
+        return {"weights": weights.astype(np.float32), "bias": bias.astype(np.float32),
+                "labels": np.array([str(c) for c in classes])}
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit the topic model (with the starters) and the check-in kind model."""
+        topic_pairs = self._labelled(training_data, "topic", list(self.config["topic_intents"])) + self._starters()
+        checkin_pairs = self._labelled(training_data, "checkin", list(self.config["checkin_intents"]))
+        arrays: Dict[str, np.ndarray] = {}
+        for entity, pairs in (("topic", topic_pairs), ("checkin", checkin_pairs)):
+            if len({label for _, label in pairs}) < 2:
+                continue
+            model = self._fit(pairs)
+            self.models[entity] = model
+            arrays.update({f"{entity}_{key}": value for key, value in model.items()})
+        with self._model_storage.write_to(self._resource) as model_dir:
+            np.savez(model_dir / self.FILE, **arrays)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        execution_context: ExecutionContext, **kwargs: Any,
+    ) -> "SentenceTopicClassifier":
+        """Read the arrays back (no pickle); an untrained classifier adds nothing."""
+        models: Dict[str, Any] = {}
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                with np.load(model_dir / cls.FILE, allow_pickle=False) as arrays:
+                    for entity in ("topic", "checkin"):
+                        if f"{entity}_labels" in arrays:
+                            models[entity] = {k: arrays[f"{entity}_{k}"] for k in ("weights", "bias", "labels")}
+        except (ValueError, OSError) as err:
+            logger.debug(f"SentenceTopicClassifier has no trained weights ({err}).")
+        return cls(config, model_storage, resource, models)
+
+    def predict(self, text: str) -> Dict[str, Tuple[str, float]]:
+        """The most likely label and its probability for each entity model."""
+        if not self.models:
+            return {}
+        vector = _sentence_vectors([text], int(self.config["n_features"]))
+        best = {}
+        for entity, model in self.models.items():
+            probs = _softmax(vector @ model["weights"].T + model["bias"])[0]
+            i = int(np.argmax(probs))
+            best[entity] = (str(model["labels"][i]), float(probs[i]))
+        return best
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Add a topic / check-in kind the spans did not give, when the sentence is about one."""
+        wanted = {"topic": frozenset(self.config["topic_intents"]),
+                  "checkin": frozenset(self.config["checkin_intents"])}
+        threshold, override = float(self.config["threshold"]), float(self.config["override"])
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name")
+            entities = list(message.get(ENTITIES, []))
+            names = [name for name, intents in wanted.items() if intent in intents]
+            if not names:
+                continue
+            text = message.get(TEXT) or ""
+            guesses = self.predict(text)
+            for name in names:
+                if name == "topic" and intent != "inform" and not names_a_subject(text):
+                    continue
+                label, prob = guesses.get(name, (NONE_LABEL, 0.0))
+                have = [e for e in entities if e.get("entity") == name]
+                if label == NONE_LABEL or prob < threshold:
+                    continue
+                if have and not (override and prob >= override):
+                    continue
+                entities = [e for e in entities if e.get("entity") != name]
+                entities.append({"entity": name, "value": label, "confidence_entity": prob,
+                                 "extractor": self.__class__.__name__})
+            message.set(ENTITIES, entities, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

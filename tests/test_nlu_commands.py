@@ -1,0 +1,55 @@
+"""Unit tests of the command wording rules and of control_in_checkin (no Rasa)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.dialogue.commands import is_directed, is_stop_command
+from assistant.turns import control_in_checkin
+
+
+@pytest.mark.parametrize("text", [
+    "stop", "okay stop", "that's enough", "cancel", "never mind", "Never mind.", "quiet", "enough", "nevermind",
+    "hey companion stop please", "please be quiet", "could you stop please", "can we stop now", "shh",
+    "that's enough for tonight", "okay that's enough for now thanks", "cancel the check in", "no stop",
+    "never mind that then", "forget it please",
+])
+def test_plain_stops(text: str) -> None:
+    assert is_stop_command(text)
+
+
+@pytest.mark.parametrize("text", [
+    "some quiet time", "i never mind that", "that's sweet", "okay we're done for tonight",
+    "i couldn't stop thinking about you", "i've had enough of work this week", "",
+])
+def test_not_plain_stops(text: str) -> None:
+    assert not is_stop_command(text)
+
+
+@pytest.mark.parametrize("intent, text, directed", [
+    ("retire_prompt", "i don't know honestly i feel like we never talk about this", False),
+    ("retire_prompt", "don't show us that one anymore", True),
+    ("save_prompt", "remember the night at the lake", False),
+    ("save_prompt", "remember this question for us", True),
+    ("stop", "that's sweet", False),
+    ("stop", "please stop", True),
+    ("start_checkin", "how was your day", False),
+    ("greet", "anything at all", True),
+])
+def test_directed_wording(intent: str, text: str, directed: bool) -> None:
+    assert is_directed(intent, text) is directed
+
+
+@pytest.mark.parametrize("intent, confidence, text, expected", [
+    ("affirm", 0.9, "stop", "stop"),
+    ("affirm", 0.4, "okay stop", "stop"),
+    ("inform", 0.7, "that's enough", "stop"),
+    ("retire_prompt", 0.6, "never mind", "stop"),
+    ("inform", 0.9, "cancel", "stop"),
+    ("stop", 0.6, "some quiet time", None),
+    ("stop", 0.5, "i never mind that", None),
+    ("inform", 0.95, "i felt close to you", None),
+    ("repeat", 0.5, "say that again", "repeat"),
+])
+def test_control_in_checkin(intent: str, confidence: float, text: str, expected) -> None:
+    assert control_in_checkin(intent, confidence, text) == expected
