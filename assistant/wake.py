@@ -69,13 +69,15 @@ def normalize_phrase(phrase: str) -> str:
 _ESPEAK_TO_CMU = {
     "a": "AE", "aa": "AA", "A:": "AA", "A@": "AA R", "aI": "AY", "aI@": "AY ER", "aU": "AW", "@": "AH", "@L": "AH L",
     "3": "ER", "3:": "ER", "@r": "ER", "b": "B", "d": "D", "dZ": "JH", "D": "DH", "e": "EH", "E": "EH",
-    "e@": "EH R", "eI": "EY", "f": "F", "g": "G", "h": "HH", "i": "IY", "i:": "IY", "i@": "IY AH", "I@": "IH AH", "I": "IH",
-    "I2": "IH", "I#": "IH", "i@3": "IH R", "j": "Y", "k": "K", "l": "L", "m": "M", "n": "N", "N": "NG",
+    "e@": "EH R", "eI": "EY", "f": "F", "g": "G", "h": "HH", "i": "IY", "i:": "IY", "i@": "IY AH", "I@": "IH AH",
+    "I": "IH", "I2": "IH", "I#": "IH", "i@3": "IH R", "j": "Y", "k": "K", "l": "L", "m": "M", "n": "N", "N": "NG",
     "0": "AA", "O": "AO", "O:": "AO", "O@": "AO R", "oU": "OW", "OI": "OY", "o@": "AO R", "p": "P", "r": "R",
     "s": "S", "S": "SH", "t": "T", "tS": "CH", "T": "TH", "u": "UW", "u:": "UW", "U": "UH", "U@": "UH R",
     "V": "AH", "v": "V", "w": "W", "z": "Z", "Z": "ZH", "x": "K", "a#": "AH", "@2": "AH", "@5": "AH",
     "t#": "T", "d#": "D", "n-": "N", "l-": "L", "m-": "M", "r-": "R", "aa@": "AA R", "ju:": "Y UW",
 }
+
+_ESPEAK_MARKS = str.maketrans("", "", "',_%=;")  # stress, pause and syllable marks
 
 
 def espeak_pronunciation(word: str) -> Optional[str]:
@@ -85,7 +87,7 @@ def espeak_pronunciation(word: str) -> Optional[str]:
     done = subprocess.run(["espeak-ng", "-q", "-x", "-v", "en-us", word], capture_output=True, text=True)
     if done.returncode != 0:
         return None
-    code = done.stdout.strip().replace("'", "").replace(",", "").replace("_", "").replace("%", "").replace("=", "").replace(";", "")
+    code = done.stdout.strip().translate(_ESPEAK_MARKS)
     symbols = sorted(_ESPEAK_TO_CMU, key=len, reverse=True)
     phones: List[str] = []
     i = 0
@@ -278,6 +280,6 @@ class PocketSphinxWakeSpotter:
             self._search(tail)
 
 
-def load_spotter(phrase: str, threshold: Optional[float] = None) -> WakeSpotter:
+def load_spotter(phrase: str, threshold: Optional[float] = None, phone_loop: Optional[float] = None) -> WakeSpotter:
     """The wake spotter for a phrase (PocketSphinx keyphrase search with the bundled en-us model)."""
-    return PocketSphinxWakeSpotter(phrase, threshold)
+    return PocketSphinxWakeSpotter(phrase, threshold, phone_loop)

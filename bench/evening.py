@@ -170,7 +170,8 @@ def room_noise(seconds: float, rng: random.Random) -> np.ndarray:
         out = Path(tmp) / "noise.wav"
         fan_hz = rng.choice([50, 60, 100, 120])
         cmd = ["sox", "-R", "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(out), "synth", f"{seconds:.2f}",
-               "brownnoise", "synth", "pinknoise", "mix", "synth", "sine", "mix", str(fan_hz), "vol", f"{rng.uniform(0.006, 0.015):.4f}"]
+               "brownnoise", "synth", "pinknoise", "mix", "synth", "sine", "mix", str(fan_hz),
+               "vol", f"{rng.uniform(0.006, 0.015):.4f}"]
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"evening: sox failed: {done.stderr.strip()[:200]}")

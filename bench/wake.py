@@ -104,13 +104,13 @@ def real_speech(limit: Optional[int]) -> List[Clip]:
     return clips
 
 
-def synthetic_talk(speaker: "evening.Speaker", limit: Optional[int]) -> List[Clip]:
+def synthetic_talk(speaker: "evening.Speaker", starters: Optional[int], limit: Optional[int]) -> List[Clip]:
     """Piper joe reading starters, and the development couple-talk lines in varied voices, looped twice."""
     import yaml
 
     prompts = yaml.safe_load((HERE.parent / "dialogues" / "prompts.yml").read_text(encoding="utf-8"))["prompts"]
     joe = evening.Voice("piper-joe", "piper")
-    clips = [Clip("Piper joe reading starters", to_pcm(speaker.say(joe, p["text"]))) for p in prompts[::2][:limit]]
+    clips = [Clip("Piper joe reading starters", to_pcm(speaker.say(joe, p["text"]))) for p in prompts[::2][:starters]]
     lines = evening.read_lines(DEV_TALK if DEV_TALK.exists() else None)[:limit]
     voices = evening.VOICES
     for loop in range(2):
@@ -287,6 +287,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a small subset (a smoke run, not for numbers)")
     parser.add_argument("--talk-wav", type=Path, default=None, help="held-out talk-only recording (bench/evening.py)")
     parser.add_argument("--talk-minutes", type=float, default=20.0)
+    parser.add_argument("--real-clips", type=int, default=None, help="use only the first N speech-to-intent clips")
+    parser.add_argument("--starters", type=int, default=None, help="use only N of the starters Piper reads")
     parser.add_argument("--phone-loops", default="1e-1,1e-4,1e-7,1e-10", help="kws_plp values to sweep")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "companion-evening-cache")
     parser.add_argument("--json", type=Path, default=None, help="also write the numbers here")
@@ -294,7 +296,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     limit = 12 if args.quick else None
     speaker = evening.Speaker(args.cache)
     t0 = time.time()
-    talk = real_speech(limit) + synthetic_talk(speaker, limit)
+    talk = real_speech(limit or args.real_clips) + synthetic_talk(speaker, limit or args.starters, limit)
     held = held_out_talk(args.talk_wav, speaker, 2.0 if args.quick else args.talk_minutes)
     phrases = phrase_clips(speaker, random.Random(5))
     if args.quick:
@@ -308,7 +310,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     starts, spot_cpu = run_spotter(clips, chosen_th, chosen_plp)
     verified = verify(clips, starts)
     audio_h = sum(c.seconds for c in clips) / 3600.0
-    speech_clips = [c for c in talk if c.source.startswith("speech-to-intent")][: 20 if args.quick else 100]
+    speech_clips = [c for c in talk if c.source.startswith("speech-to-intent")][: 20 if args.quick else 40]
     _, spot_some_cpu = run_spotter(speech_clips, chosen_th, chosen_plp)
     trans_cpu = transcription_cpu(speech_clips)
     some_h = sum(c.seconds for c in speech_clips) / 3600.0
