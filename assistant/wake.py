@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +20,13 @@ FRAMES_PER_S = 100  # PocketSphinx features: one frame per 10 ms
 STEP_BYTES = 3200  # 100 ms: how much audio is searched before looking for a hit
 # Measured with bench/wake.py (false accepts per hour of talk vs. false rejects over varied voices + noise).
 DEFAULT_THRESHOLD = 1e-20
+DEFAULT_PHONE_LOOP = 1e-1  # kws_plp: the garbage phone loop's probability; lower hears the phrase more readily
 RESTART_S = 30.0  # the search restarts this often, so memory and per-frame cost stay flat for hours
 OVERLAP_S = 3.0  # ... re-searching this much recent audio, so a phrase that straddles a restart is kept
-SAME_HIT_S = 0.3  # a hit ending within this of the last one is the same utterance of the phrase
+MAX_VARIANTS = 6  # pronunciations of the whole phrase searched at once
+SAME_HIT_S = 0.3
+# A first detection often ends early ("hey compan-"): searching this much more audio lets the full alignment in.
+SETTLE_S = 0.3  # a hit ending within this of the last one is the same utterance of the phrase
 
 
 class WakeError(RecognizerError):
@@ -63,13 +69,15 @@ def normalize_phrase(phrase: str) -> str:
 _ESPEAK_TO_CMU = {
     "a": "AE", "aa": "AA", "A:": "AA", "A@": "AA R", "aI": "AY", "aI@": "AY ER", "aU": "AW", "@": "AH", "@L": "AH L",
     "3": "ER", "3:": "ER", "@r": "ER", "b": "B", "d": "D", "dZ": "JH", "D": "DH", "e": "EH", "E": "EH",
-    "e@": "EH R", "eI": "EY", "f": "F", "g": "G", "h": "HH", "i": "IY", "i:": "IY", "i@": "IY ER", "I": "IH",
-    "I2": "IH", "I#": "IH", "i@3": "IH R", "j": "Y", "k": "K", "l": "L", "m": "M", "n": "N", "N": "NG",
+    "e@": "EH R", "eI": "EY", "f": "F", "g": "G", "h": "HH", "i": "IY", "i:": "IY", "i@": "IY AH", "I@": "IH AH",
+    "I": "IH", "I2": "IH", "I#": "IH", "i@3": "IH R", "j": "Y", "k": "K", "l": "L", "m": "M", "n": "N", "N": "NG",
     "0": "AA", "O": "AO", "O:": "AO", "O@": "AO R", "oU": "OW", "OI": "OY", "o@": "AO R", "p": "P", "r": "R",
     "s": "S", "S": "SH", "t": "T", "tS": "CH", "T": "TH", "u": "UW", "u:": "UW", "U": "UH", "U@": "UH R",
     "V": "AH", "v": "V", "w": "W", "z": "Z", "Z": "ZH", "x": "K", "a#": "AH", "@2": "AH", "@5": "AH",
     "t#": "T", "d#": "D", "n-": "N", "l-": "L", "m-": "M", "r-": "R", "aa@": "AA R", "ju:": "Y UW",
 }
+
+_ESPEAK_MARKS = str.maketrans("", "", "',_%=;")  # stress, pause and syllable marks
 
 
 def espeak_pronunciation(word: str) -> Optional[str]:
@@ -79,7 +87,7 @@ def espeak_pronunciation(word: str) -> Optional[str]:
     done = subprocess.run(["espeak-ng", "-q", "-x", "-v", "en-us", word], capture_output=True, text=True)
     if done.returncode != 0:
         return None
-    code = done.stdout.strip().replace("'", "").replace(",", "").replace("_", "").replace("%", "").replace("=", "")
+    code = done.stdout.strip().translate(_ESPEAK_MARKS)
     symbols = sorted(_ESPEAK_TO_CMU, key=len, reverse=True)
     phones: List[str] = []
     i = 0
@@ -97,27 +105,65 @@ def espeak_pronunciation(word: str) -> Optional[str]:
     return " ".join(phones) if phones else None
 
 
-def pronunciations(words: List[str], dict_path: Path) -> Dict[str, str]:
-    """A pronunciation for each word: the model's dictionary, a respelling or compound, else espeak-ng's rules."""
+def pronunciations(words: List[str], dict_path: Path) -> Dict[str, List[str]]:
+    """Ways to say each word: the model's dictionary (all variants), else a respelling or compound; plus
+    espeak-ng's reading and, for a word starting with /h/, the dropped-h form (both common in quick speech)."""
     from assistant.recognizers.language_model import guess_pronunciations, read_dictionary
 
-    known = {w: p[0] for w, p in read_dictionary(dict_path, words).items() if p}
+    known = {w: list(p) for w, p in read_dictionary(dict_path, words).items() if p}
     missing = [w for w in words if w not in known]
-    known.update({w: p[0] for w, p in guess_pronunciations(missing, dict_path).items() if p})
-    for word in [w for w in words if w not in known]:
+    known.update({w: list(p) for w, p in guess_pronunciations(missing, dict_path).items() if p})
+    for word in dict.fromkeys(words):
+        variants = known.setdefault(word, [])
         guess = espeak_pronunciation(word)
-        if guess is None:
+        if guess is not None and guess not in variants:
+            variants.append(guess)
+        if not variants:
             raise WakeError(f"no pronunciation for '{word}' in the wake phrase; choose dictionary words")
-        known[word] = guess
+        dropped_h = [v[3:] for v in variants if v.startswith("HH ") and len(v.split()) > 1]
+        variants += [v for v in dropped_h if v not in variants]
     return known
+
+
+def phrase_variants(words: List[str], prons: Dict[str, List[str]], limit: int = MAX_VARIANTS) -> List[List[str]]:
+    """Up to `limit` pronunciations of the whole phrase (one phone string per word), the dictionary's first."""
+    variants: List[List[str]] = [[]]
+    for word in words:
+        variants = [v + [p] for v in variants for p in prons[word]]
+    return variants[:limit]
+
+
+def add_keyphrases(decoder: Any, words: List[str], variants: List[List[str]], tag: str = "") -> Dict[str, int]:
+    """Add every variant (words renamed per variant) to the dictionary; the kws lines and variant numbers."""
+    lines: Dict[str, int] = {}
+    for n, phones in enumerate(variants):
+        names = []
+        for word, pron in zip(words, phones):
+            name = f"{word}{tag}_{n}"
+            decoder.add_word(name, pron, False)
+            names.append(name)
+        lines[" ".join(names)] = n
+    decoder.add_word(f"{words[0]}{tag}_end", variants[0][0], True)  # one dictionary update for all
+    return lines
+
+
+def activate_kws(decoder: Any, thresholds: Dict[str, float], name: str = "wake") -> None:
+    """Search for each keyphrase (its words already in the dictionary) with its own threshold."""
+    with tempfile.NamedTemporaryFile("w", suffix=".kws", delete=False, encoding="utf-8") as handle:
+        handle.write("".join(f"{line} /{threshold:g}/\n" for line, threshold in thresholds.items()))
+    try:
+        decoder.add_kws(name, handle.name)
+        decoder.activate_search(name)
+    finally:
+        os.unlink(handle.name)
 
 
 class PocketSphinxWakeSpotter:
     """PocketSphinx keyphrase search over an endless stream, restarted every `restart_s` with overlap."""
 
     def __init__(self, phrase: str = "hey companion", threshold: Optional[float] = None,
-                 restart_s: float = RESTART_S, overlap_s: float = OVERLAP_S,
-                 decoder_options: Optional[Dict[str, Any]] = None) -> None:
+                 phone_loop: Optional[float] = None, restart_s: float = RESTART_S, overlap_s: float = OVERLAP_S,
+                 settle_s: float = SETTLE_S, decoder_options: Optional[Dict[str, Any]] = None) -> None:
         try:
             import pocketsphinx as ps
         except ImportError as err:
@@ -126,30 +172,32 @@ class PocketSphinxWakeSpotter:
 
         self.phrase = normalize_phrase(phrase)
         self.threshold = DEFAULT_THRESHOLD if threshold is None else float(threshold)
-        if not 0.0 < self.threshold < 1.0:
-            raise WakeError(f"wake threshold must be between 0 and 1 (e.g. 1e-20), got {threshold}")
+        self.phone_loop = DEFAULT_PHONE_LOOP if phone_loop is None else float(phone_loop)
+        for name, value in (("threshold", self.threshold), ("phone loop probability", self.phone_loop)):
+            if not 0.0 < value <= 1.0:
+                raise WakeError(f"wake {name} must be above 0 and at most 1 (e.g. 1e-20), got {value:g}")
         self.restart_bytes = int(restart_s * SAMPLE_RATE) * SAMPLE_BYTES
         self.overlap_bytes = int(overlap_s * SAMPLE_RATE) * SAMPLE_BYTES
+        self.settle_bytes = int(settle_s * SAMPLE_RATE) * SAMPLE_BYTES
         model_dir = Path(ps.get_model_path()) / "en-us"
         words = self.phrase.split()
         prons = pronunciations(words, model_dir / "cmudict-en-us.dict")
         options: Dict[str, Any] = {"loglevel": "FATAL", "cmninit": HUMAN_CMN_INIT, "lm": None,
-                                   "dict": None, "keyphrase": None}
+                                   "dict": None, "keyphrase": None,
+                                   "kws_plp": self.phone_loop}
         options.update(decoder_options or {})
         try:
             self._decoder = ps.Decoder(**options)
-            for word in words:
-                self._decoder.add_word(word, prons[word], False)
-            self._decoder.config["kws_threshold"] = self.threshold
-            self._decoder.add_keyphrase("wake", self.phrase)
-            self._decoder.activate_search("wake")
-        except (RuntimeError, ValueError, KeyError) as err:
+            lines = add_keyphrases(self._decoder, words, phrase_variants(words, prons))
+            activate_kws(self._decoder, {line: self.threshold for line in lines})
+        except (RuntimeError, ValueError, KeyError, OSError) as err:
             raise WakeError(f"PocketSphinx could not build the wake spotter for '{self.phrase}': {err}") from err
         self._recent = bytearray()  # the last overlap_s of audio fed (bounded)
         self._pending: Deque[WakeHit] = deque()
         self._fed = 0  # bytes fed since creation/reset: the stream clock
         self._utt_start = 0  # stream byte where the running search began
         self._last_end = -1.0
+        self._first_seen: Optional[int] = None  # stream byte where the running search first reported a hit
         self._open = False
         self.reset()
 
@@ -161,6 +209,7 @@ class PocketSphinxWakeSpotter:
         self._pending.clear()
         self._fed = self._utt_start = 0
         self._last_end = -1.0
+        self._first_seen = None
         self._decoder.start_utt()
         self._open = True
 
@@ -175,7 +224,7 @@ class PocketSphinxWakeSpotter:
             if hit is not None:
                 self._pending.append(hit)
                 self._restart(self._byte_at(hit.end_s))
-            elif self._fed - self._utt_start >= self.restart_bytes:
+            elif self._first_seen is None and self._fed - self._utt_start >= self.restart_bytes:
                 self._restart(self._fed - self.overlap_bytes)
         return self._pending.popleft() if self._pending else None
 
@@ -199,13 +248,18 @@ class PocketSphinxWakeSpotter:
         return int(round(seconds * SAMPLE_RATE)) * SAMPLE_BYTES
 
     def _hit(self) -> Optional[WakeHit]:
-        """A new detection by the running search, if any (one already reported is dropped)."""
-        if self._decoder.hyp() is None:
+        """A new detection, once it has matured for settle_s (its best-scoring alignment), else None."""
+        if self._first_seen is None:
+            if self._decoder.hyp() is None:
+                return None
+            self._first_seen = self._fed
+        if self._fed - self._first_seen < self.settle_bytes:
             return None
-        segments = [s for s in self._decoder.seg() if s.word]
+        self._first_seen = None
+        segments = [s for s in self._decoder.seg() or [] if s.word]
         if not segments:
             return None
-        seg = segments[-1]
+        seg = max(segments, key=lambda s: (s.prob, s.end_frame))
         start, end = self._seconds(seg.start_frame), self._seconds(seg.end_frame + 1)
         if end <= self._last_end + SAME_HIT_S or start < self._last_end:
             self._restart(self._fed)
@@ -219,12 +273,13 @@ class PocketSphinxWakeSpotter:
         keep_from -= keep_from % SAMPLE_BYTES
         self._decoder.end_utt()
         self._decoder.start_utt()
+        self._first_seen = None
         self._utt_start = keep_from
         tail = bytes(self._recent[len(self._recent) - (self._fed - keep_from):]) if self._fed > keep_from else b""
         if tail:
             self._search(tail)
 
 
-def load_spotter(phrase: str, threshold: Optional[float] = None) -> WakeSpotter:
+def load_spotter(phrase: str, threshold: Optional[float] = None, phone_loop: Optional[float] = None) -> WakeSpotter:
     """The wake spotter for a phrase (PocketSphinx keyphrase search with the bundled en-us model)."""
-    return PocketSphinxWakeSpotter(phrase, threshold)
+    return PocketSphinxWakeSpotter(phrase, threshold, phone_loop)

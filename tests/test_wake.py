@@ -1,0 +1,142 @@
+"""The wake spotter on real audio: the phrase and its end time, same-breath requests, other speech, memory."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+import numpy as np
+import pytest
+
+from assistant.audio import read_wav
+from assistant.recognizers import transcribe
+from assistant.wake import OVERLAP_S, PocketSphinxWakeSpotter, WakeError, WakeHit, load_spotter
+from speechgen import have_tools, shared_maker, shared_pocketsphinx
+
+pytestmark = pytest.mark.skipif(have_tools() is not None, reason=f"{have_tools()} is not installed")
+QUIET = dict(noise_scale=0.0, noise_w_scale=0.0)
+S2I = Path(__file__).resolve().parents[2] / "shared" / "speech-to-intent" / "clips"
+BYTES_PER_S = 32000
+
+
+@pytest.fixture(scope="module")
+def maker(tmp_path_factory):
+    return shared_maker(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture(scope="module")
+def spotter() -> PocketSphinxWakeSpotter:
+    return PocketSphinxWakeSpotter("hey companion")
+
+
+def audio_of(maker, text: str, pad: Tuple[float, float] = (1.0, 1.0)) -> bytes:
+    """Piper saying `text` with faint noise and silence around it, as 16 kHz int16."""
+    audio, _ = read_wav(maker.vary(maker.piper(text, **QUIET), noise=0.003, pad_s=pad, rate=16000))
+    return audio
+
+
+def speech_bounds(audio: bytes) -> Tuple[float, float]:
+    """First and last 10 ms window louder than -35 dBFS."""
+    samples = np.frombuffer(audio, "<i2").astype(float)
+    windows = samples[: len(samples) // 160 * 160].reshape(-1, 160)
+    loud = np.nonzero(np.sqrt((windows ** 2).mean(axis=1)) > 32768 * 10 ** (-35 / 20))[0]
+    return loud[0] * 0.01, (loud[-1] + 1) * 0.01
+
+
+def hits_of(spotter, audio: bytes, chunk: int = 960) -> List[WakeHit]:
+    """Every hit from feeding the audio in chunks (the spotter is reset first)."""
+    spotter.reset()
+    found = [spotter.feed(audio[i:i + chunk]) for i in range(0, len(audio), chunk)]
+    found.append(spotter.feed(b"\0\0" * 8000))  # let a hit at the very end mature
+    return [h for h in found if h is not None]
+
+
+def test_phrase_is_spotted_once_with_its_end_time(maker, spotter):
+    audio = audio_of(maker, "hey companion")
+    start, end = speech_bounds(audio)
+    hits = hits_of(spotter, audio)
+    assert len(hits) == 1
+    assert hits[0].phrase == "hey companion"
+    assert abs(hits[0].start_s - start) < 0.25
+    assert abs(hits[0].end_s - end) < 0.25
+    whole = hits_of(spotter, audio, chunk=len(audio))  # one big chunk: same hit, same stream time
+    assert len(whole) == 1 and abs(whole[0].end_s - hits[0].end_s) < 0.05
+
+
+def test_same_breath_request_is_left_after_end(maker, spotter, tmp_path_factory):
+    phrase = audio_of(maker, "hey companion", pad=(1.0, 0.0))
+    request = audio_of(maker, "next one", pad=(0.12, 1.0))
+    audio = phrase + request
+    phrase_end = speech_bounds(phrase)[1]
+    hits = hits_of(spotter, audio)
+    assert len(hits) == 1
+    assert phrase_end - 0.3 < hits[0].end_s < phrase_end + 0.2
+    after = audio[int(hits[0].end_s * 16000) * 2:]
+    heard = transcribe(shared_pocketsphinx(tmp_path_factory.getbasetemp()), after, "command").text
+    assert heard == "next one"
+
+
+def real_speech(limit: int) -> bytes:
+    """The first real recordings of the speech-to-intent set, one after another, as 16 kHz int16."""
+    clips = sorted(S2I.glob("*.flac"))[:limit]
+    if not clips:
+        pytest.skip("../shared/speech-to-intent is not here")
+    done = subprocess.run(["sox", *map(str, clips), "-t", "raw", "-r", "16000", "-e", "signed", "-b", "16",
+                           "-c", "1", "-"], capture_output=True, check=True)
+    return done.stdout
+
+
+def test_speech_without_the_phrase_does_not_fire(maker, spotter):
+    talk = real_speech(8)
+    talk += audio_of(maker, "when did each of you last feel that your wishes counted as much as the other's")
+    talk += audio_of(maker, "i think for me it's when you make me coffee in the morning")
+    assert len(talk) > 45 * BYTES_PER_S
+    assert hits_of(spotter, talk) == []
+
+
+def test_changing_the_phrase_rebuilds_the_spotter(maker, spotter):
+    other = load_spotter("okay computer")
+    assert other.phrase == "okay computer"
+    said = audio_of(maker, "okay computer")
+    assert [h.phrase for h in hits_of(other, said)] == ["okay computer"]
+    assert hits_of(spotter, said) == []
+    assert hits_of(other, audio_of(maker, "hey companion")) == []
+
+
+def test_words_missing_from_the_dictionary_get_a_pronunciation_or_one_clear_error():
+    assert load_spotter("hey zorblax").phrase == "hey zorblax"
+    with pytest.raises(WakeError, match="no words"):
+        load_spotter("?!")
+    with pytest.raises(WakeError, match="threshold"):
+        load_spotter("hey companion", threshold=5.0)
+
+
+def test_a_phrase_straddling_a_restart_is_kept_once(maker):
+    audio = audio_of(maker, "hey companion", pad=(1.7, 1.0))  # the search restarts at 2.0 s, mid-phrase
+    spotter = PocketSphinxWakeSpotter("hey companion", restart_s=2.0)
+    hits = hits_of(spotter, audio)
+    assert len(hits) == 1 and hits[0].start_s < 2.0 < hits[0].end_s
+
+
+def rss_kb() -> int:
+    """This process's resident memory."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def test_long_quiet_keeps_memory_and_search_bounded(spotter):
+    rng = np.random.default_rng(3)
+    minute = (rng.normal(0, 30, 16000 * 60)).astype("<i2").tobytes()  # faint hiss, -60 dBFS
+    spotter.reset()
+    spotter.feed(minute)
+    before = rss_kb()
+    for _ in range(2):
+        assert spotter.feed(minute) is None
+        assert len(spotter._recent) <= OVERLAP_S * BYTES_PER_S
+        assert spotter._fed - spotter._utt_start <= spotter.restart_bytes + spotter.overlap_bytes
+    assert rss_kb() - before < 4096
+    spotter.reset()
+    assert spotter._fed == 0
