@@ -13,7 +13,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import List, Tuple
+from typing import Any, List, Tuple
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,6 +45,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--misses", action="store_true", help="list the lines that would get a reply")
     parser.add_argument("--talk", type=Path, default=DATA / "couple_talk_eval.txt", help="couple-talk lines")
+    parser.add_argument("--commands", type=Path, default=DATA / "nlu_blind.yml", help="NLU examples (commands)")
     args = parser.parse_args()
     from assistant.actions.context import ActionContext
     from assistant.dialogue import training
@@ -55,7 +56,13 @@ def main() -> int:
     model = training.model_path(project_model_dir())
     engine = RasaDialogueEngine.load(model, ActionContext(Settings()))
     talk = [line.strip() for line in args.talk.read_text().splitlines() if line.strip()]
-    commands = [e for e in read_examples(DATA / "nlu_blind.yml") if len(e.text.split()) <= 7]
+    from assistant.dialogue.addressee import NEEDS_ENTITY
+
+    def answerable(example: Any) -> bool:  # an answer to "which one?" must name one
+        needed = NEEDS_ENTITY.get(example.intent)
+        return not needed or any(entity in needed for entity, _ in example.entities)
+
+    commands = [e for e in read_examples(args.commands) if len(e.text.split()) <= 7 and answerable(e)]
     rows = []
     for name, window in windows():
         reacted = [t for t in talk if engine.judge(t, window).for_me]  # type: ignore[arg-type]
@@ -66,6 +73,10 @@ def main() -> int:
         if args.misses:
             for line in reacted:
                 print(f"  [{name}] reacts to: {line!r} -> {engine.parse(line).intent}")
+            for example in invited:
+                if example not in taken:
+                    print(f"  [{name}] misses: {example.text!r} ({example.intent}): "
+                          f"{engine.judge(example.text, window).reason}")  # type: ignore[arg-type]
     print(machine_line(machine()))
     print(markdown_table(["window", "couple lines", "reactions", "per 100", "invited commands", "taken"], rows))
     return 0

@@ -8,9 +8,11 @@ what its last turn invited, said briefly and confidently; everything else is "no
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Dict, Optional, Pattern
 
+from assistant.dialogue.commands import is_directed, is_stop_command
 from assistant.messages import CLOSED, ListenMode, Parse, Window
 from assistant.settings import ListenSettings
 
@@ -23,11 +25,22 @@ FOLLOWUP_MAX_WORDS = 7  # "could you say that again please" — longer is talk b
 CONFIDENCE = {"state": 0.8, "other": 0.7, "addressed": 0.5}
 
 # What each kind of turn invites next (intents the followup window accepts).
-# After a starter the couple talks to each other: "yes", "okay", "thank you", "goodnight" are theirs, so only
-# the commands the step-back line names (and stop) are taken without the wake phrase.
+# Without the wake phrase the companion takes only commands, never the little words two people say to each
+# other all the time: "yes", "no", "okay", "thank you", "goodnight", "help me" are theirs. A "no" needs no reply
+# anyway: silence closes the window, which is what "no thanks" asks for.
 AFTER_STARTER = frozenset({"skip", "repeat", "save_prompt", "retire_prompt", "stop", "request_prompt"})
-AFTER_KIND_QUESTION = frozenset({"inform", "start_checkin", "affirm", "deny", "stop", "repeat"})
-AFTER_OFFER = frozenset({"request_prompt", "start_checkin", "affirm", "deny", "stop", "repeat", "help", "goodbye"})
+AFTER_KIND_QUESTION = frozenset({"inform", "start_checkin", "stop", "repeat"})
+AFTER_OFFER = frozenset({"request_prompt", "start_checkin", "inform", "stop", "repeat"})
+# An answer to "which one?" counts only when it names one (a check-in kind or a topic); free talk does not.
+NEEDS_ENTITY = {"inform": ("checkin", "topic")}
+# Words a follow-up of each kind is said with, when it is meant for the companion and not for the partner.
+CUES: Dict[str, Pattern[str]] = {
+    "skip": re.compile(r"\b(next|another|different|skip|pass|else|new one|other one|change)\b"),
+    "repeat": re.compile(r"\b(again|repeat|pardon|come again|one more time|what was (that|the question)|say that"
+                         r"|(didn't|did not|couldn't) (catch|hear))\b"),
+    "request_prompt": re.compile(r"\b(question|starter|prompt|topic|another|one (about|on)|ask us|give us"
+                                 r"|something (else|different|about|on)|something to (talk|chat) about)\b"),
+}
 
 # Early endpoint: intents that are a whole turn by themselves, per listening mode, and the entity some need
 # first ("give us a conversation starter" may still be followed by "about desire"; in an open answer "yes"
@@ -94,10 +107,29 @@ def judge(parse: Parse, window: Window) -> Judgement:
         return Judgement(False, f"{parse.intent} was not invited", parse)
     if len(words) > FOLLOWUP_MAX_WORDS:
         return Judgement(False, f"{len(words)} words: talk, not a follow-up", parse)
+    unmet = _unmet_wording(parse)
+    if unmet:
+        return Judgement(False, unmet, parse)
     needed = CONFIDENCE["state"] if parse.intent in STATE_CHANGING else CONFIDENCE["other"]
     if parse.confidence < needed:
         return Judgement(False, f"{parse.intent} at {parse.confidence:.2f} < {needed}", parse)
     return Judgement(True, f"invited {parse.intent} ({parse.confidence:.2f})", parse)
+
+
+def _unmet_wording(parse: Parse) -> Optional[str]:
+    """Why a follow-up's words are not clearly for the companion (None when they are)."""
+    text = parse.text.lower()
+    if parse.intent == "stop" and not is_stop_command(text):
+        return "not a plain stop (stop what? said to the partner)"
+    needed = NEEDS_ENTITY.get(parse.intent)
+    if needed and not any(e.entity in needed for e in parse.entities):
+        return f"{parse.intent} without a {' or '.join(needed)}"
+    cue = CUES.get(parse.intent)
+    if cue is not None and not cue.search(text):
+        return f"{parse.intent} without the words it is said with"
+    if not is_directed(parse.intent, text):
+        return f"{parse.intent} without directed wording"
+    return None
 
 
 def completes_turn(parse: Parse, mode: ListenMode, min_confidence: float) -> bool:
