@@ -13,6 +13,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.extractors.crf_entity_extractor import CRFEntityExtractor
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
@@ -255,6 +256,17 @@ class EntityCanonicalizer(GraphComponent, EntityExtractorMixin):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training data is left as written."""
         return training_data
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class FocusedCRFEntityExtractor(CRFEntityExtractor):
+    """Rasa's CRF trained only on the intents that carry entities: it refits at every load, so this loads faster."""
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Train on the examples of intents that have at least one annotated entity."""
+        intents = {e.get(INTENT) for e in training_data.entity_examples}
+        kept = [m for m in training_data.training_examples if m.get(INTENT) in intents]
+        return super().train(TrainingData(kept, entity_synonyms=training_data.entity_synonyms))
 
 
 # --- sentence-level topic / check-in kind --------------------------------------------------------------------
