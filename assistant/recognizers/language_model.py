@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-BUILDER_VERSION = 4
+BUILDER_VERSION = 5
+NOT_COMMANDS = frozenset({"couple_talk"})
 BOS, EOS = "<s>", "</s>"
 ORDER = 3
 
@@ -65,6 +66,8 @@ def nlu_examples(path: Path) -> List[str]:
     items = data.get("nlu") if isinstance(data, dict) else None
     out: List[str] = []
     for item in items or []:
+        if isinstance(item, dict) and item.get("intent") in NOT_COMMANDS:
+            continue  # the couple's talk to each other: in the command model it only dilutes the commands
         examples = item.get("examples") if isinstance(item, dict) else None
         if isinstance(examples, str):
             lines = examples.splitlines()
