@@ -19,8 +19,8 @@ SAMPLE_BYTES = 2
 FRAMES_PER_S = 100  # PocketSphinx features: one frame per 10 ms
 STEP_BYTES = 3200  # 100 ms: how much audio is searched before looking for a hit
 # Measured with bench/wake.py (false accepts per hour of talk vs. false rejects over varied voices + noise).
-DEFAULT_THRESHOLD = 1e-20
-DEFAULT_PHONE_LOOP = 1e-1  # kws_plp: the garbage phone loop's probability; lower hears the phrase more readily
+DEFAULT_THRESHOLD = 1e-15
+DEFAULT_PHONE_LOOP = 1e-6  # kws_plp: the garbage phone loop's probability; lower hears the phrase more readily
 RESTART_S = 30.0  # the search restarts this often, so memory and per-frame cost stay flat for hours
 OVERLAP_S = 3.0  # ... re-searching this much recent audio, so a phrase that straddles a restart is kept
 MAX_VARIANTS = 6  # pronunciations of the whole phrase searched at once

@@ -158,8 +158,8 @@ def phrase_clips(speaker: "evening.Speaker", rng: random.Random) -> List[Clip]:
                     noise = kitchen[offset:offset + total]
                     gain = np.sqrt(np.mean(speech ** 2) / (np.mean(noise ** 2) + 1e-12)) / (10 ** (12 / 20))
                     mix += noise * gain
-                label = f"{'kitchen 12 dB' if noisy else 'room'}"
-                clips.append(Clip(f"phrase, {label}", to_pcm(mix), held_out=v % 2 == 1, phrase_start_s=lead))
+                label = f"{voice.engine}, {'kitchen 12 dB' if noisy else 'room noise'}"
+                clips.append(Clip(label, to_pcm(mix), held_out=v % 2 == 1, phrase_start_s=lead))
     return clips
 
 
@@ -336,6 +336,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         vrows.append([name, f"{fa} in {secs / 60:.1f} min ({fa / (secs / 3600):.2f}/h)",
                       f"{100.0 * fr / n:.1f} ({fr}/{n})"])
     print(markdown_table(["half", "false accepts", "false rejects %"], vrows))
+    by_kind: Dict[str, List[int]] = {}
+    for clip, hits in zip(clips, starts):
+        if clip.phrase_start_s is not None:
+            tally = by_kind.setdefault(clip.source, [0, 0])
+            tally[0] += rejected(clip, hits)
+            tally[1] += 1
+    print("\nFalse rejects by voice and noise: " + "; ".join(
+        f"{kind} {100.0 * fr / n:.0f} % ({fr}/{n})" for kind, (fr, n) in sorted(by_kind.items())))
     print(f"\nCPU per hour of audio: spotter {spot_cpu / audio_h:.0f} s over all {audio_h * 60:.0f} min; on the same "
           f"{some_h * 60:.1f} min of real speech, spotter {spot_some_cpu / some_h:.0f} s vs. full transcription "
           f"with the PocketSphinx command recogniser {trans_cpu / some_h:.0f} s.")
