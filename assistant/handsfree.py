@@ -240,9 +240,9 @@ class HandsFree:
             utt = OpenUtterance(start, bytearray(event.audio), during_playback=self.sink.is_playing)
             self.utterance = utt
             self.pipeline.emit("speech-start", at_s=event.start_s)
-            if utt.during_playback:
-                utt.window = BARGE_IN
-            elif self._window_open():
+            if utt.during_playback and self.window.kind != "addressed":
+                utt.window = BARGE_IN  # most likely its own voice: only "stop" counts
+            elif self._window_open() or self.window.kind == "addressed":  # the request may start during the ack
                 utt.window = self.window
             if utt.window.kind != "none":
                 utt.stream = self.pipeline.recognizer.stream(utt.window.mode)

@@ -38,6 +38,11 @@ RANGES: Dict[str, Tuple[float, float]] = {
     "listen.min_speech_ms": (0, 5000),
     "listen.vad_aggressiveness": (0, 3),
     "listen.session_timeout_s": (1.0, 3600.0),
+    "listen.wake_threshold": (1e-80, 0.999),
+    "listen.wake_phone_loop": (1e-80, 0.999),
+    "listen.followup_window_s": (0.0, 120.0),
+    "listen.answer_window_s": (1.0, 600.0),
+    "listen.addressed_window_s": (1.0, 120.0),
 }
 CHOICES: Dict[str, Tuple[str, ...]] = {
     "voice.engine": ("pyttsx3", "piper"),
@@ -74,6 +79,7 @@ class ListenSettings:
     vad_aggressiveness: int = 2
     session_timeout_s: float = 45.0  # --input turns only: the live loop listens in windows (below)
     wake_threshold: Optional[float] = None  # keyword-spotter threshold (None: the spotter's measured default)
+    wake_phone_loop: Optional[float] = None  # keyword-spotter garbage-loop probability (None: measured default)
     followup_window_s: float = 4.0  # after a reply ends: listen this long for what it invited, no wake phrase
     answer_window_s: float = 30.0  # after a check-in question: time for the partner asked to think and answer
     addressed_window_s: float = 8.0  # after the wake phrase said alone
@@ -164,6 +170,8 @@ def check_value(name: str, value: Any, default: Any, annotation: Any = "") -> An
         raise ConfigError(f"setting '{name}' must be true or false")
     if isinstance(default, (int, float)):
         return _number(name, value, type(default))
+    if "float" in str(annotation):  # an optional number (None: the engine's measured default)
+        return _number(name, value, float)
     if isinstance(value, bool) or not isinstance(value, (str, int, float)) or (optional and not isinstance(value, str)):
         raise ConfigError(f"setting '{name}' must be text")
     text = str(value).strip()

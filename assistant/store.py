@@ -88,7 +88,10 @@ class SessionLock:
             os.close(fd)
 
     def __del__(self) -> None:
-        self.release()
+        try:
+            self.release()
+        except (AttributeError, TypeError, OSError):  # at interpreter exit `os` may already be gone
+            pass
 
 
 def _same_file(fd: int, path: Path) -> bool:

@@ -230,7 +230,7 @@ def script_evening(ev: Evening, lines: Sequence[str]) -> None:
     ev.couple_talk(lines, rng.randint(1, 3))
     for _ in range(2):
         ev.say(rng.randrange(2), rng.choice(WAKE_REQUESTS["starter"]), "wake_request")
-        ev.gap(9.0, 11.0)  # the starter is read out
+        ev.gap(15.5, 17.5)  # the starter and the step-back line are read out (bedtime voice)
         if rng.random() < 0.7:
             ev.gap(0.4, 2.5)  # a follow-up within 3 s of the reply ending
             ev.say(rng.randrange(2), rng.choice(FOLLOWUPS), "followup", after="reply")
@@ -239,13 +239,13 @@ def script_evening(ev: Evening, lines: Sequence[str]) -> None:
         ev.gap(1.0, 3.0)
     ev.gap(1.0, 3.0)
     ev.say(rng.randrange(2), rng.choice(WAKE_REQUESTS["checkin"]), "wake_request")
-    ev.gap(7.0, 9.0)  # opening and the first question to partner 1
+    ev.gap(13.0, 15.0)  # opening and the first question to partner 1
     for question in range(3):
         for who in (0, 1):
             ev.say(who, rng.choice(CHECKIN_ANSWERS[question]), "checkin_answer", addressed=who,
                    question=question + 1)
-            ev.gap(4.0, 6.0)  # an acknowledgement and the next question
-    ev.gap(2.0, 4.0)  # the closing
+            ev.gap(8.0, 10.0)  # the next question, to the other partner by name
+    ev.gap(6.0, 8.0)  # the closing
     ev.couple_talk(lines, rng.randint(3, 6))
     ev.gap(1.0, 3.0)
     who = rng.randrange(2)
