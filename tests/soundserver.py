@@ -222,74 +222,81 @@ def loud_seconds(env: Any, start_s: float, end_s: float) -> float:
     return float((env[int(start_s / FRAME_S):int(end_s / FRAME_S)] > LOUD_DB).sum() * FRAME_S)
 
 
-def _correlation(a: Any, b: Any) -> float:
-    """Pearson correlation of two loudness contours (floored at 15 dB below LOUD_DB); -1 if either is flat."""
-    import numpy as np
-
-    a, b = np.maximum(a, LOUD_DB - 15), np.maximum(b, LOUD_DB - 15)
-    if a.std() == 0 or b.std() == 0:
-        return -1.0
-    return float(np.corrcoef(a, b)[0, 1])
-
-
-def dropouts(env: Any, longest_s: float = 0.06) -> List[Tuple[int, int]]:
-    """Short runs of digital silence inside sound, (first, end) frames: gaps an underrun put in the audio."""
-    dead = env < -90
-    longest = int(longest_s / FRAME_S)
-    runs, i = [], 1
-    while i < len(env):
-        if dead[i] and not dead[i - 1]:
-            j = i
-            while j < len(env) and dead[j]:
-                j += 1
-            if j - i <= longest and j < len(env):
-                runs.append((i, j))
-            i = j
-        else:
-            i += 1
-    return runs
+def first_quiet_s(env: Any, start_s: float, end_s: float, quiet_s: float) -> Optional[float]:
+    """When, between `start_s` and `end_s`, the first stretch of `quiet_s` without sound begins; None if none does."""
+    frames, run = int(quiet_s / FRAME_S), 0
+    first, last = int(start_s / FRAME_S), min(len(env), int((end_s + quiet_s) / FRAME_S))
+    for i in range(first, last):
+        run = run + 1 if env[i] <= LOUD_DB else 0
+        if run == frames:
+            return (i - frames + 1) * FRAME_S
+    return None
 
 
-def _without_dropouts(env: Any) -> Any:
-    """The contour with dropouts filled from the frame before each."""
-    import numpy as np
-
-    env = np.array(env, dtype=np.float64)
-    for first, end in dropouts(env):
-        env[first:end] = env[first - 1]
-    return np.maximum(env, np.concatenate([env[1:], env[-1:]]))  # and a 20 ms max so a 10 ms offset is no miss
+# ---------------------------------------------------------------- playback check: python -m tests.soundserver
 
 
-def _start_in(reference: Any, other: Any, width: int) -> int:
-    """Where in `reference` the first `width` frames of `other` match best (a reply may repeat only its end)."""
-    scores = [(_correlation(reference[start:start + width], other[:width]), -start)
-              for start in range(0, max(1, len(reference) - width + 1), 2)]
-    return -max(scores)[1]
+def _play_through_sink(server: SoundServer, room: RoomRecorder, wav: Path, latency: str) -> Tuple[float, int]:
+    """Play `wav` with the product's SoundDeviceSink at `latency`: (seconds until played, gaps heard)."""
+    import sounddevice as sd
+
+    from assistant.playback import SoundDeviceSink, read_wav
+
+    speech = read_wav(wav)
+    sink = SoundDeviceSink("pulse", open_stream=lambda **kw: sd.RawOutputStream(**dict(kw, latency=latency)))
+    try:
+        sink.play(speech)  # open the stream once before timing
+        sink.wait()
+        time.sleep(0.3)
+        start, began = room.seconds, time.monotonic()
+        sink.play(speech)
+        sink.wait()
+        took = time.monotonic() - began
+        time.sleep(0.3)
+    finally:
+        sink.close()
+    return took, len(dropouts(envelope(room.speaker())[int(start / FRAME_S):]))
 
 
-def follow(reference: Any, other: Any, window_s: float = 0.5, min_corr: float = 0.5,
-           max_slip_s: float = 0.1) -> Tuple[float, float]:
-    """(where in `reference` the `other` recording starts, how long `other` follows it from there), in seconds.
+def main(argv: Optional[List[str]] = None) -> int:
+    """Play a WAV through SoundDeviceSink on a private server at latency "low" and "high"; print a table."""
+    import argparse
+    import tempfile
 
-    Both arrays begin at their onsets. Loudness contours are compared window by window; `other` may fall
-    behind by up to `max_slip_s` per window (an underrun in the audio path inserts a gap). The first window
-    that no slip matches with correlation `min_corr` (`other` went quiet, or says something else) marks the
-    parting, taken as that window's middle, so to within half a window; if they never part, `other`
-    followed to the end of `reference`.
-    """
-    width, slip = int(window_s / FRAME_S), int(max_slip_s / FRAME_S)
-    reference, other = _without_dropouts(reference), _without_dropouts(other)
-    offset = _start_in(reference, other, width)
-    reference, lag = reference[offset:], 0
-    for start in range(0, len(reference) - width + 1, max(1, width // 5)):
-        ref = reference[start:start + width]
-        if (ref > LOUD_DB).mean() < 0.2:  # the reference itself is (nearly) quiet here: nothing to compare
-            continue
-        tries = [(_correlation(ref, other[start + shift:start + shift + width]), shift)
-                 for shift in range(max(lag - 2, -start), lag + slip + 1)
-                 if start + shift + width <= len(other)]
-        best, shift = max(tries, default=(-1.0, lag))
-        if best < min_corr:
-            return offset * FRAME_S, (start + lag + width / 2) * FRAME_S
-        lag = shift
-    return offset * FRAME_S, (len(reference) + lag) * FRAME_S
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("wav", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        server = SoundServer(Path(tmp))
+        server.start()
+        os.environ.update(server.env)  # before PortAudio is first loaded: it lists devices once
+        room = server.record()
+        try:
+            from assistant.playback import read_wav
+
+            speech = read_wav(args.wav)
+            length = len(speech.audio) / speech.format.width / speech.format.rate
+            source_gaps = len(dropouts(envelope(_as_16k(speech))))
+            print(f"{args.wav.name}: {length:.2f} s, {source_gaps} gaps of digital silence in the file itself")
+            print("latency  run  seconds to play  gaps heard")
+            for latency in ("low", "high"):
+                for run in range(1, args.runs + 1):
+                    took, gaps = _play_through_sink(server, room, args.wav, latency)
+                    print(f"{latency:<7}  {run:>3}  {took:>15.2f}  {gaps:>10}", flush=True)
+        finally:
+            room.stop()
+            server.stop()
+    return 0
+
+
+def _as_16k(speech: Any) -> bytes:
+    """SpeechAudio as 16 kHz mono, the room's format."""
+    from assistant.audio import resample
+    from assistant.messages import PCM16K
+
+    return resample(speech.audio, speech.format, PCM16K)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
