@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 # 1. System packages: espeak-ng (speech), libportaudio2 (microphone/speaker), sox (audio tools),
-#    strace (the no-network test), pocketsphinx-testdata (real human recordings for tests).
-SYSTEM_PACKAGES="espeak-ng libportaudio2 sox strace pocketsphinx-testdata"
+#    strace (the no-network test), pocketsphinx-testdata (real human recordings for tests),
+#    pulseaudio, pulseaudio-utils, libasound2-plugins (a private sound server for the live-audio test).
+SYSTEM_PACKAGES="espeak-ng libportaudio2 sox strace pocketsphinx-testdata pulseaudio pulseaudio-utils libasound2-plugins"
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
   for pkg in $SYSTEM_PACKAGES; do
