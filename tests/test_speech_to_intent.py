@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.recognizers.grammar import (Choice, SlotRef, annotate, grammar_words, parse_expression, read_context,
-                                           sample, sentences_jsgf, to_jsgf)
+                                           sample, sentences_fsg, sentences_jsgf, to_fsg, to_jsgf)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "speech-to-intent"
@@ -21,8 +21,9 @@ CONTEXT = {"context": {
     "expressions": {"orderDrink": ["[get me, I'd like] (a) $size:size coffee", "brew $size:size $roast:roast"]},
     "slots": {"size": ["small", "Twelve ounce"], "roast": ["dark roast"]},
 }}
-# Measured on these 20 clips (bench path, grammar decoder): see docs/benchmarks.md; the floors allow 2-3 misses more.
-CLEAN_FLOOR, NOISY_FLOOR = 0.75, 0.65
+# Floors below what the full run measured over all 310 clips (docs/benchmarks.md: clean 0.95, 9 dB about 0.6),
+# with room for a few more misses on this small sample.
+CLEAN_FLOOR, NOISY_FLOOR = 0.80, 0.45
 
 
 def test_expression_parts() -> None:
@@ -53,6 +54,17 @@ def test_jsgf_names_every_word_and_rule() -> None:
     assert grammar_words(jsgf) == sorted({"get", "me", "i'd", "like", "a", "coffee", "brew", "small", "twelve",
                                           "ounce", "dark", "roast"})
     assert "public <command> = hello there | yes;" in sentences_jsgf(["Yes!", "hello there", "yes"])
+
+
+def test_fsg_is_a_minimal_network_of_exactly_the_grammar() -> None:
+    fsg = sentences_fsg(["yes please", "yes", "no thanks", "no"]).splitlines()
+    assert fsg[1:4] == ["NUM_STATES 5", "START_STATE 0", "FINAL_STATE 4"]
+    assert sorted(line.split()[-1] for line in fsg if line.startswith("TRANSITION") and len(line.split()) == 5) \
+        == ["no", "please", "thanks", "yes"]
+    compiled = to_fsg(read_context(CONTEXT))
+    words = [line.split()[4] for line in compiled.splitlines() if line.startswith("TRANSITION") and len(line.split()) > 4]
+    assert words.count("coffee") == 1 and words.count("small") == 2  # shared tails merged; two slot positions
+    assert grammar_words(compiled) == grammar_words(to_jsgf(read_context(CONTEXT)))
 
 
 def test_bad_context_is_one_clear_error() -> None:
