@@ -47,7 +47,7 @@ class Options:
     lw: float = 0.0
     domain_weight: float = 1.0
     generic_top: int = 0
-    denoise: bool = False
+    skip_empty: bool = True
     seed: int = SEED
     extra: Dict[str, Any] = field(default_factory=dict)
 
@@ -223,9 +223,12 @@ class Turn:
 
         pipeline = VoicePipeline(self.recognizer, self.nlu, None, self.listen)
         audio = EDGE_SILENCE + audio + EDGE_SILENCE * 4  # room before and after, as a microphone gives
-        chunks = (AudioChunk(audio[i:i + 960]) for i in range(0, len(audio), 960))
-        heard = pipeline.hear(chunks)
-        return heard.transcript.text if heard else ""
+        chunks = iter([AudioChunk(audio[i:i + 960]) for i in range(0, len(audio), 960)])
+        endpointer = pipeline.endpointer()
+        while True:  # a clatter the recogniser hears no words in is not the turn: keep listening
+            heard = pipeline.hear(chunks, endpointer)
+            if heard is None or heard.transcript.text or not self.options.skip_empty:
+                return heard.transcript.text if heard else ""
 
     def run(self, clip: Path, snr: Optional[int], index: int) -> Tuple[str, Any]:
         """Transcript and parse of one clip in one condition."""
@@ -234,10 +237,6 @@ class Turn:
         speech = read_audio(clip)
         if snr is not None:
             speech = mix(speech, self.noise, snr, np.random.default_rng([self.options.seed, snr, index]))
-        if self.options.denoise:
-            from assistant.recognizers.denoise import reduce_noise
-
-            speech = reduce_noise(speech)
         text = self.hear(to_pcm16(speech))
         return text, self.nlu.parse(text)
 
@@ -311,6 +310,9 @@ def evaluate(data: Path, limit: int = 0, selected: str = "all", workers: int = 2
             label = labels[clips[index].name]
             ok = accepted(parse, label)
             results[name].append(ok)
+            if progress and len(results[name]) == len(clips):
+                oks = results[name]
+                print(f"  done {name}: {sum(oks)}/{len(oks)} = {sum(oks) / len(oks):.3f}", file=sys.stderr)
             if not ok and shown < misses:
                 shown += 1
                 slots = {e.entity: e.value for e in parse.entities}
@@ -350,7 +352,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--lw", type=float, default=0.0, help="PocketSphinx language weight (0: its default)")
     parser.add_argument("--domain-weight", type=float, default=Options.domain_weight, help="--decoder lm mix")
     parser.add_argument("--generic-top", type=int, default=Options.generic_top, help="--decoder lm generic words")
-    parser.add_argument("--denoise", action="store_true", help="spectral noise reduction before recognition")
+    parser.add_argument("--first-utterance", action="store_true",
+                        help="score the first endpointed utterance even when no words were heard in it")
     parser.add_argument("--ps", action="append", default=[], metavar="KEY=VALUE",
                         help="extra PocketSphinx decoder option (repeatable)")
     args = parser.parse_args(argv)
@@ -363,7 +366,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     for item in args.ps:
         key, _, value = item.partition("=")
         extra[key] = value
-    options = Options(args.decoder, args.lw, args.domain_weight, args.generic_top, args.denoise, SEED, extra)
+    options = Options(args.decoder, args.lw, args.domain_weight, args.generic_top,
+                      not args.first_utterance, SEED, extra)
     rows = evaluate(data, args.limit, args.conditions, max(1, args.workers), options, args.misses,
                     stride=args.stride)
     average = noisy_average(rows)
