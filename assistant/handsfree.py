@@ -298,6 +298,8 @@ class HandsFree:
             if self.sink.is_playing:
                 self.sink.stop()
         else:
+            if not text.split():
+                return  # a clatter heard as no words: not a turn, and the window stays open for the real one
             verdict = engine.judge(text, utt.window)
             self.pipeline.emit("judged", for_me=verdict.for_me, reason=verdict.reason)
             row.intent = verdict.parse.intent if verdict.parse else None

@@ -201,6 +201,18 @@ def build_time(cache: Path) -> Tuple[float, float]:
     return cold, warm
 
 
+def grammar_recognizer(cache: Path) -> object:
+    """PocketSphinx whose command mode decodes against a word network of the domain sentences."""
+    from assistant.recognizers.grammar import sentences_fsg
+    from assistant.recognizers.language_model import read_dictionary
+    from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
+
+    plain = PocketSphinxRecognizer(cache_dir=cache)
+    known = set(read_dictionary(plain._build_domain().dict_path))
+    sentences = [s for s in domain_sentences("hey companion", *default_sources()) if set(s.split()) <= known]
+    return PocketSphinxRecognizer(cache_dir=cache, grammar=sentences_fsg(sentences))
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the benchmark and print a table (and JSON with --json)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -213,6 +225,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--misses", type=int, default=8, help="list this many misses per command-mode row")
     parser.add_argument("--vosk", metavar="DIR", help="also measure Vosk with this (English) model")
     parser.add_argument("--grid", action="store_true", help="also try other domain/generic mixing settings")
+    parser.add_argument("--grammar", action="store_true",
+                        help="also decode command mode against an FSG of the domain sentences (no LM)")
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "companion-bench-speech"))
     parser.add_argument("--json", metavar="FILE", help="write the results as JSON")
     args = parser.parse_args(argv)
@@ -261,6 +275,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             rec = PocketSphinxRecognizer(generic_top=top, domain_weight=weight, cache_dir=lm_cache,
                                          decoder_options=options)
             engines.append((f"ps domain w={weight} top={top}" + (f" lw={lw}" if lw else ""), rec, "command"))
+    if args.grammar:
+        engines.append(("ps grammar (FSG of NLU sentences)", grammar_recognizer(lm_cache), "command"))
     if args.vosk:
         from assistant.recognizers.vosk import VoskRecognizer
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from assistant.errors import RecognizerError
 from assistant.messages import ListenMode, Transcript
 from assistant.recognizers import clean_text
-from assistant.recognizers.language_model import DomainModel, build_domain_model, default_sources, domain_sentences
+from assistant.recognizers.language_model import (DomainModel, build_domain_model, default_sources, domain_sentences,
+                                                  read_dictionary)
 
 # Starting cepstral mean: the average PocketSphinx adapts to on real human recordings at a normal level
 # (Debian's pocketsphinx-testdata); the model's own default assumes much quieter input. From there the mean
@@ -76,7 +78,7 @@ class PocketSphinxRecognizer:
 
     def __init__(self, wake_phrase: str = "hey companion", phrases: Optional[List[str]] = None,
                  generic_top: int = 3000, domain_weight: float = 0.9, cache_dir: Optional[Path] = None,
-                 decoder_options: Optional[Dict[str, Any]] = None) -> None:
+                 decoder_options: Optional[Dict[str, Any]] = None, grammar: Optional[str] = None) -> None:
         ps = _import_pocketsphinx()
         self.model_dir = Path(ps.get_model_path()) / "en-us"
         self.wake_phrase = wake_phrase
@@ -85,6 +87,7 @@ class PocketSphinxRecognizer:
         self.domain_weight = domain_weight
         self.cache_dir = cache_dir
         self.decoder_options = dict(decoder_options or {})
+        self.grammar = grammar  # JSGF or FSG text: command mode decodes against it instead of the domain LM
         self.domain_model: Optional[DomainModel] = None
         self._decoders: Dict[str, Any] = {}
         self._active: Optional[PocketSphinxStream] = None
@@ -112,12 +115,30 @@ class PocketSphinxRecognizer:
             options.update(self.decoder_options)
             if mode == "command":
                 self.domain_model = self._build_domain()
-                options.update(lm=str(self.domain_model.lm_path), dict=str(self.domain_model.dict_path))
+                options.update(dict=str(self.domain_model.dict_path))
+                if self.grammar:
+                    key = "fsg" if self.grammar.startswith("FSG_BEGIN") else "jsgf"
+                    options.update({key: str(self._write_grammar()), "lm": None})
+                else:
+                    options.update(lm=str(self.domain_model.lm_path))
             try:
                 self._decoders[mode] = ps.Decoder(**options)
             except (RuntimeError, ValueError) as err:
                 raise RecognizerError(f"PocketSphinx could not load its {mode} model: {err}") from err
         return self._decoders[mode]
+
+    def _write_grammar(self) -> Path:
+        """The grammar beside the domain dictionary (its words must all be in it)."""
+        assert self.domain_model is not None and self.grammar
+        from assistant.recognizers.grammar import grammar_words
+
+        known = set(read_dictionary(self.domain_model.dict_path))
+        missing = [w for w in grammar_words(self.grammar) if w not in known]
+        if missing:
+            raise RecognizerError(f"the command grammar has words without a pronunciation: {', '.join(missing[:5])}")
+        path = self.domain_model.dict_path.with_name(f"grammar-{hashlib.sha256(self.grammar.encode()).hexdigest()[:12]}.txt")
+        path.write_text(self.grammar, encoding="utf-8")
+        return path
 
     def _begin(self, stream: PocketSphinxStream) -> None:
         """Abort any unfinished stream: one utterance at a time."""
