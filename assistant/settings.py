@@ -80,7 +80,7 @@ class ListenSettings:
     session_timeout_s: float = 45.0  # --input turns only: the live loop listens in windows (below)
     wake_threshold: Optional[float] = None  # keyword-spotter threshold (None: the spotter's measured default)
     wake_phone_loop: Optional[float] = None  # keyword-spotter garbage-loop probability (None: measured default)
-    followup_window_s: float = 4.0  # after a reply ends: listen this long for what it invited, no wake phrase
+    followup_window_s: float = 8.0  # after a reply: what it invited, no wake phrase (talk closes it at once)
     answer_window_s: float = 30.0  # after a check-in question: time for the partner asked to think and answer
     addressed_window_s: float = 8.0  # after the wake phrase said alone
     input_device: Optional[str] = None
