@@ -15,7 +15,7 @@ from assistant.settings import ListenSettings
 if TYPE_CHECKING:
     from assistant.dialogue.engine import DialogueEngine
     from assistant.playback import AudioSink
-    from assistant.recognizers import RecognitionStream, Recognizer
+    from assistant.recognizers import Recognizer
     from assistant.speech import Synthesizer
 
 EventHandler = Callable[[Event], None]

@@ -260,7 +260,7 @@ class SoundDeviceSink:
         try:
             self._stream = self._open_stream(
                 samplerate=fmt.rate, channels=fmt.channels, dtype="int16", device=self.device,
-                callback=self._callback, latency="low",
+                callback=self._callback, latency="high",  # "low" underran under load (docs/live-audio.md)
             )
         except Exception as err:  # sounddevice.PortAudioError, ValueError for a bad device
             raise SpeechError(f"cannot open audio output ({err}); {OUTPUT_HINT}") from err

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
-from benchlib import PROJECT, PYTHON, fmt, markdown_table, percentile, quiet_env, run_child, project_model_dir  # noqa: E402
+from benchlib import PYTHON, fmt, markdown_table, percentile, quiet_env, run_child, project_model_dir  # noqa: E402
 
 SCRIPT = (
     "give us a conversation starter about desire", "next one", "say that again", "save that one", "no thanks",

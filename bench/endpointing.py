@@ -140,7 +140,8 @@ def spoken_clips(maker: Any, kind: str) -> Tuple[List[Tuple[bytes, float, str]],
     """(paused clips, whole clips) of one kind, two espeak voices."""
     paused, whole = [], []
     for voice, wpm, pitch in (("en-us", 160, 50), ("en-us+f3", 175, 65)):
-        say = lambda text: trimmed(_pcm(maker.vary(maker.espeak(text, voice, wpm, pitch), rate=16000)))  # noqa: E731
+        def say(text: str, voice: str = voice, wpm: int = wpm, pitch: int = pitch) -> Any:
+            return trimmed(_pcm(maker.vary(maker.espeak(text, voice, wpm, pitch), rate=16000)))
         for first, second, k in PAUSED:
             if k != kind:
                 continue

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent / "tests")]
-from benchlib import PROJECT, fmt, markdown_table, project_model_dir  # noqa: E402
+from benchlib import fmt, markdown_table, project_model_dir  # noqa: E402
 from coldstart import NO_LEAN  # noqa: E402
 from latency import VOICES, run_session, session_wavs  # noqa: E402
 

@@ -233,6 +233,26 @@ def first_quiet_s(env: Any, start_s: float, end_s: float, quiet_s: float) -> Opt
     return None
 
 
+def dropouts(env: Any, min_s: float = 0.03) -> List[Tuple[int, int]]:
+    """Stretches of digital silence (at least `min_s`) between the first and the last sound: gaps in playback."""
+    import numpy as np
+
+    silent = env <= -99.0
+    loud = np.nonzero(~silent)[0]
+    if not len(loud):
+        return []
+    gaps: List[Tuple[int, int]] = []
+    start = None
+    for i in range(int(loud[0]), int(loud[-1]) + 1):
+        if silent[i] and start is None:
+            start = i
+        elif not silent[i] and start is not None:
+            if (i - start) * FRAME_S >= min_s:
+                gaps.append((start, i))
+            start = None
+    return gaps
+
+
 # ---------------------------------------------------------------- playback check: python -m tests.soundserver
 
 

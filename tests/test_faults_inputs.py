@@ -114,6 +114,6 @@ def test_a_torn_or_empty_model_is_never_up_to_date(tmp_path: Path, model_path: P
         target.write_bytes(broken)
         assert not training.verified(target)
         calls = []
-        monkeypatch.setattr(training, "_train_into", lambda work, t, quiet: calls.append(t) or training.TrainResult(t, True))
+        monkeypatch.setattr(training, "_train_into", lambda work, t, quiet, calls=calls: calls.append(t) or training.TrainResult(t, True))
         assert training.train(tmp_path, quiet=True).trained and calls == [target]
         assert target.with_name(target.name + ".corrupt").read_bytes() == broken

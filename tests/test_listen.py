@@ -36,7 +36,7 @@ def test_listen_over_wav_turns(run_cli, spoken_turns, tmp_path: Path):
     assert result.returncode == 0, result.stderr
     rows = json_lines(result.stdout)
     assert len(rows) == len(TURNS)
-    for row, (text, intent) in zip(rows, TURNS):
+    for row, (_text, intent) in zip(rows, TURNS):
         assert set(row) == {"heard", "engine", "intent", "replies", "reply_wavs", "latency_ms"}
         assert row["engine"] == "pocketsphinx"
         if intent:

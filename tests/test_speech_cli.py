@@ -83,7 +83,7 @@ def test_models_list_shows_installed_models_and_the_bundled_one(companion_home, 
     assert "pocketsphinx en-us" in out and "bundled" in out
     assert "not-a-model" not in out
     if ko is not None:
-        line = next(l for l in out.splitlines() if l.startswith("vosk-model-small-ko-0.22"))
+        line = next(x for x in out.splitlines() if x.startswith("vosk-model-small-ko-0.22"))
         assert "MB" in line and str(companion_home / "models" / "vosk-model-small-ko-0.22") in line
 
 

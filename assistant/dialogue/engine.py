@@ -112,8 +112,7 @@ class RasaDialogueEngine:
         from assistant.errors import CompanionError
 
         try:
-            self.ctx.library
-            self.ctx.checkins
+            _ = (self.ctx.library, self.ctx.checkins)  # read and cached now
         except CompanionError:
             pass  # the first turn that needs them reports the problem, as it would have
         self.parse("hello")

@@ -93,7 +93,7 @@ def _placeholder(module: str, names: Tuple[str, ...] = ()) -> types.ModuleType:
     placeholder.__dict__["_companion_placeholder"] = True
     for name in names:
         setattr(placeholder, name, deferred_class(module, name))
-    setattr(placeholder, "__getattr__", lambda name: deferred_class(module, name))  # module-level __getattr__ (PEP 562)
+    placeholder.__getattr__ = lambda name: deferred_class(module, name)  # type: ignore[method-assign]  # module-level __getattr__ (PEP 562)
     return placeholder
 
 
@@ -125,7 +125,7 @@ def forwarding_module(module: str) -> types.ModuleType:
     """A stand-in module whose attributes come from the real `module`, imported on first attribute access."""
     stand_in = types.ModuleType(module)
     stand_in.__dict__["_companion_placeholder"] = True
-    setattr(stand_in, "__getattr__", lambda name: getattr(importlib.import_module(module), name))  # PEP 562
+    stand_in.__getattr__ = lambda name: getattr(importlib.import_module(module), name)  # type: ignore[method-assign]  # PEP 562
     return stand_in
 
 

@@ -137,7 +137,7 @@ def to_jsgf(grammar: CommandGrammar, name: str = "command") -> str:
             rule = f"{re.sub(r'[^A-Za-z0-9_]', '_', intent)}_{i}"
             expr_rules.append(f"<{rule}>")
             rules.append(f"<{rule}> = {' '.join(body)};")
-    header = [f"#JSGF V1.0;", f"grammar {name};", f"public <{name}> = {_alternatives(expr_rules)};"]
+    header = ["#JSGF V1.0;", f"grammar {name};", f"public <{name}> = {_alternatives(expr_rules)};"]
     return "\n".join(header + rules) + "\n"
 
 
