@@ -3,14 +3,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: run test setup train bench soak clean
+.PHONY: run test lint setup train bench soak clean
 
 run: setup
 	@$(VENV)/bin/companion train
 	@$(VENV)/bin/companion run
 
-test: setup
+test: setup lint
 	@$(PY) -m pytest -q
+
+lint: setup
+	@$(VENV)/bin/ruff check assistant tests bench
+	@$(VENV)/bin/mypy
 
 setup:
 	@bash scripts/setup.sh

@@ -139,7 +139,7 @@ def _to_int16(signal: Any) -> bytes:
     import numpy as np
 
     clean = np.nan_to_num(np.asarray(signal, np.float64), nan=0.0, posinf=1.0, neginf=-1.0)
-    return np.clip(np.round(clean * 32768.0), -32768, 32767).astype("<i2").tobytes()
+    return bytes(np.clip(np.round(clean * 32768.0), -32768, 32767).astype("<i2").tobytes())
 
 
 def write_wav(path: PathLike, audio: bytes, fmt: AudioFormat = PCM16K) -> None:

@@ -186,7 +186,7 @@ def _builtin_prompts(path: Path) -> Tuple[Prompt, ...]:
     return tuple(prompts)
 
 
-def _user_prompts(path: Path, taken: set) -> Tuple[List[Prompt], List[str]]:
+def _user_prompts(path: Path, taken: "set[str]") -> Tuple[List[Prompt], List[str]]:
     """The user's valid prompts and one line per skipped entry; never raises for bad content."""
     if not path.exists():
         return [], []
@@ -219,7 +219,7 @@ def load_library(user_file: Optional[Path] = None) -> Library:
     return Library(prompts=builtin + tuple(user), problems=tuple(problems))
 
 
-def _next_user_id(topic: str, taken: set) -> str:
+def _next_user_id(topic: str, taken: "set[str]") -> str:
     """The next free `user-<topic>-NN` id."""
     number = 1
     while f"user-{topic}-{number:02d}" in taken:
@@ -279,7 +279,7 @@ def _round_trip(path: Path) -> Any:
 def _ruamel() -> Any:
     from ruamel.yaml import YAML
 
-    yaml_rt = YAML()
+    yaml_rt: Any = YAML()
     yaml_rt.preserve_quotes = True
     yaml_rt.width = 1000
     yaml_rt.indent(mapping=2, sequence=4, offset=2)

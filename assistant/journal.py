@@ -9,7 +9,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from assistant import paths
 from assistant.errors import StorageError
@@ -82,7 +82,7 @@ class Journal:
         self._state = state
         self._run = uuid.uuid4().hex[:8]
         self._questions: Optional[Dict[str, str]] = None
-        self._fallback_session: Optional[tuple] = None
+        self._fallback_session: Optional[Tuple[Any, str]] = None
 
     @classmethod
     def open(cls, path: Optional[Path] = None, state: Optional[Any] = None) -> "Journal":
@@ -142,7 +142,7 @@ class Journal:
             return f"{self._run}-{count}"
         if self._fallback_session is None or self._fallback_session[0] != kind:
             self._fallback_session = (kind, f"{self._run}-{uuid.uuid4().hex[:4]}")
-        return self._fallback_session[1]
+        return str(self._fallback_session[1])
 
     def record(self, kind: str, partner: str, question_id: str, text: str, rating: Optional[str]) -> None:
         """Keep one answer, committed to disk before returning."""

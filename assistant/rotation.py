@@ -17,9 +17,9 @@ def _section(state: Dict[str, Any]) -> Dict[str, Any]:
     rot = state.get(STATE_KEY)
     if not isinstance(rot, dict):
         rot = state[STATE_KEY] = {}
-    used = rot.get("used") if isinstance(rot.get("used"), dict) else {}
+    used: Dict[Any, Any] = rot["used"] if isinstance(rot.get("used"), dict) else {}
     rot["used"] = {str(t): [str(i) for i in ids] for t, ids in used.items() if isinstance(ids, list)}
-    served = rot.get("served") if isinstance(rot.get("served"), dict) else {}
+    served: Dict[Any, Any] = rot["served"] if isinstance(rot.get("served"), dict) else {}
     rot["served"] = {str(t): n for t, n in served.items() if isinstance(n, int)}
     for key in ("favourites", "retired"):
         value = rot.get(key)
@@ -37,11 +37,11 @@ class Rotation:
         self.library = library
         self.rng = rng or random.Random()
 
-    def _available(self, topic: str, retired: set) -> List[Prompt]:
+    def _available(self, topic: str, retired: "set[str]") -> List[Prompt]:
         """The prompts about `topic` that have not been retired."""
         return [p for p in self.library.for_topic(topic) if p.id not in retired]
 
-    def _choose_topic(self, rot: Dict[str, Any], retired: set) -> str:
+    def _choose_topic(self, rot: Dict[str, Any], retired: "set[str]") -> str:
         """The least-served topic that still has prompts (ties broken at random)."""
         open_topics = [t for t in TOPICS if self._available(t, retired)]
         if not open_topics:

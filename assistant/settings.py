@@ -18,6 +18,7 @@ from assistant.errors import ConfigError
 DEFAULT_PARTNERS = ("Partner one", "Partner two")
 HOME_ENV, JOURNAL_ENV, MODEL_DIR_ENV = "COMPANION_HOME", "COMPANION_JOURNAL", "COMPANION_MODEL_DIR"
 LEAN_RASA_ENV, MODEL_URL_ENV = "COMPANION_LEAN_RASA", "COMPANION_MODELS_URL"
+RASA_PATCHES_ENV = "COMPANION_RASA_PATCHES"  # "0": plain Rasa (assistant/dialogue/patches.py)
 _ON, _OFF = ("on", "1", "true", "yes"), ("off", "0", "false", "no")
 MAX_NAME_CHARS = 40
 MAX_TEXT_CHARS = 400
@@ -212,6 +213,7 @@ class Environment:
     model_dir: Optional[str] = None
     lean_rasa: bool = True
     model_url: Optional[str] = None
+    rasa_patches: bool = True
 
 
 def environment(env: Optional[Mapping[str, str]] = None) -> Environment:
@@ -232,9 +234,10 @@ def environment(env: Optional[Mapping[str, str]] = None) -> Environment:
             return value in _ON
         raise ConfigError(f"environment variable {key} must be on or off, got {value!r}")
 
-    lean = switch(LEAN_RASA_ENV)
+    lean, patches = switch(LEAN_RASA_ENV), switch(RASA_PATCHES_ENV)
     return Environment(home=text(HOME_ENV), journal=switch(JOURNAL_ENV), model_dir=text(MODEL_DIR_ENV),
-                       lean_rasa=True if lean is None else lean, model_url=text(MODEL_URL_ENV))
+                       lean_rasa=True if lean is None else lean, model_url=text(MODEL_URL_ENV),
+                       rasa_patches=True if patches is None else patches)
 
 
 def read_text_file(path: Path, what: str) -> Optional[str]:
@@ -268,7 +271,8 @@ def load(path: Optional[Path] = None) -> Settings:
         at = f" at line {mark.line + 1}" if mark else ""
         raise ConfigError(f"config file {path} is not valid YAML{at}") from err
     try:
-        return _build(Settings, raw or {}, "")
+        built: Settings = _build(Settings, raw or {}, "")
+        return built
     except ConfigError as err:
         raise ConfigError(f"config file {path}: {err.message}") from err
 
@@ -284,7 +288,7 @@ def check_files() -> str:
     return f"{paths.config_file()}; {len(library.prompts)} prompts"
 
 
-def to_dict(settings: Settings) -> dict:
+def to_dict(settings: Settings) -> Dict[str, Any]:
     """Settings as plain data, for writing back to the config file."""
     data = dataclasses.asdict(settings)
     data["partners"] = list(settings.partners)

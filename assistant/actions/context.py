@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from assistant.settings import Settings
 from assistant.store import StateStore
@@ -27,7 +27,7 @@ class ActionContext:
         self.session = SessionLock(self.state.path.parent).hold()
 
     @property
-    def partners(self) -> tuple:
+    def partners(self) -> Tuple[str, str]:
         """The two partners' names."""
         return self.settings.partners
 

@@ -7,7 +7,6 @@ import json
 import sys
 from typing import Any, Iterator, Optional, TextIO
 
-from assistant.errors import ConfigError
 
 
 def _lines(text: Optional[str], stream: TextIO) -> Iterator[str]:
@@ -71,7 +70,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def run_chat(settings: Any, as_json: bool = False) -> int:
     """Typed turns from stdin until it ends; every typed line is addressed to the companion."""
+    from assistant.commands.privacy import escape_unprintable
     from assistant.dialogue.runtime import open_engine
+    from assistant.settings import printable
 
     _report_prompt_problems()
     interactive = sys.stdin.isatty() and not as_json
@@ -93,10 +94,10 @@ def run_chat(settings: Any, as_json: bool = False) -> int:
             line = line.rstrip("\r\n")
         reply = engine.respond(line)
         if as_json:
-            print(json.dumps(reply.to_json(), ensure_ascii=False), flush=True)
+            print(escape_unprintable(json.dumps(reply.to_json(), ensure_ascii=False)), flush=True)
         else:
             for text in reply.texts:
-                print(f"companion: {text}", flush=True)
+                print(f"companion: {printable(text)}", flush=True)
     engine.close()
     return 0
 
@@ -127,17 +128,19 @@ def save_setup(partners: Optional[str] = None, journal: Optional[str] = None, be
     from assistant import paths, settings as settings_mod
 
     paths.writable_home()
-    current = settings_mod.load()
     if not partners and interactive:
-        partners = ask_names(current)
-    updated = current.with_partners(partners)
-    if journal is not None:
-        updated = dataclasses.replace(updated, journal=journal == "on")
-    if bedtime_hour is not None:
-        if not 0 <= bedtime_hour <= 23:
-            raise ConfigError("--bedtime-hour must be between 0 and 23")
-        updated = dataclasses.replace(updated, voice=dataclasses.replace(updated.voice, bedtime_hour=bedtime_hour))
-    path = settings_mod.save(updated)
+        partners = ask_names(settings_mod.load())
+
+    def change(current: Any) -> Any:
+        updated = current.with_partners(partners)
+        if journal is not None:
+            updated = dataclasses.replace(updated, journal=journal == "on")
+        if bedtime_hour is not None:
+            updated = dataclasses.replace(updated, voice=dataclasses.replace(updated.voice, bedtime_hour=bedtime_hour))
+        return updated
+
+    updated = settings_mod.update(change)  # locked, validated (the bedtime hour's range too), saved
+    path = paths.config_file()
     a, b = updated.partners
     print(f"saved {path}: partners {a} and {b}, journal {'on' if updated.journal else 'off'}")
     return updated

@@ -164,8 +164,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         return str(paths.writable_home())
 
     def config() -> str:
-        settings_mod.load()
-        return str(paths.config_file())
+        return settings_mod.check_files()
 
     def espeak() -> str:
         if not shutil.which("espeak-ng"):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
 import sys
 import types
 from typing import Any, Dict, Iterator, Set, Tuple
@@ -53,7 +52,6 @@ VALIDATOR_DEPENDENCIES = (
 )
 # Importers whose heavy imports are only used inside functions: bound to forwarding stand-ins.
 DEFERRED_IMPORTS = {"rasa.nlu.test": ("rasa.utils.plotting",)}  # matplotlib, for evaluation plots
-DISABLE_ENV = "COMPANION_LEAN_RASA"  # "0" turns this off
 
 
 class Deferred(type):
@@ -118,7 +116,9 @@ def _placeholders(modules: Dict[str, Tuple[str, ...]]) -> Iterator[Set[str]]:
 
 def available() -> bool:
     """Whether a lean import can still help (TensorFlow not imported yet, not switched off)."""
-    return os.environ.get(DISABLE_ENV, "1") != "0" and "tensorflow" not in sys.modules
+    from assistant.settings import environment
+
+    return environment().lean_rasa and "tensorflow" not in sys.modules
 
 
 def forwarding_module(module: str) -> types.ModuleType:

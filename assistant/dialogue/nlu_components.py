@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
 import numpy as np
+from numpy.typing import NDArray as _NDArray
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -24,6 +25,8 @@ from scipy.sparse import csr_matrix, hstack, vstack
 from assistant import paths
 from assistant.dialogue.commands import is_directed, is_stop_command
 from assistant.dialogue.entity_values import CANONICAL, TOPICS, canonical_value, find_rating, names_a_subject
+
+NDArray = _NDArray[Any]
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +50,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     LABELS = "labels.json"
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> List[Type[Any]]:
         """Needs featurizers before it."""
         return [Featurizer]
 
@@ -61,8 +64,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         config: Dict[Text, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        weights: Optional[np.ndarray] = None,
-        bias: Optional[np.ndarray] = None,
+        weights: Optional[NDArray] = None,
+        bias: Optional[NDArray] = None,
         labels: Optional[List[str]] = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
@@ -287,11 +290,12 @@ def _sentence_vectors(texts: List[str], n_features: int) -> csr_matrix:
     return hstack([b.transform([t.lower() for t in texts]) for b in blocks]).tocsr()
 
 
-def _softmax(scores: np.ndarray) -> np.ndarray:
+def _softmax(scores: NDArray) -> NDArray:
     """Row-wise softmax."""
     scores = np.asarray(scores) - np.max(scores, axis=1, keepdims=True)
     probs = np.exp(scores)
-    return probs / probs.sum(axis=1, keepdims=True)
+    result: NDArray = probs / probs.sum(axis=1, keepdims=True)
+    return result
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
@@ -351,12 +355,12 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
                 frames.append(text[: found[0]["start"]] + "{}" + text[found[0]["end"]:])
         phrases = [(surface, canonical_value(entity, value)) for surface, value in synonyms.items()]
         phrases += [(value, value) for value in CANONICAL[entity]]
-        phrases = [(s, v) for s, v in phrases if v]
+        phrases = [(s, v) for s, v in phrases if v]  # canonical_value() gives None for an unknown value
         frames = sorted(set(frames))[: int(self.config["max_frames"])] or ["{}"]
         for i, (surface, value) in enumerate(sorted(phrases)):
-            pairs.append((surface, value))
+            pairs.append((str(surface), str(value)))
             for frame in (frames[i % len(frames)], frames[(i * 7 + 3) % len(frames)]):
-                pairs.append((frame.format(surface.replace("_", " ")), value))
+                pairs.append((frame.format(str(surface).replace("_", " ")), str(value)))
         return pairs
 
     def _starters(self) -> List[Tuple[str, str]]:
@@ -373,7 +377,7 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
         return [(str(p["text"]), str(p["topic"])) for p in data.get("prompts") or []
                 if isinstance(p, dict) and p.get("topic") in TOPICS and p.get("text")]
 
-    def _fit(self, pairs: List[Tuple[str, str]]) -> Dict[str, np.ndarray]:
+    def _fit(self, pairs: List[Tuple[str, str]]) -> Dict[str, NDArray]:
         """Fit one linear model (logistic regression, or complement naive Bayes); weights as float32 arrays."""
         from sklearn.linear_model import LogisticRegression
         from sklearn.naive_bayes import ComplementNB
@@ -395,7 +399,7 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
         """Fit the topic model (with the starters) and the check-in kind model."""
         topic_pairs = self._labelled(training_data, "topic", list(self.config["topic_intents"])) + self._starters()
         checkin_pairs = self._labelled(training_data, "checkin", list(self.config["checkin_intents"]))
-        arrays: Dict[str, np.ndarray] = {}
+        arrays: Dict[str, NDArray] = {}
         for entity, pairs in (("topic", topic_pairs), ("checkin", checkin_pairs)):
             if len({label for _, label in pairs}) < 2:
                 continue

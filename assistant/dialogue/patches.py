@@ -12,12 +12,10 @@ On a Rasa version they were not written for, or when any of them fails, one line
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from typing import Any, Dict, Iterator, Optional
 
 WRITTEN_FOR = "3.6.21"
-DISABLE_ENV = "COMPANION_RASA_PATCHES"  # "0": plain Rasa, for comparison and for the test suite's second run
 
 _state: Dict[str, Any] = {"installed": None, "reason": ""}
 
@@ -40,7 +38,9 @@ def install() -> bool:
     """Install the patches once per process; False (plain Rasa, one line logged) if they cannot be used."""
     if _state["installed"] is not None:
         return bool(_state["installed"])
-    if os.environ.get(DISABLE_ENV, "1") == "0":
+    from assistant.settings import environment
+
+    if not environment().rasa_patches:
         return _give_up("", quiet=True)
     found = rasa_version()
     if found != WRITTEN_FOR:

@@ -191,7 +191,7 @@ def _minimal_dag(sequences: Iterable[Tuple[Symbol, ...]]) -> Tuple[List[Dict[Sym
                 trie[node][sym] = len(trie) - 1
             node = trie[node][sym]
         final[node] = True
-    canon: Dict[Tuple, int] = {}
+    canon: Dict[Tuple[object, ...], int] = {}
     merged: Dict[int, int] = {}
     edges: List[Dict[Symbol, int]] = []
     finals: List[bool] = []

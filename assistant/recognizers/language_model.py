@@ -183,7 +183,8 @@ def generic_unigrams(model_dir: Path, top: int, cache_dir: Optional[Path] = None
     key = hashlib.sha256(json.dumps([top, lm_path.stat().st_size, dict_path.stat().st_size]).encode()).hexdigest()
     cached = (cache_dir or cache_root()) / f"generic-{key[:16]}.json"
     try:
-        return json.loads(cached.read_text(encoding="utf-8"))
+        loaded: Dict[str, float] = json.loads(cached.read_text(encoding="utf-8"))
+        return loaded
     except (OSError, ValueError):
         pass
     import pocketsphinx as ps
@@ -203,9 +204,9 @@ def generic_unigrams(model_dir: Path, top: int, cache_dir: Optional[Path] = None
     return result
 
 
-def _ngram_counts(sentences: Iterable[str]) -> List[Counter]:
+def _ngram_counts(sentences: Iterable[str]) -> "List[Counter[Tuple[str, ...]]]":
     """Counts of 1..ORDER-grams over sentences padded with <s> and </s>."""
-    counts = [Counter() for _ in range(ORDER)]
+    counts: "List[Counter[Tuple[str, ...]]]" = [Counter() for _ in range(ORDER)]
     for sentence in sentences:
         tokens = [BOS] + sentence.split() + [EOS]
         for n in range(1, ORDER + 1):
@@ -228,7 +229,7 @@ def build_arpa(sentences: Sequence[str], generic: Dict[str, float], domain_weigh
         dom = (counts[0].get((w,), 0) + uni_types / len(vocab)) / (total + uni_types)
         gen = 10 ** generic[w] / gen_mass if w in generic else 0.0
         probs[0][(w,)] = domain_weight * dom + (1 - domain_weight) * gen if generic else dom
-    followers: List[Dict[Tuple[str, ...], Counter]] = [defaultdict(Counter) for _ in range(ORDER)]
+    followers: "List[Dict[Tuple[str, ...], Counter[str]]]" = [defaultdict(Counter) for _ in range(ORDER)]
     for n in range(2, ORDER + 1):
         for gram, c in counts[n - 1].items():
             followers[n - 1][gram[:-1]][gram[-1]] = c
