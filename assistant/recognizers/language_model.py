@@ -195,7 +195,7 @@ def generic_unigrams(model_dir: Path, top: int, cache_dir: Optional[Path] = None
     scored = sorted(((lm.prob([w]), w) for w in words if w.isascii() and "_" not in w), reverse=True)
     result = {w: p * scale for p, w in scored[:top]}
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
+        _private_folder(cached.parent)
         tmp = cached.with_suffix(".tmp")
         tmp.write_text(json.dumps(result), encoding="utf-8")
         tmp.replace(cached)
@@ -292,14 +292,20 @@ class DomainModel:
     cached: bool
 
 
+def _private_folder(folder: Path) -> None:
+    """A cache folder readable by the user only."""
+    from assistant import paths
+
+    paths.private_dir(folder)
+
+
 def cache_root() -> Path:
     """Where built LMs are kept: <data dir>/cache/lm, else a temp dir."""
     from assistant import paths
 
     for root in (paths.home() / "cache" / "lm", Path(tempfile.gettempdir()) / "companion-lm-cache"):
         try:
-            root.mkdir(parents=True, exist_ok=True)
-            return root
+            return paths.private_dir(root)  # 0700 whatever the umask
         except OSError:
             continue
     return Path(tempfile.mkdtemp(prefix="companion-lm-"))
@@ -353,7 +359,7 @@ def build_domain_model(sentences: Sequence[str], model_dir: Path, generic_top: i
     for word in vocab:
         for i, phones in enumerate(prons[word]):
             dict_lines.append(f"{word}{'' if i == 0 else f'({i + 1})'} {phones}")
-    folder.mkdir(parents=True, exist_ok=True)
+    _private_folder(folder)
     for path, text in ((lm_path, arpa), (dict_path, "\n".join(dict_lines) + "\n")):
         tmp = path.with_suffix(".tmp")
         tmp.write_text(text, encoding="utf-8")

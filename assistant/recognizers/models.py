@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import sys
 import tempfile
@@ -17,7 +16,6 @@ from assistant.errors import RecognizerError
 
 DEFAULT_MODEL = "vosk-model-small-en-us-0.15"
 DEFAULT_BASE_URL = "https://alphacephei.com/vosk/models"
-URL_ENV = "COMPANION_MODELS_URL"
 
 # Pinned SHA-256 of the official zips. Not computed on this machine (no access to the model site here):
 # the small en-us digest and size (41,205,931 bytes) are the ones published identically by several
@@ -172,11 +170,14 @@ def download_model(name: str = DEFAULT_MODEL, base_url: Optional[str] = None, sh
     final = root / name
     if final.exists() and not force:
         raise RecognizerError(f"{name} is already installed at {final} (use --force to replace it)")
-    base = (base_url or os.environ.get(URL_ENV) or DEFAULT_BASE_URL).rstrip("/")
+    from assistant import paths
+    from assistant.settings import environment
+
+    base = (base_url or environment().model_url or DEFAULT_BASE_URL).rstrip("/")
     url = f"{base}/{name}.zip"
     expected = (sha256 or PINNED_SHA256.get(name) or "").strip().lower() or None
     try:
-        root.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(root)
         work = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
     except OSError as err:
         raise RecognizerError(f"cannot write to the models folder {root}: {err.strerror or err}") from err
@@ -197,6 +198,7 @@ def download_model(name: str = DEFAULT_MODEL, base_url: Optional[str] = None, sh
             old = work / "previous"
             final.rename(old)
         model.rename(final)
+        paths.private_tree(final)  # a model installed under any umask is the user's alone
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return InstalledModel(name, final, folder_size(final))
