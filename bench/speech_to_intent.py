@@ -155,13 +155,18 @@ class NluParser:
     def __init__(self, model: Path) -> None:
         import asyncio
 
-        from assistant.dialogue.lean_import import lean_rasa
+        from assistant.dialogue import patches
 
-        with lean_rasa():
+        patches.install()
+        with patches.loading():
             from rasa.core.agent import Agent
 
             self.agent = Agent.load(str(model))
         self._loop = asyncio.new_event_loop()
+
+    def completes_turn(self, partial: str, mode: str) -> bool:
+        """No early endpoint: an order is not a companion command, so it waits for the full silence."""
+        return False
 
     def parse(self, text: str) -> Any:
         """Intent, confidence and entities."""
