@@ -11,11 +11,10 @@ from typing import Any, Dict, Optional, Protocol, Tuple
 from assistant import telemetry  # noqa: F401  (before Rasa)
 from assistant.actions.context import ActionContext
 from assistant.errors import DialogueError
-from assistant.dialogue.addressee import Judgement, completes_turn, judge, window_after
+from assistant.dialogue.addressee import CHECKIN_FORM, Judgement, completes_turn, judge, window_after
 from assistant.messages import Entity, ListenMode, Parse, Reply, Window
 
 MAX_TEXT = 2000
-CHECKIN_FORM = "checkin_form"
 CARRIED_SLOTS = ("last_prompt_id", "topic")
 ENDING_ACTIONS = frozenset({"action_stop", "action_close_checkin", "utter_goodbye", "action_deny"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
