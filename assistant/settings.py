@@ -198,6 +198,11 @@ def _number(name: str, value: Any, kind: type) -> Any:
     return kind(value)
 
 
+def check_section(name: str, section: Any) -> None:
+    """ConfigError naming the first unusable value of one settings section (e.g. "voice"), by the same rules as loading."""
+    _build(type(section), dataclasses.asdict(section), name)
+
+
 def validate(settings: "Settings") -> "Settings":
     """The same settings if every value is usable; ConfigError naming the first one that is not."""
     _build(Settings, to_dict(settings), "")

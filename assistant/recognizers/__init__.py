@@ -8,9 +8,9 @@ from typing import Callable, List, Optional, Protocol
 
 from assistant.errors import ConfigError, RecognizerError
 from assistant.messages import ListenMode, Transcript
-from assistant.settings import ListenSettings
+from assistant.settings import CHOICES, ListenSettings
 
-ENGINES = ("auto", "vosk", "pocketsphinx")
+ENGINES = CHOICES["listen.recognizer"]
 FEED_BYTES = 3200  # 100 ms of 16 kHz int16: how transcribe() streams a whole buffer
 EDGE_SILENCE = b"\0\0" * 4000  # 250 ms: a tightly trimmed clip gets the lead-in a microphone would give
 

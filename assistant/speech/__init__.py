@@ -9,12 +9,11 @@ from typing import Callable, List, Protocol, Tuple
 
 from assistant.errors import ConfigError
 from assistant.messages import SpeechAudio
-from assistant.settings import VoiceSettings
+from assistant.settings import CHOICES, VoiceSettings, check_section
 
 Clock = Callable[[], datetime]
 
-ENGINES = ("pyttsx3", "piper")
-MIN_RATE, MAX_RATE = 80, 450
+ENGINES = CHOICES["voice.engine"]
 
 
 class Synthesizer(Protocol):
@@ -49,17 +48,8 @@ def speaking_style(voice: VoiceSettings, now: datetime) -> SpeakingStyle:
 
 
 def check_voice(voice: VoiceSettings) -> None:
-    """Reject rates and volumes no engine can use, with one clear line."""
-    for key in ("rate", "bedtime_rate"):
-        value = getattr(voice, key)
-        if not MIN_RATE <= value <= MAX_RATE:
-            raise ConfigError(f"setting 'voice.{key}' must be between {MIN_RATE} and {MAX_RATE} words per minute, got {value}")
-    for key in ("volume", "bedtime_volume"):
-        value = getattr(voice, key)
-        if not 0.0 <= value <= 1.0:
-            raise ConfigError(f"setting 'voice.{key}' must be between 0.0 and 1.0, got {value}")
-    if not 0 <= voice.bedtime_hour <= 24:
-        raise ConfigError(f"setting 'voice.bedtime_hour' must be an hour 0-24, got {voice.bedtime_hour}")
+    """Reject rates, volumes and hours no engine can use, with one clear line (the settings module's ranges)."""
+    check_section("voice", voice)
 
 
 def load_synthesizer(voice: VoiceSettings, clock: Clock = datetime.now) -> Synthesizer:
