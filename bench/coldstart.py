@@ -5,8 +5,9 @@ model; "ready" is the CLI's `companion: ready at <epoch>` line (recogniser, dial
 just before the first audio is read), measured from the moment the process was launched. The serial/parallel
 rows load the same three parts in a fresh process, one after the other vs side by side (load_stack).
 
-    .venv/bin/python bench/coldstart.py [--model-dir DIR] [--runs 3] [--tree DIR]
-    (--tree: also an older source tree, e.g. git archive 6e44709 | tar -x -C /tmp/before)
+    .venv/bin/python bench/coldstart.py [--model-dir DIR] [--runs 3] [--tree DIR [--tree-model-dir DIR]]
+    (--tree: also an older source tree, e.g. git archive 6e44709 | tar -x -C /tmp/before; --tree-model-dir: the
+    model that tree trained, e.g. cd /tmp/before && COMPANION_MODEL_DIR=/tmp/before-model python -m assistant.cli train)
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--load-child", choices=("serial", "parallel"), help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, help="also measure the CLI of another source tree (an older commit)")
+    parser.add_argument("--tree-model-dir", type=Path,
+                        help="the model that tree trained itself (default: the project's; an older tree may not load it)")
     args = parser.parse_args(argv)
     if args.load_child:
         print(json.dumps(_load_here(args.load_child)))
@@ -115,7 +118,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     results = {"ours": measure(model_dir, args.runs),
                "ours, Rasa imported as usual (COMPANION_LEAN_RASA=0)": measure(model_dir, args.runs, NO_LEAN)}
     if args.tree:
-        results[str(args.tree)] = measure(model_dir, args.runs, tree=args.tree.resolve())
+        results[str(args.tree)] = measure(args.tree_model_dir or model_dir, args.runs, tree=args.tree.resolve())
     print(table(results))
     loads = serial_vs_parallel(model_dir)
     print(f"\nloading serially {loads['serial']:.2f} s, side by side {loads['parallel']:.2f} s; "
