@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from typing import Deque, List, Literal, Optional, Tuple
+from typing import Deque, List, Literal, Optional, Protocol, Tuple
 
 from assistant.errors import AudioInputError
 from assistant.messages import PCM16K, AudioChunk, Utterance
@@ -36,8 +36,46 @@ class EndpointEvent:
     end_s: float = 0.0
 
 
+class Endpointing(Protocol):
+    """What the turn and the always-on loop use of an endpointer: speech start/end events from audio chunks."""
+
+    @property
+    def in_speech(self) -> bool:
+        """True while an utterance is open."""
+        ...
+
+    @property
+    def silence_ms(self) -> int:
+        """Silence since the last voiced frame of the open utterance (0 when none is open)."""
+        ...
+
+    def feed(self, chunk: AudioChunk) -> List[EndpointEvent]:
+        """The events this chunk completes."""
+        ...
+
+    def flush(self) -> List[EndpointEvent]:
+        """End of input: close what is open."""
+        ...
+
+    def end_now(self) -> Optional[EndpointEvent]:
+        """End the open utterance at once (an early endpoint); None when none is open."""
+        ...
+
+    def set_trailing_silence(self, ms: int) -> None:
+        """How much silence ends an utterance from now on."""
+        ...
+
+    def reset_utterance(self) -> None:
+        """Drop the open utterance but keep counting stream time."""
+        ...
+
+    def reset(self) -> None:
+        """Forget everything: back to waiting for speech."""
+        ...
+
+
 class Endpointer:
-    """Finds where speech starts and ends in 16 kHz mono int16 chunks."""
+    """Finds where speech starts and ends in 16 kHz mono int16 chunks (webrtcvad); an `Endpointing`."""
 
     def __init__(self, settings: ListenSettings, mode_silence_ms: Optional[int] = None) -> None:
         import webrtcvad

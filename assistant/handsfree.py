@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
-from assistant.endpoint import EndpointEvent, Endpointer
+from assistant.endpoint import EndpointEvent, Endpointer, Endpointing
 from assistant.errors import AudioInputError, CompanionError
 from assistant.messages import CLOSED, AudioChunk, SpeechAudio, Transcript, Window
 from assistant.pipeline import VoicePipeline, strip_wake
@@ -134,7 +134,7 @@ class HandsFree:
         self.now = 0.0  # stream time: seconds of audio heard
         self.window: Window = CLOSED
         self.window_deadline: Optional[float] = None  # set when the reply that opened it has finished playing
-        self.endpointer = Endpointer(self.listen)
+        self.endpointer: Endpointing = Endpointer(self.listen)
         self.utterance: Optional[OpenUtterance] = None
         self.ack_at: Optional[float] = None
         self.rows = 0

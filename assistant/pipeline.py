@@ -13,6 +13,7 @@ from assistant.messages import AudioChunk, Event, ListenMode, Reply, Transcript,
 from assistant.settings import ListenSettings
 
 if TYPE_CHECKING:
+    from assistant.endpoint import Endpointing
     from assistant.dialogue.engine import DialogueEngine
     from assistant.playback import AudioSink
     from assistant.recognizers import Recognizer
@@ -89,14 +90,14 @@ class VoicePipeline:
         """Record a lifecycle event (logger, optional JSON-lines file, listeners)."""
         return self.events.emit(kind, **data)
 
-    def endpointer(self) -> Any:
+    def endpointer(self) -> Endpointing:
         """An endpointer tuned for the kind of answer expected next."""
         from assistant.endpoint import Endpointer
 
         silence = self.listen.open_trailing_silence_ms if self.mode == "open" else self.listen.trailing_silence_ms
         return Endpointer(self.listen, mode_silence_ms=silence)
 
-    def hear(self, chunks: Iterable[AudioChunk], endpointer: Any = None) -> Optional[Heard]:
+    def hear(self, chunks: Iterable[AudioChunk], endpointer: Optional[Endpointing] = None) -> Optional[Heard]:
         """Stream audio until the end of one utterance; None if the audio ends without speech."""
         endpointer = endpointer or self.endpointer()
         stream = None
