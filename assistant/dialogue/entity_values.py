@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, Optional, Pattern, Tuple
+from typing import Dict, List, Optional, Pattern, Tuple
 
 TOPICS: Tuple[str, ...] = (
     "mutuality", "desire", "initiation", "power", "body", "pleasure", "communication", "appreciation",
@@ -35,6 +35,30 @@ _TOPIC_STEMS: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
 )
 _AFTER_INTIMACY = re.compile(r"\bsex|love|intima|sleeping together|afterglow")
 _BEDTIME = re.compile(r"\bbed|night|sleep|end of (the )?day|evening")
+
+
+# Whole-sentence cues for the kind of check-in asked for ("we just made love could you check in"), whole words only:
+# "tonight" is no bedtime cue, "love" alone ("we'd love a check in") no after-intimacy one.
+_AFTER_CUES = re.compile(
+    r"\b(?:sex|sexy|made love|making love|make love|lovemaking|love making|intima\w*|afterglow|slept together|"
+    r"sleeping together|been close|being close|cuddl\w*|just now|just happened|just did|we just|how that was|"
+    r"after that|post)\b"
+)
+_AFTER_WORD = re.compile(r"\b(?:after|afterwards|afterward)\b")
+_BEDTIME_CUES = re.compile(
+    r"\b(?:bed|beds|bedtime|sleep|sleeping|asleep|sleepy|evening|nightly|night|nighttime|goodnight|lights out|"
+    r"end of (?:the|our|a) day|(?:the|our|my) day|today|turn in|turning in|wind down|winding down)\b"
+)
+
+
+def find_checkin(text: str) -> Optional[str]:
+    """The check-in kind a whole request names by its cue words, or None."""
+    words = " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
+    if _AFTER_CUES.search(words):
+        return "after_intimacy"
+    if _BEDTIME_CUES.search(words):
+        return "bedtime"
+    return "after_intimacy" if _AFTER_WORD.search(words) else None
 
 
 def canonical_value(entity: str, value: object) -> Optional[str]:
@@ -93,15 +117,40 @@ def find_rating(text: str) -> Optional[str]:
     return None
 
 
-_SUBJECT = re.compile(r"\b(?:about|on|around|regarding|concerning|re)\s+(?P<rest>.+)$")
+_SUBJECT = re.compile(r"(?<!')\b(?:about|on|around|regarding|concerning|re)\s+(?P<rest>.+)$")
 _NO_SUBJECT = frozenset("tonight please now for us to talk chat discuss with each other together then".split())
+
+
+def subject_of(text: str) -> Optional[str]:
+    """What a request says it is about ("... about who decides" -> "who decides"), or None."""
+    match = _SUBJECT.search(text.lower())
+    while match:
+        if set(match.group("rest").split()) - _NO_SUBJECT:
+            return match.group("rest")
+        match = _SUBJECT.search(match.group("rest"))
+    return None
+
+
+_NAMED_KIND = re.compile(r"\b(?:the|that|this)\s+(?P<kind>[\w' ]{2,40}?)\s+(?:one|question|prompt|starter)s?\b")
+
+
+def named_kind(text: str) -> Optional[str]:
+    """The words that name which prompt is meant ("that fantasy one" -> "fantasy"), or None."""
+    match = _NAMED_KIND.search(text.lower())
+    return match.group("kind") if match else None
 
 
 def names_a_subject(text: str) -> bool:
     """Whether a request says what it is about ("... about who decides"), not just "something to talk about"."""
-    match = _SUBJECT.search(text.lower())
-    while match:
-        if set(match.group("rest").split()) - _NO_SUBJECT:
-            return True
-        match = _SUBJECT.search(match.group("rest"))
-    return False
+    return subject_of(text) is not None
+
+
+_CONJUNCTION = re.compile(r"\s+(?:and also|and then|and|as well as|plus|or maybe|or)\s+")
+
+
+def subject_parts(text: str) -> List[str]:
+    """The parts of a request's subject joined by "and" / "or" ("about fairness and who decides": two parts)."""
+    subject = subject_of(text)
+    if subject is None:
+        return []
+    return [part for part in _CONJUNCTION.split(subject) if set(part.split()) - _NO_SUBJECT]

@@ -24,7 +24,8 @@ from scipy.sparse import csr_matrix, hstack, vstack
 
 from assistant import paths
 from assistant.dialogue.commands import is_directed, is_stop_command
-from assistant.dialogue.entity_values import CANONICAL, TOPICS, canonical_value, find_rating, names_a_subject
+from assistant.dialogue.entity_values import (
+    CANONICAL, TOPICS, canonical_value, find_checkin, find_rating, named_kind, subject_of, subject_parts)
 
 NDArray = _NDArray[Any]
 
@@ -247,6 +248,8 @@ class EntityCanonicalizer(GraphComponent, EntityExtractorMixin):
                 value = canonical_value(name, entity.get("value"))
                 if value is None or (name, value) in seen or (name == "rating" and not rating_ok):
                     continue
+                if name == "rating" and find_rating(message.get(TEXT) or "") is None:
+                    continue  # "the pleasure one", "that one": the extractor took a pronoun for a score
                 seen.add((name, value))
                 kept.append({**entity, "value": value})
             if rating_ok and not any(name == "rating" for name, _ in seen):
@@ -313,7 +316,7 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
     def get_default_config() -> Dict[Text, Any]:
         """Which intents carry which entity, thresholds, feature size and where the starters are."""
         return {
-            "topic_intents": ["request_prompt", "inform"],
+            "topic_intents": ["request_prompt", "inform", "skip", "retire_prompt", "save_prompt"],
             "checkin_intents": ["start_checkin", "inform"],
             "threshold": 0.5,
             "override": 0.0,
@@ -322,6 +325,10 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             "tol": 1e-3,
             "prompts": None,
             "max_frames": 40,
+            "part_threshold": 0.5,
+            "subject_intents": ["request_prompt", "inform", "skip", "retire_prompt", "save_prompt"],
+            "named_intents": ["inform", "skip", "retire_prompt", "save_prompt"],
+            "no_subject_threshold": 0.8,
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -439,11 +446,49 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             best[entity] = (str(model["labels"][i]), float(probs[i]))
         return best
 
+    def _part_topics(self, text: str) -> List[Tuple[str, float]]:
+        """One confident topic per part of a subject joined by "and" ("fairness and who decides"), else none."""
+        parts = subject_parts(text)
+        if len(parts) < 2:
+            return []
+        guesses = [self.predict(part).get("topic", (NONE_LABEL, 0.0)) for part in parts]
+        floor = float(self.config["part_threshold"])
+        if any(label == NONE_LABEL or prob < floor for label, prob in guesses):
+            return []
+        found: Dict[str, float] = {}
+        for label, prob in guesses:
+            found[label] = max(prob, found.get(label, 0.0))
+        return list(found.items()) if len(found) > 1 else []
+
+    def _guess(self, name: str, intent: str, text: str, guesses: Dict[str, Tuple[str, float]]) -> Tuple[str, float]:
+        """The sentence-level label for entity `name`, or none.
+
+        A topic comes from what the request says it is about ("... about who decides"), or from the words naming
+        the prompt meant ("that fantasy one"), else from the whole sentence when the model is sure; a check-in
+        kind from the model, else from its cue words ("we just made love").
+        """
+        threshold = float(self.config["threshold"])
+        label, prob = guesses.get(name, (NONE_LABEL, 0.0))
+        if name == "checkin":
+            if (label == NONE_LABEL or prob < threshold) and intent == "start_checkin":
+                kind = find_checkin(text)
+                return (kind, 1.0) if kind else (NONE_LABEL, 0.0)
+            return (label, prob) if prob >= threshold else (NONE_LABEL, 0.0)
+        subject = subject_of(text) if intent in self.config["subject_intents"] else None
+        subject = subject or (named_kind(text) if intent in self.config["named_intents"] else None)
+        if subject is None and intent != "inform":
+            sure = intent in self.config["subject_intents"] and prob >= float(self.config["no_subject_threshold"])
+            return (label, prob) if sure and label != NONE_LABEL else (NONE_LABEL, 0.0)
+        if subject is not None and subject != text.lower():  # the frame ("give us one about") says nothing of it
+            label, prob = max((label, prob), self.predict(subject).get(name, (NONE_LABEL, 0.0)),
+                              key=lambda guess: (guess[0] != NONE_LABEL, guess[1]))
+        return (label, prob) if prob >= threshold else (NONE_LABEL, 0.0)
+
     def process(self, messages: List[Message]) -> List[Message]:
         """Add a topic / check-in kind the spans did not give, when the sentence is about one."""
         wanted = {"topic": frozenset(self.config["topic_intents"]),
                   "checkin": frozenset(self.config["checkin_intents"])}
-        threshold, override = float(self.config["threshold"]), float(self.config["override"])
+        override = float(self.config["override"])
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
             entities = list(message.get(ENTITIES, []))
@@ -453,13 +498,15 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             guesses = self.predict(text)
             for name in names:
-                if name == "topic" and intent != "inform" and not names_a_subject(text):
+                parts = self._part_topics(text) if name == "topic" and intent == "request_prompt" else []
+                if parts:
+                    entities = [e for e in entities if e.get("entity") != name]
+                    entities += [{"entity": name, "value": label, "confidence_entity": prob,
+                                  "extractor": self.__class__.__name__} for label, prob in parts]
                     continue
-                label, prob = guesses.get(name, (NONE_LABEL, 0.0))
+                label, prob = self._guess(name, str(intent), text, guesses)
                 have = [e for e in entities if e.get("entity") == name]
-                if label == NONE_LABEL or prob < threshold:
-                    continue
-                if have and not (override and prob >= override):
+                if label == NONE_LABEL or (have and not (override and prob >= override)):
                     continue
                 entities = [e for e in entities if e.get("entity") != name]
                 entities.append({"entity": name, "value": label, "confidence_entity": prob,
