@@ -2,15 +2,17 @@
 
 For each config one child process trains an NLU-only model into a temp dir (fresh Rasa
 cache); a second, fresh child loads it as the app would and scores tests/data/nlu_heldout.yml,
-the blind dev set tests/data/nlu_blind_dev.yml ("blind" columns) and the couple-talk lines
-tests/data/couple_talk_dev.txt ("talk cmd": share parsed as a command at confidence >= 0.6).
+the blind dev sets tests/data/nlu_blind_dev.yml ("blind" columns) and nlu_blind_dev2.yml ("dev2"), the couple-talk
+lines tests/data/couple_talk_dev.txt and couple_talk_dev2.txt ("talk cmd", "talk2 cmd": share parsed as a command at
+confidence >= 0.6), and with --final the final blind set tests/data/nlu_blind.yml (aggregates only, never its misses).
 "load s" is Agent.load alone (after `import rasa.core.agent`, shown as "import s"); each
-RSS is that child's own peak. A reliability table (intent confidence bins against accuracy
-on the blind dev set) follows for each pipeline.
+RSS is that child's own peak. Reliability tables (intent confidence bins against accuracy
+on the blind sets) follow for each pipeline.
 
     .venv/bin/python bench/nlu_pipelines.py                      # ours vs Rasa's default (~8 min)
     .venv/bin/python bench/nlu_pipelines.py --all                # + the stock-components light pipeline
-    .venv/bin/python bench/nlu_pipelines.py --errors nlu/config.yml
+    .venv/bin/python bench/nlu_pipelines.py --errors nlu/config.yml     # dev-set misses, to read
+    .venv/bin/python bench/nlu_pipelines.py --final nlu/config.yml      # + the final blind set, scored once
 """
 
 from __future__ import annotations
@@ -33,9 +35,13 @@ DOMAIN = PROJECT / "dialogues" / "domain.yml"
 HELDOUT = PROJECT / "tests" / "data" / "nlu_heldout.yml"
 BLIND_DEV = PROJECT / "tests" / "data" / "nlu_blind_dev.yml"
 COUPLE_TALK = PROJECT / "tests" / "data" / "couple_talk_dev.txt"
+BLIND_DEV2 = PROJECT / "tests" / "data" / "nlu_blind_dev2.yml"
+COUPLE_TALK2 = PROJECT / "tests" / "data" / "couple_talk_dev2.txt"
+FINAL_BLIND = PROJECT / "tests" / "data" / "nlu_blind.yml"
 COLUMNS = (
     "pipeline", "train s", "load s", "intent acc", "entity acc", "blind intent", "blind entity", "talk cmd",
-    "ms/parse", "train RSS MB", "run RSS MB", "import s",
+    "dev2 intent", "dev2 entity", "talk2 cmd", "final intent", "final entity", "ms/parse", "train RSS MB",
+    "run RSS MB", "import s",
 )
 
 
@@ -66,7 +72,7 @@ def train_child(config: Path, nlu_data: Path, out: Path) -> Dict[str, Any]:
     return {"model": str(model), "train s": round(seconds, 1), "train RSS MB": round(_peak_rss_mb())}
 
 
-def eval_child(model: Path, heldout: Path, show_errors: bool) -> Dict[str, Any]:
+def eval_child(model: Path, heldout: Path, show_errors: bool, final: bool = False) -> Dict[str, Any]:
     """Load a model in this fresh process and score it on the held-out file."""
     _quiet_rasa()
     import asyncio
@@ -96,12 +102,24 @@ def eval_child(model: Path, heldout: Path, show_errors: bool) -> Dict[str, Any]:
     parse_ms = (time.perf_counter() - start) * 1000.0 / max(result.n, 1)
     blind = evaluate(parse, BLIND_DEV)
     talk = evaluate_talk(parse, COUPLE_TALK)
-    if show_errors:
-        for error in result.errors + blind.errors:
+    blind2 = evaluate(parse, BLIND_DEV2)
+    talk2 = evaluate_talk(parse, COUPLE_TALK2)
+    if show_errors:  # never the final blind set's
+        for error in result.errors + blind.errors + blind2.errors:
             print(f"  {error}", file=sys.stderr)
-        for line, intent, confidence in talk.commands:
+        for line, intent, confidence in talk.commands + talk2.commands:
             print(f"  talk {line!r} -> {intent} {confidence:.2f}", file=sys.stderr)
+    scores: Dict[str, Any] = {}
+    if final:  # aggregates only: the final blind set's misses are never shown
+        last = evaluate(parse, FINAL_BLIND)
+        scores = {"final intent": round(last.intent_accuracy, 3), "final entity": round(last.entity_accuracy, 3),
+                  "final reliability": reliability_table(reliability(parse, FINAL_BLIND))}
     return {
+        **scores,
+        "dev2 intent": round(blind2.intent_accuracy, 3),
+        "dev2 entity": round(blind2.entity_accuracy, 3),
+        "talk2 cmd": round(len(talk2.commands) / max(talk2.n, 1), 3),
+        "dev2 reliability": reliability_table(reliability(parse, BLIND_DEV2)),
         "blind intent": round(blind.intent_accuracy, 3),
         "blind entity": round(blind.entity_accuracy, 3),
         "talk cmd": round(len(talk.commands) / max(talk.n, 1), 3),
@@ -125,14 +143,14 @@ def _child(args: List[str]) -> Dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_pipeline(config: Path, nlu_data: Path, heldout: Path, show_errors: bool) -> Dict[str, Any]:
+def run_pipeline(config: Path, nlu_data: Path, heldout: Path, show_errors: bool, final: bool = False) -> Dict[str, Any]:
     """Train in one child process, load and score in a fresh one; one table row."""
     name = config.stem if config.parent.name == "configs" else str(config.resolve().relative_to(PROJECT))
     with tempfile.TemporaryDirectory(prefix="nlu-bench-") as tmp:
         trained = _child(["--train-child", str(config.resolve()), "--nlu", str(nlu_data.resolve()), "--out", tmp])
         if show_errors:
             print(f"{name}:", file=sys.stderr)
-        errors = ["--errors"] if show_errors else []
+        errors = (["--errors"] if show_errors else []) + (["--final"] if final else [])
         scored = _child(["--eval-child", trained["model"], "--heldout", str(heldout.resolve()), *errors])
     return {"pipeline": name, **trained, **scored}
 
@@ -147,6 +165,9 @@ def print_table(rows: List[Dict[str, Any]]) -> None:
         print(f"(held-out examples: {rows[0].get('n')}, with entities: {rows[0].get('entity n')})")
     for row in rows:
         print(f"\nreliability on the blind dev set, {row['pipeline']}:\n{row.get('reliability', '')}")
+        print(f"\nreliability on the second blind dev set, {row['pipeline']}:\n{row.get('dev2 reliability', '')}")
+        if row.get("final reliability"):
+            print(f"\nreliability on the final blind set, {row['pipeline']}:\n{row['final reliability']}")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -158,6 +179,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--errors", action="store_true", help="print every misparsed held-out example")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON as well")
     parser.add_argument("--all", action="store_true", help="also run bench/configs/light_stock.yml")
+    parser.add_argument("--final", action="store_true",
+                        help="also score the final blind set (aggregates and reliability only, once, at the end)")
     parser.add_argument("--train-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--eval-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -167,13 +190,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(json.dumps(train_child(args.train_child, args.nlu, args.out)))
         return 0
     if args.eval_child:
-        print(json.dumps(eval_child(args.eval_child, args.heldout, args.errors)))
+        print(json.dumps(eval_child(args.eval_child, args.heldout, args.errors, args.final)))
         return 0
 
     rows = []
     for config in args.configs or (ALL_CONFIGS if args.all else DEFAULT_CONFIGS):
         try:
-            rows.append(run_pipeline(config, args.nlu, args.heldout, args.errors))
+            rows.append(run_pipeline(config, args.nlu, args.heldout, args.errors, args.final))
         except RuntimeError as err:
             print(f"{config}: {err}", file=sys.stderr)
     print_table(rows)

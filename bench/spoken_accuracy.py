@@ -1,6 +1,7 @@
 """Spoken accuracy: WER and intent accuracy of the recognisers on synthesised speech of held-out utterances.
 
-Utterances come from tests/data/nlu_heldout.yml (never in the NLU training data nor in the domain LM). Each is
+Utterances come from tests/data/nlu_heldout.yml, or --data (a blind set), never in the NLU training data nor in the
+domain LM. Each is
 spoken by piper (joe, natural voice) and/or espeak-ng, varied in pitch, speed and faint white noise, then decoded
 by PocketSphinx with the generic LM ("open") and with the domain LM ("command"), and by Vosk if --vosk DIR.
 Transcripts are parsed by the real trained Rasa model (trained into --model-dir if its fingerprint is new);
@@ -11,6 +12,7 @@ uses a bag-of-ngrams logistic regression on nlu/nlu.yml instead (no Rasa, no ent
   .venv/bin/python bench/spoken_accuracy.py --modes command --misses 40   # product mode, list the misses
   .venv/bin/python bench/spoken_accuracy.py --voices piper --limit 60 --grid   # also try LM mixing weights
   .venv/bin/python bench/spoken_accuracy.py --voices piper-deep      # stress: joe pitched 2-3.5 semitones down
+  .venv/bin/python bench/spoken_accuracy.py --voices piper --modes command --data tests/data/nlu_blind_dev2.yml
 """
 
 from __future__ import annotations
@@ -219,6 +221,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--voices", default="piper,espeak", help="comma list of piper, espeak, piper-deep")
     parser.add_argument("--modes", default="command,open", help="PocketSphinx modes to decode with")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N held-out utterances")
+    parser.add_argument("--data", type=Path, default=ROOT / "tests" / "data" / "nlu_heldout.yml",
+                        help="the utterances to speak (a Rasa NLU file never trained on; default the held-out set)")
+    parser.add_argument("--every", type=int, default=1, help="use every Nth utterance (a spread-out sample)")
     parser.add_argument("--stand-in", action="store_true", help="classify with the sklearn stand-in, not Rasa")
     parser.add_argument("--model-dir", default=str(Path(tempfile.gettempdir()) / "companion-bench-rasa"),
                         help="where the Rasa model is trained (reused while its fingerprint matches)")
@@ -233,8 +238,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     train = labelled(ROOT / "nlu" / "nlu.yml")
     seen_norm = {normalize(t) for t in nlu_examples(ROOT / "nlu" / "nlu.yml")}
-    heldout = [e for e in read_examples(ROOT / "tests" / "data" / "nlu_heldout.yml")
-               if normalize(e.text) not in seen_norm]
+    heldout = [e for e in read_examples(args.data) if normalize(e.text) not in seen_norm][::args.every]
     if args.limit:
         heldout = heldout[: args.limit]
     spoken = [normalize(e.text) for e in heldout]
@@ -245,7 +249,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         parse = rasa_parser(Path(args.model_dir))
         classifier = "rasa"
     entities = not args.stand_in
-    print(f"{len(heldout)} held-out utterances, {len(train)} training examples, classifier: {classifier}")
+    print(f"{len(heldout)} utterances of {args.data.name}, {len(train)} training examples, classifier: {classifier}")
     written, _ = parse_all(parse, [e.text for e in heldout])
     ceiling, ceiling_ms = parse_all(parse, spoken)
     results = {"utterances": len(heldout), "classifier": classifier, "rows": []}

@@ -36,14 +36,17 @@ def test_second_dev_set_lines_never_enter_training() -> None:
     assert sorted((dev2 & trained) - prior) == []
 
 
-@pytest.mark.parametrize("path", [BLIND_DEV, BLIND_DEV2], ids=["dev", "dev2"])
-def test_blind_dev_accuracy(dialogue_engine, path: Path) -> None:
-    """Intent accuracy >= 0.95 and entity accuracy >= 0.90 on each blind dev set (typed)."""
+@pytest.mark.parametrize("path, intent_floor, entity_floor", [
+    (BLIND_DEV, 0.96, 0.95),  # measured 0.974 / 0.969
+    (BLIND_DEV2, 0.955, 0.94),  # measured 0.965 / 0.959
+], ids=["dev", "dev2"])
+def test_blind_dev_accuracy(dialogue_engine, path: Path, intent_floor: float, entity_floor: float) -> None:
+    """Typed intent and entity accuracy on each blind dev set, a little under what was measured."""
     result = evaluate(dialogue_engine.parse, path)
     report = result.summary() + "".join(f"\n  {e}" for e in result.errors)
     assert result.n >= 300, report
-    assert result.intent_accuracy >= 0.95, report
-    assert result.entity_accuracy >= 0.90, report
+    assert result.intent_accuracy >= intent_floor, report
+    assert result.entity_accuracy >= entity_floor, report
 
 
 def test_blind_stop_recall_is_total(dialogue_engine) -> None:

@@ -12,7 +12,8 @@ from assistant.turns import control_in_checkin
     "stop", "okay stop", "that's enough", "cancel", "never mind", "Never mind.", "quiet", "enough", "nevermind",
     "hey companion stop please", "please be quiet", "could you stop please", "can we stop now", "shh",
     "that's enough for tonight", "okay that's enough for now thanks", "cancel the check in", "no stop",
-    "never mind that then", "forget it please",
+    "never mind that then", "forget it please", "cancel our evening check in", "stop this after sex check in",
+    "hang on stop for a second", "whoa stop", "that'll do thanks", "enough is enough", "end the bedtime check in",
 ])
 def test_plain_stops(text: str) -> None:
     assert is_stop_command(text)
@@ -21,6 +22,7 @@ def test_plain_stops(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "some quiet time", "i never mind that", "that's sweet", "okay we're done for tonight",
     "i couldn't stop thinking about you", "i've had enough of work this week", "",
+    "let's do the bedtime check in", "stop tickling me", "don't stop", "that'll do wonders for us",
 ])
 def test_not_plain_stops(text: str) -> None:
     assert not is_stop_command(text)
@@ -50,6 +52,8 @@ def test_directed_wording(intent: str, text: str, directed: bool) -> None:
     ("stop", 0.5, "i never mind that", None),
     ("inform", 0.95, "i felt close to you", None),
     ("repeat", 0.5, "say that again", "repeat"),
+    ("inform", 0.8, "hold on stop a sec", "stop"),
+    ("inform", 0.9, "that'll do", "stop"),
 ])
 def test_control_in_checkin(intent: str, confidence: float, text: str, expected) -> None:
     assert control_in_checkin(intent, confidence, text) == expected

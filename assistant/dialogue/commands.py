@@ -13,7 +13,7 @@ _LEAD = re.compile(
 )
 _TAIL = re.compile(
     r"\s+(?:please|thanks|thank you|now|for now|for tonight|tonight|right now|there|companion|then|already|"
-    r"okay|ok|all|everything|thing|anyway|for a bit|for a minute|for a moment|a (?:sec|second|minute|moment)"
+    r"okay|ok|all|everything|thing|anyway|for a bit|(?:for )?a (?:sec|second|minute|moment|mo)"
     r")$"
 )
 _CORE = re.compile(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from pathlib import Path
@@ -281,16 +282,22 @@ NONE_LABEL = "none"
 PROMPTS_FILE = "prompts.yml"
 
 
-def _sentence_vectors(texts: List[str], n_features: int) -> csr_matrix:
-    """Word 1-2 grams and character 2-5 grams, hashed (no stored vocabulary), each block l2-normalised."""
+@functools.lru_cache(maxsize=4)
+def _vectorizers(n_features: int) -> Tuple[Any, ...]:
+    """Word 1-2 gram and character 2-5 gram hashers (stateless, so made once)."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
-    blocks = [
+    return (
         HashingVectorizer(analyzer="word", ngram_range=(1, 2), n_features=n_features, alternate_sign=False,
                           token_pattern=r"(?u)\b\w[\w']*\b"),
         HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), n_features=n_features, alternate_sign=False),
-    ]
-    return hstack([b.transform([t.lower() for t in texts]) for b in blocks]).tocsr()
+    )
+
+
+def _sentence_vectors(texts: List[str], n_features: int) -> csr_matrix:
+    """Word 1-2 grams and character 2-5 grams, hashed (no stored vocabulary), each block l2-normalised."""
+    lowered = [t.lower() for t in texts]
+    return hstack([b.transform(lowered) for b in _vectorizers(n_features)]).tocsr()
 
 
 def _softmax(scores: NDArray) -> NDArray:

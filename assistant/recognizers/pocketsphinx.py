@@ -33,41 +33,56 @@ def _import_pocketsphinx() -> Any:
 
 
 class PocketSphinxStream:
-    """One utterance on a PocketSphinx decoder; audio is searched as it arrives, so finish() is quick."""
+    """One utterance on a PocketSphinx decoder; audio is searched as it arrives, so finish() is quick.
 
-    def __init__(self, owner: "PocketSphinxRecognizer", decoder: Any) -> None:
+    An open answer may also be heard by a second decoder with the domain LM (`stop_decoder`): the generic LM
+    hears "stop" as "staff" or "that's down", the domain LM knows the stop phrasings. When the second decoder
+    heard a plain stop ("okay stop", "never mind") and the first did not, the stop is the transcript.
+    """
+
+    def __init__(self, owner: "PocketSphinxRecognizer", decoder: Any, stop_decoder: Any = None) -> None:
         self._owner = owner
-        self._decoder = decoder
+        self._decoders = [decoder] + ([stop_decoder] if stop_decoder is not None else [])
         self._open = True
         owner._begin(self)
-        decoder.start_utt()
+        for each in self._decoders:
+            each.start_utt()
 
     def accept(self, audio: bytes) -> None:
         """Decode more audio."""
         if self._open and audio:
-            self._decoder.process_raw(audio, False, False)
+            for each in self._decoders:
+                each.process_raw(audio, False, False)
 
     def partial(self) -> str:
         """The best hypothesis so far, without ending the utterance (cheap: no final search)."""
         if not self._open:
             return ""
-        hyp = self._decoder.hyp()
+        hyp = self._decoders[0].hyp()
         return clean_text(hyp.hypstr) if hyp is not None else ""
 
     def abort(self) -> None:
         """End the utterance without a result (another stream took the decoder)."""
         if self._open:
             self._open = False
-            self._decoder.end_utt()
+            for each in self._decoders:
+                each.end_utt()
 
     def finish(self) -> Transcript:
-        """End the utterance and return the best hypothesis."""
+        """End the utterance and return the best hypothesis (a stop the second decoder heard wins)."""
+        from assistant.dialogue.commands import is_stop_command
+
         if not self._open:
             return Transcript("", "pocketsphinx", None)
         self._open = False
-        self._decoder.end_utt()
-        hyp = self._decoder.hyp()
-        text = clean_text(hyp.hypstr) if hyp is not None else ""
+        texts = []
+        for each in self._decoders:
+            each.end_utt()
+            hyp = each.hyp()
+            texts.append(clean_text(hyp.hypstr) if hyp is not None else "")
+        text = texts[0]
+        if len(texts) > 1 and is_stop_command(texts[1]) and not is_stop_command(text):
+            text = texts[1]
         return Transcript(text, "pocketsphinx", None)
 
 
@@ -78,7 +93,8 @@ class PocketSphinxRecognizer:
 
     def __init__(self, wake_phrase: str = "hey companion", phrases: Optional[List[str]] = None,
                  generic_top: int = 3000, domain_weight: float = 0.9, cache_dir: Optional[Path] = None,
-                 decoder_options: Optional[Dict[str, Any]] = None, grammar: Optional[str] = None) -> None:
+                 decoder_options: Optional[Dict[str, Any]] = None, grammar: Optional[str] = None,
+                 stop_check: bool = True) -> None:
         ps = _import_pocketsphinx()
         self.model_dir = Path(ps.get_model_path()) / "en-us"
         self.wake_phrase = wake_phrase
@@ -88,6 +104,7 @@ class PocketSphinxRecognizer:
         self.cache_dir = cache_dir
         self.decoder_options = dict(decoder_options or {})
         self.grammar = grammar  # JSGF or FSG text: command mode decodes against it instead of the domain LM
+        self.stop_check = stop_check  # open answers are also heard with the domain LM, for a stop
         self.domain_model: Optional[DomainModel] = None
         self._decoders: Dict[str, Any] = {}
         self._active: Optional[PocketSphinxStream] = None
@@ -147,5 +164,6 @@ class PocketSphinxRecognizer:
         self._active = stream
 
     def stream(self, mode: ListenMode = "command") -> PocketSphinxStream:
-        """Start decoding one utterance."""
-        return PocketSphinxStream(self, self.decoder(mode))
+        """Start decoding one utterance (an open one also by the command decoder, listening for a stop)."""
+        stop_decoder = self.decoder("command") if mode == "open" and self.stop_check else None
+        return PocketSphinxStream(self, self.decoder(mode), stop_decoder)
