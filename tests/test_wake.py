@@ -64,6 +64,41 @@ def test_phrase_is_spotted_once_with_its_end_time(maker, spotter):
     assert len(whole) == 1 and abs(whole[0].end_s - hits[0].end_s) < 0.05
 
 
+# Robotic espeak-ng voices (the single-stage spotter missed these most) and pitch-shifted Piper.
+ESPEAK_VOICES = [("en-us", 150, 50), ("en-gb+m3", 145, 40), ("en-us+f3", 160, 60), ("en-029+m2", 140, 50)]
+
+
+def espeak_of(maker, text: str, voice: str, speed: int, pitch: int) -> bytes:
+    """espeak-ng saying `text` with faint noise and a second of silence either side, as 16 kHz int16."""
+    audio, _ = read_wav(maker.vary(maker.espeak(text, voice, speed, pitch), noise=0.003, pad_s=(1.0, 1.0),
+                                   rate=16000))
+    return audio
+
+
+@pytest.mark.parametrize("voice,speed,pitch", ESPEAK_VOICES)
+def test_phrase_in_espeak_voices_is_spotted(maker, voice, speed, pitch):
+    for text in ("hey companion", "hey companion next one"):
+        audio = espeak_of(maker, text, voice, speed, pitch)
+        hits = hits_of(PocketSphinxWakeSpotter("hey companion"), audio)
+        assert len(hits) == 1, (voice, text)
+        assert abs(hits[0].start_s - speech_bounds(audio)[0]) < 0.3
+
+
+@pytest.mark.parametrize("cents,tempo", [(300, 1.1), (-250, 0.9)])
+def test_phrase_in_shifted_piper_voices_is_spotted(maker, cents, tempo):
+    said = maker.vary(maker.piper("hey companion give us a conversation starter", **QUIET), pitch_cents=cents,
+                      tempo=tempo)
+    audio, _ = read_wav(maker.vary(said, noise=0.003, pad_s=(1.0, 1.0), rate=16000))
+    assert len(hits_of(PocketSphinxWakeSpotter("hey companion"), audio)) == 1
+
+
+def test_espeak_talk_without_the_phrase_does_not_fire(maker, spotter):
+    lines = ["can you pass me the blanket", "i think we should go to bed early tonight",
+             "come on we can talk about it tomorrow", "hey can you hear the rain", "that company sounds nice"]
+    talk = b"".join(espeak_of(maker, line, *ESPEAK_VOICES[n % len(ESPEAK_VOICES)]) for n, line in enumerate(lines))
+    assert hits_of(spotter, talk) == []
+
+
 def test_same_breath_request_is_left_after_end(maker, spotter, tmp_path_factory):
     phrase = audio_of(maker, "hey companion", pad=(1.0, 0.0))
     request = audio_of(maker, "next one", pad=(0.12, 1.0))
