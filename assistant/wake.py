@@ -43,7 +43,7 @@ class WakeHit:
     phrase: str
     start_s: float
     end_s: float
-    score: Optional[float] = None
+    score: Optional[float] = None  # the alignment's score per frame (the keyphrase search's when unchecked)
 
 
 class WakeSpotter(Protocol):
@@ -235,8 +235,9 @@ class PocketSphinxWakeSpotter:
                 self._candidate = hit
                 self._restart(self._byte_at(hit.end_s))
             if self._candidate is not None and self._fed >= self._byte_at(self._candidate.end_s + POST_S):
-                if self._confirmed(self._candidate):
-                    self._pending.append(self._candidate)
+                confirmed = self._confirmed(self._candidate)
+                if confirmed is not None:
+                    self._pending.append(confirmed)
                 self._candidate = None
             elif self._first_seen is None and self._fed - self._utt_start >= self.restart_bytes:
                 self._restart(self._fed - self.overlap_bytes)
@@ -246,17 +247,19 @@ class PocketSphinxWakeSpotter:
         """Run the keyphrase search over one piece."""
         self._decoder.process_raw(piece, False, False)
 
-    def _confirmed(self, hit: WakeHit) -> bool:
-        """Whether the phrase, aligned over the candidate's audio (plus a margin), fits well enough."""
+    def _confirmed(self, hit: WakeHit) -> Optional[WakeHit]:
+        """The hit (scored by its alignment) if the phrase, aligned over its audio plus a margin, fits well enough."""
         self.candidates += 1
         if self.verifier is None:
-            return True
+            return hit
         first = max(self._byte_at(hit.start_s - PRE_S), self._fed - len(self._recent))
         last = self._byte_at(hit.end_s + POST_S)
         base = self._fed - len(self._recent)
         window = bytes(self._recent[first - base:last - base])
         fit = self.verifier.fit(window, self._decoder.get_cmn(False))
-        return fit is not None and fit.accepted()
+        if fit is None or not fit.accepted():
+            return None
+        return WakeHit(hit.phrase, hit.start_s, hit.end_s, round(fit.frame_score, 2))
 
     def _remember(self, piece: bytes) -> None:
         """Keep only the last overlap_s of audio."""
@@ -306,6 +309,8 @@ class PocketSphinxWakeSpotter:
             self._search(tail)
 
 
-def load_spotter(phrase: str, threshold: Optional[float] = None, phone_loop: Optional[float] = None) -> WakeSpotter:
-    """The wake spotter for a phrase (PocketSphinx keyphrase search with the bundled en-us model)."""
-    return PocketSphinxWakeSpotter(phrase, threshold, phone_loop)
+def load_spotter(phrase: str, threshold: Optional[float] = None, phone_loop: Optional[float] = None,
+                 verify: bool = True) -> WakeSpotter:
+    """The wake spotter for a phrase (PocketSphinx keyphrase search with the bundled en-us model, then the
+    alignment check unless `verify` is off)."""
+    return PocketSphinxWakeSpotter(phrase, threshold, phone_loop, verify=verify)

@@ -11,7 +11,10 @@ import pytest
 
 from assistant.audio import read_wav
 from assistant.recognizers import transcribe
+from assistant.settings import ListenSettings
+from assistant.stack import load_spotter as spotter_for
 from assistant.wake import OVERLAP_S, PocketSphinxWakeSpotter, WakeError, WakeHit, load_spotter
+from assistant.wake_verify import Fit, fit_of, reduced_forms
 from speechgen import have_tools, shared_maker, shared_pocketsphinx
 
 pytestmark = pytest.mark.skipif(have_tools() is not None, reason=f"{have_tools()} is not installed")
@@ -175,3 +178,22 @@ def test_long_quiet_keeps_memory_and_search_bounded(spotter):
     assert rss_kb() - before < 4096
     spotter.reset()
     assert spotter._fed == 0
+
+
+def test_reduced_last_syllables_are_added_once():
+    assert reduced_forms("K AH M P AE N Y AH N") == ["K AH M P AE N Y IH N", "K AH M P AE N Y N"]
+    assert reduced_forms("HH EY") == []
+
+
+def test_the_fit_leaves_out_the_two_worst_phones_only_in_the_trimmed_score():
+    fit = fit_of([(10, -50), (10, -50), (5, -500), (5, -250), (10, -100)])
+    assert fit is not None
+    assert fit.frame_score == pytest.approx(-950 / 40)
+    assert fit.trimmed_score == pytest.approx(-20 / 3)  # -500/5 and -250/5 left out: the two that fit worst
+    assert fit_of([(3, -10), (3, -10)]) is None  # too few phones to be the phrase
+    assert not Fit(-10.0, -10.0, -40.0).accepted()  # one word that does not fit at all is enough to refuse
+
+
+def test_the_alignment_check_can_be_switched_off_in_the_settings():
+    assert spotter_for(ListenSettings(wake_verify=False)).verifier is None
+    assert spotter_for(ListenSettings()).verifier is not None
