@@ -79,8 +79,9 @@ class ListenSettings:
     min_speech_ms: int = 200
     vad_aggressiveness: int = 2
     session_timeout_s: float = 45.0  # --input turns only: the live loop listens in windows (below)
-    wake_threshold: Optional[float] = None  # keyword-spotter threshold (None: the spotter's measured default)
-    wake_phone_loop: Optional[float] = None  # keyword-spotter garbage-loop probability (None: measured default)
+    wake_threshold: Optional[float] = None  # keyword-spotter first-stage threshold (None: measured default)
+    wake_phone_loop: Optional[float] = None  # its garbage-loop probability (None: measured default)
+    wake_verify: bool = True  # confirm each detection by aligning the phrase over its audio (bench/wake.py)
     followup_window_s: float = 8.0  # after a reply: what it invited, no wake phrase (talk closes it at once)
     answer_window_s: float = 30.0  # after a check-in question: time for the partner asked to think and answer
     addressed_window_s: float = 8.0  # after the wake phrase said alone

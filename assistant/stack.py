@@ -42,7 +42,7 @@ def load_spotter(listen: ListenSettings) -> Any:
     """The keyword spotter for the configured wake phrase."""
     from assistant.wake import load_spotter as load
 
-    return load(listen.wake_phrase, listen.wake_threshold, listen.wake_phone_loop)
+    return load(listen.wake_phrase, listen.wake_threshold, listen.wake_phone_loop, listen.wake_verify)
 
 
 def _timed(seconds: Dict[str, float], key: str, load: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -1,4 +1,5 @@
-"""Wake phrase by keyword spotting: PocketSphinx keyphrase search on the live stream, no transcription."""
+"""Wake phrase by keyword spotting: a permissive PocketSphinx keyphrase search on the live stream proposes
+candidates, and a forced alignment of the phrase over each candidate's audio confirms it; no transcription."""
 
 from __future__ import annotations
 
@@ -13,14 +14,16 @@ from pathlib import Path
 from typing import Any, Deque, Dict, List, Optional, Protocol
 
 from assistant.errors import RecognizerError
+from assistant.wake_verify import POST_S, PRE_S, PhraseVerifier
 
 SAMPLE_RATE = 16000
 SAMPLE_BYTES = 2
 FRAMES_PER_S = 100  # PocketSphinx features: one frame per 10 ms
 STEP_BYTES = 3200  # 100 ms: how much audio is searched before looking for a hit
-# Measured with bench/wake.py (false accepts per hour of talk vs. false rejects over varied voices + noise).
-DEFAULT_THRESHOLD = 1e-15
-DEFAULT_PHONE_LOOP = 1e-6  # kws_plp: the garbage phone loop's probability; lower hears the phrase more readily
+# Measured with bench/wake.py (false accepts per hour of talk vs. false rejects over varied voices + noise): the
+# first stage is permissive (it proposes about one candidate a minute in talk), the alignment check rejects those.
+DEFAULT_THRESHOLD = 1e-40
+DEFAULT_PHONE_LOOP = 1e-8  # kws_plp: the garbage phone loop's probability; lower hears the phrase more readily
 RESTART_S = 30.0  # the search restarts this often, so memory and per-frame cost stay flat for hours
 OVERLAP_S = 3.0  # ... re-searching this much recent audio, so a phrase that straddles a restart is kept
 MAX_VARIANTS = 6  # pronunciations of the whole phrase searched at once
@@ -40,7 +43,7 @@ class WakeHit:
     phrase: str
     start_s: float
     end_s: float
-    score: Optional[float] = None
+    score: Optional[float] = None  # the alignment's score per frame (the keyphrase search's when unchecked)
 
 
 class WakeSpotter(Protocol):
@@ -159,11 +162,13 @@ def activate_kws(decoder: Any, thresholds: Dict[str, float], name: str = "wake")
 
 
 class PocketSphinxWakeSpotter:
-    """PocketSphinx keyphrase search over an endless stream, restarted every `restart_s` with overlap."""
+    """PocketSphinx keyphrase search over an endless stream, restarted every `restart_s` with overlap; each
+    detection is confirmed by aligning the phrase over its audio (`verify=False`: the search alone decides)."""
 
     def __init__(self, phrase: str = "hey companion", threshold: Optional[float] = None,
                  phone_loop: Optional[float] = None, restart_s: float = RESTART_S, overlap_s: float = OVERLAP_S,
-                 settle_s: float = SETTLE_S, decoder_options: Optional[Dict[str, Any]] = None) -> None:
+                 settle_s: float = SETTLE_S, decoder_options: Optional[Dict[str, Any]] = None,
+                 verify: bool = True) -> None:
         try:
             import pocketsphinx as ps
         except ImportError as err:
@@ -188,8 +193,10 @@ class PocketSphinxWakeSpotter:
         options.update(decoder_options or {})
         try:
             self._decoder = ps.Decoder(**options)
-            lines = add_keyphrases(self._decoder, words, phrase_variants(words, prons))
+            variants = phrase_variants(words, prons)
+            lines = add_keyphrases(self._decoder, words, variants)
             activate_kws(self._decoder, {line: self.threshold for line in lines})
+            self.verifier = PhraseVerifier(words, variants, options) if verify else None
         except (RuntimeError, ValueError, KeyError, OSError) as err:
             raise WakeError(f"PocketSphinx could not build the wake spotter for '{self.phrase}': {err}") from err
         self._recent = bytearray()  # the last overlap_s of audio fed (bounded)
@@ -198,6 +205,8 @@ class PocketSphinxWakeSpotter:
         self._utt_start = 0  # stream byte where the running search began
         self._last_end = -1.0
         self._first_seen: Optional[int] = None  # stream byte where the running search first reported a hit
+        self._candidate: Optional[WakeHit] = None  # a detection waiting for POST_S more audio to be checked
+        self.candidates = 0  # detections the search proposed (accepted or not), for measuring
         self._open = False
         self.reset()
 
@@ -210,6 +219,7 @@ class PocketSphinxWakeSpotter:
         self._fed = self._utt_start = 0
         self._last_end = -1.0
         self._first_seen = None
+        self._candidate = None
         self._decoder.start_utt()
         self._open = True
 
@@ -222,8 +232,13 @@ class PocketSphinxWakeSpotter:
             self._fed += len(piece)
             hit = self._hit()
             if hit is not None:
-                self._pending.append(hit)
+                self._candidate = hit
                 self._restart(self._byte_at(hit.end_s))
+            if self._candidate is not None and self._fed >= self._byte_at(self._candidate.end_s + POST_S):
+                confirmed = self._confirmed(self._candidate)
+                if confirmed is not None:
+                    self._pending.append(confirmed)
+                self._candidate = None
             elif self._first_seen is None and self._fed - self._utt_start >= self.restart_bytes:
                 self._restart(self._fed - self.overlap_bytes)
         return self._pending.popleft() if self._pending else None
@@ -231,6 +246,20 @@ class PocketSphinxWakeSpotter:
     def _search(self, piece: bytes) -> None:
         """Run the keyphrase search over one piece."""
         self._decoder.process_raw(piece, False, False)
+
+    def _confirmed(self, hit: WakeHit) -> Optional[WakeHit]:
+        """The hit (scored by its alignment) if the phrase, aligned over its audio plus a margin, fits well enough."""
+        self.candidates += 1
+        if self.verifier is None:
+            return hit
+        first = max(self._byte_at(hit.start_s - PRE_S), self._fed - len(self._recent))
+        last = self._byte_at(hit.end_s + POST_S)
+        base = self._fed - len(self._recent)
+        window = bytes(self._recent[first - base:last - base])
+        fit = self.verifier.fit(window, self._decoder.get_cmn(False))
+        if fit is None or not fit.accepted():
+            return None
+        return WakeHit(hit.phrase, hit.start_s, hit.end_s, round(fit.frame_score, 2))
 
     def _remember(self, piece: bytes) -> None:
         """Keep only the last overlap_s of audio."""
@@ -280,6 +309,8 @@ class PocketSphinxWakeSpotter:
             self._search(tail)
 
 
-def load_spotter(phrase: str, threshold: Optional[float] = None, phone_loop: Optional[float] = None) -> WakeSpotter:
-    """The wake spotter for a phrase (PocketSphinx keyphrase search with the bundled en-us model)."""
-    return PocketSphinxWakeSpotter(phrase, threshold, phone_loop)
+def load_spotter(phrase: str, threshold: Optional[float] = None, phone_loop: Optional[float] = None,
+                 verify: bool = True) -> WakeSpotter:
+    """The wake spotter for a phrase (PocketSphinx keyphrase search with the bundled en-us model, then the
+    alignment check unless `verify` is off)."""
+    return PocketSphinxWakeSpotter(phrase, threshold, phone_loop, verify=verify)

@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
 RATE = 16000
-DEFAULT_TALK = Path("/work/blind-dev/couple_talk_eval.txt")
+DEFAULT_TALK = HERE.parent / "tests" / "data" / "couple_talk_eval.txt"  # the blind evaluation lines
 WAKE = "hey companion"
 
 # Couple talk when no file is given: everyday lines between partners, none addressed to the companion.

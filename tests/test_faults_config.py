@@ -32,6 +32,7 @@ def load_text(home: Path, text: str | bytes) -> settings.Settings:
     ("voice: {engine: festival}", "voice.engine"),
     ("listen: {wake_phrase: ''}", "listen.wake_phrase"),
     ("listen: {wake_phrase: [a, b]}", "listen.wake_phrase"),
+    ("listen: {wake_verify: 'maybe'}", "listen.wake_verify"),
     ("listen: {input_device: {a: 1}}", "listen.input_device"),
     ("journal: 'yes'", "journal"),
     ("voice: 5", "voice"),

@@ -11,7 +11,10 @@ import pytest
 
 from assistant.audio import read_wav
 from assistant.recognizers import transcribe
+from assistant.settings import ListenSettings
+from assistant.stack import load_spotter as spotter_for
 from assistant.wake import OVERLAP_S, PocketSphinxWakeSpotter, WakeError, WakeHit, load_spotter
+from assistant.wake_verify import Fit, fit_of, reduced_forms
 from speechgen import have_tools, shared_maker, shared_pocketsphinx
 
 pytestmark = pytest.mark.skipif(have_tools() is not None, reason=f"{have_tools()} is not installed")
@@ -62,6 +65,41 @@ def test_phrase_is_spotted_once_with_its_end_time(maker, spotter):
     assert abs(hits[0].end_s - end) < 0.25
     whole = hits_of(spotter, audio, chunk=len(audio))  # one big chunk: same hit, same stream time
     assert len(whole) == 1 and abs(whole[0].end_s - hits[0].end_s) < 0.05
+
+
+# Robotic espeak-ng voices (the single-stage spotter missed these most) and pitch-shifted Piper.
+ESPEAK_VOICES = [("en-us", 150, 50), ("en-gb+m3", 145, 40), ("en-us+f3", 160, 60), ("en-029+m2", 140, 50)]
+
+
+def espeak_of(maker, text: str, voice: str, speed: int, pitch: int) -> bytes:
+    """espeak-ng saying `text` with faint noise and a second of silence either side, as 16 kHz int16."""
+    audio, _ = read_wav(maker.vary(maker.espeak(text, voice, speed, pitch), noise=0.003, pad_s=(1.0, 1.0),
+                                   rate=16000))
+    return audio
+
+
+@pytest.mark.parametrize("voice,speed,pitch", ESPEAK_VOICES)
+def test_phrase_in_espeak_voices_is_spotted(maker, voice, speed, pitch):
+    for text in ("hey companion", "hey companion next one"):
+        audio = espeak_of(maker, text, voice, speed, pitch)
+        hits = hits_of(PocketSphinxWakeSpotter("hey companion"), audio)
+        assert len(hits) == 1, (voice, text)
+        assert abs(hits[0].start_s - speech_bounds(audio)[0]) < 0.3
+
+
+@pytest.mark.parametrize("cents,tempo", [(300, 1.1), (-250, 0.9)])
+def test_phrase_in_shifted_piper_voices_is_spotted(maker, cents, tempo):
+    said = maker.vary(maker.piper("hey companion give us a conversation starter", **QUIET), pitch_cents=cents,
+                      tempo=tempo)
+    audio, _ = read_wav(maker.vary(said, noise=0.003, pad_s=(1.0, 1.0), rate=16000))
+    assert len(hits_of(PocketSphinxWakeSpotter("hey companion"), audio)) == 1
+
+
+def test_espeak_talk_without_the_phrase_does_not_fire(maker, spotter):
+    lines = ["can you pass me the blanket", "i think we should go to bed early tonight",
+             "come on we can talk about it tomorrow", "hey can you hear the rain", "that company sounds nice"]
+    talk = b"".join(espeak_of(maker, line, *ESPEAK_VOICES[n % len(ESPEAK_VOICES)]) for n, line in enumerate(lines))
+    assert hits_of(spotter, talk) == []
 
 
 def test_same_breath_request_is_left_after_end(maker, spotter, tmp_path_factory):
@@ -140,3 +178,22 @@ def test_long_quiet_keeps_memory_and_search_bounded(spotter):
     assert rss_kb() - before < 4096
     spotter.reset()
     assert spotter._fed == 0
+
+
+def test_reduced_last_syllables_are_added_once():
+    assert reduced_forms("K AH M P AE N Y AH N") == ["K AH M P AE N Y IH N", "K AH M P AE N Y N"]
+    assert reduced_forms("HH EY") == []
+
+
+def test_the_fit_leaves_out_the_two_worst_phones_only_in_the_trimmed_score():
+    fit = fit_of([(10, -50), (10, -50), (5, -500), (5, -250), (10, -100)])
+    assert fit is not None
+    assert fit.frame_score == pytest.approx(-950 / 40)
+    assert fit.trimmed_score == pytest.approx(-20 / 3)  # -500/5 and -250/5 left out: the two that fit worst
+    assert fit_of([(3, -10), (3, -10)]) is None  # too few phones to be the phrase
+    assert not Fit(-10.0, -10.0, -40.0).accepted()  # one word that does not fit at all is enough to refuse
+
+
+def test_the_alignment_check_can_be_switched_off_in_the_settings():
+    assert spotter_for(ListenSettings(wake_verify=False)).verifier is None
+    assert spotter_for(ListenSettings()).verifier is not None
