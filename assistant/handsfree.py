@@ -210,7 +210,10 @@ class HandsFree:
         if self.window_deadline is None:
             self.window_deadline = self.now + self.window.seconds
         elif self.now > self.window_deadline and self.utterance is None:
+            unanswered = self.window.on_silence
             self.close_window()
+            if unanswered:
+                self._answer_silence(unanswered)
 
     def _window_open(self) -> bool:
         return self.window.kind != "none" and (self.window_deadline is None or self.now <= self.window_deadline)
@@ -313,6 +316,17 @@ class HandsFree:
         row.intent = reply.parse.intent
         self._reply_texts(list(reply.texts), row)
         self.open_window(reply.window)
+
+    def _answer_silence(self, text: str) -> None:
+        """A question went unanswered (a consent ask): the dialogue hears the silence as its answer."""
+        row = Row(self.now, self.now)
+        try:
+            reply = self.pipeline.engine.respond(text)
+            row.intent = reply.parse.intent
+            self._reply_texts(list(reply.texts), row)
+            self.open_window(reply.window)
+        finally:
+            self._emit_row(row)
 
     def _listen_after_wake(self) -> None:
         """The wake phrase on its own: listen for the request (and say so, if it doesn't come at once)."""

@@ -89,7 +89,7 @@ class Window:
     - none: nothing; only the wake phrase opens the next turn.
     - followup: a short window for the few replies its last turn invited ("next one", "save that", "no thanks").
     - addressed: the wake phrase was said alone; the next words are for the companion.
-    - answer: a check-in question to one partner (`addressee`): the words that follow are the answer.
+    - answer: a question to one partner (`addressee`): the words that follow are the answer.
     """
 
     kind: WindowKind = "none"
@@ -97,6 +97,7 @@ class Window:
     mode: ListenMode = "command"
     addressee: Optional[str] = None
     invites: FrozenSet[str] = frozenset()  # opaque to the audio loop: only the dialogue package reads it
+    on_silence: Optional[str] = None  # told to the dialogue when the window runs out unanswered (typed: an empty line)
 
 
 CLOSED = Window()

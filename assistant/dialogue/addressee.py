@@ -17,10 +17,12 @@ from assistant.messages import CLOSED, ListenMode, Parse, Window
 from assistant.settings import ListenSettings
 
 CHECKIN_FORM = "checkin_form"
+CONSENT_FORM = "consent_form"
 NOT_ADDRESSED = frozenset({"couple_talk", "nlu_fallback"})
 # Intents that change something (a prompt retired or saved, an activity started or ended): inside a window
 # without the wake phrase they need clearly directed, confident wording.
-STATE_CHANGING = frozenset({"stop", "retire_prompt", "save_prompt", "start_checkin", "request_prompt", "skip"})
+STATE_CHANGING = frozenset({"stop", "retire_prompt", "save_prompt", "start_checkin", "request_prompt", "skip",
+                            "play_favourite"})
 FOLLOWUP_MAX_WORDS = 7  # "could you say that again please" — longer is talk between the two of them
 CONFIDENCE = {"state": 0.8, "other": 0.7, "addressed": 0.5}
 
@@ -28,9 +30,10 @@ CONFIDENCE = {"state": 0.8, "other": 0.7, "addressed": 0.5}
 # Without the wake phrase the companion takes only commands, never the little words two people say to each
 # other all the time: "yes", "no", "okay", "thank you", "goodnight", "help me" are theirs. A "no" needs no reply
 # anyway: silence closes the window, which is what "no thanks" asks for.
-AFTER_STARTER = frozenset({"skip", "repeat", "save_prompt", "retire_prompt", "stop", "request_prompt"})
+AFTER_STARTER = frozenset({"skip", "repeat", "save_prompt", "retire_prompt", "stop", "request_prompt",
+                           "play_favourite"})
 AFTER_KIND_QUESTION = frozenset({"inform", "start_checkin", "stop", "repeat"})
-AFTER_OFFER = frozenset({"request_prompt", "start_checkin", "inform", "stop", "repeat"})
+AFTER_OFFER = frozenset({"request_prompt", "start_checkin", "inform", "stop", "repeat", "play_favourite"})
 # An answer to "which one?" counts only when it names one (a check-in kind or a topic); free talk does not.
 NEEDS_ENTITY = {"inform": ("checkin", "topic")}
 # Words a follow-up of each kind is said with, when it is meant for the companion and not for the partner.
@@ -40,6 +43,7 @@ CUES: Dict[str, Pattern[str]] = {
                          r"|(didn't|did not|couldn't) (catch|hear))\b"),
     "request_prompt": re.compile(r"\b(question|starter|prompt|topic|another|one (about|on)|ask us|give us"
                                  r"|something (else|different|about|on)|something to (talk|chat) about)\b"),
+    "play_favourite": re.compile(r"\b(favou?rites?|saved|we liked|we loved|our list)\b"),
 }
 
 # Early endpoint: intents that are a whole turn by themselves, per listening mode, and the entity some need
@@ -48,7 +52,7 @@ CUES: Dict[str, Pattern[str]] = {
 EARLY_INTENTS: Dict[str, Dict[str, Optional[str]]] = {
     "command": {"skip": None, "repeat": None, "stop": None, "help": None, "save_prompt": None,
                 "retire_prompt": None, "affirm": None, "deny": None, "goodbye": None,
-                "request_prompt": "topic", "start_checkin": "checkin"},
+                "request_prompt": "topic", "start_checkin": "checkin", "play_favourite": None},
     "open": {"skip": None, "stop": None, "inform": "rating"},
 }
 EARLY_MAX_WORDS = {"affirm": 2, "deny": 2, "inform": 3}  # longer ones are more often a pause mid-sentence
@@ -71,6 +75,11 @@ def window_after(listen: ListenSettings, parse: Parse, active_loop: Optional[str
     """The listening window the turn just taken opens."""
     if active_loop == CHECKIN_FORM:
         return Window("answer", listen.answer_window_s, "open", addressee)
+    if active_loop == CONSENT_FORM:  # a yes or no from the partner asked; silence counts as no
+        from assistant.consent import SILENCE
+
+        seconds = listen.followup_window_s or listen.addressed_window_s
+        return Window("answer", seconds, "command", addressee, on_silence=SILENCE)
     if over or listen.followup_window_s <= 0:
         return CLOSED
     if offer == "another":

@@ -1,0 +1,168 @@
+"""Favourites, consent for bolder prompts and take-turns conversations, typed, on the real trained model."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import List
+
+from assistant.consent import ConsentAsk, is_yes
+from assistant.content import load_library
+
+PARTNERS = ("Sam", "Alex")
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def short(reply) -> None:
+    assert all(words(t) <= 30 for t in reply.texts), reply.texts
+
+
+def level_of(text: str) -> str:
+    found = [p for p in load_library().prompts if p.text == text]
+    assert found, text
+    return found[0].level or "gentle"
+
+
+def prompt_in(reply) -> str:
+    """The library prompt among a reply's lines."""
+    texts = {p.text for p in load_library().prompts}
+    said = [t for t in reply.texts if t in texts]
+    assert len(said) == 1, reply.texts
+    return said[0]
+
+
+# -- favourites ---------------------------------------------------------------------------------------------
+
+def test_favourites_with_none_saved_get_a_gentle_line(conversation):
+    chat = conversation()
+    for ask in ("one of our favourites", "play a saved one"):
+        reply = chat.respond(ask)
+        assert reply.parse.intent == "play_favourite", reply
+        assert len(reply.texts) == 1 and "save that one" in reply.texts[0], reply.texts
+        short(reply)
+
+
+def test_saved_prompts_come_back_in_turn_and_in_a_new_process(conversation):
+    chat = conversation()
+    saved = []
+    for ask in ("give us a conversation starter about desire", "give us a conversation starter about appreciation"):
+        saved.append(prompt_in(chat.respond(ask)))
+        assert chat.respond("save that one").parse.intent == "save_prompt"
+    chat.respond("next one")
+    heard = [prompt_in(chat.respond(ask)) for ask in ("one of our favourites", "play a saved one", "another favourite")]
+    assert set(heard[:2]) == set(saved) and heard[2] == heard[0], heard
+    again = conversation()  # a new conversation on the same data dir: favourites are kept on disk
+    reply = again.respond("give us one of our favourites")
+    short(reply)
+    assert prompt_in(reply) in saved
+    assert again.respond("next one").parse.intent == "skip"
+
+
+def test_a_retired_favourite_does_not_come_back(conversation):
+    chat = conversation()
+    first = prompt_in(chat.respond("give us a conversation starter about body"))
+    chat.respond("save that one")
+    assert prompt_in(chat.respond("one of our favourites")) == first
+    chat.respond("don't ask that again")
+    reply = chat.respond("one of our favourites")
+    assert "save that one" in reply.texts[0], reply.texts
+
+
+# -- consent before bolder prompts --------------------------------------------------------------------------
+
+def ask_bold(chat, answers: List[str]):
+    """Ask for a bolder one and answer each question; returns (replies, who was asked, in order)."""
+    replies = [chat.respond("give us a bolder one")]
+    for answer in answers:
+        if replies[-1].active_loop != "consent_form":
+            break
+        replies.append(chat.respond(answer))
+    asked = [m.group(1) for r in replies for t in r.texts for m in [re.match(r"^(?:And )?(\w+), are you up", t)] if m]
+    for reply in replies:
+        short(reply)
+    return replies, asked
+
+
+def test_yes_and_yes_gives_a_bold_prompt_each_asked_by_name(conversation):
+    chat = conversation()
+    replies, asked = ask_bold(chat, ["yes", "yeah sure"])
+    assert replies[0].active_loop == "consent_form" and replies[0].window.kind == "answer"
+    assert replies[0].window.addressee == asked[0] and replies[1].window.addressee == asked[1]
+    assert sorted(asked) == sorted(PARTNERS), asked
+    assert replies[-1].active_loop is None
+    assert level_of(prompt_in(replies[-1])) == "bold"
+
+
+def test_who_is_asked_first_alternates_across_processes(conversation):
+    firsts = []
+    for _ in range(3):
+        _, asked = ask_bold(conversation(), ["yes", "yes"])
+        firsts.append(asked[0])
+    assert firsts[0] != firsts[1] and firsts[2] == firsts[0], firsts
+
+
+def test_a_no_or_silence_or_anything_else_gives_a_gentle_prompt_with_no_reason_asked(conversation):
+    for answers in (["yes", "no"], ["no thanks"], [""], ["yes", ""], ["hmm maybe later"]):
+        chat = conversation()
+        replies, asked = ask_bold(chat, answers)
+        last = replies[-1]
+        assert last.active_loop is None, (answers, last)
+        assert len(asked) == len(answers), (answers, asked)
+        assert level_of(prompt_in(last)) == "gentle", answers
+        assert not any("why" in t.lower() or "reason" in t.lower() for t in last.texts), last.texts
+
+
+def test_stop_during_the_ask_ends_it_without_a_prompt(conversation):
+    chat = conversation()
+    replies, _ = ask_bold(chat, ["stop"])
+    assert replies[-1].active_loop is None
+    texts = {p.text for p in load_library().prompts}
+    assert not any(t in texts for t in replies[-1].texts), replies[-1].texts
+
+
+def test_keep_it_gentle_tonight_holds_for_the_session(conversation):
+    chat = conversation()
+    reply = chat.respond("keep it gentle tonight")
+    assert reply.parse.intent == "keep_gentle", reply
+    short(reply)
+    for ask in ("give us a bolder one", "something spicier"):
+        chat.respond("okay stop")  # an ended activity starts a fresh conversation: the choice carries over
+        reply = chat.respond(ask)
+        assert reply.parse.intent == "request_bold", reply
+        assert reply.active_loop is None and "gentle" in reply.texts[0]
+        assert level_of(prompt_in(reply)) == "gentle"
+    fresh = conversation()  # a new session may ask again
+    assert fresh.respond("give us a bolder one").active_loop == "consent_form"
+
+
+def test_ordinary_starters_are_never_bold(conversation):
+    chat = conversation()
+    levels = {level_of(prompt_in(chat.respond(ask))) for ask in
+              ["give us a conversation starter"] + ["next one"] * 30}
+    assert levels == {"gentle"}
+
+
+def test_consent_ask_logic() -> None:
+    ask = ConsentAsk(("Sam", "Alex"))
+    assert ask.asking == "Sam" and ask.answered(True).asking == "Alex"
+    assert ask.answered(True).answered(True).outcome == "granted"
+    assert ask.answered(False).outcome == "gentle" and ask.answered(True).answered(False).outcome == "gentle"
+    assert ConsentAsk.from_slot(ask.answered(True).to_slot()) == ask.answered(True)
+    assert ConsentAsk.from_slot({"order": "x"}) is None
+    assert is_yes("affirm", 0.9, "yes please") and is_yes("inform", 0.2, "sure")
+    assert not is_yes("affirm", 0.9, "no") and not is_yes("affirm", 0.9, "") and not is_yes("inform", 0.9, "hmm")
+    assert not is_yes("affirm", 0.9, "yes but not tonight")
+
+
+def test_prompts_list_json_shows_each_level(companion_home: Path) -> None:
+    out = subprocess.run([sys.executable, "-m", "assistant.cli", "prompts", "list", "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert rows and all(r["level"] in ("gentle", "bold") for r in rows)
+    assert {r["level"] for r in rows} == {"gentle", "bold"}
