@@ -58,6 +58,44 @@ class OpenUtterance:
 
 
 @dataclass
+class Floor:
+    """One partner's timed floor in a take-turns conversation: its clock and the talk measured (voice activity)."""
+
+    addressee: Optional[str]
+    pending_s: float  # time left, counted from when the reply that opened it has finished playing
+    cue: Optional[str] = None
+    cue_s: float = 0.0
+    deadline: Optional[float] = None
+    paused: bool = False
+    cued: bool = False
+    talk_s: float = 0.0
+    speaking_since: Optional[float] = None
+
+    def extend(self, seconds: float, now: float) -> None:
+        """More time (or none, after "go on"): the floor carries on where it was."""
+        if self.paused:
+            self.paused = False
+            self.pending_s += seconds
+        elif self.deadline is not None:
+            self.deadline += seconds
+        else:
+            self.pending_s += seconds
+
+    def pause(self, now: float) -> None:
+        """Hold the clock and stop measuring."""
+        if not self.paused and self.deadline is not None:
+            self.pending_s = max(0.0, self.deadline - now)
+            self.deadline = None
+        self.paused = True
+        self.speaking_since = None
+
+    def talk_until(self, at_s: float) -> float:
+        """Talk so far, counting an utterance still open up to `at_s`."""
+        open_part = max(0.0, at_s - self.speaking_since) if self.speaking_since is not None else 0.0
+        return self.talk_s + open_part
+
+
+@dataclass
 class Row:
     """One utterance the endpointer found, as `companion listen --replay --json` reports it."""
 
@@ -137,6 +175,7 @@ class HandsFree:
         self.endpointer = Endpointer(self.listen)
         self.utterance: Optional[OpenUtterance] = None
         self.ack_at: Optional[float] = None
+        self.floor: Optional[Floor] = None  # a take-turns floor: voice activity only
         self.rows = 0
 
     # -- the loop -----------------------------------------------------------------------------------------
@@ -169,6 +208,7 @@ class HandsFree:
             for event in self.endpointer.feed(chunk):
                 self._on_endpoint(event)
             self._maybe_end_early()
+            self._tick_floor()
             self._tick()
         except AudioInputError:
             raise
@@ -192,6 +232,48 @@ class HandsFree:
         silence = self.listen.open_trailing_silence_ms if window.mode == "open" else self.listen.trailing_silence_ms
         self.endpointer.set_trailing_silence(silence)
         self.pipeline.mode = window.mode
+
+    def follow(self, window: Window) -> None:
+        """Listen as a reply asks: a floor (measured, not transcribed), a held floor, or an ordinary window."""
+        if window.kind == "floor":
+            if window.extends and self.floor is not None:
+                self.floor.extend(window.seconds, self.now)
+            else:
+                self.floor = Floor(window.addressee, window.seconds, window.cue, window.cue_s)
+            self.open_window(CLOSED)
+            return
+        if window.kind == "paused":
+            if self.floor is not None:
+                self.floor.pause(self.now)
+            self.open_window(CLOSED)
+            return
+        self.floor = None
+        self.open_window(window)
+
+    def _tick_floor(self) -> None:
+        """A floor's clock: start it when the reply ends, the soft cue near the end, the handover at the end."""
+        floor = self.floor
+        if floor is None or floor.paused or self.sink.is_playing:
+            return
+        if floor.deadline is None:
+            floor.deadline = self.now + floor.pending_s
+            return
+        if floor.cue and not floor.cued and self.now >= floor.deadline - floor.cue_s:
+            floor.cued = True
+            self.pipeline.emit("floor-cue", addressee=floor.addressee)
+            self._say(floor.cue)
+            return
+        if self.now >= floor.deadline and (self.utterance is None or self.utterance.woke is None):
+            self._floor_over(floor)
+
+    def _floor_over(self, floor: Floor) -> None:
+        """Time is up: the dialogue hears how long the partner spoke and hands over."""
+        from assistant.taketurns import report
+
+        talk = floor.talk_until(self.now)
+        self.floor = None
+        self.pipeline.emit("floor-end", addressee=floor.addressee, talk_s=round(talk, 2))
+        self._answer_silence(report(talk))
 
     def close_window(self) -> None:
         """Back to the spotter alone."""
@@ -231,6 +313,9 @@ class HandsFree:
             return
         utt.woke = hit
         utt.window = CLOSED
+        if self.floor is not None and self.floor.speaking_since is not None:
+            self.floor.talk_s = self.floor.talk_until(hit.start_s)
+            self.floor.speaking_since = None
         if utt.stream is not None and hasattr(utt.stream, "abort"):
             utt.stream.abort()
         utt.stream = self.pipeline.recognizer.stream("command")
@@ -243,6 +328,9 @@ class HandsFree:
             utt = OpenUtterance(start, bytearray(event.audio), during_playback=self.sink.is_playing)
             self.utterance = utt
             self.pipeline.emit("speech-start", at_s=event.start_s)
+            floor = self.floor
+            if floor is not None and floor.deadline is not None and not floor.paused:
+                floor.speaking_since = event.start_s
             if utt.during_playback and self.window.kind != "addressed":
                 utt.window = BARGE_IN  # most likely its own voice: only "stop" counts
             elif self._window_open() or self.window.kind == "addressed":  # the request may start during the ack
@@ -257,6 +345,10 @@ class HandsFree:
         elif event.kind == "speech-end" and self.utterance is not None:
             utt, self.utterance = self.utterance, None
             self.pipeline.emit("speech-end", at_s=event.end_s)
+            floor = self.floor
+            if floor is not None and floor.speaking_since is not None:
+                floor.talk_s = floor.talk_until(event.end_s)
+                floor.speaking_since = None
             row = Row(event.start_s, event.end_s, woke=utt.woke is not None)
             try:
                 self._serve(utt, row)
@@ -315,16 +407,16 @@ class HandsFree:
         reply = engine.respond(text)
         row.intent = reply.parse.intent
         self._reply_texts(list(reply.texts), row)
-        self.open_window(reply.window)
+        self.follow(reply.window)
 
     def _answer_silence(self, text: str) -> None:
-        """A question went unanswered (a consent ask): the dialogue hears the silence as its answer."""
+        """A question went unanswered, or a floor's time ran out: the dialogue is told, and replies."""
         row = Row(self.now, self.now)
         try:
             reply = self.pipeline.engine.respond(text)
             row.intent = reply.parse.intent
             self._reply_texts(list(reply.texts), row)
-            self.open_window(reply.window)
+            self.follow(reply.window)
         finally:
             self._emit_row(row)
 

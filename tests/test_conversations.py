@@ -166,3 +166,132 @@ def test_prompts_list_json_shows_each_level(companion_home: Path) -> None:
     rows = [json.loads(line) for line in out.splitlines()]
     assert rows and all(r["level"] in ("gentle", "bold") for r in rows)
     assert {r["level"] for r in rows} == {"gentle", "bold"}
+
+
+# -- take-turns conversations (typed) -----------------------------------------------------------------------
+
+class SteppingClock:
+    """A fake wall clock that each turn moves on by the seconds given."""
+
+    def __init__(self) -> None:
+        from datetime import datetime
+
+        self.now = datetime(2026, 11, 26, 14, 0)
+
+    def __call__(self):
+        return self.now
+
+    def step(self, seconds: float) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(seconds=seconds)
+
+
+def turns_chat(conversation, seconds: float = 120.0, clock=None):
+    from assistant.actions.context import ActionContext
+    from assistant.settings import ConversationSettings, Settings
+    from assistant.store import StateStore
+    from tests.conftest import DAYTIME
+
+    engine = conversation()
+    settings = Settings(partners=PARTNERS, conversation=ConversationSettings(turn_seconds=seconds))
+    ctx = ActionContext(settings, state=StateStore(engine.ctx.state.path), clock=clock or (lambda: DAYTIME))
+    return engine.fork(ctx)
+
+
+def floor_of(reply) -> str:
+    assert reply.window.kind == "floor", reply
+    return reply.window.addressee
+
+
+def test_take_turns_typed_same_time_each_by_name_then_mirroring_and_a_warm_close(conversation, companion_home):
+    clock = SteppingClock()
+    chat = turns_chat(conversation, clock=clock)
+    chat.respond("give us a conversation starter")
+    start = chat.respond("let's take turns on this")
+    assert start.parse.intent == "take_turns" and start.active_loop == "turns_form", start
+    first = floor_of(start)
+    second = [p for p in PARTNERS if p != first][0]
+    assert start.window.seconds == 120 and "two minutes" in start.texts[0] and first in start.texts[0]
+    clock.step(50)
+    handover = chat.respond("i think we listen well but we rush in the mornings")
+    assert floor_of(handover) == second and handover.window.seconds == 120
+    assert second in handover.texts[0] and "same" in handover.texts[0]
+    clock.step(45)
+    offer = chat.respond("for me the mornings are fine it's the evenings")
+    assert offer.window.kind == "answer" and "mirroring" in offer.texts[0]
+    mirror = chat.respond("yes please")
+    assert floor_of(mirror) == second and first in mirror.texts[0] and "say back" in mirror.texts[0]
+    confirm = chat.respond("you feel rushed in the mornings")
+    assert floor_of(confirm) == first and "catch it" in confirm.texts[0]
+    mirror2 = chat.respond("yes that's it")
+    assert floor_of(mirror2) == first and second in mirror2.texts[0]
+    confirm2 = chat.respond("evenings are the hard part for you")
+    assert floor_of(confirm2) == second
+    close = chat.respond("yes")
+    assert close.active_loop is None and close.session_over and "Thank you both" in close.texts[0]
+    for reply in (start, handover, offer, mirror, confirm, mirror2, confirm2, close):
+        short(reply)
+    kept = json.loads((companion_home / "state.json").read_text())["take_turns"]["last"]
+    assert [(r["partner"], r["kind"]) for r in kept[:2]] == [(first, "turn"), (second, "turn")]
+    assert [r["talk_s"] for r in kept[:2]] == [50.0, 45.0]  # typed: time as a plain measure
+    assert kept[0]["seconds"] == kept[1]["seconds"] == 120
+
+
+def test_take_turns_alternates_who_starts_and_short_or_long_sets_the_time(conversation):
+    firsts, lengths = [], []
+    for ask in ("let's take turns on this", "help us talk about this a short one", "let's take turns a long one"):
+        chat = turns_chat(conversation)
+        reply = chat.respond(ask)
+        firsts.append(floor_of(reply))
+        lengths.append(reply.window.seconds)
+        assert chat.respond("stop").active_loop is None
+    assert firsts[0] != firsts[1] and firsts[2] == firsts[0], firsts
+    assert lengths == [120, 60, 240]
+
+
+def test_a_much_shorter_turn_gets_a_neutral_offer_of_more_time(conversation):
+    clock = SteppingClock()
+    chat = turns_chat(conversation, clock=clock)
+    first = floor_of(chat.respond("let's take turns"))
+    second = [p for p in PARTNERS if p != first][0]
+    clock.step(90)
+    chat.respond("a long turn from the first partner")
+    clock.step(12)
+    note = chat.respond("short")
+    assert note.texts == (f"{second}, would you like a little more time?",), note.texts
+    more = chat.respond("yes")
+    assert floor_of(more) == second and more.window.seconds == 60
+    clock.step(30)
+    assert "mirroring" in chat.respond("and one more thing").texts[0]
+    assert chat.respond("").active_loop is None  # an empty line: no mirroring, the warm close
+
+
+def test_pause_more_time_and_stop_in_typed_turns(conversation):
+    chat = turns_chat(conversation)
+    first = floor_of(chat.respond("let's take turns on this"))
+    paused = chat.respond("pause")
+    assert paused.window.kind == "paused" and paused.texts[0].startswith("Paused")
+    resumed = chat.respond("go on")
+    assert resumed.window.kind == "floor" and resumed.window.extends and resumed.texts == (f"Go on, {first}.",)
+    more = chat.respond("more time please")
+    assert more.window.extends and more.window.seconds == 60 and first in more.texts[0]
+    stopped = chat.respond("stop")
+    assert stopped.active_loop is None and stopped.session_over
+    outside = chat.respond("pause")
+    assert outside.active_loop is None and "take turns" in outside.texts[0]
+
+
+def test_turn_seconds_is_checked_where_every_setting_is(tmp_path: Path) -> None:
+    import pytest
+
+    from assistant import settings
+    from assistant.errors import ConfigError
+
+    config = tmp_path / "config.yml"
+    config.write_text("conversation: {turn_seconds: 90}\n")
+    assert settings.load(config).conversation.turn_seconds == 90.0
+    for bad in ("5", "-1", "'long'", "100000"):
+        config.write_text(f"conversation: {{turn_seconds: {bad}}}\n")
+        with pytest.raises(ConfigError, match="conversation.turn_seconds"):
+            settings.load(config)

@@ -7,7 +7,7 @@ from typing import List
 from rasa_sdk import Action
 from rasa_sdk.executor import ActionExecutor
 
-from assistant.actions import checkin, consent, general, prompts
+from assistant.actions import checkin, consent, general, prompts, taketurns
 from assistant.actions.context import ActionContext
 
 ACTION_CLASSES = (
@@ -25,6 +25,10 @@ ACTION_CLASSES = (
     consent.ValidateConsent,
     consent.CloseConsent,
     consent.KeepGentle,
+    taketurns.StartTurns,
+    taketurns.AskTurnsAnswer,
+    taketurns.ValidateTurns,
+    taketurns.CloseTurns,
     general.Stop,
     general.Repeat,
     general.Affirm,

@@ -16,7 +16,7 @@ from assistant.messages import CLOSED, Entity, ListenMode, Parse, Reply, Window
 
 MAX_TEXT = 2000
 CARRIED_SLOTS = ("last_prompt_id", "topic", "gentle_tonight")
-ENDING_ACTIONS = frozenset({"action_stop", "action_close_checkin", "utter_goodbye", "action_deny"})
+ENDING_ACTIONS = frozenset({"action_stop", "action_close_checkin", "utter_goodbye", "action_deny", "action_close_turns"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -157,7 +157,7 @@ class RasaDialogueEngine:
         loop = tracker.active_loop_name
         session_over = loop is None and _ended(tracker)
         window = window_after(self.ctx.settings.listen, parse, loop, tracker.get_slot("offer"), session_over,
-                              self._addressee(tracker, loop))
+                              self._addressee(tracker, loop), tracker.get_slot("turns_state"))
         self.window = window
         if session_over:
             self._fresh_conversation(tracker, texts)
