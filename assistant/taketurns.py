@@ -32,11 +32,14 @@ STOPPED = "Okay, we'll stop there. Thank you both."
 
 @dataclass(frozen=True)
 class Floor:
-    """One timed step: whose floor it is, what kind (turn, extra, mirror, confirm), and for how long."""
+    """One timed step: whose floor it is, what kind (turn, extra, mirror, confirm), for how long, and in a
+    guided conversation which step and its question."""
 
     partner: str
     kind: str
     seconds: float
+    step: Optional[str] = None
+    question: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class TalkRecord:
     kind: str
     seconds: float
     talk_s: float
+    step: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,8 @@ class TakeTurns:
     def to_slot(self) -> Dict[str, Any]:
         """Plain data to keep in a Rasa slot."""
         return {"order": list(self.order), "seconds": self.seconds, "stage": self.stage,
-                "queue": [[f.partner, f.kind, f.seconds] for f in self.queue],
-                "records": [[r.partner, r.kind, r.seconds, r.talk_s] for r in self.records],
+                "queue": [[f.partner, f.kind, f.seconds, f.step, f.question] for f in self.queue],
+                "records": [[r.partner, r.kind, r.seconds, r.talk_s, r.step] for r in self.records],
                 "started_at": self.started_at, "paused": self.paused, "extended": self.extended, "note": self.note,
                 "extension": self.extension, "offered_more": self.offered_more, "guided": self.guided,
                 "continuing": self.continuing}
@@ -94,8 +98,9 @@ class TakeTurns:
         try:
             order = data["order"]
             return cls(order=(str(order[0]), str(order[1])), seconds=float(data["seconds"]),
-                       queue=tuple(Floor(str(p), str(k), float(s)) for p, k, s in data.get("queue") or []),
-                       records=tuple(TalkRecord(str(p), str(k), float(s), float(t)) for p, k, s, t in data.get("records") or []),
+                       queue=tuple(Floor(str(f[0]), str(f[1]), float(f[2]), *f[3:5]) for f in data.get("queue") or []),
+                       records=tuple(TalkRecord(str(r[0]), str(r[1]), float(r[2]), float(r[3]), *r[4:5])
+                                     for r in data.get("records") or []),
                        stage=str(data.get("stage") or "floor"), started_at=data.get("started_at"),
                        paused=bool(data.get("paused")), extended=float(data.get("extended") or 0.0),
                        note=data.get("note"), extension=float(data.get("extension") or 0.0),
@@ -174,9 +179,9 @@ def finish_floor(conv: TakeTurns, talk_s: float, now: Optional[float]) -> TakeTu
     if floor is None:
         return conv
     granted = floor.seconds + conv.extended
-    records = conv.records + (TalkRecord(floor.partner, floor.kind, granted, round(talk_s, 1)),)
+    records = conv.records + (TalkRecord(floor.partner, floor.kind, granted, round(talk_s, 1), floor.step),)
     queue = conv.queue[1:]
-    if floor.kind == "turn" and queue and queue[0].kind == "turn":
+    if floor.kind == "turn" and queue and queue[0].kind == "turn" and queue[0].step == floor.step:
         queue = (replace(queue[0], seconds=granted),) + queue[1:]
     conv = replace(conv, records=records, queue=queue, started_at=now, paused=False, extended=0.0, extension=0.0,
                    note=None, continuing=False)
@@ -227,7 +232,8 @@ def stop(conv: TakeTurns) -> TakeTurns:
 def duration_words(seconds: float) -> str:
     """A length as spoken: "two minutes", "a minute and a half", "forty seconds"."""
     whole = int(round(seconds))
-    names = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 8: "eight", 10: "ten"}
+    names = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 8: "eight", 10: "ten", 15: "fifteen",
+             20: "twenty", 30: "thirty", 40: "forty", 45: "forty-five"}
     if whole == 60:
         return "one minute"
     if whole == 90:
@@ -246,6 +252,8 @@ def other(conv: TakeTurns, partner: str) -> str:
 def line(conv: TakeTurns) -> str:
     """What the companion says to open the current step, addressed by name."""
     floor = conv.floor
+    if floor is not None and floor.question:
+        return guided_line(conv, floor, floor.question)
     if floor is not None:
         listener = other(conv, floor.partner)
         time = duration_words(floor.seconds)
@@ -265,6 +273,15 @@ def line(conv: TakeTurns) -> str:
     return STOPPED if conv.stage == "stopped" else CLOSE
 
 
+def guided_line(conv: TakeTurns, floor: Floor, question: str) -> str:
+    """A guided step's question to one partner, by name; the second partner hears the same question."""
+    text = question[0].lower() + question[1:] if question[:1].isupper() and not question.startswith("I ") else question
+    time = duration_words(floor.seconds)
+    if any(r.step == floor.step for r in conv.records):
+        return f"Thank you. And {floor.partner}, {time} for the same: {text}"
+    return f"{floor.partner}, {time} for you: {text}"
+
+
 def cue(partner: str) -> str:
     """The soft cue near the end of a floor."""
     return f"Nearly time, {partner}."
@@ -280,8 +297,8 @@ def remember(store: StateStore, conv: TakeTurns) -> None:
 
     def put(state: Dict[str, Any]) -> None:
         turns.order_state(state, STATE_KEY)
-        state[STATE_KEY]["last"] = [{"partner": r.partner, "kind": r.kind, "seconds": r.seconds, "talk_s": r.talk_s}
-                                    for r in conv.records]
+        state[STATE_KEY]["last"] = [{"partner": r.partner, "kind": r.kind, "seconds": r.seconds, "talk_s": r.talk_s,
+                                     "step": r.step} for r in conv.records]
 
     store.update(put)
 

@@ -295,3 +295,52 @@ def test_turn_seconds_is_checked_where_every_setting_is(tmp_path: Path) -> None:
         config.write_text(f"conversation: {{turn_seconds: {bad}}}\n")
         with pytest.raises(ConfigError, match="conversation.turn_seconds"):
             settings.load(config)
+
+
+# -- the mutuality conversation -----------------------------------------------------------------------------
+
+def run_mutuality(chat, clock=None):
+    """Start the mutuality conversation and answer every step; returns (start, step replies, close)."""
+    start = chat.respond("let's have the mutuality conversation")
+    assert start.parse.intent == "start_mutuality" and start.active_loop == "turns_form", start
+    steps, reply = [start], start
+    for n in range(20):
+        if clock is not None:
+            clock.step(40)
+        reply = chat.respond(f"this is my answer, part {n}")
+        if reply.active_loop is None:
+            break
+        steps.append(reply)
+    return start, steps, reply
+
+
+def test_the_whole_mutuality_conversation_puts_every_step_to_both_by_name(conversation):
+    from assistant import guided
+
+    script = guided.load()
+    start, steps, close = run_mutuality(turns_chat(conversation, clock=SteppingClock()), SteppingClock())
+    assert start.texts[0] == script.opening
+    assert len(steps) == 2 * len(script.steps), [s.texts for s in steps]
+    names = [floor_of(s) for s in steps]
+    for index, step in enumerate(script.steps):
+        pair = steps[2 * index: 2 * index + 2]
+        question = step.question[0].lower() + step.question[1:]
+        assert all(question in p.texts[-1] and floor_of(p) in p.texts[-1] for p in pair), [p.texts for p in pair]
+        assert {floor_of(p) for p in pair} == set(PARTNERS)
+        assert pair[0].window.seconds == pair[1].window.seconds
+    starters = names[0::2]
+    assert all(a != b for a, b in zip(starters, starters[1:])), starters  # who starts alternates step by step
+    planned = sum(s.window.seconds for s in steps)
+    assert 8 * 60 <= planned <= 10 * 60, planned  # about ten minutes with the companion's own lines
+    assert close.texts[-1] == script.closing and close.session_over
+    for reply in (start, *steps, close):
+        short(reply)
+
+
+def test_who_starts_the_mutuality_conversation_alternates(conversation):
+    firsts = []
+    for _ in range(2):
+        chat = turns_chat(conversation)
+        firsts.append(floor_of(chat.respond("let's have the mutuality conversation")))
+        chat.respond("stop")
+    assert firsts[0] != firsts[1]

@@ -125,3 +125,28 @@ def test_pause_more_time_and_stop_by_voice_inside_a_turn(conversation, room, com
     assert said[-1] == "Okay, we'll stop there. Thank you both.", acted
     talk = [r for r in rows if not r["woke"]]
     assert talk and all(r["heard"] is None and not r["acted"] for r in talk), rows
+
+
+@needs_tools
+def test_the_whole_mutuality_conversation_by_voice(conversation, room, companion_home):  # noqa: F811
+    from assistant import guided
+    from tests.test_conversations import turns_chat
+
+    script = guided.load()
+    events: List[Any] = []
+    audio = room([("hey companion let's have the mutuality conversation", 21.0),
+                  ("i treasure the quiet mornings when we just lie there and talk", 240.0)], voice_of=[0, 1])
+    rows = replay(lambda: turns_chat(conversation, seconds=20.0), audio,
+                  wrap=lambda pipeline: pipeline.events.subscribe(events.append))
+    said = [t for r in rows for t in r["replies"]]
+    assert rows[0]["intent"] == "start_mutuality" and rows[0]["replies"][0] == script.opening, rows[0]
+    ended = [e.get("addressee") for e in events if e.kind == "floor-end"]
+    assert len(ended) == 2 * len(script.steps), ended
+    for index in range(len(script.steps)):
+        assert set(ended[2 * index: 2 * index + 2]) == {"Sam", "Alex"}, ended
+    starters = ended[0::2]
+    assert all(a != b for a, b in zip(starters, starters[1:])), starters
+    assert said[-1] == script.closing, said
+    talk = [e.get("talk_s") for e in events if e.kind == "floor-end"]
+    assert talk[0] > 2.0 and not any(talk[1:]), (talk, [(r["start_s"], r["end_s"], r["acted"]) for r in rows])  # the one answer given, in the first floor; then silence
+    assert all(r["heard"] is None for r in rows[1:]), rows

@@ -26,6 +26,7 @@ ACTION_CLASSES = (
     consent.CloseConsent,
     consent.KeepGentle,
     taketurns.StartTurns,
+    taketurns.StartMutuality,
     taketurns.AskTurnsAnswer,
     taketurns.ValidateTurns,
     taketurns.CloseTurns,

@@ -10,29 +10,41 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from assistant import consent, taketurns
+from assistant import consent, guided, taketurns
 from assistant.actions.base import CompanionAction, EventList, latest_confidence, latest_intent
 from assistant.actions.context import ActionContext
 
 FORM = "turns_form"
 
 
-def begin_turns(ctx: ActionContext, text: str, guided: bool = False) -> EventList:
-    """Open a take-turns conversation (the length asked for, else the configured one) and hand over to the form."""
-    seconds = taketurns.turn_seconds(ctx.settings.conversation.turn_seconds, text)
-    conv = taketurns.start(ctx.state, ctx.partners, seconds, ctx.clock().timestamp())
-    conv = dataclasses.replace(conv, guided=guided)
+def begin(conv: taketurns.TakeTurns) -> EventList:
+    """Hand a new conversation over to the form."""
     return [SlotSet("turns_state", conv.to_slot()), SlotSet("turns_answer", None), SlotSet("offer", None),
             FollowupAction(FORM)]
 
 
 class StartTurns(CompanionAction):
-    """`take_turns`: the floor to each partner in turn, on the last starter or on whatever they bring."""
+    """`take_turns`: the floor to each partner in turn (the length asked for, else the configured one)."""
 
     action_name = "action_start_turns"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
-        return begin_turns(self.ctx, str(tracker.latest_message.get("text") or ""))
+        text = str(tracker.latest_message.get("text") or "")
+        seconds = taketurns.turn_seconds(self.ctx.settings.conversation.turn_seconds, text)
+        return begin(taketurns.start(self.ctx.state, self.ctx.partners, seconds, self.ctx.clock().timestamp()))
+
+
+class StartMutuality(CompanionAction):
+    """`start_mutuality`: the guided mutuality conversation, each step to both partners on timed floors."""
+
+    action_name = "action_start_mutuality"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        script = guided.load()
+        dispatcher.utter_message(text=script.opening)
+        conv = guided.start(self.ctx.state, self.ctx.partners, self.ctx.settings.conversation.turn_seconds,
+                            self.ctx.clock().timestamp(), script)
+        return begin(conv)
 
 
 class AskTurnsAnswer(CompanionAction):
@@ -107,5 +119,6 @@ class CloseTurns(CompanionAction):
         if conv is not None and conv.records:
             taketurns.remember(self.ctx.state, conv)
         stopped = conv is None or conv.stage == "stopped"
-        dispatcher.utter_message(text=taketurns.STOPPED if stopped else taketurns.CLOSE)
+        closing = guided.load().closing if conv is not None and conv.guided else taketurns.CLOSE
+        dispatcher.utter_message(text=taketurns.STOPPED if stopped else closing)
         return [SlotSet("turns_state", None), SlotSet("turns_answer", None)]

@@ -23,7 +23,7 @@ NOT_ADDRESSED = frozenset({"couple_talk", "nlu_fallback"})
 # Intents that change something (a prompt retired or saved, an activity started or ended): inside a window
 # without the wake phrase they need clearly directed, confident wording.
 STATE_CHANGING = frozenset({"stop", "retire_prompt", "save_prompt", "start_checkin", "request_prompt", "skip",
-                            "play_favourite", "take_turns"})
+                            "play_favourite", "take_turns", "start_mutuality"})
 FOLLOWUP_MAX_WORDS = 7  # "could you say that again please" — longer is talk between the two of them
 CONFIDENCE = {"state": 0.8, "other": 0.7, "addressed": 0.5}
 
@@ -34,7 +34,8 @@ CONFIDENCE = {"state": 0.8, "other": 0.7, "addressed": 0.5}
 AFTER_STARTER = frozenset({"skip", "repeat", "save_prompt", "retire_prompt", "stop", "request_prompt",
                            "play_favourite", "take_turns"})
 AFTER_KIND_QUESTION = frozenset({"inform", "start_checkin", "stop", "repeat"})
-AFTER_OFFER = frozenset({"request_prompt", "start_checkin", "inform", "stop", "repeat", "play_favourite", "take_turns"})
+AFTER_OFFER = frozenset({"request_prompt", "start_checkin", "inform", "stop", "repeat", "play_favourite", "take_turns",
+                         "start_mutuality"})
 # An answer to "which one?" counts only when it names one (a check-in kind or a topic); free talk does not.
 NEEDS_ENTITY = {"inform": ("checkin", "topic")}
 # Words a follow-up of each kind is said with, when it is meant for the companion and not for the partner.
@@ -54,7 +55,8 @@ CUES: Dict[str, Pattern[str]] = {
 EARLY_INTENTS: Dict[str, Dict[str, Optional[str]]] = {
     "command": {"skip": None, "repeat": None, "stop": None, "help": None, "save_prompt": None,
                 "retire_prompt": None, "affirm": None, "deny": None, "goodbye": None,
-                "request_prompt": "topic", "start_checkin": "checkin", "play_favourite": None, "take_turns": None},
+                "request_prompt": "topic", "start_checkin": "checkin", "play_favourite": None, "take_turns": None,
+                "start_mutuality": None},
     "open": {"skip": None, "stop": None, "inform": "rating"},
 }
 EARLY_MAX_WORDS = {"affirm": 2, "deny": 2, "inform": 3}  # longer ones are more often a pause mid-sentence
