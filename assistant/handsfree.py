@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
@@ -21,6 +22,7 @@ from assistant.wake import WakeHit, WakeSpotter
 
 if TYPE_CHECKING:
     from assistant.audio import AudioSource
+    from assistant.bedtime import BedtimeOffer
     from assistant.playback import AudioSink
 
 WAKE_ACK = "I'm listening."
@@ -159,7 +161,8 @@ class HandsFree:
 
     def __init__(self, pipeline: VoicePipeline, microphone: "AudioSource", sink: "AudioSink", spotter: WakeSpotter,
                  notify: Callable[[str], None] = notify_stderr, on_row: Optional[RowHandler] = None,
-                 retry_s: float = 2.0, speak_lines: bool = True) -> None:
+                 retry_s: float = 2.0, speak_lines: bool = True, bedtime: "Optional[BedtimeOffer]" = None,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
         self.pipeline = pipeline
         self.microphone = microphone
         self.sink = sink
@@ -176,6 +179,10 @@ class HandsFree:
         self.utterance: Optional[OpenUtterance] = None
         self.ack_at: Optional[float] = None
         self.floor: Optional[Floor] = None  # a take-turns floor: voice activity only
+        self.bedtime = bedtime  # the opt-in bedtime offer (None: off)
+        self.clock = clock
+        self.quiet_since = 0.0  # stream time of the last speech heard or said
+        self.activity: Optional[str] = None  # the dialogue's activity still open after the last reply (a form)
         self.rows = 0
 
     # -- the loop -----------------------------------------------------------------------------------------
@@ -210,6 +217,7 @@ class HandsFree:
             self._maybe_end_early()
             self._tick_floor()
             self._tick()
+            self._maybe_offer_bedtime()
         except AudioInputError:
             raise
         except Exception as err:  # one bad turn never ends the loop
@@ -274,6 +282,25 @@ class HandsFree:
         self.floor = None
         self.pipeline.emit("floor-end", addressee=floor.addressee, talk_s=round(talk, 2))
         self._answer_silence(report(talk))
+
+    def _maybe_offer_bedtime(self) -> None:
+        """At the set hour, when nothing is going on and the room has been quiet long enough: offer, once a night."""
+        offer = self.bedtime
+        if offer is None:
+            return
+        busy = (self.utterance is not None or self.sink.is_playing or self.window.kind != "none" or self.floor
+                or self.activity)
+        if busy:
+            self.quiet_since = self.now
+            return
+        if self.now - self.quiet_since < offer.quiet_s:
+            return
+        now = self.clock()
+        if offer.due(now, self.now - self.quiet_since) and offer.claim(now):
+            from assistant.bedtime import OFFER_MESSAGE
+
+            self.pipeline.emit("bedtime-offer", hour=now.hour)
+            self._answer_silence(OFFER_MESSAGE)
 
     def close_window(self) -> None:
         """Back to the spotter alone."""
@@ -406,6 +433,7 @@ class HandsFree:
                 self.sink.stop()
         reply = engine.respond(text)
         row.intent = reply.parse.intent
+        self.activity = reply.active_loop
         self._reply_texts(list(reply.texts), row)
         self.follow(reply.window)
 
@@ -415,6 +443,7 @@ class HandsFree:
         try:
             reply = self.pipeline.engine.respond(text)
             row.intent = reply.parse.intent
+            self.activity = reply.active_loop
             self._reply_texts(list(reply.texts), row)
             self.follow(reply.window)
         finally:

@@ -152,7 +152,7 @@ class SpeechAudio:
 
 EventKind = Literal[
     "wake", "speech-start", "speech-end", "stt-start", "stt-end", "intent-end", "early-endpoint", "judged",
-    "window-closed", "reply", "tts-start", "tts-first-audio", "tts-end", "error", "floor-cue", "floor-end",
+    "window-closed", "reply", "tts-start", "tts-first-audio", "tts-end", "error", "floor-cue", "floor-end", "bedtime-offer",
 ]
 
 

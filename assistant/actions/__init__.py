@@ -35,6 +35,7 @@ ACTION_CLASSES = (
     general.Affirm,
     general.Deny,
     general.Inform,
+    general.OfferBedtime,
 )
 
 

@@ -34,6 +34,7 @@ CONFIDENCE = {"state": 0.8, "other": 0.7, "addressed": 0.5}
 AFTER_STARTER = frozenset({"skip", "repeat", "save_prompt", "retire_prompt", "stop", "request_prompt",
                            "play_favourite", "take_turns"})
 AFTER_KIND_QUESTION = frozenset({"inform", "start_checkin", "stop", "repeat"})
+AFTER_BEDTIME_OFFER = frozenset({"affirm", "deny", "start_checkin", "stop", "repeat"})  # the offer asked yes or no
 AFTER_OFFER = frozenset({"request_prompt", "start_checkin", "inform", "stop", "repeat", "play_favourite", "take_turns",
                          "start_mutuality"})
 # An answer to "which one?" counts only when it names one (a check-in kind or a topic); free talk does not.
@@ -92,6 +93,8 @@ def window_after(listen: ListenSettings, parse: Parse, active_loop: Optional[str
         invites = AFTER_STARTER
     elif offer == "checkin_type":
         invites = AFTER_KIND_QUESTION
+    elif offer == "bedtime":
+        invites = AFTER_BEDTIME_OFFER
     elif parse.intent == "save_prompt":
         invites = AFTER_STARTER - {"save_prompt"}
     else:
