@@ -419,6 +419,7 @@ class HandsFree:
                 return
             if self.sink.is_playing:
                 self.sink.stop()
+
         else:
             if not text.split():
                 return  # a clatter heard as no words: not a turn, and the window stays open for the real one
@@ -431,6 +432,10 @@ class HandsFree:
                 return
             if utt.during_playback:
                 self.sink.stop()
+        if self.floor is not None:  # during a turn only a control counts (pause, go on, more time, stop)
+            from assistant.taketurns import during_turn
+
+            text = during_turn(text)
         reply = engine.respond(text)
         row.intent = reply.parse.intent
         self.activity = reply.active_loop

@@ -26,6 +26,8 @@ CONTROLS: Dict[str, "re.Pattern[str]"] = {
     "more_time": re.compile(r"\b(more time|another minute|a (bit|little|minute) (more|longer)|extra time|longer please)\b"),
 }
 PAUSED = "Paused. When you're ready, say hey companion, go on."
+ONLY_CONTROLS = "During a turn I only listen for pause, go on, more time, or stop."
+DURING = "(during a turn) "  # how the audio loop marks words said after the wake phrase while a floor is open
 CLOSE = "Thank you both, for the talking and for the listening. I'll step back now."
 STOPPED = "Okay, we'll stop there. Thank you both."
 
@@ -138,6 +140,23 @@ def control(text: str) -> Optional[str]:
         if pattern.search(words) and len(words.split()) <= 8:
             return name
     return None
+
+
+def during_turn(text: str) -> str:
+    """Words said after the wake phrase while a floor is open: only a control counts, never a turn's end."""
+    return DURING + text
+
+
+def split_during(text: str) -> Tuple[bool, str]:
+    """Whether `text` was said by voice during a floor, and the words themselves."""
+    if text.startswith(DURING.strip()):
+        return True, text[len(DURING.strip()):].strip()
+    return False, text
+
+
+def keep_floor(conv: TakeTurns) -> TakeTurns:
+    """Words that are no control, said during a floor by voice: the floor goes on, with one line saying so."""
+    return replace(conv, note=ONLY_CONTROLS, extension=0.0, continuing=True)
 
 
 def report(talk_s: float) -> str:

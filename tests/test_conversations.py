@@ -344,3 +344,15 @@ def test_who_starts_the_mutuality_conversation_alternates(conversation):
         firsts.append(floor_of(chat.respond("let's have the mutuality conversation")))
         chat.respond("stop")
     assert firsts[0] != firsts[1]
+
+
+def test_words_said_by_voice_during_a_turn_that_are_no_control_keep_the_floor(conversation):
+    from assistant.taketurns import during_turn
+
+    chat = turns_chat(conversation)
+    first = floor_of(chat.respond("let's take turns on this"))
+    kept = chat.respond(during_turn("what was i saying"))
+    assert kept.window.kind == "floor" and kept.window.extends and kept.window.addressee == first
+    assert "only listen for" in kept.texts[0]
+    assert chat.respond(during_turn("more time please")).window.seconds == 60
+    assert chat.respond(during_turn("stop")).active_loop is None

@@ -112,14 +112,14 @@ def test_pause_more_time_and_stop_by_voice_inside_a_turn(conversation, room, com
                   ("i want to say something about our weekends", 1.5),
                   ("hey companion pause", 25.0),
                   ("hey companion go on", 4.0),
-                  ("hey companion more time", 5.0),
+                  ("hey companion a little more time please", 5.0),
                   ("and that is why the weekends matter to me", 1.5),
                   ("hey companion stop", 4.0)], voice_of=[0, 1, 0, 0, 0, 1, 0])
     rows = replay(lambda: turns_chat(conversation, seconds=12.0), audio)
     acted = [(r["heard"], r["replies"]) for r in rows if r["acted"]]
     said = [t for r in rows for t in r["replies"]]
-    assert not floor_rows(rows), acted  # paused for 25 s, then more time: the 12 s floor never ran out
-    assert any(t.startswith("Paused") for t in said), acted
+    assert not floor_rows(rows), [(r["start_s"], r["woke"], r["heard"], r["acted"]) for r in rows]  # paused for 25 s, then more time: the 12 s floor never ran out
+    assert any(t.startswith("Paused") for t in said), [(r["start_s"], r["woke"], r["heard"], r["acted"]) for r in rows]
     assert "Go on, Sam." in said, acted
     assert any(t.endswith("more, Sam.") for t in said), acted
     assert said[-1] == "Okay, we'll stop there. Thank you both.", acted

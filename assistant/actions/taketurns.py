@@ -65,6 +65,7 @@ class AskTurnsAnswer(CompanionAction):
 
 def next_step(conv: taketurns.TakeTurns, text: str, intent: str, confidence: float, now: float) -> taketurns.TakeTurns:
     """One message in the conversation: a control, the loop's report that time is up, a typed turn, or an answer."""
+    spoken, text = taketurns.split_during(text)
     control = taketurns.control(text)
     talk = taketurns.reported_talk(text)
     if control == "stop":
@@ -78,6 +79,8 @@ def next_step(conv: taketurns.TakeTurns, text: str, intent: str, confidence: flo
             return taketurns.resume(conv)
         if control == "more_time":
             return taketurns.more_time(conv)
+        if spoken or conv.paused:
+            return taketurns.keep_floor(conv) if not conv.paused else taketurns.pause(conv)
         typed = now - conv.started_at if conv.started_at is not None else 0.0  # typed chat: time as a plain measure
         return taketurns.finish_floor(conv, typed, now)
     if talk is not None:
