@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
@@ -21,6 +22,7 @@ from assistant.wake import WakeHit, WakeSpotter
 
 if TYPE_CHECKING:
     from assistant.audio import AudioSource
+    from assistant.bedtime import BedtimeOffer
     from assistant.playback import AudioSink
 
 WAKE_ACK = "I'm listening."
@@ -55,6 +57,44 @@ class OpenUtterance:
         """This utterance's audio from stream time `at_s` on."""
         offset = max(0, int((at_s - self.audio_start_s) * BYTES_PER_S)) & ~1
         return bytes(self.audio[offset:])
+
+
+@dataclass
+class Floor:
+    """One partner's timed floor in a take-turns conversation: its clock and the talk measured (voice activity)."""
+
+    addressee: Optional[str]
+    pending_s: float  # time left, counted from when the reply that opened it has finished playing
+    cue: Optional[str] = None
+    cue_s: float = 0.0
+    deadline: Optional[float] = None
+    paused: bool = False
+    cued: bool = False
+    talk_s: float = 0.0
+    speaking_since: Optional[float] = None
+
+    def extend(self, seconds: float, now: float) -> None:
+        """More time (or none, after "go on"): the floor carries on where it was."""
+        if self.paused:
+            self.paused = False
+            self.pending_s += seconds
+        elif self.deadline is not None:
+            self.deadline += seconds
+        else:
+            self.pending_s += seconds
+
+    def pause(self, now: float) -> None:
+        """Hold the clock and stop measuring."""
+        if not self.paused and self.deadline is not None:
+            self.pending_s = max(0.0, self.deadline - now)
+            self.deadline = None
+        self.paused = True
+        self.speaking_since = None
+
+    def talk_until(self, at_s: float) -> float:
+        """Talk so far, counting an utterance still open up to `at_s`."""
+        open_part = max(0.0, at_s - self.speaking_since) if self.speaking_since is not None else 0.0
+        return self.talk_s + open_part
 
 
 @dataclass
@@ -121,7 +161,8 @@ class HandsFree:
 
     def __init__(self, pipeline: VoicePipeline, microphone: "AudioSource", sink: "AudioSink", spotter: WakeSpotter,
                  notify: Callable[[str], None] = notify_stderr, on_row: Optional[RowHandler] = None,
-                 retry_s: float = 2.0, speak_lines: bool = True) -> None:
+                 retry_s: float = 2.0, speak_lines: bool = True, bedtime: "Optional[BedtimeOffer]" = None,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
         self.pipeline = pipeline
         self.microphone = microphone
         self.sink = sink
@@ -137,6 +178,11 @@ class HandsFree:
         self.endpointer: Endpointing = Endpointer(self.listen)
         self.utterance: Optional[OpenUtterance] = None
         self.ack_at: Optional[float] = None
+        self.floor: Optional[Floor] = None  # a take-turns floor: voice activity only
+        self.bedtime = bedtime  # the opt-in bedtime offer (None: off)
+        self.clock = clock
+        self.quiet_since = 0.0  # stream time of the last speech heard or said
+        self.activity: Optional[str] = None  # the dialogue's activity still open after the last reply (a form)
         self.rows = 0
 
     # -- the loop -----------------------------------------------------------------------------------------
@@ -169,7 +215,9 @@ class HandsFree:
             for event in self.endpointer.feed(chunk):
                 self._on_endpoint(event)
             self._maybe_end_early()
+            self._tick_floor()
             self._tick()
+            self._maybe_offer_bedtime()
         except AudioInputError:
             raise
         except Exception as err:  # one bad turn never ends the loop
@@ -193,6 +241,67 @@ class HandsFree:
         self.endpointer.set_trailing_silence(silence)
         self.pipeline.mode = window.mode
 
+    def follow(self, window: Window) -> None:
+        """Listen as a reply asks: a floor (measured, not transcribed), a held floor, or an ordinary window."""
+        if window.kind == "floor":
+            if window.extends and self.floor is not None:
+                self.floor.extend(window.seconds, self.now)
+            else:
+                self.floor = Floor(window.addressee, window.seconds, window.cue, window.cue_s)
+            self.open_window(CLOSED)
+            return
+        if window.kind == "paused":
+            if self.floor is not None:
+                self.floor.pause(self.now)
+            self.open_window(CLOSED)
+            return
+        self.floor = None
+        self.open_window(window)
+
+    def _tick_floor(self) -> None:
+        """A floor's clock: start it when the reply ends, the soft cue near the end, the handover at the end."""
+        floor = self.floor
+        if floor is None or floor.paused or self.sink.is_playing:
+            return
+        if floor.deadline is None:
+            floor.deadline = self.now + floor.pending_s
+            return
+        if floor.cue and not floor.cued and self.now >= floor.deadline - floor.cue_s:
+            floor.cued = True
+            self.pipeline.emit("floor-cue", addressee=floor.addressee)
+            self._say(floor.cue)
+            return
+        if self.now >= floor.deadline and (self.utterance is None or self.utterance.woke is None):
+            self._floor_over(floor)
+
+    def _floor_over(self, floor: Floor) -> None:
+        """Time is up: the dialogue hears how long the partner spoke and hands over."""
+        from assistant.taketurns import report
+
+        talk = floor.talk_until(self.now)
+        self.floor = None
+        self.pipeline.emit("floor-end", addressee=floor.addressee, talk_s=round(talk, 2))
+        self._answer_silence(report(talk))
+
+    def _maybe_offer_bedtime(self) -> None:
+        """At the set hour, when nothing is going on and the room has been quiet long enough: offer, once a night."""
+        offer = self.bedtime
+        if offer is None:
+            return
+        busy = (self.utterance is not None or self.sink.is_playing or self.window.kind != "none" or self.floor
+                or self.activity)
+        if busy:
+            self.quiet_since = self.now
+            return
+        if self.now - self.quiet_since < offer.quiet_s:
+            return
+        now = self.clock()
+        if offer.due(now, self.now - self.quiet_since) and offer.claim(now):
+            from assistant.bedtime import OFFER_MESSAGE
+
+            self.pipeline.emit("bedtime-offer", hour=now.hour)
+            self._answer_silence(OFFER_MESSAGE)
+
     def close_window(self) -> None:
         """Back to the spotter alone."""
         if self.window.kind != "none":
@@ -210,7 +319,10 @@ class HandsFree:
         if self.window_deadline is None:
             self.window_deadline = self.now + self.window.seconds
         elif self.now > self.window_deadline and self.utterance is None:
+            unanswered = self.window.on_silence
             self.close_window()
+            if unanswered:
+                self._answer_silence(unanswered)
 
     def _window_open(self) -> bool:
         return self.window.kind != "none" and (self.window_deadline is None or self.now <= self.window_deadline)
@@ -228,6 +340,9 @@ class HandsFree:
             return
         utt.woke = hit
         utt.window = CLOSED
+        if self.floor is not None and self.floor.speaking_since is not None:
+            self.floor.talk_s = self.floor.talk_until(hit.start_s)
+            self.floor.speaking_since = None
         if utt.stream is not None and hasattr(utt.stream, "abort"):
             utt.stream.abort()
         utt.stream = self.pipeline.recognizer.stream("command")
@@ -240,6 +355,9 @@ class HandsFree:
             utt = OpenUtterance(start, bytearray(event.audio), during_playback=self.sink.is_playing)
             self.utterance = utt
             self.pipeline.emit("speech-start", at_s=event.start_s)
+            floor = self.floor
+            if floor is not None and floor.deadline is not None and not floor.paused:
+                floor.speaking_since = event.start_s
             if utt.during_playback and self.window.kind != "addressed":
                 utt.window = BARGE_IN  # most likely its own voice: only "stop" counts
             elif self._window_open() or self.window.kind == "addressed":  # the request may start during the ack
@@ -254,6 +372,10 @@ class HandsFree:
         elif event.kind == "speech-end" and self.utterance is not None:
             utt, self.utterance = self.utterance, None
             self.pipeline.emit("speech-end", at_s=event.end_s)
+            floor = self.floor
+            if floor is not None and floor.speaking_since is not None:
+                floor.talk_s = floor.talk_until(event.end_s)
+                floor.speaking_since = None
             row = Row(event.start_s, event.end_s, woke=utt.woke is not None)
             try:
                 self._serve(utt, row)
@@ -297,6 +419,7 @@ class HandsFree:
                 return
             if self.sink.is_playing:
                 self.sink.stop()
+
         else:
             if not text.split():
                 return  # a clatter heard as no words: not a turn, and the window stays open for the real one
@@ -309,10 +432,27 @@ class HandsFree:
                 return
             if utt.during_playback:
                 self.sink.stop()
+        if self.floor is not None:  # during a turn only a control counts (pause, go on, more time, stop)
+            from assistant.taketurns import during_turn
+
+            text = during_turn(text)
         reply = engine.respond(text)
         row.intent = reply.parse.intent
+        self.activity = reply.active_loop
         self._reply_texts(list(reply.texts), row)
-        self.open_window(reply.window)
+        self.follow(reply.window)
+
+    def _answer_silence(self, text: str) -> None:
+        """A question went unanswered, or a floor's time ran out: the dialogue is told, and replies."""
+        row = Row(self.now, self.now)
+        try:
+            reply = self.pipeline.engine.respond(text)
+            row.intent = reply.parse.intent
+            self.activity = reply.active_loop
+            self._reply_texts(list(reply.texts), row)
+            self.follow(reply.window)
+        finally:
+            self._emit_row(row)
 
     def _listen_after_wake(self) -> None:
         """The wake phrase on its own: listen for the request (and say so, if it doesn't come at once)."""

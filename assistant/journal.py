@@ -144,11 +144,12 @@ class Journal:
             self._fallback_session = (kind, f"{self._run}-{uuid.uuid4().hex[:4]}")
         return str(self._fallback_session[1])
 
-    def record(self, kind: str, partner: str, question_id: str, text: str, rating: Optional[str]) -> None:
-        """Keep one answer, committed to disk before returning."""
+    def record(self, kind: str, partner: str, question_id: str, text: str, rating: Optional[str],
+               at: Optional[datetime] = None) -> None:
+        """Keep one answer (given now, or `at`), committed to disk before returning."""
         row = (
             self._session(kind),
-            datetime.now().astimezone().isoformat(timespec="seconds"),
+            (at or datetime.now()).astimezone().isoformat(timespec="seconds"),
             kind,
             partner,
             question_id,

@@ -79,7 +79,7 @@ class Parse:
         }
 
 
-WindowKind = Literal["none", "followup", "addressed", "answer"]
+WindowKind = Literal["none", "followup", "addressed", "answer", "floor", "paused"]
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,10 @@ class Window:
     - none: nothing; only the wake phrase opens the next turn.
     - followup: a short window for the few replies its last turn invited ("next one", "save that", "no thanks").
     - addressed: the wake phrase was said alone; the next words are for the companion.
-    - answer: a check-in question to one partner (`addressee`): the words that follow are the answer.
+    - answer: a question to one partner (`addressee`): the words that follow are the answer.
+    - floor: one partner (`addressee`) has the floor for `seconds`: only voice activity is measured, nothing is
+      transcribed but the wake phrase; `cue` is said `cue_s` before the end; `extends` adds to the floor open now.
+    - paused: the open floor is held; only the wake phrase.
     """
 
     kind: WindowKind = "none"
@@ -97,6 +100,10 @@ class Window:
     mode: ListenMode = "command"
     addressee: Optional[str] = None
     invites: FrozenSet[str] = frozenset()  # opaque to the audio loop: only the dialogue package reads it
+    on_silence: Optional[str] = None  # told to the dialogue when the window runs out unanswered (typed: an empty line)
+    cue: Optional[str] = None
+    cue_s: float = 0.0
+    extends: bool = False
 
 
 CLOSED = Window()
@@ -145,7 +152,7 @@ class SpeechAudio:
 
 EventKind = Literal[
     "wake", "speech-start", "speech-end", "stt-start", "stt-end", "intent-end", "early-endpoint", "judged",
-    "window-closed", "reply", "tts-start", "tts-first-audio", "tts-end", "error",
+    "window-closed", "reply", "tts-start", "tts-first-audio", "tts-end", "error", "floor-cue", "floor-end", "bedtime-offer",
 ]
 
 

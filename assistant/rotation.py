@@ -29,6 +29,13 @@ def _section(state: Dict[str, Any]) -> Dict[str, Any]:
     return rot
 
 
+def level_matches(prompt: Prompt, level: Optional[str]) -> bool:
+    """Whether `prompt` is of `level`: "bold" only bold ones, "gentle" every other one, None any."""
+    if level is None:
+        return True
+    return (prompt.level == "bold") == (level == "bold")
+
+
 class Rotation:
     """Serves prompts without repeats until a topic is used up, remembered across processes."""
 
@@ -37,27 +44,28 @@ class Rotation:
         self.library = library
         self.rng = rng or random.Random()
 
-    def _available(self, topic: str, retired: "set[str]") -> List[Prompt]:
-        """The prompts about `topic` that have not been retired."""
-        return [p for p in self.library.for_topic(topic) if p.id not in retired]
+    def _available(self, topic: str, retired: "set[str]", level: Optional[str] = None) -> List[Prompt]:
+        """The prompts about `topic` that have not been retired (only those of `level`, when given)."""
+        return [p for p in self.library.for_topic(topic) if p.id not in retired and level_matches(p, level)]
 
-    def _choose_topic(self, rot: Dict[str, Any], retired: "set[str]") -> str:
+    def _choose_topic(self, rot: Dict[str, Any], retired: "set[str]", level: Optional[str] = None) -> str:
         """The least-served topic that still has prompts (ties broken at random)."""
-        open_topics = [t for t in TOPICS if self._available(t, retired)]
+        open_topics = [t for t in TOPICS if self._available(t, retired, level)]
         if not open_topics:
             raise ConfigError("every prompt has been retired; add your own with 'companion prompts add'")
         fewest = min(rot["served"].get(t, 0) for t in open_topics)
         return self.rng.choice([t for t in open_topics if rot["served"].get(t, 0) == fewest])
 
-    def next(self, topic: Optional[str] = None, exclude: Optional[str] = None) -> Prompt:
-        """The next unused prompt about `topic` (any topic if None), never `exclude` when another exists."""
+    def next(self, topic: Optional[str] = None, exclude: Optional[str] = None, level: Optional[str] = None) -> Prompt:
+        """The next unused prompt about `topic` (any topic if None) of `level` (any if None), never `exclude` when
+        another exists."""
         wanted = check_topic(topic) if topic is not None else None
 
         def pick(state: Dict[str, Any]) -> Prompt:
             rot = _section(state)
             retired = set(rot["retired"])
-            chosen_topic = wanted or self._choose_topic(rot, retired)
-            candidates = self._available(chosen_topic, retired)
+            chosen_topic = wanted or self._choose_topic(rot, retired, level)
+            candidates = self._available(chosen_topic, retired, level)
             if not candidates:
                 raise ConfigError(f"every prompt about {chosen_topic} has been retired; try another topic")
             used = rot["used"].setdefault(chosen_topic, [])
@@ -106,9 +114,31 @@ class Rotation:
         self.store.update(mark)
         return prompt
 
-    def favourites(self) -> List[Prompt]:
-        """Favourite prompts still in the library, oldest first."""
-        rot = _section(self.store.read())
+    def next_favourite(self, exclude: Optional[str] = None) -> Optional[Prompt]:
+        """The next saved favourite in turn (not `exclude` when another exists), or None when none is saved."""
+
+        def pick(state: Dict[str, Any]) -> Optional[Prompt]:
+            rot = _section(state)
+            saved = self._saved(rot)
+            if not saved:
+                return None
+            turn = rot.get("favourite_next")
+            turn = turn if isinstance(turn, int) and not isinstance(turn, bool) and turn >= 0 else 0
+            if saved[turn % len(saved)].id == exclude and len(saved) > 1:
+                turn += 1
+            prompt = saved[turn % len(saved)]
+            rot["favourite_next"] = (turn + 1) % len(saved)
+            rot["last"] = prompt.id
+            return prompt
+
+        return self.store.update(pick)
+
+    def _saved(self, rot: Dict[str, Any]) -> List[Prompt]:
+        """Favourites still in the library and not retired, oldest first."""
         retired = set(rot["retired"])
         found = (self.library.by_id(i) for i in rot["favourites"] if i not in retired)
         return [p for p in found if p is not None]
+
+    def favourites(self) -> List[Prompt]:
+        """Favourite prompts still in the library, oldest first."""
+        return self._saved(_section(self.store.read()))

@@ -44,6 +44,9 @@ RANGES: Dict[str, Tuple[float, float]] = {
     "listen.followup_window_s": (0.0, 120.0),
     "listen.answer_window_s": (1.0, 600.0),
     "listen.addressed_window_s": (1.0, 120.0),
+    "conversation.turn_seconds": (10.0, 1800.0),
+    "conversation.bedtime_offer_hour": (0, 23),
+    "conversation.bedtime_quiet_s": (10.0, 7200.0),
 }
 CHOICES: Dict[str, Tuple[str, ...]] = {
     "voice.engine": ("pyttsx3", "piper"),
@@ -90,6 +93,16 @@ class ListenSettings:
 
 
 @dataclass(frozen=True)
+class ConversationSettings:
+    """Take-turns conversations."""
+
+    turn_seconds: float = 120.0  # each partner's floor; "a short one" halves it, "a long one" doubles it
+    bedtime_offer: bool = False  # opt-in: offer the bedtime check-in at bedtime_offer_hour, once a night
+    bedtime_offer_hour: int = 22
+    bedtime_quiet_s: float = 300.0  # only after the room has been quiet this long
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the companion is configured with."""
 
@@ -98,6 +111,7 @@ class Settings:
     model_dir: Optional[str] = None
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     listen: ListenSettings = field(default_factory=ListenSettings)
+    conversation: ConversationSettings = field(default_factory=ConversationSettings)
 
     def with_partners(self, names: Optional[str]) -> "Settings":
         """A copy with partner names from a "A,B" string, if given."""

@@ -55,22 +55,27 @@ class CheckinPlan:
 
 def start(store: StateStore, kind: str, partners: Sequence[str]) -> CheckinPlan:
     """Begin a check-in: the partner who went second last time goes first now (persisted)."""
-
-    def flip(state: Dict[str, Any]) -> Tuple[int, int]:
-        first, count = order_state(state)
-        state[STATE_KEY] = {**state.get(STATE_KEY, {}), "next_first": 1 - first, "count": count + 1}
-        return first, count
-
-    first, count = store.update(flip)
-    order = (partners[first], partners[1 - first])
+    order, count = alternate(store, STATE_KEY, partners)
     return CheckinPlan(kind, order, count)
 
 
-def order_state(state: Dict[str, Any]) -> Tuple[int, int]:
-    """(who goes first, check-ins so far) from state, repairing a malformed `checkin` section in place."""
-    entry = state.get(STATE_KEY)
+def alternate(store: StateStore, key: str, partners: Sequence[str]) -> Tuple[Tuple[str, str], int]:
+    """(who first, who second) for the next activity kept under `key`, and how many came before; flips it (persisted)."""
+
+    def flip(state: Dict[str, Any]) -> Tuple[int, int]:
+        first, count = order_state(state, key)
+        state[key] = {**state.get(key, {}), "next_first": 1 - first, "count": count + 1}
+        return first, count
+
+    first, count = store.update(flip)
+    return (partners[first], partners[1 - first]), count
+
+
+def order_state(state: Dict[str, Any], key: str = STATE_KEY) -> Tuple[int, int]:
+    """(who goes first, activities so far) from state, repairing a malformed section `key` in place."""
+    entry = state.get(key)
     if not isinstance(entry, dict):
-        entry = state[STATE_KEY] = {}
+        entry = state[key] = {}
     first, count = entry.get("next_first"), entry.get("count")
     first = first if first in (0, 1) and not isinstance(first, bool) else 0
     count = count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else 0

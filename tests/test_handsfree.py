@@ -75,7 +75,8 @@ class PcmSource:
 
 def replay(conversation: Any, audio: bytes, listen: Optional[ListenSettings] = None,
            wrap: Optional[Callable[[VoicePipeline], None]] = None,
-           notices: Optional[List[str]] = None) -> List[Dict[str, Any]]:
+           notices: Optional[List[str]] = None, options: Optional[Callable[[Any], Dict[str, Any]]] = None
+           ) -> List[Dict[str, Any]]:
     """Run the live loop over `audio` in recording time with real engines; the rows it reports."""
     from assistant.recognizers import load_recognizer
     from assistant.speech import load_synthesizer
@@ -88,8 +89,9 @@ def replay(conversation: Any, audio: bytes, listen: Optional[ListenSettings] = N
     rows: List[Dict[str, Any]] = []
     holder: Dict[str, HandsFree] = {}
     sink = VirtualSink(lambda: holder["loop"].now)
+    extra = options(lambda: holder["loop"].now) if options else {}  # e.g. a clock that follows recording time
     loop = HandsFree(pipeline, PcmSource(audio), sink, load_spotter(listen), on_row=rows.append,
-                     notify=(notices.append if notices is not None else lambda m: None), speak_lines=False)
+                     notify=(notices.append if notices is not None else lambda m: None), speak_lines=False, **extra)
     holder["loop"] = loop
     loop.run()
     return rows

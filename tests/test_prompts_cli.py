@@ -28,7 +28,8 @@ def test_list_json(tmp_path):
     assert result.returncode == 0, result.stderr
     rows = json_lines(result.stdout)
     assert len(rows) >= 96
-    assert all(set(row) == {"id", "topic", "text"} for row in rows)
+    assert all(set(row) == {"id", "topic", "level", "text"} for row in rows)
+    assert {row["level"] for row in rows} == {"gentle", "bold"}
     only = json_lines(companion(tmp_path, "list", "--topic", "power", "--json").stdout)
     assert len(only) >= 12 and {row["topic"] for row in only} == {"power"}
 
@@ -39,7 +40,7 @@ def test_add_then_list(tmp_path):
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip() == "user-body-01"
     rows = json_lines(companion(tmp_path, "list", "--json").stdout)
-    assert {"id": "user-body-01", "topic": "body", "text": text} in rows
+    assert {"id": "user-body-01", "topic": "body", "level": "gentle", "text": text} in rows
     readable = companion(tmp_path, "list", "--topic", "body").stdout
     assert "user-body-01" in readable and "(yours)" in readable
 

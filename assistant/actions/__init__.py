@@ -7,7 +7,7 @@ from typing import List
 from rasa_sdk import Action
 from rasa_sdk.executor import ActionExecutor
 
-from assistant.actions import checkin, general, prompts
+from assistant.actions import checkin, consent, general, prompts, taketurns
 from assistant.actions.context import ActionContext
 
 ACTION_CLASSES = (
@@ -15,15 +15,27 @@ ACTION_CLASSES = (
     prompts.NextPrompt,
     prompts.SavePrompt,
     prompts.RetirePrompt,
+    prompts.PlayFavourite,
     checkin.StartCheckin,
     checkin.AskCheckinAnswer,
     checkin.ValidateCheckin,
     checkin.CloseCheckin,
+    consent.OfferBold,
+    consent.AskConsentAnswer,
+    consent.ValidateConsent,
+    consent.CloseConsent,
+    consent.KeepGentle,
+    taketurns.StartTurns,
+    taketurns.StartMutuality,
+    taketurns.AskTurnsAnswer,
+    taketurns.ValidateTurns,
+    taketurns.CloseTurns,
     general.Stop,
     general.Repeat,
     general.Affirm,
     general.Deny,
     general.Inform,
+    general.OfferBedtime,
 )
 
 

@@ -11,6 +11,20 @@ from assistant.actions.checkin import ASK_KIND, begin_checkin, requested_kind
 from assistant.actions.prompts import serve_prompt
 
 
+BEDTIME_OFFER = "It's getting late. Would you like your bedtime check-in? Just say yes or no."
+BEDTIME_DECLINED = "Okay. Sleep well, both of you."
+
+
+class OfferBedtime(CompanionAction):
+    """The opt-in bedtime offer, sent by the audio loop at the set hour: one soft line, yes or no."""
+
+    action_name = "action_offer_bedtime"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        dispatcher.utter_message(text=BEDTIME_OFFER)
+        return [SlotSet("offer", "bedtime")]
+
+
 class Stop(CompanionAction):
     """`stop`: end whatever is going on, at once."""
 
@@ -50,6 +64,8 @@ class Affirm(CompanionAction):
         offer = tracker.get_slot("offer")
         if offer == "another":
             return serve_prompt(self, dispatcher, tracker, tracker.get_slot("topic"))
+        if offer == "bedtime":
+            return begin_checkin(self.ctx, dispatcher, "bedtime")
         if offer == "checkin_type":
             kind = requested_kind(tracker)
             if kind:
@@ -71,6 +87,8 @@ class Deny(CompanionAction):
             text = "Okay. Take your time with that one."
         elif offer == "checkin_type":
             text = "No problem. Just ask whenever you'd like one."
+        elif offer == "bedtime":
+            text = BEDTIME_DECLINED
         else:
             text = "Okay."
         dispatcher.utter_message(text=text)

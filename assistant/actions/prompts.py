@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant.content import Prompt
 from assistant.errors import ConfigError
 from assistant.actions.base import CompanionAction, EventList, latest_entity
 
@@ -17,14 +18,24 @@ OFFERS = ("I'll step back so you two can talk. Say next one whenever you'd like 
           "Over to you both. If you'd like another, say next one.")
 
 
-def serve_prompt(action: CompanionAction, dispatcher: CollectingDispatcher, tracker: Tracker, topic: Optional[str]) -> EventList:
-    """Say a fresh prompt on `topic` (any topic if None), then offer another."""
+NO_FAVOURITES = "You haven't saved a favourite yet. When a question feels right, just say save that one."
+FAVOURITE_LEAD = "Here's one of your favourites."
+
+
+def serve_prompt(action: CompanionAction, dispatcher: CollectingDispatcher, tracker: Tracker, topic: Optional[str],
+                 level: str = "gentle") -> EventList:
+    """Say a fresh prompt on `topic` (any topic if None) of `level` (gentle unless both said yes), then offer another."""
     last = tracker.get_slot("last_prompt_id")
     try:
-        prompt = action.ctx.rotation.next(topic, exclude=last)
+        prompt = action.ctx.rotation.next(topic, exclude=last, level=level)
     except ConfigError:
         dispatcher.utter_message(text="I've no questions left there. You can add your own with companion prompts add.")
         return [SlotSet("offer", None)]
+    return say_prompt(dispatcher, tracker, prompt, topic)
+
+
+def say_prompt(dispatcher: CollectingDispatcher, tracker: Tracker, prompt: Prompt, topic: Optional[str]) -> EventList:
+    """Say `prompt`, then the step-back line; remember it for "save that one" and "next one"."""
     dispatcher.utter_message(text=prompt.text)
     served = sum(1 for e in tracker.events if e.get("event") == "slot" and e.get("name") == "last_prompt_id")
     dispatcher.utter_message(text=OFFERS[served % len(OFFERS)])
@@ -78,3 +89,17 @@ class RetirePrompt(CompanionAction):
         self.ctx.rotation.retire(prompt_id)
         dispatcher.utter_message(text="Of course, I won't ask that one again. Want a different one?")
         return [SlotSet("offer", "another")]
+
+
+class PlayFavourite(CompanionAction):
+    """`play_favourite`: one of the couple's saved starters, in turn; a gentle line when none is saved."""
+
+    action_name = "action_play_favourite"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        prompt = self.ctx.rotation.next_favourite(exclude=tracker.get_slot("last_prompt_id"))
+        if prompt is None:
+            dispatcher.utter_message(text=NO_FAVOURITES)
+            return [SlotSet("offer", None)]
+        dispatcher.utter_message(text=FAVOURITE_LEAD)
+        return say_prompt(dispatcher, tracker, prompt, None)

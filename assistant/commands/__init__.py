@@ -6,6 +6,7 @@ MODULES = (
     "assistant.commands.speech",
     "assistant.commands.listen",
     "assistant.commands.privacy",
+    "assistant.commands.service",
 )
 
 

@@ -79,6 +79,7 @@ def run_files(args: argparse.Namespace) -> int:
 
 def run_replay(args: argparse.Namespace) -> int:
     """A room recording through the live loop, in recording time, as fast as it runs: one JSON line per utterance."""
+    from assistant import bedtime
     from assistant.audio import WavSource
     from assistant.handsfree import HandsFree, VirtualSink
     from assistant.playback import WavDirSink
@@ -98,7 +99,8 @@ def run_replay(args: argparse.Namespace) -> int:
             acted = " -> " + " ".join(data["replies"]) if data["acted"] else ""
             print(f'{data["start_s"]:7.2f}-{data["end_s"]:7.2f}{said}{acted}', flush=True)
 
-    loop = HandsFree(stack.pipeline(events=_events(args)), source, sink, stack.spotter(), on_row=row, speak_lines=False)
+    loop = HandsFree(stack.pipeline(events=_events(args)), source, sink, stack.spotter(), on_row=row, speak_lines=False,
+                     bedtime=bedtime.from_settings(settings))
     holder["loop"] = loop
     try:
         loop.run()
@@ -116,6 +118,7 @@ def _events(args: argparse.Namespace) -> Any:
 
 def run_live(settings: Any, events: Any = None) -> int:
     """The hands-free companion on the microphone and speaker."""
+    from assistant import bedtime
     from assistant.audio import MicrophoneSource
     from assistant.handsfree import HandsFree
     from assistant.playback import SoundDeviceSink
@@ -126,7 +129,8 @@ def run_live(settings: Any, events: Any = None) -> int:
     stack = load_stack(settings)
     print(f'companion: listening. Say "{settings.listen.wake_phrase}" to begin; Ctrl-C to leave.', file=sys.stderr)
     try:
-        HandsFree(stack.pipeline(events=events), microphone, sink, stack.spotter()).run()
+        HandsFree(stack.pipeline(events=events), microphone, sink, stack.spotter(),
+                  bedtime=bedtime.from_settings(settings)).run()
     finally:
         microphone.close()
         sink.close()

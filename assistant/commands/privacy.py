@@ -29,6 +29,11 @@ def register(subparsers: Any) -> None:
     export.add_argument("--json", action="store_true", help="JSON lines (the only format)")
     export.set_defaults(func=export_journal)
 
+    report = sub.add_parser("report", help="a private HTML page: each partner's own ratings by week, check-in counts")
+    report.add_argument("--out", required=True, metavar="FILE.html", help="where to write the page (mode 0600)")
+    report.add_argument("--png", metavar="FILE.png", help="also write the chart as a PNG (needs matplotlib)")
+    report.set_defaults(func=journal_report)
+
     forget = subparsers.add_parser("forget", help="erase everything the companion keeps on this device")
     forget.add_argument("--yes", action="store_true", help="really erase it")
     forget.set_defaults(func=forget_everything)
@@ -94,6 +99,20 @@ def show_journal(args: argparse.Namespace) -> int:
                 print(f"  {printable(answer['question'] or question)}")
             rating = f"  [{printable(answer['rating'])} of 5]" if answer["rating"] else ""
             print(f"    {printable(answer['partner'])}: {printable(answer['answer'])}{rating}")
+    return 0
+
+
+def journal_report(args: argparse.Namespace) -> int:
+    """Write the look-back page from the journal; say where it went."""
+    from assistant import report, settings
+
+    entries = _entries()
+    if not entries:
+        print(f"companion: {_empty_hint()}", file=sys.stderr)
+    page, png = report.write(Path(args.out), entries, settings.load().partners, Path(args.png) if args.png else None)
+    print(f"wrote {page}" + (f" and {png}" if png else ""))
+    if args.png and png is None:
+        print("companion: no chart: there are no ratings yet, or matplotlib is not installed", file=sys.stderr)
     return 0
 
 

@@ -15,7 +15,7 @@ def register(subparsers: Any) -> None:
 
     listing = sub.add_parser("list", help="show the prompts, built-in and your own")
     listing.add_argument("--topic", help="only this topic")
-    listing.add_argument("--json", action="store_true", help="one JSON object per line: id, topic, text")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line: id, topic, level, text")
     listing.set_defaults(func=list_prompts)
 
     adding = sub.add_parser("add", help="add a conversation starter of your own")
@@ -47,7 +47,8 @@ def list_prompts(args: argparse.Namespace) -> int:
     _report_problems(library.problems)
     for prompt in library.for_topic(topic):
         if args.json:
-            print(json.dumps({"id": prompt.id, "topic": prompt.topic, "text": prompt.text}, ensure_ascii=False))
+            print(json.dumps({"id": prompt.id, "topic": prompt.topic, "level": prompt.level or "gentle",
+                              "text": prompt.text}, ensure_ascii=False))
         else:
             mine = "  (yours)" if prompt.source == "user" else ""
             print(f"{prompt.id:<18} {prompt.text}{mine}")

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Optional, Pattern
+from typing import Any, Dict, Optional, Pattern
 
 from assistant.dialogue.commands import is_directed, is_stop_command
 from assistant.messages import CLOSED, ListenMode, Parse, Window
 from assistant.settings import ListenSettings
 
 CHECKIN_FORM = "checkin_form"
+CONSENT_FORM = "consent_form"
+TURNS_FORM = "turns_form"
 NOT_ADDRESSED = frozenset({"couple_talk", "nlu_fallback"})
 # Intents that change something (a prompt retired or saved, an activity started or ended): inside a window
 # without the wake phrase they need clearly directed, confident wording.
-STATE_CHANGING = frozenset({"stop", "retire_prompt", "save_prompt", "start_checkin", "request_prompt", "skip"})
+STATE_CHANGING = frozenset({"stop", "retire_prompt", "save_prompt", "start_checkin", "request_prompt", "skip",
+                            "play_favourite", "take_turns", "start_mutuality"})
 FOLLOWUP_MAX_WORDS = 7  # "could you say that again please" — longer is talk between the two of them
 CONFIDENCE = {"state": 0.8, "other": 0.7, "addressed": 0.5}
 
@@ -28,9 +31,12 @@ CONFIDENCE = {"state": 0.8, "other": 0.7, "addressed": 0.5}
 # Without the wake phrase the companion takes only commands, never the little words two people say to each
 # other all the time: "yes", "no", "okay", "thank you", "goodnight", "help me" are theirs. A "no" needs no reply
 # anyway: silence closes the window, which is what "no thanks" asks for.
-AFTER_STARTER = frozenset({"skip", "repeat", "save_prompt", "retire_prompt", "stop", "request_prompt"})
+AFTER_STARTER = frozenset({"skip", "repeat", "save_prompt", "retire_prompt", "stop", "request_prompt",
+                           "play_favourite", "take_turns"})
 AFTER_KIND_QUESTION = frozenset({"inform", "start_checkin", "stop", "repeat"})
-AFTER_OFFER = frozenset({"request_prompt", "start_checkin", "inform", "stop", "repeat"})
+AFTER_BEDTIME_OFFER = frozenset({"affirm", "deny", "start_checkin", "stop", "repeat"})  # the offer asked yes or no
+AFTER_OFFER = frozenset({"request_prompt", "start_checkin", "inform", "stop", "repeat", "play_favourite", "take_turns",
+                         "start_mutuality"})
 # An answer to "which one?" counts only when it names one (a check-in kind or a topic); free talk does not.
 NEEDS_ENTITY = {"inform": ("checkin", "topic")}
 # Words a follow-up of each kind is said with, when it is meant for the companion and not for the partner.
@@ -40,6 +46,8 @@ CUES: Dict[str, Pattern[str]] = {
                          r"|(didn't|did not|couldn't) (catch|hear))\b"),
     "request_prompt": re.compile(r"\b(question|starter|prompt|topic|another|one (about|on)|ask us|give us"
                                  r"|something (else|different|about|on)|something to (talk|chat) about)\b"),
+    "play_favourite": re.compile(r"\b(favou?rites?|saved|we liked|we loved|our list)\b"),
+    "take_turns": re.compile(r"\b(turns?|talk (about|through) (this|that|it)|help us (talk|discuss))\b"),
 }
 
 # Early endpoint: intents that are a whole turn by themselves, per listening mode, and the entity some need
@@ -48,7 +56,8 @@ CUES: Dict[str, Pattern[str]] = {
 EARLY_INTENTS: Dict[str, Dict[str, Optional[str]]] = {
     "command": {"skip": None, "repeat": None, "stop": None, "help": None, "save_prompt": None,
                 "retire_prompt": None, "affirm": None, "deny": None, "goodbye": None,
-                "request_prompt": "topic", "start_checkin": "checkin"},
+                "request_prompt": "topic", "start_checkin": "checkin", "play_favourite": None, "take_turns": None,
+                "start_mutuality": None},
     "open": {"skip": None, "stop": None, "inform": "rating"},
 }
 EARLY_MAX_WORDS = {"affirm": 2, "deny": 2, "inform": 3}  # longer ones are more often a pause mid-sentence
@@ -67,21 +76,51 @@ class Judgement:
 
 
 def window_after(listen: ListenSettings, parse: Parse, active_loop: Optional[str], offer: Optional[str],
-                 over: bool, addressee: Optional[str]) -> Window:
+                 over: bool, addressee: Optional[str], turns_state: Any = None) -> Window:
     """The listening window the turn just taken opens."""
+    if active_loop == TURNS_FORM:
+        return turns_window(listen, turns_state)
     if active_loop == CHECKIN_FORM:
         return Window("answer", listen.answer_window_s, "open", addressee)
+    if active_loop == CONSENT_FORM:  # a yes or no from the partner asked; silence counts as no
+        from assistant.consent import SILENCE
+
+        seconds = listen.followup_window_s or listen.addressed_window_s
+        return Window("answer", seconds, "command", addressee, on_silence=SILENCE)
     if over or listen.followup_window_s <= 0:
         return CLOSED
     if offer == "another":
         invites = AFTER_STARTER
     elif offer == "checkin_type":
         invites = AFTER_KIND_QUESTION
+    elif offer == "bedtime":
+        invites = AFTER_BEDTIME_OFFER
     elif parse.intent == "save_prompt":
         invites = AFTER_STARTER - {"save_prompt"}
     else:
         invites = AFTER_OFFER
     return Window("followup", listen.followup_window_s, "command", None, invites)
+
+
+def turns_window(listen: ListenSettings, turns_state: Any) -> Window:
+    """In a take-turns conversation: a floor (voice activity only), a held floor, or a yes/no to an offer."""
+    from assistant import taketurns
+    from assistant.consent import SILENCE
+
+    conv = taketurns.TakeTurns.from_slot(turns_state)
+    if conv is None or conv.done:
+        return CLOSED
+    floor = conv.floor
+    if floor is not None and conv.paused:
+        return Window("paused", 0.0, "command", floor.partner)
+    if floor is not None and conv.continuing:
+        return Window("floor", conv.extension, "command", floor.partner, extends=True)
+    if floor is not None:
+        return Window("floor", floor.seconds, "command", floor.partner, cue=taketurns.cue(floor.partner),
+                      cue_s=taketurns.cue_seconds(floor.seconds))
+    seconds = listen.followup_window_s or listen.addressed_window_s
+    return Window("answer", seconds, "command", conv.offered_more if conv.stage == "more_offer" else None,
+                  on_silence=SILENCE)
 
 
 def addressed_window(listen: ListenSettings) -> Window:

@@ -11,12 +11,12 @@ from typing import Any, Dict, Optional, Protocol, Tuple
 from assistant import telemetry  # noqa: F401  (before Rasa)
 from assistant.actions.context import ActionContext
 from assistant.errors import DialogueError
-from assistant.dialogue.addressee import CHECKIN_FORM, Judgement, completes_turn, judge, window_after
-from assistant.messages import Entity, ListenMode, Parse, Reply, Window
+from assistant.dialogue.addressee import CHECKIN_FORM, CONSENT_FORM, Judgement, completes_turn, judge, window_after
+from assistant.messages import CLOSED, Entity, ListenMode, Parse, Reply, Window
 
 MAX_TEXT = 2000
-CARRIED_SLOTS = ("last_prompt_id", "topic")
-ENDING_ACTIONS = frozenset({"action_stop", "action_close_checkin", "utter_goodbye", "action_deny"})
+CARRIED_SLOTS = ("last_prompt_id", "topic", "gentle_tonight")
+ENDING_ACTIONS = frozenset({"action_stop", "action_close_checkin", "utter_goodbye", "action_deny", "action_close_turns"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -81,6 +81,7 @@ class RasaDialogueEngine:
         self.sender_id = sender_id or f"couple-{uuid.uuid4().hex[:8]}"
         self._endpoint = InProcessActionEndpoint(build_executor(ctx))
         self._loop = asyncio.new_event_loop()
+        self.window: Window = CLOSED  # the window the last reply opened
 
     @classmethod
     def load(cls, model: Path, ctx: ActionContext, sender_id: Optional[str] = None) -> "RasaDialogueEngine":
@@ -137,6 +138,8 @@ class RasaDialogueEngine:
         from assistant.dialogue import patches
 
         cleaned = clean_text(text)
+        if not cleaned and self.window.on_silence:  # an empty typed line answers as silence would
+            cleaned = self.window.on_silence
         if not cleaned:
             return Reply(text, Parse(text, "nlu_fallback", 0.0), ("I'm here whenever you're ready.",))
         channel = CollectingOutputChannel()
@@ -154,7 +157,8 @@ class RasaDialogueEngine:
         loop = tracker.active_loop_name
         session_over = loop is None and _ended(tracker)
         window = window_after(self.ctx.settings.listen, parse, loop, tracker.get_slot("offer"), session_over,
-                              self._addressee(tracker) if loop == CHECKIN_FORM else None)
+                              self._addressee(tracker, loop), tracker.get_slot("turns_state"))
+        self.window = window
         if session_over:
             self._fresh_conversation(tracker, texts)
         return Reply(user=text, parse=parse, texts=texts, active_loop=loop, session_over=session_over, window=window)
@@ -169,10 +173,15 @@ class RasaDialogueEngine:
             return False
         return completes_turn(self.parse(partial), mode, self.ctx.settings.listen.early_endpoint_confidence)
 
-    def _addressee(self, tracker: Any) -> Optional[str]:
-        """The partner the check-in just asked."""
-        from assistant import turns
+    def _addressee(self, tracker: Any, loop: Optional[str]) -> Optional[str]:
+        """The partner the check-in or the consent ask just asked."""
+        from assistant import consent, turns
 
+        if loop == CONSENT_FORM:
+            ask = consent.ConsentAsk.from_slot(tracker.get_slot("consent_state"))
+            return ask.asking if ask else None
+        if loop != CHECKIN_FORM:
+            return None
         plan = turns.CheckinPlan.from_slot(tracker.get_slot("checkin_state"))
         if plan is None:
             return None
