@@ -110,10 +110,15 @@ def speech_span(wav: Path) -> Tuple[float, float]:
 
 @pytest.fixture(scope="module")
 def utterances(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The three things said to the microphone, in three voices (espeak-ng male, piper, espeak-ng female)."""
+    """The three things said to the microphone, in three voices (piper lowered, piper, espeak-ng female).
+
+    This test is about the sound-server path. How the spotter does on each voice is bench/wake.py's business:
+    plain espeak-ng en-us sits right at the two-stage spotter's floors (docs/benchmarks.md), so it is not the
+    voice that opens this session."""
     maker = SpeechMaker(tmp_path_factory.mktemp("live-speech"))
     return {
-        "request": maker.vary(maker.espeak("hey companion, give us a conversation starter"), pad_s=(0.3, 0.5)),
+        "request": maker.vary(maker.piper("hey companion, give us a conversation starter"), pitch_cents=-150,
+                              pad_s=(0.3, 0.5)),
         "again": maker.vary(maker.piper("hey companion, say that again"), pad_s=(0.3, 0.5)),
         "stop": maker.vary(maker.espeak("stop", voice="en-us+f3", pitch=60), pad_s=(0.1, 0.3)),
     }
