@@ -47,7 +47,7 @@ def main() -> int:
     parser.add_argument("--talk", type=Path, default=DATA / "couple_talk_eval.txt", help="couple-talk lines")
     parser.add_argument("--commands", type=Path, default=DATA / "nlu_blind.yml", help="NLU examples (commands)")
     args = parser.parse_args()
-    from assistant.actions.context import ActionContext
+    from assistant.dialogue.actions.context import ActionContext
     from assistant.dialogue import training
     from assistant.dialogue.engine import RasaDialogueEngine
     from assistant.dialogue.evaluate import read_examples

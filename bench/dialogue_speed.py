@@ -33,7 +33,7 @@ TURNS = 40
 def _child(variant: str, model_dir: Path) -> Dict[str, Any]:
     """Load the engine, run the script, return per-turn milliseconds."""
     from assistant import telemetry  # noqa: F401
-    from assistant.actions.context import ActionContext
+    from assistant.dialogue.actions.context import ActionContext
     from assistant.dialogue import speedups, training
     from assistant.dialogue.engine import RasaDialogueEngine
     from assistant.settings import Settings

@@ -158,7 +158,7 @@ def spoken_clips(maker: Any, kind: str) -> Tuple[List[Tuple[bytes, float, str]],
 def run(model_dir: Optional[Path] = None) -> Dict[str, Any]:
     """All rows: human speech at several trailing silences, then paused/whole turns per setting."""
     from assistant import telemetry  # noqa: F401
-    from assistant.actions.context import ActionContext
+    from assistant.dialogue.actions.context import ActionContext
     from assistant.dialogue import training
     from assistant.dialogue.engine import RasaDialogueEngine
     from assistant.pipeline import VoicePipeline

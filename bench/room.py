@@ -102,7 +102,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="also replay this much quiet room noise (sox brown noise), for idle CPU (0: skip)")
     args = parser.parse_args(argv)
 
-    from assistant.actions.context import ActionContext
+    from assistant.dialogue.actions.context import ActionContext
     from assistant.dialogue import training
     from assistant.dialogue.engine import RasaDialogueEngine
     from assistant.settings import Settings

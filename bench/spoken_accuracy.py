@@ -96,7 +96,7 @@ class IntentClassifier:
 
 def rasa_parser(model_dir: Path) -> Callable[[str], Parse]:
     """The real trained Rasa model's parse(), trained into `model_dir` first if needed."""
-    from assistant.actions.context import ActionContext
+    from assistant.dialogue.actions.context import ActionContext
     from assistant.dialogue import training
     from assistant.dialogue.engine import RasaDialogueEngine
     from assistant.settings import Settings

@@ -53,7 +53,7 @@ def model_path(model_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def dialogue_engine(model_path: Path, tmp_path_factory: pytest.TempPathFactory):
     """One loaded engine for NLU checks (its own data dir)."""
-    from assistant.actions.context import ActionContext
+    from assistant.dialogue.actions.context import ActionContext
     from assistant.dialogue.engine import RasaDialogueEngine
     from assistant.settings import Settings
     from assistant.store import StateStore
@@ -67,7 +67,7 @@ def dialogue_engine(model_path: Path, tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture
 def conversation(dialogue_engine, companion_home: Path) -> Callable[..., object]:
     """A fresh conversation on the shared model, with this test's data dir and partners."""
-    from assistant.actions.context import ActionContext
+    from assistant.dialogue.actions.context import ActionContext
     from assistant.settings import Settings
     from assistant.store import StateStore
 

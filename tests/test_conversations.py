@@ -188,7 +188,7 @@ class SteppingClock:
 
 
 def turns_chat(conversation, seconds: float = 120.0, clock=None):
-    from assistant.actions.context import ActionContext
+    from assistant.dialogue.actions.context import ActionContext
     from assistant.settings import ConversationSettings, Settings
     from assistant.store import StateStore
     from tests.conftest import DAYTIME

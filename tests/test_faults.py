@@ -132,7 +132,7 @@ def test_odd_typed_lines_are_each_answered(model_dir: Path, companion_home: Path
 
 
 def test_missing_model_is_a_clear_error(tmp_path: Path):
-    from assistant.actions.context import ActionContext
+    from assistant.dialogue.actions.context import ActionContext
     from assistant.dialogue.engine import RasaDialogueEngine
     from assistant.errors import DialogueError
     from assistant.settings import Settings

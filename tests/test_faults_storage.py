@@ -144,8 +144,8 @@ def test_read_only_data_dir_is_reported_as_such(tmp_path: Path):
 
 
 def test_full_disk_during_a_check_in_is_said_once_and_the_check_in_goes_on(tmp_path: Path, capsys):
-    from assistant.actions.checkin import begin_checkin
-    from assistant.actions.context import ActionContext
+    from assistant.dialogue.actions.checkin import begin_checkin
+    from assistant.dialogue.actions.context import ActionContext
     from assistant.settings import Settings
     from assistant.store import StateStore
     from rasa_sdk.executor import CollectingDispatcher
@@ -210,7 +210,7 @@ def test_forget_removes_only_what_the_companion_made(run_cli, companion_home: Pa
 
 
 def test_forget_refuses_while_a_session_runs(run_cli, companion_home: Path):
-    from assistant.actions.context import ActionContext
+    from assistant.dialogue.actions.context import ActionContext
     from assistant.settings import Settings
     from assistant.store import StateStore
 

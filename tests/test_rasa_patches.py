@@ -15,7 +15,7 @@ from pathlib import Path
 from assistant import telemetry
 from assistant.dialogue import patches
 patches.rasa_version = lambda: "9.9.9"
-from assistant.actions.context import ActionContext
+from assistant.dialogue.actions.context import ActionContext
 from assistant.dialogue.engine import RasaDialogueEngine
 from assistant.settings import Settings
 engine = RasaDialogueEngine.load(Path(sys.argv[1]), ActionContext(Settings(partners=("Sam", "Alex"))))

@@ -23,7 +23,7 @@ LEAN_CHECK = textwrap.dedent(
     import json, sys
     from pathlib import Path
     import assistant.telemetry
-    from assistant.actions.context import ActionContext
+    from assistant.dialogue.actions.context import ActionContext
     from assistant.dialogue.engine import RasaDialogueEngine
     from assistant.settings import Settings
     from assistant.store import StateStore

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Dict, Optional, Protocol, Tuple
 
 from assistant import telemetry  # noqa: F401  (before Rasa)
-from assistant.actions.context import ActionContext
+from assistant.dialogue.actions.context import ActionContext
 from assistant.errors import DialogueError
 from assistant.dialogue.addressee import CHECKIN_FORM, CONSENT_FORM, Judgement, completes_turn, judge, window_after
 from assistant.messages import CLOSED, Entity, ListenMode, Parse, Reply, Window
@@ -73,7 +73,7 @@ class RasaDialogueEngine:
     name = "rasa"
 
     def __init__(self, agent: Any, ctx: ActionContext, sender_id: Optional[str] = None) -> None:
-        from assistant.actions import build_executor
+        from assistant.dialogue.actions import build_executor
         from assistant.dialogue.inprocess import InProcessActionEndpoint
 
         self.agent = agent

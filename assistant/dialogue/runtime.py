@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from assistant.actions.context import ActionContext
+from assistant.dialogue.actions.context import ActionContext
 from assistant.errors import DialogueError
 from assistant.settings import Settings
 from assistant.store import StateStore

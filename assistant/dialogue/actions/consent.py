@@ -10,9 +10,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from assistant import consent
-from assistant.actions.base import CompanionAction, EventList, latest_confidence, latest_intent
-from assistant.actions.context import ActionContext
-from assistant.actions.prompts import serve_prompt
+from assistant.dialogue.actions.base import CompanionAction, EventList, latest_confidence, latest_intent
+from assistant.dialogue.actions.context import ActionContext
+from assistant.dialogue.actions.prompts import serve_prompt
 from assistant.dialogue.commands import is_stop_command
 
 FORM = "consent_form"

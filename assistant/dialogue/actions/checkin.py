@@ -11,8 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from assistant import turns
-from assistant.actions.base import CompanionAction, EventList, latest_confidence, latest_entity, latest_intent
-from assistant.actions.context import ActionContext
+from assistant.dialogue.actions.base import CompanionAction, EventList, latest_confidence, latest_entity, latest_intent
+from assistant.dialogue.actions.context import ActionContext
 from assistant.errors import StorageError
 
 FORM = "checkin_form"

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.actions.context import ActionContext
+from assistant.dialogue.actions.context import ActionContext
 
 EventList = List[Dict[Text, Any]]
 

@@ -7,8 +7,8 @@ from typing import List
 from rasa_sdk import Action
 from rasa_sdk.executor import ActionExecutor
 
-from assistant.actions import checkin, consent, general, prompts, taketurns
-from assistant.actions.context import ActionContext
+from assistant.dialogue.actions import checkin, consent, general, prompts, taketurns
+from assistant.dialogue.actions.context import ActionContext
 
 ACTION_CLASSES = (
     prompts.GivePrompt,

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from assistant.content import Prompt
 from assistant.errors import ConfigError
-from assistant.actions.base import CompanionAction, EventList, latest_entity
+from assistant.dialogue.actions.base import CompanionAction, EventList, latest_entity
 
 # After a starter the companion steps back: no question that the couple's own "yes" or "okay" could answer.
 OFFERS = ("I'll step back so you two can talk. Say next one whenever you'd like another.",

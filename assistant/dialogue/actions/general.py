@@ -6,9 +6,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from assistant.actions.base import CompanionAction, EventList, last_bot_turn, latest_entity
-from assistant.actions.checkin import ASK_KIND, begin_checkin, requested_kind
-from assistant.actions.prompts import serve_prompt
+from assistant.dialogue.actions.base import CompanionAction, EventList, last_bot_turn, latest_entity
+from assistant.dialogue.actions.checkin import ASK_KIND, begin_checkin, requested_kind
+from assistant.dialogue.actions.prompts import serve_prompt
 
 
 BEDTIME_OFFER = "It's getting late. Would you like your bedtime check-in? Just say yes or no."
