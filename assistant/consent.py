@@ -73,11 +73,12 @@ def question(ask: ConsentAsk) -> str:
     return f"{name}, are you up for a bolder one?" if ask.yes == 0 else f"And {name}, are you up for it too?"
 
 
-def is_yes(intent: str, confidence: float, text: str) -> bool:
-    """Only a clear yes counts: a no word, silence, or anything unclear is not a yes."""
+def is_yes(affirmed: bool, confidence: float, text: str) -> bool:
+    """Only a clear yes counts: a no word, silence, or anything unclear is not a yes (`affirmed`: the NLU read
+    it as a yes, with `confidence`)."""
     from assistant.dialogue.commands import normalise
 
     words = set(normalise(text).split())
     if not words or words & NO_WORDS:
         return False
-    return bool(words & YES_WORDS) or (intent == "affirm" and confidence >= AFFIRM_CONFIDENCE)
+    return bool(words & YES_WORDS) or (affirmed and confidence >= AFFIRM_CONFIDENCE)

@@ -155,9 +155,9 @@ def test_consent_ask_logic() -> None:
     assert ask.answered(False).outcome == "gentle" and ask.answered(True).answered(False).outcome == "gentle"
     assert ConsentAsk.from_slot(ask.answered(True).to_slot()) == ask.answered(True)
     assert ConsentAsk.from_slot({"order": "x"}) is None
-    assert is_yes("affirm", 0.9, "yes please") and is_yes("inform", 0.2, "sure")
-    assert not is_yes("affirm", 0.9, "no") and not is_yes("affirm", 0.9, "") and not is_yes("inform", 0.9, "hmm")
-    assert not is_yes("affirm", 0.9, "yes but not tonight")
+    assert is_yes(True, 0.9, "yes please") and is_yes(False, 0.2, "sure")
+    assert not is_yes(True, 0.9, "no") and not is_yes(True, 0.9, "") and not is_yes(False, 0.9, "hmm")
+    assert not is_yes(True, 0.9, "yes but not tonight")
 
 
 def test_prompts_list_json_shows_each_level(companion_home: Path) -> None:

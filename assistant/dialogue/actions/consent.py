@@ -69,7 +69,7 @@ class ValidateConsent(FormValidationAction):
         if is_stop_command(text):
             ask = ask.stopped()
         else:
-            ask = ask.answered(consent.is_yes(latest_intent(tracker), latest_confidence(tracker), text))
+            ask = ask.answered(consent.is_yes(latest_intent(tracker) == "affirm", latest_confidence(tracker), text))
         return {"consent_state": ask.to_slot(), "consent_answer": None if ask.asking else "done"}
 
 

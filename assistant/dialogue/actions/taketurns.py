@@ -85,7 +85,7 @@ def next_step(conv: taketurns.TakeTurns, text: str, intent: str, confidence: flo
         return taketurns.finish_floor(conv, typed, now)
     if talk is not None:
         return conv
-    return taketurns.answer_offer(conv, consent.is_yes(intent, confidence, text), now)
+    return taketurns.answer_offer(conv, consent.is_yes(intent == "affirm", confidence, text), now)
 
 
 class ValidateTurns(FormValidationAction):
