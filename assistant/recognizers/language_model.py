@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-BUILDER_VERSION = 5
+BUILDER_VERSION = 6
 NOT_COMMANDS = frozenset({"couple_talk"})
+# Stop must never be missed: its phrasings count this many times in the command model (a prior, not a list of
+# sentences the recogniser may say), so a new activity's phrasings don't crowd "quiet please" out.
+EXAMPLE_WEIGHTS = {"stop": 3}
 BOS, EOS = "<s>", "</s>"
 ORDER = 3
 
@@ -80,7 +83,7 @@ def nlu_examples(path: Path) -> List[str]:
             if line.startswith("- "):
                 line = line[2:]
             if line:
-                out.append(line)
+                out += [line] * EXAMPLE_WEIGHTS.get(str(item.get("intent")), 1)
     return out
 
 
