@@ -37,6 +37,7 @@ def test_consent_by_voice_silence_means_a_gentle_one(conversation, room):  # noq
     assert levels_said(rows) == ["gentle"], rows
 
 
+MIRROR_YES_AT = 8.0  # seconds after Alex's talk: the mirroring offer has been said and its window is open
 SAM_TALK = "i think we are good at listening to each other. but the mornings feel rushed, and i miss our slow breakfasts."
 ALEX_TALK = "for me the mornings are fine. it is the evenings, when we are both tired, that feel hard to share."
 
@@ -150,3 +151,22 @@ def test_the_whole_mutuality_conversation_by_voice(conversation, room, companion
     talk = [e.get("talk_s") for e in events if e.kind == "floor-end"]
     assert talk[0] > 2.0 and not any(talk[1:]), (talk, [(r["start_s"], r["end_s"], r["acted"]) for r in rows])  # the one answer given, in the first floor; then silence
     assert all(r["heard"] is None for r in rows[1:]), rows
+
+
+@needs_tools
+def test_the_mirroring_round_by_voice(conversation, room, companion_home):  # noqa: F811
+    """A spoken yes to the mirroring offer: each partner is asked by name to say back what they heard, then the
+    other is asked whether it caught it; the same time for both, then the warm close."""
+    from tests.test_conversations import turns_chat
+
+    plan = [("hey companion let's take turns on this", 9.0), (SAM_TALK, 16.0), (ALEX_TALK, MIRROR_YES_AT),
+            ("yes please", 60.0)]
+    rows = replay(lambda: turns_chat(conversation, seconds=12.0), room(plan, voice_of=[0, 1, 3, 1]))
+    said = [t for r in rows for t in r["replies"]]
+    timeline = [(r["start_s"], r["end_s"], r["heard"], r["acted"], r["replies"]) for r in rows]
+    assert any("mirroring round" in t for t in said), timeline
+    mirrors = [t for t in said if "say back what you heard" in t]
+    confirms = [t for t in said if "did that catch it" in t]
+    assert [m.split(",")[0] for m in mirrors] == ["Alex", "Sam"], timeline  # the listener first, then the other
+    assert [c.split(",")[0] for c in confirms] == ["Sam", "Alex"], timeline
+    assert said[-1].startswith("Thank you both") and "mirroring round" not in said[-1], timeline
