@@ -252,9 +252,9 @@ class PocketSphinxWakeSpotter:
         self.candidates += 1
         if self.verifier is None:
             return hit
-        first = max(self._byte_at(hit.start_s - PRE_S), self._fed - len(self._recent))
+        base = self._fed - len(self._recent)  # stream byte where the kept audio begins
+        first = max(self._byte_at(hit.start_s - PRE_S), base)
         last = self._byte_at(hit.end_s + POST_S)
-        base = self._fed - len(self._recent)
         window = bytes(self._recent[first - base:last - base])
         fit = self.verifier.fit(window, self._decoder.get_cmn(False))
         if fit is None or not fit.accepted():
