@@ -354,7 +354,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--misses", type=int, default=0, help="list this many rejected turns on stderr")
     parser.add_argument("--decoder", choices=("grammar", "lm"), default=Options.decoder,
                         help="command model: JSGF grammar from context.yaml, or a domain trigram LM")
-    parser.add_argument("--lw", type=float, default=0.0, help="PocketSphinx language weight (0: its default)")
+    parser.add_argument("--lw", type=float, default=0.0, help="PocketSphinx language weight (0: the recogniser's default, 3.0 for a grammar)")
     parser.add_argument("--domain-weight", type=float, default=Options.domain_weight, help="--decoder lm mix")
     parser.add_argument("--generic-top", type=int, default=Options.generic_top, help="--decoder lm generic words")
     parser.add_argument("--first-utterance", action="store_true",

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.recognizers.grammar import (Choice, SlotRef, annotate, grammar_words, parse_expression, read_context,
+from assistant.recognizers.grammar import (EDGE_SILENCE_PROB, PAUSE_SILENCE_PROB, Choice, SlotRef, annotate,
+                                           grammar_words, parse_expression, read_context,
                                            sample, sentences_fsg, sentences_jsgf, to_fsg, to_jsgf)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,12 +60,25 @@ def test_jsgf_names_every_word_and_rule() -> None:
 def test_fsg_is_a_minimal_network_of_exactly_the_grammar() -> None:
     fsg = sentences_fsg(["yes please", "yes", "no thanks", "no"]).splitlines()
     assert fsg[1:4] == ["NUM_STATES 5", "START_STATE 0", "FINAL_STATE 4"]
-    assert sorted(line.split()[-1] for line in fsg if line.startswith("TRANSITION") and len(line.split()) == 5) \
-        == ["no", "please", "thanks", "yes"]
+    assert sorted(line.split()[-1] for line in fsg if line.startswith("TRANSITION") and len(line.split()) == 5
+                  and line.split()[-1] != "<sil>") == ["no", "please", "thanks", "yes"]
     compiled = to_fsg(read_context(CONTEXT))
-    words = [line.split()[4] for line in compiled.splitlines() if line.startswith("TRANSITION") and len(line.split()) > 4]
+    words = [line.split()[4] for line in compiled.splitlines() if line.startswith("TRANSITION") and len(line.split()) > 4
+             and line.split()[4] != "<sil>"]
     assert words.count("coffee") == 1 and words.count("small") == 2  # shared tails merged; two slot positions
     assert grammar_words(compiled) == grammar_words(to_jsgf(read_context(CONTEXT)))
+
+
+def test_fsg_silence_is_cheap_at_the_edges_and_priced_between_words() -> None:
+    """Room noise before and after a command is silence; a pause inside it costs what PocketSphinx charges."""
+    fsg = sentences_fsg(["yes please", "no"]).splitlines()
+    final = int(fsg[3].split()[1])
+    loops = {int(p[1]): float(p[3]) for p in (line.split() for line in fsg)
+             if p[0] == "TRANSITION" and p[1] == p[2] and p[-1] == "<sil>"}
+    assert set(loops) == set(range(int(fsg[1].split()[1])))  # every state may hold a silence
+    assert loops[0] == loops[final] == EDGE_SILENCE_PROB
+    assert all(p == PAUSE_SILENCE_PROB for s, p in loops.items() if s not in (0, final))
+    assert "<sil>" not in grammar_words("\n".join(fsg))
 
 
 def test_bad_context_is_one_clear_error() -> None:

@@ -150,15 +150,25 @@ def sentences_jsgf(sentences: Iterable[str], name: str = "command") -> str:
 
 
 def grammar_words(jsgf: str) -> List[str]:
-    """The words a JSGF or FSG text uses (for its dictionary)."""
+    """The words a JSGF or FSG text uses (for its dictionary; fillers like <sil> are the model's own)."""
     if jsgf.startswith("FSG_BEGIN"):
         return sorted({line.split()[4] for line in jsgf.splitlines() if line.startswith("TRANSITION ")
-                       and len(line.split()) > 4})
+                       and len(line.split()) > 4 and line.split()[4][0] not in "<["})
     body = re.sub(r"<[^>]*>|#JSGF[^;]*;|grammar [^;]*;|public", " ", jsgf)
     return sorted({w for w in re.split(r"[\s|;=()\[\]*+]+", body) if w})
 
 
 Symbol = Tuple[str, ...]  # the phrases one part can be ("" for nothing)
+
+# Silence in a word network, placed by us (the decoder's own filler loops are turned off for our networks):
+# before the first word and after the last, noise or room sound is cheap to call silence; between words a
+# pause costs what PocketSphinx charges by default. With PocketSphinx's uniform 0.005 everywhere, loud kitchen
+# noise at the end of an order was cheaper to explain as the middle of the sentence followed by a long
+# "silence" than as its last words: "make me a drip coffee with" + 3 s of <sil>. Measured on the
+# speech-to-intent benchmark (every 5th clip, docs/benchmarks.md).
+SILENCE_WORD = "<sil>"
+EDGE_SILENCE_PROB = 0.5
+PAUSE_SILENCE_PROB = 0.005
 
 
 def _symbols(grammar: CommandGrammar) -> List[Tuple[Symbol, ...]]:
@@ -254,5 +264,8 @@ def _dag_fsg(sequences: Iterable[Tuple[Symbol, ...]], name: str) -> str:
                     count += 1
                 transitions.append(f"TRANSITION {current} {nxt} {prob if i == 0 else 1.0:.6f} {word}")
                 current = nxt
+    for state in range(count):
+        prob = EDGE_SILENCE_PROB if state in (0, end) else PAUSE_SILENCE_PROB
+        transitions.append(f"TRANSITION {state} {state} {prob:g} {SILENCE_WORD}")
     head = [f"FSG_BEGIN {name}", f"NUM_STATES {count}", "START_STATE 0", f"FINAL_STATE {end}"]
     return "\n".join(head + transitions + ["FSG_END"]) + "\n"

@@ -21,6 +21,17 @@ from assistant.recognizers.language_model import (DomainModel, build_domain_mode
 # 0.585 vs 0.593 over 100 held-out clips each). With the small domain LM it costs 45-70 ms and is kept: without
 # it espeak intent accuracy fell 1.5 points (612 clips), piper's rose 0.3.
 HUMAN_CMN_INIT = "53,3,-2,14,-13,5,-7,-4.7,0,-2.4,2.3,-1.9,0.5"
+# Gaussians scored per codebook of the bundled (phonetically tied) model when decoding against a word network:
+# PocketSphinx scores the best 4. 16 holds up better in noise: on the speech-to-intent benchmark's real voices
+# in kitchen noise, all 310 clips, 9 dB 213 -> 233 and 6 dB 176 -> 193 (docs/benchmarks.md). The n-gram modes
+# keep 4: there 16 also helped robotic voices (espeak-ng command intent 0.755 -> 0.853) but doubled the final
+# recognition time (p50 77 -> 134 ms) and took the reply latency p50 over 400 ms on this machine.
+GRAMMAR_GAUSSIANS = 16
+# Language weight for decoding against a word network (PocketSphinx's default, 6.5, is set for n-gram LMs):
+# a network's only "language" is the even split at each choice, and at 6.5 a slot with many values costs so
+# much that in noise the decoder prefers a short, wrong path. 3.0 on the speech-to-intent benchmark, all 310
+# clips: 9 dB 233 -> 236-240, 6 dB 193 -> 201 of 310, for about twice the search CPU (still ~0.1 x real time).
+GRAMMAR_LANGUAGE_WEIGHT = 3.0
 
 
 def _import_pocketsphinx() -> Any:
@@ -136,6 +147,10 @@ class PocketSphinxRecognizer:
                 if self.grammar:
                     key = "fsg" if self.grammar.startswith("FSG_BEGIN") else "jsgf"
                     options.update({key: str(self._write_grammar()), "lm": None})
+                    if key == "fsg":  # our word networks place their own silence (grammar.SILENCE_WORD)
+                        options.setdefault("fsgusefiller", False)
+                        options.setdefault("lw", GRAMMAR_LANGUAGE_WEIGHT)
+                        options.setdefault("topn", GRAMMAR_GAUSSIANS)
                 else:
                     options.update(lm=str(self.domain_model.lm_path))
             try:
