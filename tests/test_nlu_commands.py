@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.dialogue.commands import is_directed, is_stop_command
+from assistant.dialogue.commands import heard_stop, is_directed, is_stop_command
 from assistant.turns import control_in_checkin
 
 
@@ -26,6 +26,17 @@ def test_plain_stops(text: str) -> None:
 ])
 def test_not_plain_stops(text: str) -> None:
     assert not is_stop_command(text)
+
+
+@pytest.mark.parametrize("text, stop", [
+    ("stop the uh", "stop"), ("cancel there you", "cancel"), ("stopped at you", ""), ("the stop please", "stop"),
+    ("hush hush oh", "hush"), ("oh and never mind", "never mind"), ("stop", "stop"), ("cancelled what", "cancel"),
+    ("stop tickling me", ""), ("i'll stop", ""), ("you stop it", ""), ("stop asking that one", ""),
+    ("stop by the shop", ""), ("quiet night in", ""), ("don't stop now", ""), ("stop it we are going to be late", ""),
+])
+def test_heard_stops(text: str, stop: str) -> None:
+    """A stop misheard with a word or two of noise is still the stop; talk that says stop is not."""
+    assert heard_stop(text) == stop
 
 
 @pytest.mark.parametrize("intent, text, directed", [

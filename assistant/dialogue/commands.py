@@ -35,17 +35,50 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
 
 
-def is_stop_command(text: str) -> bool:
-    """Whether `text` is plainly a stop: "stop", "okay stop", "that's enough", "cancel", "never mind", "please be quiet"."""
+def _peeled(text: str) -> str:
+    """The words of `text` with polite words and wake words peeled off both ends."""
     words = normalise(text)
-    for _ in range(4):  # peel polite words and wake words off both ends
+    for _ in range(4):
         peeled = _TAIL.sub("", _LEAD.sub("", words))
         if peeled == words:
             break
         words = peeled
+    return words
+
+
+def is_stop_command(text: str) -> bool:
+    """Whether `text` is plainly a stop: "stop", "okay stop", "that's enough", "cancel", "never mind", "please be quiet"."""
+    words = _peeled(text)
     if _CORE.match(words):
         return True
     return bool(_NEVER_MIND.match(words)) and len(words.split()) <= 5
+
+
+# A recogniser's mishearing of a stop: the stop word heard, then a word or two of noise ("stop that you do" for "stop
+# the check in", "cancel learned") or noise first ("a stop now", "phone never mind"). Short, with no speaker of its
+# own ("i'll stop", "you stop") and no negation; "stop asking" is retire_prompt, "stop tickling me" and "stop by the
+# shop" are talk, and "quiet" leads answers ("quiet night in").
+_HEARD_HEAD = re.compile(r"^(?:stop|stopped|cancel|cancelled|hush)\b"
+                         r"(?! (?:asking|being|you|me|him|her|us|by|off|at|over|for|in|on|\w+ing)\b)")
+_HEARD_END = re.compile(r"(?<!\bi'll )(?<!\bi )(?<!\byou )(?<!\bwe )(?<!\bwe'll )\b(?:stop(?: it| now| please| talking)?"
+                        r"|never ?mind|that's enough|be quiet|quiet please)$")
+_HEARD_NOT = re.compile(r"\b(?:don't|do not|not|never|can't|won't|didn't|couldn't|wouldn't|i|i'm|i'll|my|me)\b(?! ?mind)")
+HEARD_MAX_WORDS = 4
+
+
+def heard_stop(text: str) -> str:
+    """The stop in a recogniser's short transcript ("stop that you do" -> "stop"), or "" when there is none."""
+    if is_stop_command(text):
+        return text
+    words = _peeled(text)
+    count = len(words.split())
+    if not words or count > HEARD_MAX_WORDS or _HEARD_NOT.search(words):
+        return ""
+    head = _HEARD_HEAD.match(words)
+    if head:
+        return {"stopped": "stop", "cancelled": "cancel"}.get(head.group(), head.group())
+    end = _HEARD_END.search(words) if count <= 3 else None
+    return end.group() if end else ""
 
 
 # A state-changing intent is only believed when the sentence says so in words of its own kind.

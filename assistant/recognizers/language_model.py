@@ -21,7 +21,13 @@ BUILDER_VERSION = 6
 NOT_COMMANDS = frozenset({"couple_talk"})
 # Stop must never be missed: its phrasings count this many times in the command model (a prior, not a list of
 # sentences the recogniser may say), so a new activity's phrasings don't crowd "quiet please" out.
-EXAMPLE_WEIGHTS = {"stop": 3}
+EXAMPLE_WEIGHTS = {"stop": 10}
+# Other ways of saying the stop words, beside CMUdict's American ones: non-rhotic "never" and "enough" with a schwa
+# (British voices), the rounded British "stop", "quiet" in one syllable or with /ɪ/, "mind" without its /d/.
+STOP_VARIANTS = {
+    "stop": ("S T AO P",), "never": ("N EH V AH",), "enough": ("AH N AH F",), "quiet": ("K W AY IH T", "K W AY T"),
+    "mind": ("M AY N",),
+}
 BOS, EOS = "<s>", "</s>"
 ORDER = 3
 
@@ -339,7 +345,7 @@ def build_domain_model(sentences: Sequence[str], model_dir: Path, generic_top: i
     start = time.perf_counter()
     model_dir = Path(model_dir)
     dict_file, lm_file = model_dir / "cmudict-en-us.dict", model_dir / "en-us.lm.bin"
-    key_src = json.dumps([BUILDER_VERSION, list(sentences), generic_top, domain_weight,
+    key_src = json.dumps([BUILDER_VERSION, list(sentences), generic_top, domain_weight, STOP_VARIANTS,
                           dict_file.stat().st_size, lm_file.stat().st_size])
     key = hashlib.sha256(key_src.encode("utf-8")).hexdigest()[:16]
     folder = (cache_dir or cache_root()) / key
@@ -355,6 +361,9 @@ def build_domain_model(sentences: Sequence[str], model_dir: Path, generic_top: i
     prons = read_dictionary(dict_file, {w for s in sentences for w in s.split()} | set(generic))
     missing = {w for s in sentences for w in s.split()} - set(prons)
     prons.update(guess_pronunciations(missing, dict_file))
+    for word, variants in STOP_VARIANTS.items():
+        if word in prons:
+            prons[word] = prons[word] + [v for v in variants if v not in prons[word]]
     kept, dropped = split_on_unknown(sentences, prons)
     arpa = build_arpa(kept, generic, domain_weight)
     vocab = sorted({w for s in kept for w in s.split()} | set(generic))

@@ -48,7 +48,8 @@ class PocketSphinxStream:
 
     An open answer may also be heard by a second decoder with the domain LM (`stop_decoder`): the generic LM
     hears "stop" as "staff" or "that's down", the domain LM knows the stop phrasings. When the second decoder
-    heard a plain stop ("okay stop", "never mind") and the first did not, the stop is the transcript.
+    heard a plain stop ("okay stop", "never mind") and the first did not, the stop is the transcript; so is a stop
+    misheard with a word or two of noise ("stop that you do", commands.heard_stop) by either decoder.
     """
 
     def __init__(self, owner: "PocketSphinxRecognizer", decoder: Any, stop_decoder: Any = None) -> None:
@@ -80,8 +81,8 @@ class PocketSphinxStream:
                 each.end_utt()
 
     def finish(self) -> Transcript:
-        """End the utterance and return the best hypothesis (a stop the second decoder heard wins)."""
-        from assistant.dialogue.commands import is_stop_command
+        """End the utterance and return the best hypothesis (a stop either decoder heard, even misheard, wins)."""
+        from assistant.dialogue.commands import heard_stop, is_stop_command
 
         if not self._open:
             return Transcript("", "pocketsphinx", None)
@@ -92,8 +93,8 @@ class PocketSphinxStream:
             hyp = each.hyp()
             texts.append(clean_text(hyp.hypstr) if hyp is not None else "")
         text = texts[0]
-        if len(texts) > 1 and is_stop_command(texts[1]) and not is_stop_command(text):
-            text = texts[1]
+        if not is_stop_command(text):
+            text = next((stop for stop in map(heard_stop, texts[::-1]) if stop), text)
         return Transcript(text, "pocketsphinx", None)
 
 
