@@ -116,6 +116,24 @@ def test_final_blind_lines_never_enter_training() -> None:
     assert sorted((final & trained) - prior) == []
 
 
+FINAL_BLIND2 = DATA / "nlu_blind_final2.yml"
+
+
+def test_second_final_blind_set_never_enters_training() -> None:
+    """The second final set (written 2026-12-02 by a fourth blind writer) is never trained on.
+
+    The 131 short lines that the training data already held when it was written ("hello", "next one", "stop") are
+    listed in final2_prior_overlap.txt; any other overlap fails.
+    """
+    trained = set()
+    for path in sorted(TRAINING.parent.glob("*.yml")):
+        trained |= {e.text for e in read_examples(path)}
+    final2 = {e.text for e in read_examples(FINAL_BLIND2)}
+    prior = set(read_lines(DATA / "final2_prior_overlap.txt"))
+    assert len(final2) >= 440
+    assert sorted((final2 & trained) - prior) == []
+
+
 def test_final_blind_accuracy_does_not_fall(dialogue_engine) -> None:
     """Never tuned on, scored at the end of each NLU change: 0.937 / 0.880 (issue 10), 0.961 / 0.910 (issue 11).
 
