@@ -6,6 +6,7 @@ import gc
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable, Dict, Optional
 
 from assistant.events import EventLog
@@ -64,17 +65,21 @@ def ready_recognizer(listen: ListenSettings) -> Any:
     return recognizer
 
 
-def ready_engine(settings: Settings, quiet: bool) -> Any:
+def ready_engine(settings: Settings, quiet: bool, clock: Callable[[], datetime] = datetime.now) -> Any:
     """The dialogue engine, warmed up so the first turn is as quick as the rest."""
     from assistant.dialogue.runtime import open_engine
 
-    engine = open_engine(settings, quiet=quiet)
+    engine = open_engine(settings, quiet=quiet, clock=clock)
     engine.warm_up()
     return engine
 
 
-def load_stack(settings: Settings, quiet: bool = False, voice: bool = True) -> Stack:
-    """Recogniser, dialogue engine and synthesiser, loaded side by side (each one's seconds in `seconds`)."""
+def load_stack(settings: Settings, quiet: bool = False, voice: bool = True,
+               clock: Callable[[], datetime] = datetime.now) -> Stack:
+    """Recogniser, dialogue engine and synthesiser, loaded side by side (each one's seconds in `seconds`).
+
+    `clock` is the wall clock the dialogue and the voice see (bedtime, the bedtime voice); a replay passes the
+    recording's own."""
     from assistant.speech import load_synthesizer
 
     seconds: Dict[str, float] = {}
@@ -82,8 +87,9 @@ def load_stack(settings: Settings, quiet: bool = False, voice: bool = True) -> S
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:
             recognizer = pool.submit(_timed, seconds, "recognizer_s", ready_recognizer, settings.listen)
-            synthesizer = pool.submit(_timed, seconds, "synthesizer_s", load_synthesizer, settings.voice) if voice else None
-            engine = _timed(seconds, "dialogue_s", ready_engine, settings, quiet)
+            synthesizer = pool.submit(_timed, seconds, "synthesizer_s", load_synthesizer, settings.voice,
+                                      clock) if voice else None
+            engine = _timed(seconds, "dialogue_s", ready_engine, settings, quiet, clock)
             return Stack(settings, recognizer.result(), engine, synthesizer.result() if synthesizer else None, seconds)
     finally:
         settle_heap()

@@ -4,7 +4,8 @@
 
 Each evening-NN.wav (16 kHz mono int16, a few minutes, two voices, faint room noise) has evening-NN.json:
 {"wav", "duration_s", "speakers": [voice, voice], "segments": [...]} with each segment
-{"start_s", "end_s", "kind", "text", "speaker"} (speaker 0 or 1). kind is one of
+{"start_s", "end_s", "kind", "text", "speaker"} (speaker 0 or 1), and "clock": the wall-clock time the evening starts (the replay runs
+at it: bedtime, the bedtime voice). kind is one of
 wake_request (wake phrase and request in one breath), followup (said without the wake phrase: "after" is
 "reply" when it starts within 3 s of where the companion's reply would end, "wake_only" when it follows a
 lone wake phrase), couple_talk, checkin_answer ("addressed": the partner the companion asked, "question":
@@ -256,15 +257,21 @@ def script_evening(ev: Evening, lines: Sequence[str]) -> None:
     ev.couple_talk(lines, rng.randint(2, 4))
 
 
-def write_recording(out: Path, name: str, ev: Evening) -> Path:
+def write_recording(out: Path, name: str, ev: Evening, clock: str = "22:00") -> Path:
     """Write NAME.wav and NAME.json (labels) and return the WAV path."""
     audio = ev.render()
     wav = out / f"{name}.wav"
     write_pcm(wav, audio)
-    labels = {"wav": wav.name, "duration_s": round(len(audio) / RATE, 3),
+    labels = {"wav": wav.name, "duration_s": round(len(audio) / RATE, 3), "clock": clock,
               "speakers": [v.name for v in ev.voices], "segments": ev.segments}
     (out / f"{name}.json").write_text(json.dumps(labels, indent=1) + "\n", encoding="utf-8")
     return wav
+
+
+def evening_clock(n: int) -> str:
+    """When evening n takes place: between 21:30 and 23:20, after the default bedtime hour (21)."""
+    minutes = 21 * 60 + 30 + (n * 37) % 110
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def talk_only(speaker: Speaker, lines: Sequence[str], rng: random.Random, minutes: float) -> Evening:
@@ -303,7 +310,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         pair = rng.sample(VOICES, 2)
         ev = Evening(speaker, pair, rng)
         script_evening(ev, lines)
-        wav = write_recording(args.out, f"evening-{n + 1:02d}", ev)
+        wav = write_recording(args.out, f"evening-{n + 1:02d}", ev, clock=evening_clock(n))
         print(f"{wav}: {ev.t / 60:.1f} min, {pair[0].name} + {pair[1].name}, {len(ev.segments)} segments")
     if args.talk_minutes > 0:
         wav = write_recording(args.out, "talk-only", talk_only(speaker, lines, rng, args.talk_minutes))

@@ -31,11 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchlib import COMPANION, PROJECT, machine, machine_line, markdown_table, project_model_dir  # noqa: E402
 
 
-def replay(wav: Path, model_dir: Path, home: Path) -> Dict[str, Any]:
-    """Rows and CPU seconds of one `companion listen --replay` process."""
+def replay(wav: Path, model_dir: Path, home: Path, clock: str = "22:00") -> Dict[str, Any]:
+    """Rows and CPU seconds of one `companion listen --replay` process, as if it started at `clock`."""
     env = dict(os.environ, COMPANION_HOME=str(home), COMPANION_MODEL_DIR=str(model_dir), RASA_TELEMETRY_ENABLED="false")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run([*COMPANION, "listen", "--replay", str(wav), "--json", "--partners", "Sam,Alex"],
+    done = subprocess.run([*COMPANION, "listen", "--replay", str(wav), "--json", "--partners", "Sam,Alex",
+                           "--start-at", clock],
                           capture_output=True, text=True, env=env, cwd=PROJECT, timeout=3600)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -128,7 +129,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         labels = json.loads(label_file.read_text())
         wav = label_file.with_suffix(".wav")
         with tempfile.TemporaryDirectory() as home:
-            result = replay(wav, model_dir, Path(home))
+            result = replay(wav, model_dir, Path(home), labels.get("clock", "22:00"))
         counts = score(labels, result["rows"], typed_intent)
         misses += [f"{wav.name}: {m}" for m in counts.pop("misses")]
         for key, value in counts.items():

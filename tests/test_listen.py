@@ -95,3 +95,21 @@ def test_replay_streams_a_room_recording_through_the_live_loop(run_cli, tmp_path
     assert list(out.glob("*.wav")), "the reply was spoken into the output folder"
     kinds = {json_lines(line)[0]["event"] for line in (tmp_path / "events.jsonl").read_text().splitlines()}
     assert {"wake", "speech-start", "speech-end", "tts-start"} <= kinds, kinds
+
+
+def test_replay_runs_at_the_recordings_own_clock(run_cli, tmp_path: Path):
+    """--start-at: the replay's wall clock is the recording's, so a check-in asked for at 22:30 is the bedtime one
+    whatever the hour the replay runs at; a clock that is no time is one line."""
+    from assistant.audio import read_wav, write_wav
+
+    maker = SpeechMaker(tmp_path / "speech")
+    request = maker.vary(maker.piper("hey companion we would like to do our check in now"), pitch_cents=250)
+    room_wav = tmp_path / "room.wav"
+    write_wav(room_wav, b"\0\0" * 8000 + read_wav(request)[0] + b"\0\0" * 16000 * 3)
+    result = run_cli(["listen", "--replay", str(room_wav), "--json", "--partners", "Sam,Alex", "--start-at", "22:30"])
+    assert result.returncode == 0, result.stderr
+    rows = [r for r in json_lines(result.stdout) if r["acted"]]
+    assert rows and rows[0]["intent"] == "start_checkin", rows
+    assert rows[0]["replies"][-1].startswith(("Sam,", "Alex,")), rows  # the first question, not "which one?"
+    bad = run_cli(["listen", "--replay", str(room_wav), "--start-at", "25:61"])
+    assert bad.returncode == 2 and "--start-at" in bad.stderr and "Traceback" not in bad.stderr

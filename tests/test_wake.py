@@ -157,6 +157,28 @@ def test_a_phrase_straddling_a_restart_is_kept_once(maker):
     assert len(hits) == 1 and hits[0].start_s < 2.0 < hits[0].end_s
 
 
+def room_noise(seconds: float) -> np.ndarray:
+    """Faint bedroom noise from sox (brown and pink noise, a 60 Hz hum), as float samples."""
+    done = subprocess.run(["sox", "-R", "-n", "-r", "16000", "-c", "1", "-b", "16", "-t", "raw", "-", "synth",
+                           str(seconds), "brownnoise", "synth", "pinknoise", "mix", "synth", "sine", "mix", "60",
+                           "vol", "0.01"], capture_output=True, check=True)
+    return np.frombuffer(done.stdout, "<i2").astype(np.float32)
+
+
+@pytest.mark.parametrize("quiet_s", [10, 45])
+def test_the_phrase_after_a_long_quiet_is_spotted(maker, quiet_s):
+    """The search's cepstral mean follows speech only: after 25 s or more of room noise alone it had drifted to
+    the noise floor and this voice's phrase went unheard (found after 10 s, missed after 25, 45 and 70)."""
+    said, _ = read_wav(maker.espeak("hey companion give us a starter", "en-us+f3", 150, 50))
+    phrase = np.frombuffer(said, "<i2").astype(np.float32)
+    phrase *= 0.5 * 32767 / max(1.0, float(np.abs(phrase).max()))
+    mix = room_noise(quiet_s + len(phrase) / 16000 + 1.0)
+    start = quiet_s * 16000
+    mix[start:start + len(phrase)] += phrase[: len(mix) - start]
+    hits = hits_of(PocketSphinxWakeSpotter("hey companion"), np.clip(mix, -32767, 32767).astype("<i2").tobytes())
+    assert len(hits) == 1 and abs(hits[0].start_s - quiet_s) < 0.5, hits
+
+
 def rss_kb() -> int:
     """This process's resident memory."""
     for line in Path("/proc/self/status").read_text().splitlines():

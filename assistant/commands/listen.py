@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Dict, Optional
 
@@ -87,8 +88,16 @@ def run_replay(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     source = WavSource(args.replay)
-    stack = load_stack(settings, quiet=True)
     holder: Dict[str, Any] = {}
+    start = replay_start(args.start_at) if getattr(args, "start_at", None) else None
+
+    def clock() -> datetime:
+        """The wall clock inside the recording: its start plus the audio heard so far."""
+        if start is None:
+            return datetime.now()
+        return start + timedelta(seconds=holder["loop"].now if "loop" in holder else 0.0)
+
+    stack = load_stack(settings, quiet=True, clock=clock)
     sink = VirtualSink(lambda: holder["loop"].now, WavDirSink(args.output_dir) if args.output_dir else None)
 
     def row(data: Dict[str, Any]) -> None:
@@ -100,13 +109,24 @@ def run_replay(args: argparse.Namespace) -> int:
             print(f'{data["start_s"]:7.2f}-{data["end_s"]:7.2f}{said}{acted}', flush=True)
 
     loop = HandsFree(stack.pipeline(events=_events(args)), source, sink, stack.spotter(), on_row=row, speak_lines=False,
-                     bedtime=bedtime.from_settings(settings))
+                     bedtime=bedtime.from_settings(settings), clock=clock)
     holder["loop"] = loop
     try:
         loop.run()
     finally:
         stack.close()
     return 0
+
+
+def replay_start(text: str) -> datetime:
+    """The wall-clock time a recording starts at: "HH:MM" (today) or an ISO date and time."""
+    try:
+        if len(text) <= 5 and ":" in text:
+            hour, minute = (int(part) for part in text.split(":"))
+            return datetime.now().replace(hour=hour, minute=minute, second=0, microsecond=0)
+        return datetime.fromisoformat(text)
+    except ValueError as err:
+        raise ConfigError(f"--start-at wants HH:MM or an ISO date and time, got {text!r}") from err
 
 
 def _events(args: argparse.Namespace) -> Any:
@@ -223,6 +243,8 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
     p = sub.add_parser("listen", help="the hands-free companion (or WAV turns with --input)")
     p.add_argument("--input", action="append", metavar="WAV", help="a WAV file as one user turn (repeatable)")
     p.add_argument("--replay", metavar="WAV", help="stream one room recording through the live loop (recording time)")
+    p.add_argument("--start-at", metavar="HH:MM", help="with --replay: the wall-clock time the recording starts at "
+                   "(bedtime, the bedtime voice and the bedtime offer follow it; default: now)")
     p.add_argument("--realtime", action="store_true", help="feed files at the pace a microphone would")
     p.add_argument("--output-dir", metavar="DIR", help="write reply WAVs here (with --input or --replay)")
     p.add_argument("--json", action="store_true", help="one JSON line per turn (--replay: per utterance heard)")
