@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Pattern, Sequence, Tuple
 
 from assistant.store import StateStore
 
@@ -126,9 +127,16 @@ def pick(options: Sequence[str], variant: int) -> str:
 CONTROL_CONFIDENCE = 0.8
 CONTROL_WORDS = {
     "stop": {"stop", "enough", "quit", "cancel", "end"},
-    "repeat": {"again", "repeat", "pardon"},
-    "help": {"help"},
-    "skip": {"skip", "pass"},
+}
+# Inside a check-in every answer is free speech, and a misheard answer often looks like a confident command
+# ("how patient you were with my mum" heard as "others should do with what mom" -> help at 0.83): the
+# companion then read out help, asked again, and every later answer went to the question before. So help,
+# repeat and skip must be said with their own words; confidence alone never takes an answer away.
+CONTROL_CUES: Dict[str, Pattern[str]] = {
+    "repeat": re.compile(r"\b(again|repeat|pardon|come again|what was (that|the question)|say that"
+                         r"|(didn't|did not|couldn't) (catch|hear))\b"),
+    "help": re.compile(r"\b(help|how does (this|it) work|what (do|should|can) (i|we) say|explain)\b"),
+    "skip": re.compile(r"\b(skip|pass|next)\b"),
 }
 
 
@@ -136,16 +144,24 @@ def control_in_checkin(intent: str, confidence: float, text: str) -> Optional[st
     """Whether words said during a check-in are a command (stop, repeat, help, skip) or an answer.
 
     A plain stop ("stop", "okay stop", "that's enough", "cancel", "never mind") always stops, whatever the
-    classifier says. Other answers are free speech, so a command must be confident or say its own keyword:
-    "some quiet time" and "i never mind that" are answers even if the classifier leans towards `stop`.
+    classifier says. Other answers are free speech: a stop must be confident or say its own keyword ("some quiet
+    time" and "i never mind that" are answers even if the classifier leans towards `stop`), and help, repeat
+    and skip need their own words whatever the confidence.
     """
     from assistant.dialogue.commands import is_stop_command
 
     if is_stop_command(text):
         return "stop"
+    cue = CONTROL_CUES.get(intent)
+    if cue is not None:
+        return intent if cue.search(text.lower()) else None
     keywords = CONTROL_WORDS.get(intent)
     if keywords is None:
         return None
+    said = set(text.lower().split())
+    if confidence >= CONTROL_CONFIDENCE or said & keywords:
+        return intent
+    return None
     said = set(text.lower().split())
     if confidence >= CONTROL_CONFIDENCE or said & keywords:
         return intent

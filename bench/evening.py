@@ -240,12 +240,16 @@ def script_evening(ev: Evening, lines: Sequence[str]) -> None:
         ev.gap(1.0, 3.0)
     ev.gap(1.0, 3.0)
     ev.say(rng.randrange(2), rng.choice(WAKE_REQUESTS["checkin"]), "wake_request")
-    ev.gap(13.0, 15.0)  # opening and the first question to partner 1
+    # The answers come after each question has been read out, as people wait for it: the opening and the first
+    # question take 13.7 s in the bedtime voice (pyttsx3), each later question 5-7 s, plus the endpointer's
+    # trailing silence before the companion starts to speak. (With 13-15 s and 8-10 s here, the first answer fell
+    # while the opening still played and every later one answered the question before.)
+    ev.gap(15.5, 17.5)  # opening and the first question to partner 1
     for question in range(3):
         for who in (0, 1):
             ev.say(who, rng.choice(CHECKIN_ANSWERS[question]), "checkin_answer", addressed=who,
                    question=question + 1)
-            ev.gap(8.0, 10.0)  # the next question, to the other partner by name
+            ev.gap(9.0, 11.0)  # the next question, to the other partner by name
     ev.gap(6.0, 8.0)  # the closing
     ev.couple_talk(lines, rng.randint(3, 6))
     ev.gap(1.0, 3.0)

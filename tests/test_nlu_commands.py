@@ -65,6 +65,12 @@ def test_directed_wording(intent: str, text: str, directed: bool) -> None:
     ("repeat", 0.5, "say that again", "repeat"),
     ("inform", 0.8, "hold on stop a sec", "stop"),
     ("inform", 0.9, "that'll do", "stop"),
+    ("help", 0.83, "others should do with what mom", None),  # a misheard answer is still the answer
+    ("help", 0.4, "how does this work", "help"),
+    ("repeat", 0.95, "you were so patient", None),
+    ("repeat", 0.6, "sorry what was the question", "repeat"),
+    ("skip", 0.9, "the walk we took", None),
+    ("skip", 0.5, "can we pass on this one", "skip"),
 ])
 def test_control_in_checkin(intent: str, confidence: float, text: str, expected) -> None:
     assert control_in_checkin(intent, confidence, text) == expected
