@@ -135,7 +135,10 @@ CONTROL_WORDS = {
 CONTROL_CUES: Dict[str, Pattern[str]] = {
     "repeat": re.compile(r"\b(again|repeat|pardon|come again|what was (that|the question)|say that"
                          r"|(didn't|did not|couldn't) (catch|hear))\b"),
-    "help": re.compile(r"\b(help|how does (this|it) work|what (do|should|can) (i|we) say|explain)\b"),
+    # "help" alone or nearly ("help", "um help me please"): answers say it too ("help with the shopping", "you
+    # helped me", and "that you held me on the sofa" heard as "they you help me on the sofa")
+    "help": re.compile(r"^(\w+ )?help( me| us)?( please)?$|\bhow does (this|it) work\b"
+                       r"|\bwhat (do|should|can) (i|we) say\b|\bi don't (understand|get it)\b"),
     "skip": re.compile(r"\b(skip|pass|next)\b"),
 }
 

@@ -67,6 +67,9 @@ def test_directed_wording(intent: str, text: str, directed: bool) -> None:
     ("inform", 0.9, "that'll do", "stop"),
     ("help", 0.83, "others should do with what mom", None),  # a misheard answer is still the answer
     ("help", 0.4, "how does this work", "help"),
+    ("help", 0.9, "um help me please", "help"),
+    ("help", 0.9, "they you help me on the sofa", None),
+    ("help", 0.9, "help with the shopping", None),
     ("repeat", 0.95, "you were so patient", None),
     ("repeat", 0.6, "sorry what was the question", "repeat"),
     ("skip", 0.9, "the walk we took", None),
