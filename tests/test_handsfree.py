@@ -7,6 +7,7 @@ gaps where the companion's replies would play, and replayed in recording time th
 from __future__ import annotations
 
 import json
+from datetime import datetime
 import threading
 import time
 from pathlib import Path
@@ -73,6 +74,12 @@ class PcmSource:
         pass
 
 
+def daytime() -> datetime:
+    """The voice's clock in these replays: the day voice, whatever the hour the suite runs at (the dialogue's
+    clock is daytime too; the bedtime voice reads slower, and replies then overrun the gaps recorded for them)."""
+    return datetime(2026, 6, 1, 14, 0)
+
+
 def replay(conversation: Any, audio: bytes, listen: Optional[ListenSettings] = None,
            wrap: Optional[Callable[[VoicePipeline], None]] = None,
            notices: Optional[List[str]] = None, options: Optional[Callable[[Any], Dict[str, Any]]] = None
@@ -83,7 +90,7 @@ def replay(conversation: Any, audio: bytes, listen: Optional[ListenSettings] = N
     from assistant.stack import load_spotter
 
     listen = listen or ListenSettings()
-    pipeline = VoicePipeline(load_recognizer(listen), conversation(), load_synthesizer(VoiceSettings()), listen)
+    pipeline = VoicePipeline(load_recognizer(listen), conversation(), load_synthesizer(VoiceSettings(), clock=daytime), listen)
     if wrap:
         wrap(pipeline)
     rows: List[Dict[str, Any]] = []
@@ -283,7 +290,7 @@ def test_a_lost_microphone_is_said_and_the_loop_goes_on(conversation, room, tmp_
     rows: List[Dict[str, Any]] = []
     microphone = MicrophoneSource(stream_factory=factory, stall_timeout_s=0.5)
     sink = WavDirSink(tmp_path / "out")
-    pipeline = VoicePipeline(load_recognizer(listen), conversation(), load_synthesizer(VoiceSettings()), listen)
+    pipeline = VoicePipeline(load_recognizer(listen), conversation(), load_synthesizer(VoiceSettings(), clock=daytime), listen)
     loop = HandsFree(pipeline, microphone, sink, load_spotter(listen), notify=notices.append, retry_s=0.1,
                      on_row=rows.append, speak_lines=False)
     done = threading.Thread(target=lambda: loop.run(max_rows=2), daemon=True)
