@@ -46,8 +46,14 @@ def _peeled(text: str) -> str:
     return words
 
 
+# "that's all for now", "that's all from us tonight": the contract's way of ending the session, a goodbye, not a stop.
+_ALL_FOR_NOW = re.compile(r"^(?:that's|that is) all (?:for (?:now|tonight|today|the night|this evening)|from us)\b")
+
+
 def is_stop_command(text: str) -> bool:
     """Whether `text` is plainly a stop: "stop", "okay stop", "that's enough", "cancel", "never mind", "please be quiet"."""
+    if _ALL_FOR_NOW.match(_LEAD.sub("", normalise(text))):
+        return False
     words = _peeled(text)
     if _CORE.match(words):
         return True
