@@ -2,7 +2,8 @@
 
 For each config one child process trains an NLU-only model into a temp dir (fresh Rasa
 cache); a second, fresh child loads it as the app would and scores tests/data/nlu_heldout.yml,
-the blind dev sets tests/data/nlu_blind_dev.yml ("blind" columns) and nlu_blind_dev2.yml ("dev2"), the couple-talk
+the blind dev sets tests/data/nlu_blind_dev.yml ("blind" columns), nlu_blind_dev2.yml ("dev2") and nlu_blind_dev3.yml
+("dev3"), the couple-talk
 lines tests/data/couple_talk_dev.txt and couple_talk_dev2.txt ("talk cmd", "talk2 cmd": share parsed as a command at
 confidence >= 0.6), and with --final the final blind set tests/data/nlu_blind.yml (aggregates only, never its misses).
 "load s" is Agent.load alone (after `import rasa.core.agent`, shown as "import s"); each
@@ -37,10 +38,11 @@ BLIND_DEV = PROJECT / "tests" / "data" / "nlu_blind_dev.yml"
 COUPLE_TALK = PROJECT / "tests" / "data" / "couple_talk_dev.txt"
 BLIND_DEV2 = PROJECT / "tests" / "data" / "nlu_blind_dev2.yml"
 COUPLE_TALK2 = PROJECT / "tests" / "data" / "couple_talk_dev2.txt"
+BLIND_DEV3 = PROJECT / "tests" / "data" / "nlu_blind_dev3.yml"
 FINAL_BLIND = PROJECT / "tests" / "data" / "nlu_blind.yml"
 COLUMNS = (
     "pipeline", "train s", "load s", "intent acc", "entity acc", "blind intent", "blind entity", "talk cmd",
-    "dev2 intent", "dev2 entity", "talk2 cmd", "final intent", "final entity", "ms/parse", "train RSS MB",
+    "dev2 intent", "dev2 entity", "talk2 cmd", "dev3 intent", "dev3 entity", "final intent", "final entity", "ms/parse", "train RSS MB",
     "run RSS MB", "import s",
 )
 
@@ -104,8 +106,9 @@ def eval_child(model: Path, heldout: Path, show_errors: bool, final: bool = Fals
     talk = evaluate_talk(parse, COUPLE_TALK)
     blind2 = evaluate(parse, BLIND_DEV2)
     talk2 = evaluate_talk(parse, COUPLE_TALK2)
+    blind3 = evaluate(parse, BLIND_DEV3)
     if show_errors:  # never the final blind set's
-        for error in result.errors + blind.errors + blind2.errors:
+        for error in result.errors + blind.errors + blind2.errors + blind3.errors:
             print(f"  {error}", file=sys.stderr)
         for line, intent, confidence in talk.commands + talk2.commands:
             print(f"  talk {line!r} -> {intent} {confidence:.2f}", file=sys.stderr)
@@ -120,6 +123,8 @@ def eval_child(model: Path, heldout: Path, show_errors: bool, final: bool = Fals
         "dev2 entity": round(blind2.entity_accuracy, 3),
         "talk2 cmd": round(len(talk2.commands) / max(talk2.n, 1), 3),
         "dev2 reliability": reliability_table(reliability(parse, BLIND_DEV2)),
+        "dev3 intent": round(blind3.intent_accuracy, 3),
+        "dev3 entity": round(blind3.entity_accuracy, 3),
         "blind intent": round(blind.intent_accuracy, 3),
         "blind entity": round(blind.entity_accuracy, 3),
         "talk cmd": round(len(talk.commands) / max(talk.n, 1), 3),

@@ -23,7 +23,7 @@ _CORE = re.compile(
     r"|(?:stop|cancel|end|quit|finish)(?: the| this| our)?(?: [a-z']+){0,3} check ?-?ins?"
     r"|stop stop(?: stop)*|(?:that's|that is|ok that's|okay that's) enough(?: of that| questions| for tonight)?"
     r"|enough(?: of that| now| already| questions)?|cancel(?: it| that| this| the check ?in)?"
-    r"|(?:be )?quiet|hush|shh+|shush|silence|never ?mind(?: that| it| then| forget it)?|forget it|forget about it"
+    r"|(?:be )?quiet|hush|shh+|shush|whisht|wheesht|silence|never ?mind(?: that| it| then| forget it)?|forget it|forget about it"
     r"|end(?: it| this| the check ?in)|quit(?: it)?|that's all(?: for now)?|that'll do|that will do|enough is enough)$"
 )
 
@@ -46,8 +46,14 @@ def _peeled(text: str) -> str:
     return words
 
 
+# "that's all for now", "that's all from us tonight": the contract's way of ending the session, a goodbye, not a stop.
+_ALL_FOR_NOW = re.compile(r"^(?:that's|that is) all (?:for (?:now|tonight|today|the night|this evening)|from us)\b")
+
+
 def is_stop_command(text: str) -> bool:
     """Whether `text` is plainly a stop: "stop", "okay stop", "that's enough", "cancel", "never mind", "please be quiet"."""
+    if _ALL_FOR_NOW.match(_LEAD.sub("", normalise(text))):
+        return False
     words = _peeled(text)
     if _CORE.match(words):
         return True
@@ -85,7 +91,7 @@ def heard_stop(text: str) -> str:
 DIRECTED_CUES: Dict[str, Pattern[str]] = {
     intent: re.compile(pattern)
     for intent, pattern in {
-        "stop": r"\bstop|enough|cancel|quiet|\bhush|\bshh|shush|silen|never ?mind|forget (it|about it)|\bend\b(?! of)|\bquit"
+        "stop": r"\bstop|enough|cancel|quiet|\bhush|\bshh|shush|whisht|wheesht|silen|never ?mind|forget (it|about it)|\bend\b(?! of)|\bquit"
                 r"|that's all|\bhalt\b|\bpause\b|finish",
         "retire_prompt": r"\bagain\b|\bnever\b.*\b(ask|use|hear|show|bring|want|say|give|that one|this one|that question)"
                          r"|\b(any ?more|no more)\b|remove|delete|retire|\bdrop|\bban\b|forever|for good|get rid"

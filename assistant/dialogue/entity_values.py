@@ -92,7 +92,8 @@ _ONE_AS_SCORE_AFTER = frozenset(
 # Words that may follow a score; anything else ("five hours", "two kids") means a count, not a score.
 _SCORE_FOLLOWERS = frozenset(
     "out i we i'd we'd i'm for tonight today now right maybe probably definitely really honestly easily please "
-    "then overall too and or but so actually just on star stars".split()
+    "then overall too and or but so actually just on star stars yeah yes yep innit mate sorry love babe though o sha "
+    "la lah na tbh".split()
 )
 
 

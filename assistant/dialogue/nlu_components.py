@@ -267,13 +267,61 @@ class EntityCanonicalizer(GraphComponent, EntityExtractorMixin):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
 class FocusedCRFEntityExtractor(CRFEntityExtractor):
-    """Rasa's CRF trained only on the intents that carry entities: it refits at every load, so this loads faster."""
+    """Rasa's CRF trained only on the intents that carry entities, stored fitted (crfsuite's own model file).
+
+    Rasa 3.6 stores the CRF's training tokens and refits the CRF at every load; here the fitted crfsuite model is
+    stored beside them and opened from memory at load (no refit, no pickle), so load time does not grow with the
+    training data. A model without the fitted files (trained before) still loads Rasa's way.
+    """
+
+    ORDER_FILE = "crf_order.json"
+
+    @staticmethod
+    def _tagger_file(tag_name: str) -> str:
+        """The file name of one fitted tagger."""
+        return f"crf_{tag_name}.crfsuite"
 
     def train(self, training_data: TrainingData) -> Resource:
         """Train on the examples of intents that have at least one annotated entity."""
         intents = {e.get(INTENT) for e in training_data.entity_examples}
         kept = [m for m in training_data.training_examples if m.get(INTENT) in intents]
         return super().train(TrainingData(kept, entity_synonyms=training_data.entity_synonyms))
+
+    def persist(self, dataset: List[Any]) -> None:
+        """Store the tagger order and each fitted crfsuite model (not the training tokens)."""
+        with self._model_storage.write_to(self._resource) as model_dir:
+            (model_dir / self.ORDER_FILE).write_text(json.dumps(list(self.crf_order)), encoding="utf-8")
+            for tag_name, tagger in (self.entity_taggers or {}).items():
+                (model_dir / self._tagger_file(tag_name)).write_bytes(Path(tagger.modelfile.name).read_bytes())
+
+    @classmethod
+    def load(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        execution_context: ExecutionContext, **kwargs: Any,
+    ) -> "FocusedCRFEntityExtractor":
+        """Open the fitted taggers from memory; Rasa's refit for a model that has none."""
+        import pycrfsuite
+        import sklearn_crfsuite
+
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                crf_order = json.loads((model_dir / cls.ORDER_FILE).read_text(encoding="utf-8"))
+                models = {tag: (model_dir / cls._tagger_file(tag)).read_bytes() for tag in crf_order}
+        except (ValueError, OSError):
+            loaded = super().load(config, model_storage, resource, execution_context, **kwargs)
+            assert isinstance(loaded, FocusedCRFEntityExtractor)
+            return loaded
+        taggers = {}
+        for tag_name, data in models.items():
+            crf = sklearn_crfsuite.CRF()
+            tagger = pycrfsuite.Tagger()
+            tagger.open_inmemory(data)  # crfsuite reads the model in place: `data` is kept with the extractor
+            crf._tagger = tagger
+            taggers[tag_name] = crf
+        extractor = cls(config, model_storage, resource, taggers)
+        extractor.crf_order = crf_order
+        extractor._model_bytes = models
+        return extractor
 
 
 # --- sentence-level topic / check-in kind --------------------------------------------------------------------

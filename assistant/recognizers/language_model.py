@@ -112,12 +112,17 @@ def domain_sentences(wake_phrase: str = "hey companion", nlu_files: Sequence[Pat
     return sentences + [s for s in prompts if s]
 
 
+# NLU files the command model leaves out: nlu/variety.yml holds hundreds of long, varied phrasings written for the
+# text classifier's sake; in the language model they would only thin out the short commands a recogniser must hear.
+LM_LEFT_OUT = frozenset({"variety.yml"})
+
+
 def default_sources() -> Tuple[List[Path], List[Path]]:
-    """The project's NLU files and prompt library."""
+    """The project's NLU files (but those in LM_LEFT_OUT) and prompt library."""
     from assistant import paths
 
     nlu = sorted(paths.NLU_DIR.glob("*.yml")) if paths.NLU_DIR.is_dir() else []
-    return [p for p in nlu if "config" not in p.name], [paths.DIALOGUES_DIR / "prompts.yml"]
+    return [p for p in nlu if "config" not in p.name and p.name not in LM_LEFT_OUT], [paths.DIALOGUES_DIR / "prompts.yml"]
 
 
 def _base_word(line: str) -> str:
