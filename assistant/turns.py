@@ -123,7 +123,6 @@ def pick(options: Sequence[str], variant: int) -> str:
     return options[variant % len(options)]
 
 
-
 CONTROL_CONFIDENCE = 0.8
 CONTROL_WORDS = {
     "stop": {"stop", "enough", "quit", "cancel", "end"},
@@ -161,10 +160,6 @@ def control_in_checkin(intent: str, confidence: float, text: str) -> Optional[st
     keywords = CONTROL_WORDS.get(intent)
     if keywords is None:
         return None
-    said = set(text.lower().split())
-    if confidence >= CONTROL_CONFIDENCE or said & keywords:
-        return intent
-    return None
     said = set(text.lower().split())
     if confidence >= CONTROL_CONFIDENCE or said & keywords:
         return intent

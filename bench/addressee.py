@@ -56,7 +56,7 @@ def main() -> int:
     model = training.model_path(project_model_dir())
     engine = RasaDialogueEngine.load(model, ActionContext(Settings()))
     talk = [line.strip() for line in args.talk.read_text().splitlines() if line.strip()]
-    from assistant.dialogue.addressee import NEEDS_ENTITY
+    from assistant.dialogue.addressee import NEEDS_ENTITY, STATE_CHANGING
 
     def answerable(example: Any) -> bool:  # an answer to "which one?" must name one
         needed = NEEDS_ENTITY.get(example.intent)
@@ -66,9 +66,10 @@ def main() -> int:
     rows = []
     for name, window in windows():
         reacted = [t for t in talk if engine.judge(t, window).for_me]  # type: ignore[arg-type]
+        changing = [t for t in reacted if engine.parse(t).intent in STATE_CHANGING]
         invited = [e for e in commands if e.intent in window.invites]  # type: ignore[attr-defined]
         taken = [e for e in invited if engine.judge(e.text, window).for_me]  # type: ignore[arg-type]
-        rows.append([name, len(talk), len(reacted), f"{100 * len(reacted) / len(talk):.1f}",
+        rows.append([name, len(talk), len(reacted), f"{100 * len(reacted) / len(talk):.1f}", len(changing),
                      len(invited), f"{len(taken) / len(invited):.3f}" if invited else "-"])
         if args.misses:
             for line in reacted:
@@ -78,7 +79,8 @@ def main() -> int:
                     print(f"  [{name}] misses: {example.text!r} ({example.intent}): "
                           f"{engine.judge(example.text, window).reason}")  # type: ignore[arg-type]
     print(machine_line(machine()))
-    print(markdown_table(["window", "couple lines", "reactions", "per 100", "invited commands", "taken"], rows))
+    print(markdown_table(["window", "couple lines", "reactions", "per 100", "of them state-changing",
+                                          "invited commands", "taken"], rows))
     return 0
 
 

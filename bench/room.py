@@ -55,8 +55,9 @@ def score(labels: Dict[str, Any], rows: List[Dict[str, Any]], parse: Any) -> Dic
     """Counts for one recording."""
     counts: Dict[str, Any] = {k: 0 for k in ("talk", "talk_reacted", "talk_woke", "wake", "request", "wake_acted",
                                              "wake_understood", "followup", "followup_taken", "answer",
-                                             "answer_taken", "wake_missed")}
+                                             "answer_taken", "wake_missed", "answer_asked", "answer_asked_taken")}
     misses: List[str] = []
+    checkin_began = False  # whether the last wake request was understood (a check-in request that began one)
     for seg in labels["segments"]:
         hits = overlapping(seg, rows)
         acted = any(r["acted"] for r in hits)
@@ -75,7 +76,9 @@ def score(labels: Dict[str, Any], rows: List[Dict[str, Any]], parse: Any) -> Dic
                 counts["request"] += 1
                 counts["wake_acted"] += acted
                 expected = parse(seg["text"])
-                if any(r["intent"] == expected for r in hits if r["acted"]):
+                understood = any(r["intent"] == expected for r in hits if r["acted"])
+                checkin_began = understood and expected == "start_checkin"
+                if understood:
                     counts["wake_understood"] += 1
                 else:
                     misses.append(f"wake request {seg['text']!r} -> {[(r['heard'], r['intent']) for r in hits]}")
@@ -87,6 +90,8 @@ def score(labels: Dict[str, Any], rows: List[Dict[str, Any]], parse: Any) -> Dic
         elif kind == "checkin_answer":
             counts["answer"] += 1
             counts["answer_taken"] += acted
+            counts["answer_asked"] += checkin_began
+            counts["answer_asked_taken"] += checkin_began and acted
             if not acted:
                 misses.append(f"answer not taken {seg['text']!r} -> {[(r['heard'], r['intent']) for r in hits]}")
     counts["misses"] = misses
@@ -163,6 +168,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         ["... understood (intent as typed)", rate("wake_understood", "request"), ""],
         ["follow-ups after a reply taken", rate("followup_taken", "followup"), ""],
         ["check-in answers taken", rate("answer_taken", "answer"), "all"],
+        ["... in check-ins that began (the request understood)", rate("answer_asked_taken", "answer_asked"), ""],
     ]
     for kind in ("evening", "talk-only", "idle"):
         if seconds.get(kind):

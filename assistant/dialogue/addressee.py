@@ -41,7 +41,7 @@ AFTER_OFFER = frozenset({"request_prompt", "start_checkin", "inform", "stop", "r
 NEEDS_ENTITY = {"inform": ("checkin", "topic")}
 # Words a follow-up of each kind is said with, when it is meant for the companion and not for the partner.
 CUES: Dict[str, Pattern[str]] = {
-    "skip": re.compile(r"\b(next|another|different|skip|pass|else|new one|other one|change)\b"),
+    "skip": re.compile(r"\b(next|another|different|skip|pass|else|new one|other one|change|move on)\b"),
     "repeat": re.compile(r"\b(again|repeat|pardon|come again|one more time|what was (that|the question)|say that"
                          r"|(didn't|did not|couldn't) (catch|hear))\b"),
     "request_prompt": re.compile(r"\b(question|starter|prompt|topic|another|one (about|on)|ask us|give us"
@@ -49,6 +49,19 @@ CUES: Dict[str, Pattern[str]] = {
     "play_favourite": re.compile(r"\b(favou?rites?|saved|we liked|we loved|our list)\b"),
     "take_turns": re.compile(r"\b(turns?|talk (about|through) (this|that|it)|help us (talk|discuss))\b"),
 }
+# Words that place a state change elsewhere in time, or put it as a suggestion between the two of them ("can we
+# try something different next time", "we should save this for the weekend", "maybe we could do it tomorrow"):
+# without the wake phrase that is their plan, not a request for now.
+TALK_MARKERS = re.compile(
+    r"\b(next|last|every) (time|week|weekend|month|year|night)\b|\bsome ?(time|day)\b|\bone day\b|\btomorrow\b"
+    r"|\byesterday\b|\b(at|on|this|for the) weekend\b|\bin the mornings?\b|\bwhen (we|you|i)\b|\balways\b"
+    r"|\busually\b|^(maybe |i think |i guess )?(we|you) (should|could|might|ought)\b|\bmaybe (we|you)\b"
+)
+TIMELESS_INTENTS = frozenset({"stop", "retire_prompt"})  # "never ask that again", "stop, we'll do it tomorrow"
+# An answer to "which one?" names a kind; a statement about themselves ("i think we're pretty equal actually",
+# "i'd say the same thing honestly") is talk, even when the sentence is about a topic.
+STATEMENT = re.compile(r"\b(i|we|you|it|that|they)('re|'m|'ve| am| are| was| were| feel| felt)\b|\bi'd say\b"
+                       r"|\bwhen (we|you|i)\b|\b(it|that)'s (not|so|really|just|kind|a bit|true|fair)\b")
 
 # Early endpoint: intents that are a whole turn by themselves, per listening mode, and the entity some need
 # first ("give us a conversation starter" may still be followed by "about desire"; in an open answer "yes"
@@ -163,6 +176,10 @@ def _unmet_wording(parse: Parse) -> Optional[str]:
     needed = NEEDS_ENTITY.get(parse.intent)
     if needed and not any(e.entity in needed for e in parse.entities):
         return f"{parse.intent} without a {' or '.join(needed)}"
+    if needed and STATEMENT.search(text):
+        return f"{parse.intent} said as a statement, not an answer"
+    if parse.intent in STATE_CHANGING - TIMELESS_INTENTS and TALK_MARKERS.search(text):
+        return f"{parse.intent} placed at another time or put as a suggestion: their plan"
     cue = CUES.get(parse.intent)
     if cue is not None and not cue.search(text):
         return f"{parse.intent} without the words it is said with"

@@ -9,10 +9,11 @@ from assistant.dialogue.entity_values import canonical_value
 
 _LEAD = re.compile(
     r"^(?:(?:hey|hi|okay|ok|oh) companion|companion|okay|ok|alright|all right|right|oh|um+|uh+|er+|hmm+|so|well|"
-    r"yeah|no|sorry|actually|just|please|hey|guys|wait|look|honestly|hold on|hang on|whoa|woah|oi|ugh)\s+"
+    r"yeah|no|sorry|actually|just|please|kindly|abeg|pls|hey|guys|wait|look|honestly|hold on|hang on|whoa|woah|oi|ugh|"
+    r"och|ach|aw)\s+"
 )
 _TAIL = re.compile(
-    r"\s+(?:please|thanks|thank you|now|for now|for tonight|tonight|right now|there|companion|then|already|"
+    r"\s+(?:please|abeg|pls|thanks|thank you|now|for now|for tonight|tonight|right now|there|companion|then|already|"
     r"okay|ok|all|everything|thing|anyway|for a bit|(?:for )?a (?:sec|second|minute|moment|mo)"
     r")$"
 )
@@ -93,12 +94,13 @@ DIRECTED_CUES: Dict[str, Pattern[str]] = {
     for intent, pattern in {
         "stop": r"\bstop|enough|cancel|quiet|\bhush|\bshh|shush|whisht|wheesht|silen|never ?mind|forget (it|about it)|\bend\b(?! of)|\bquit"
                 r"|that's all|\bhalt\b|\bpause\b|finish",
-        "retire_prompt": r"\bagain\b|\bnever\b.*\b(ask|use|hear|show|bring|want|say|give|that one|this one|that question)"
+        "retire_prompt": r"\bagain\b|\bnever\b.*\b(ask|use|hear|show|bring|want|say|give)\b.*\b(that|this|it|one|question|us)\b"
+                         r"|\bnever\b.*\b(that one|this one|that question)"
                          r"|\b(any ?more|no more)\b|remove|delete|retire|\bdrop|\bban\b|forever|for good|get rid"
                          r"|take (it|that|this)\b.*\bout|\bbin\b|scrap|throw|stop asking|(don't|do not) ask"
                          r"|hate (that|this) (one|question)|off the list|permanently|in (the )?future|from now on"
                          r"|(don't|do not) (use|bring|show|give|pick)|\berase|\bwipe|\bstrike|\bditch",
-        "save_prompt": r"\bsave|\bkeep\b|favou?rite|bookmark|\bmark\b|\bstore\b|\bstar\b|hold on to|hang on to|\badd\b"
+        "save_prompt": r"\bsave|\bkeep\b(?! (on|up|going|at|\w+ing)\b)|favou?rite|bookmark|\bmark\b|\bstore\b|\bstar\b|hold on to|hang on to|\badd\b"
                        r"|for later|\bpin\b|put (that|this|it)( one| question)? (aside|away)|remember (this|that|it)( one| question| starter| prompt| for us| for later)*$"
                        r"|remember (this|that) (one|question|starter|prompt)",
         "start_checkin": r"check ?-?in|checkin",
