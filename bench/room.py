@@ -72,6 +72,10 @@ def score(labels: Dict[str, Any], rows: List[Dict[str, Any]], parse: Any) -> Dic
         elif kind in ("wake_request", "wake_only"):
             counts["wake"] += 1
             counts["wake_missed"] += not woke
+            if not woke:
+                speakers = labels.get("speakers") or []
+                voice = speakers[seg["speaker"]] if isinstance(seg.get("speaker"), int) and seg["speaker"] < len(speakers) else "?"
+                misses.append(f"wake phrase not heard ({voice}) {seg['text']!r}")
             if kind == "wake_request":
                 counts["request"] += 1
                 counts["wake_acted"] += acted

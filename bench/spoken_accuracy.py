@@ -230,6 +230,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--misses", type=int, default=8, help="list this many misses per command-mode row")
     parser.add_argument("--vosk", metavar="DIR", help="also measure Vosk with this (English) model")
     parser.add_argument("--grid", action="store_true", help="also try other domain/generic mixing settings")
+    parser.add_argument("--topn", type=int, action="append", default=[],
+                        help="also decode command mode scoring this many Gaussians per codebook (default 4)")
     parser.add_argument("--grammar", action="store_true",
                         help="also decode command mode against an FSG of the domain sentences (no LM)")
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "companion-bench-speech"))
@@ -279,6 +281,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             rec = PocketSphinxRecognizer(generic_top=top, domain_weight=weight, cache_dir=lm_cache,
                                          decoder_options=options)
             engines.append((f"ps domain w={weight} top={top}" + (f" lw={lw}" if lw else ""), rec, "command"))
+    for topn in args.topn:
+        rec = PocketSphinxRecognizer(cache_dir=lm_cache, decoder_options={"topn": topn})
+        engines.append((f"ps domain LM, {topn} Gaussians", rec, "command"))
     if args.grammar:
         engines.append(("ps grammar (FSG of NLU sentences)", grammar_recognizer(lm_cache), "command"))
     if args.vosk:
