@@ -76,6 +76,7 @@ class CheckinQuestion:
 
     id: str
     phrasings: Tuple[str, ...]
+    score: bool = False  # asks for a number from one to five (kept as the answer's rating)
 
 
 @dataclass(frozen=True)
@@ -326,7 +327,10 @@ def _parse_checkin(kind: str, raw: Any, path: Path) -> CheckinScript:
         if any(q.id == item["id"] for q in questions):
             raise ConfigError(f"{where} repeats the question id {item['id']!r}")
         phrasings = _strings(item.get("phrasings"), f"{where} question {item['id']!r} phrasings")
-        questions.append(CheckinQuestion(id=item["id"], phrasings=phrasings))
+        score = item.get("score", False)
+        if not isinstance(score, bool):
+            raise ConfigError(f"{where} question {item['id']!r}: score must be true or false")
+        questions.append(CheckinQuestion(id=item["id"], phrasings=phrasings, score=score))
     transitions = raw.get("transitions")
     return CheckinScript(
         kind=kind,

@@ -129,6 +129,9 @@ def test_checkin_scripts_shape():
                 assert "Sam, i " not in spoken and "Sam, sam" not in spoken
     closings = [c for s in scripts.values() for c in s.closings]
     assert not any({"right", "won", "points", "winner"} & set(words(c)) for c in closings)
+    scored = [q for s in scripts.values() for q in s.questions if q.score]
+    assert [q.id for q in scored] == ["connected"]  # the one question that asks for one to five
+    assert all("five" in p for p in scored[0].phrasings)
 
 
 def test_checkin_questions_cover_the_brief():

@@ -93,6 +93,17 @@ def test_journal_on_with_setup_keeps_each_answer(run_cli, companion_home: Path):
     assert any(line.strip().startswith(("Sam: a four", "Alex: a four")) and "[4 of 5]" in line for line in readable)
 
 
+def test_a_score_in_an_answer_worded_as_a_no_is_still_its_rating(run_cli, companion_home: Path):
+    """The score question keeps the number said, even when the answer reads as a "no" ("no not really, two")."""
+    assert run_cli(["setup", "--partners", "Sam,Alex", "--journal", "on"]).returncode == 0
+    answers = ["no not really, two", "not great maybe a two", "your laugh", "you listened", "rest", "a walk"]
+    chat = run_cli(["chat", "--json"], stdin="\n".join(["let's do our bedtime check in", *answers]) + "\n")
+    assert chat.returncode == 0, chat.stderr
+    rows = json_lines(run_cli(["journal", "export", "--json"]).stdout)
+    assert [r["answer"] for r in rows] == answers
+    assert [r["rating"] for r in rows] == ["2", "2", None, None, None, None]
+
+
 def test_forget_needs_yes_then_erases_everything_kept(run_cli, companion_home: Path):
     assert run_cli(["setup", "--partners", "Robin,Kai", "--journal", "on"]).returncode == 0
     assert run_cli(["prompts", "add", "--topic", "body", "What helps each of you unwind?"]).returncode == 0

@@ -13,6 +13,8 @@ from rasa_sdk.forms import FormValidationAction
 from assistant import turns
 from assistant.dialogue.actions.base import CompanionAction, EventList, latest_confidence, latest_entity, latest_intent
 from assistant.dialogue.actions.context import ActionContext
+from assistant.dialogue.commands import normalise
+from assistant.dialogue.entity_values import find_rating
 from assistant.errors import StorageError
 
 FORM = "checkin_form"
@@ -108,6 +110,9 @@ class ValidateCheckin(FormValidationAction):
             return {"checkin_answer": None}
         text = PASSED if control == "skip" else str(value or "").strip()
         rating = latest_entity(tracker, "rating")
+        question = next((q for q in questions if q.id == turn.question_id), None)
+        if rating is None and control != "skip" and question is not None and question.score:
+            rating = find_rating(normalise(text))  # "not great maybe a two": a score, whatever the intent
         plan = plan.with_answer(turn, text, rating)
         if self.ctx.journal is not None:
             try:
