@@ -42,6 +42,13 @@ THRESHOLDS = [1e-5, 1e-10, 1e-15, 1e-20, 1e-25, 1e-30, 1e-35, 1e-40, 1e-45, 1e-5
 PHRASE = "hey companion"
 FORMS = ["hey companion", "hey companion next one", "hey companion give us a conversation starter",
          "hey companion save that one", "hey companion let's do our bedtime check-in"]
+# Things said in bed that begin like the phrase ("hey com..."), in every voice: the first half of the phrase fits
+# them well. Two lists written apart: the first is talk the floors may be tuned on, the second is held out.
+NEAR_MISSES = ["hey come here", "hey come here you", "hey come on then", "hey can you pass me that", "hey compadre",
+               "hey come and lie down", "hey come closer", "hey champion", "hey come on in", "hey cutie come here"]
+NEAR_MISSES_HELD_OUT = ["hey come over here", "hey comfy", "hey come on", "hey you come back here",
+                        "hey come cuddle me", "hey company's coming tomorrow", "hey come to bed",
+                        "hey can we talk", "hey come along now", "hey cosy enough"]
 EXTRA_VOICES = [
     evening.Voice("espeak-en-us", "espeak", "en-us", 150, 50),
     evening.Voice("espeak-en-gb", "espeak", "en-gb", 150, 50),
@@ -117,6 +124,23 @@ def synthetic_talk(speaker: "evening.Speaker", starters: Optional[int], limit: O
         for i, line in enumerate(lines):
             voice = voices[(i + loop * 3) % len(voices)]
             clips.append(Clip("couple talk, dev lines, 10 voices", to_pcm(speaker.say(voice, line) * 0.6)))
+    return clips + near_misses(speaker, NEAR_MISSES, held_out=False)
+
+
+def near_misses(speaker: "evening.Speaker", lines: Sequence[str], held_out: bool) -> List[Clip]:
+    """Each line that begins like the phrase, in every voice, with a little room noise either side."""
+    rng = random.Random(5 + held_out)
+    clips = []
+    for voice in list(evening.VOICES) + EXTRA_VOICES:
+        for line in lines:
+            speech = speaker.say(voice, line)
+            speech = speech * (rng.uniform(0.3, 0.8) / (float(np.max(np.abs(speech))) or 1.0))
+            pad = int(0.8 * RATE)
+            mix = evening.room_noise((len(speech) + 2 * pad) / RATE + 0.1, rng)[:len(speech) + 2 * pad]
+            mix = np.pad(mix, (0, len(speech) + 2 * pad - len(mix)))
+            mix[pad:pad + len(speech)] += speech
+            clips.append(Clip(f"sounds like the phrase ({'held out' if held_out else 'tuning'})", to_pcm(mix),
+                              held_out=held_out))
     return clips
 
 
@@ -130,7 +154,7 @@ def held_out_talk(path: Optional[Path], speaker: "evening.Speaker", minutes: flo
         pcm = sox_pcm(path)
     step = 30 * RATE * 2
     return [Clip("talk-only.wav (eval lines; held out)", pcm[i:i + step], held_out=True)
-            for i in range(0, len(pcm), step)]
+            for i in range(0, len(pcm), step)] + near_misses(speaker, NEAR_MISSES_HELD_OUT, held_out=True)
 
 
 def kitchen_noise() -> np.ndarray:
@@ -358,6 +382,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 tally[1] += 1
         print(f"\nFalse rejects by voice and noise, {name}: " + "; ".join(
             f"{kind} {fr}/{n}" for kind, (fr, n) in sorted(by_kind.items())))
+        accepts: Dict[str, List[int]] = {}
+        for clip, hits in zip(clips, starts):
+            if clip.phrase_start_s is None:
+                tally = accepts.setdefault(clip.source, [0, 0])
+                tally[0] += len(hits)
+                tally[1] += 1
+        print(f"False accepts by source, {name}: " + "; ".join(
+            f"{source} {fa} in {n} clips" for source, (fa, n) in sorted(accepts.items())))
     print(f"\nCPU per hour of audio over all {audio_h * 60:.0f} min: see the table; on the same "
           f"{some_h * 60:.1f} min of real speech, the two-stage spotter {spot_some_cpu / some_h:.0f} s vs. full "
           f"transcription with the PocketSphinx command recogniser {trans_cpu / some_h:.0f} s.")
