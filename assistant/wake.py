@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Deque, Dict, List, Optional, Protocol
 
 from assistant.errors import RecognizerError
-from assistant.wake_verify import POST_S, PRE_S, PhraseVerifier
+from assistant.wake_verify import POST_S, PRE_S, PhraseVerifier, RivalCheck
 
 SAMPLE_RATE = 16000
 SAMPLE_BYTES = 2
@@ -203,6 +203,7 @@ class PocketSphinxWakeSpotter:
             lines = add_keyphrases(self._decoder, words, variants)
             activate_kws(self._decoder, {line: self.threshold for line in lines})
             self.verifier = PhraseVerifier(words, variants, options) if verify else None
+            self.rivals = RivalCheck(words, variants, options, model_dir) if verify else None
         except (RuntimeError, ValueError, KeyError, OSError) as err:
             raise WakeError(f"PocketSphinx could not build the wake spotter for '{self.phrase}': {err}") from err
         import webrtcvad
@@ -273,7 +274,8 @@ class PocketSphinxWakeSpotter:
                    for i in range(0, len(piece) - frame + 1, frame))
 
     def _confirmed(self, hit: WakeHit) -> Optional[WakeHit]:
-        """The hit (scored by its alignment) if the phrase, aligned over its audio plus a margin, fits well enough."""
+        """The hit (scored by its alignment) if the phrase, aligned over its audio plus a margin, fits well enough
+        and no other words fit the audio better."""
         self.candidates += 1
         if self.verifier is None:
             return hit
@@ -281,8 +283,11 @@ class PocketSphinxWakeSpotter:
         first = max(self._byte_at(hit.start_s - PRE_S), base)
         last = self._byte_at(hit.end_s + POST_S)
         window = bytes(self._recent[first - base:last - base])
-        fit = self.verifier.fit(window, self._decoder.get_cmn(False))
+        cmn = self._decoder.get_cmn(False)
+        fit = self.verifier.fit(window, cmn)
         if fit is None or not fit.accepted():
+            return None
+        if self.rivals is not None and not self.rivals.phrase_wins(window, cmn):
             return None
         return WakeHit(hit.phrase, hit.start_s, hit.end_s, round(fit.frame_score, 2))
 

@@ -142,6 +142,14 @@ def test_changing_the_phrase_rebuilds_the_spotter(maker, spotter):
     assert hits_of(other, audio_of(maker, "hey companion")) == []
 
 
+def test_words_that_begin_like_the_phrase_lose_to_the_words_said(maker, spotter):
+    for text in ("hey come here you", "hey come on then", "okay computer"):
+        assert not spotter.rivals.phrase_wins(audio_of(maker, text)), text
+        assert hits_of(spotter, audio_of(maker, text)) == [], text
+    assert spotter.rivals.phrase_wins(audio_of(maker, "hey companion"))
+    assert spotter.rivals.words > 2000  # the commonest words and those beginning like 'hey' and 'companion'
+
+
 def test_words_missing_from_the_dictionary_get_a_pronunciation_or_one_clear_error():
     assert load_spotter("hey zorblax").phrase == "hey zorblax"
     with pytest.raises(WakeError, match="no words"):
@@ -218,4 +226,5 @@ def test_the_fit_leaves_out_the_two_worst_phones_only_in_the_trimmed_score():
 
 def test_the_alignment_check_can_be_switched_off_in_the_settings():
     assert spotter_for(ListenSettings(wake_verify=False)).verifier is None
+    assert spotter_for(ListenSettings(wake_verify=False)).rivals is None
     assert spotter_for(ListenSettings()).verifier is not None
