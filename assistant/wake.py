@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Deque, Dict, List, Optional, Protocol
 
 from assistant.errors import RecognizerError
-from assistant.wake_verify import POST_S, PRE_S, PhraseVerifier, RivalCheck
+from assistant.wake_verify import POST_S, PRE_S, RIVAL_MIN_RANGE_DB, PhraseVerifier, RivalCheck, dynamic_range_db
 
 SAMPLE_RATE = 16000
 SAMPLE_BYTES = 2
@@ -287,7 +287,8 @@ class PocketSphinxWakeSpotter:
         fit = self.verifier.fit(window, cmn)
         if fit is None or not fit.accepted():
             return None
-        if self.rivals is not None and not self.rivals.phrase_wins(window, cmn):
+        if (self.rivals is not None and dynamic_range_db(window) >= RIVAL_MIN_RANGE_DB
+                and not self.rivals.phrase_wins(window, cmn)):
             return None
         return WakeHit(hit.phrase, hit.start_s, hit.end_s, round(fit.frame_score, 2))
 

@@ -14,7 +14,7 @@ from assistant.recognizers import transcribe
 from assistant.settings import ListenSettings
 from assistant.stack import load_spotter as spotter_for
 from assistant.wake import OVERLAP_S, PocketSphinxWakeSpotter, WakeError, WakeHit, load_spotter
-from assistant.wake_verify import Fit, fit_of, reduced_forms
+from assistant.wake_verify import RIVAL_MIN_RANGE_DB, Fit, dynamic_range_db, fit_of, reduced_forms
 from speechgen import have_tools, shared_maker, shared_pocketsphinx
 
 pytestmark = pytest.mark.skipif(have_tools() is not None, reason=f"{have_tools()} is not installed")
@@ -228,3 +228,12 @@ def test_the_alignment_check_can_be_switched_off_in_the_settings():
     assert spotter_for(ListenSettings(wake_verify=False)).verifier is None
     assert spotter_for(ListenSettings(wake_verify=False)).rivals is None
     assert spotter_for(ListenSettings()).verifier is not None
+
+
+def test_the_rivals_decide_only_where_speech_stands_above_the_noise():
+    rng = np.random.default_rng(1)
+    hiss = rng.normal(0, 300, 16000)
+    speech_in_quiet = np.concatenate([hiss, hiss * 30]).astype("<i2").tobytes()  # 30x louder: about 30 dB
+    steady_noise = np.concatenate([hiss, hiss * 1.5]).astype("<i2").tobytes()
+    assert dynamic_range_db(speech_in_quiet) >= RIVAL_MIN_RANGE_DB > dynamic_range_db(steady_noise)
+    assert dynamic_range_db(b"") == 0.0
