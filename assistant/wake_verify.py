@@ -75,6 +75,23 @@ def phrase_forms(variants: Sequence[Sequence[str]]) -> List[List[str]]:
     return extended
 
 
+def search_free(decoder_options: Dict[str, Any], **overrides: Any) -> Dict[str, Any]:
+    """The spotter's decoder options without its keyphrase search, plus `overrides`."""
+    options = dict(decoder_options)
+    options.update({"lm": None, "kws": None, "keyphrase": None}, **overrides)
+    options.pop("kws_plp", None)
+    return options
+
+
+def decode_whole(decoder: Any, audio: bytes, cmn: Optional[str]) -> None:
+    """One utterance over the whole of `audio`, from the given cepstral mean."""
+    if cmn:
+        decoder.set_cmn(cmn)
+    decoder.start_utt()
+    decoder.process_raw(audio, False, True)
+    decoder.end_utt()
+
+
 class PhraseVerifier:
     """Forced alignment of every pronunciation of the phrase over a short window; the best fit decides."""
 
@@ -82,10 +99,7 @@ class PhraseVerifier:
         import pocketsphinx as ps
 
         self.words = words
-        options = dict(decoder_options)
-        options.update({"lm": None, "kws": None, "keyphrase": None})
-        options.pop("kws_plp", None)
-        self._decoder = ps.Decoder(**options)
+        self._decoder = ps.Decoder(**search_free(decoder_options))
         self._texts: List[str] = []
         extended = phrase_forms(variants)
         for n, phones in enumerate(extended):
@@ -110,11 +124,11 @@ class PhraseVerifier:
         decoder = self._decoder
         try:
             decoder.set_align_text(text)
-            self._decode(audio, cmn)
+            decode_whole(decoder, audio, cmn)
             if decoder.hyp() is None:
                 return None
             decoder.set_alignment()
-            self._decode(audio, cmn)
+            decode_whole(decoder, audio, cmn)
             alignment = decoder.get_alignment()
         except RuntimeError:  # the audio is too short for the phrase, or nothing aligned
             return None
@@ -130,13 +144,6 @@ class PhraseVerifier:
             return None  # part of the phrase did not fit at all
         fit = fit_of(phones)
         return None if fit is None else Fit(fit.frame_score, fit.trimmed_score, min(word_scores))
-
-    def _decode(self, audio: bytes, cmn: Optional[str]) -> None:
-        if cmn:
-            self._decoder.set_cmn(cmn)
-        self._decoder.start_utt()
-        self._decoder.process_raw(audio, False, True)
-        self._decoder.end_utt()
 
 
 def dynamic_range_db(audio: bytes) -> float:
@@ -156,13 +163,13 @@ def rival_vocabulary(words: Sequence[str], model_dir: Path, top: int = RIVAL_WOR
     each with its log10 unigram probability and pronunciations."""
     from assistant.recognizers.language_model import generic_unigrams, read_dictionary
 
+    dict_path = model_dir / "cmudict-en-us.dict"
     generic = generic_unigrams(model_dir, 20 * top)
-    prons = read_dictionary(model_dir / "cmudict-en-us.dict", generic)
+    prons = read_dictionary(dict_path, generic)
     ranked = sorted(generic, key=lambda w: -generic[w])
     chosen = ranked[:top]
-    for word in words:
-        for head in {tuple(p.split()[:3]) for p in read_dictionary(model_dir / "cmudict-en-us.dict", [word]).get(
-                word, []) if len(p.split()) > 3}:
+    for own in read_dictionary(dict_path, words).values():
+        for head in {tuple(p.split()[:3]) for p in own if len(p.split()) > 3}:
             chosen += [w for w in ranked if any(tuple(p.split()[:3]) == head for p in prons.get(w, []))][:cohort]
     return {w: (generic[w], prons[w]) for w in dict.fromkeys(chosen) if w not in words and prons.get(w)}
 
@@ -174,34 +181,26 @@ class RivalCheck:
                  model_dir: Path, prior: float = RIVAL_PRIOR) -> None:
         import pocketsphinx as ps
 
+        from assistant.recognizers.language_model import dictionary_text, unigram_arpa
+
         vocabulary = rival_vocabulary(words, model_dir)
-        forms = [" ".join(v) for v in phrase_forms(variants)]
+        phrases = {f"phrase_{n}": " ".join(v) for n, v in enumerate(phrase_forms(variants))}
+        prons = {w: p for w, (_, p) in vocabulary.items()}
+        prons.update({name: [form] for name, form in phrases.items()})
+        probs = {w: p for w, (p, _) in vocabulary.items()}
+        probs.update({name: prior for name in phrases})
         with tempfile.TemporaryDirectory(prefix="companion-wake-") as tmp:
             dict_path, lm_path = Path(tmp) / "rival.dict", Path(tmp) / "rival.lm"
-            lines = [f"{w} {p}" if i == 0 else f"{w}({i + 1}) {p}"
-                     for w, (_, prons) in vocabulary.items() for i, p in enumerate(prons)]
-            lines += [f"phrase_{n} {form}" for n, form in enumerate(forms)]
-            dict_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            unigrams = [(p, w) for w, (p, _) in vocabulary.items()] + [(prior, f"phrase_{n}") for n in range(len(forms))]
-            lm_path.write_text(
-                f"\\data\\\nngram 1={len(unigrams) + 2}\n\n\\1-grams:\n-1.0 <s> 0\n-1.0 </s> 0\n"
-                + "".join(f"{p:.4f} {w} 0\n" for p, w in unigrams) + "\n\\end\\\n", encoding="utf-8")
-            options = dict(decoder_options)
-            options.update({"lm": str(lm_path), "dict": str(dict_path), "kws": None, "keyphrase": None})
-            options.pop("kws_plp", None)
-            self._decoder = ps.Decoder(**options)
+            dict_path.write_text(dictionary_text(prons), encoding="utf-8")
+            lm_path.write_text(unigram_arpa(probs), encoding="utf-8")
+            self._decoder = ps.Decoder(**search_free(decoder_options, lm=str(lm_path), dict=str(dict_path)))
         self.words = len(vocabulary)
 
     def phrase_wins(self, audio: bytes, cmn: Optional[str] = None) -> bool:
         """Whether the best word sequence over the audio has the phrase in it."""
-        decoder = self._decoder
         try:
-            if cmn:
-                decoder.set_cmn(cmn)
-            decoder.start_utt()
-            decoder.process_raw(audio, False, True)
-            decoder.end_utt()
+            decode_whole(self._decoder, audio, cmn)
         except RuntimeError:
             return False
-        hyp = decoder.hyp()
+        hyp = self._decoder.hyp()
         return hyp is not None and any(word.startswith("phrase_") for word in hyp.hypstr.split())

@@ -15,7 +15,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 BUILDER_VERSION = 6
 NOT_COMMANDS = frozenset({"couple_talk"})
@@ -293,6 +293,20 @@ def _format_arpa(probs: List[Dict[Tuple[str, ...], float]], bows: Dict[Tuple[str
     return "\n".join(lines) + "\n"
 
 
+def unigram_arpa(log10_probs: Mapping[str, float]) -> str:
+    """ARPA text for a unigram model: each word with its log10 probability, the sentence end at -1."""
+    unigrams: Dict[Tuple[str, ...], float] = {(word,): 10 ** logp for word, logp in log10_probs.items()}
+    unigrams[(EOS,)] = 0.1
+    return _format_arpa([unigrams], {})
+
+
+def dictionary_text(prons: Mapping[str, Sequence[str]]) -> str:
+    """A CMU-style dictionary: one line per pronunciation, alternates numbered word(2), word(3)..."""
+    lines = [f"{word}{'' if i == 0 else f'({i + 1})'} {phones}"
+             for word, variants in prons.items() for i, phones in enumerate(variants)]
+    return "\n".join(lines) + "\n"
+
+
 @dataclass(frozen=True)
 class DomainModel:
     """A built domain LM: ARPA file, dictionary file, and what went into it."""
@@ -372,12 +386,8 @@ def build_domain_model(sentences: Sequence[str], model_dir: Path, generic_top: i
     kept, dropped = split_on_unknown(sentences, prons)
     arpa = build_arpa(kept, generic, domain_weight)
     vocab = sorted({w for s in kept for w in s.split()} | set(generic))
-    dict_lines = []
-    for word in vocab:
-        for i, phones in enumerate(prons[word]):
-            dict_lines.append(f"{word}{'' if i == 0 else f'({i + 1})'} {phones}")
     _private_folder(folder)
-    for path, text in ((lm_path, arpa), (dict_path, "\n".join(dict_lines) + "\n")):
+    for path, text in ((lm_path, arpa), (dict_path, dictionary_text({w: prons[w] for w in vocab}))):
         tmp = path.with_suffix(".tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
