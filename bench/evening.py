@@ -144,7 +144,7 @@ class Speaker:
     def __init__(self, cache_dir: Path) -> None:
         from speechgen import SpeechMaker
 
-        self.maker = SpeechMaker(cache_dir)
+        self.maker = SpeechMaker(cache_dir, repeatable=False)
 
     def say(self, voice: Voice, text: str) -> np.ndarray:
         """The voice saying the text, trimmed of leading and trailing silence, at 16 kHz."""

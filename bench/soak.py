@@ -152,7 +152,7 @@ def soak_listen(minutes: float, sample_s: float = 10.0) -> Optional[Dict[str, st
         print(f"soak: {have_tools()} is not installed; skipping the listen soak")
         return None
     work = Path(tempfile.mkdtemp(prefix="companion-listen-soak-"))
-    maker = SpeechMaker(work / "speech")
+    maker = SpeechMaker(work / "speech", repeatable=False)
     scene = [text for text in itertools.chain.from_iterable(SCENES[:2])]
     wavs = [maker.vary(maker.piper(text), pad_s=(0.3, 1.0)) for text in scene]
     seconds = sum(_wav_seconds(w) for w in wavs)

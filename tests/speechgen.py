@@ -43,8 +43,9 @@ def _run(cmd: Sequence[str]) -> None:
 class SpeechMaker:
     """Makes WAV files of speech, cached by their recipe under `cache_dir`."""
 
-    def __init__(self, cache_dir: Path) -> None:
+    def __init__(self, cache_dir: Path, repeatable: bool = True) -> None:
         self.cache_dir = Path(cache_dir)
+        self.repeatable = repeatable  # piper's sampling off unless asked for: the same clip on every run and machine
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self._piper: Any = None
 
@@ -55,7 +56,14 @@ class SpeechMaker:
 
     def piper(self, text: str, length_scale: float = 1.0, noise_scale: Optional[float] = None,
               noise_w_scale: Optional[float] = None) -> Path:
-        """Natural-sounding speech from piper with the bundled joe-us voice (22.05 kHz)."""
+        """Natural-sounding speech from piper with the bundled joe-us voice (22.05 kHz).
+
+        Piper samples its noise afresh on every call (onnxruntime offers no per-call seed), so a repeatable maker
+        turns the sampling off where the caller did not ask for it; explicit noise scales are sampled as asked.
+        """
+        if self.repeatable:
+            noise_scale = 0.0 if noise_scale is None else noise_scale
+            noise_w_scale = 0.0 if noise_w_scale is None else noise_w_scale
         out = self._path("piper", text, length_scale, noise_scale, noise_w_scale)
         if not out.exists():
             from piper import PiperVoice, SynthesisConfig

@@ -20,6 +20,7 @@ from assistant.speech import clean_text, speaking_style
 INSTALL_HINT = "install it with `sudo apt-get install espeak-ng`"
 ESPEAK_RATE = 22050  # espeak-ng renders 16-bit mono at 22.05 kHz
 WATCHDOG_S = 5.0  # a phrase takes milliseconds; a stuck run loop is ended after this
+STARTUP_WATCHDOG_S = 30.0  # the first run loads espeak-ng's data, slow while the rest of the stack loads beside it
 
 # Settings last pushed into each engine; espeak-ng state is per process, so this is shared by all synthesizers.
 _APPLIED: "weakref.WeakKeyDictionary[Any, Tuple[Optional[str], int, float]]" = weakref.WeakKeyDictionary()
@@ -114,9 +115,9 @@ class Pyttsx3Synthesizer:
 
     def _warm_up(self) -> None:
         """Run the engine once: flushes its start-up queue and proves the driver can render audio."""
-        pcm, _ = self._render("ready")
+        pcm, _ = self._render("ready", STARTUP_WATCHDOG_S)
         if not pcm:
-            pcm, _ = self._render("ready")
+            pcm, _ = self._render("ready", STARTUP_WATCHDOG_S)
         if not pcm:
             raise SpeechError(f"pyttsx3 produced no audio at start-up; {INSTALL_HINT}")
 
@@ -132,10 +133,10 @@ class Pyttsx3Synthesizer:
         _synchronize(self._engine)
         _APPLIED[self._engine] = wanted
 
-    def _render(self, text: str) -> Tuple[bytes, AudioFormat]:
+    def _render(self, text: str, allowance_s: float = WATCHDOG_S) -> Tuple[bytes, AudioFormat]:
         """Synthesise into a fresh temp WAV and read it back; empty bytes when the engine failed."""
         path = Path(self._tmpdir.name) / f"phrase-{next(self._names)}.wav"
-        watchdog = threading.Timer(WATCHDOG_S + len(text) / 100.0, self._end_stuck_loop)
+        watchdog = threading.Timer(allowance_s + len(text) / 100.0, self._end_stuck_loop)
         watchdog.daemon = True
         try:
             self._engine.save_to_file(text, str(path))
