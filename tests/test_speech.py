@@ -13,6 +13,7 @@ from assistant.messages import SpeechAudio
 from assistant.playback import write_wav
 from assistant.settings import VoiceSettings
 from assistant.speech import is_bedtime, load_synthesizer, speaking_style, split_sentences
+from assistant.speech import pyttsx3_tts
 
 SENTENCE = "Let's take a slow breath together before we begin tonight."
 
@@ -195,8 +196,41 @@ def test_pyttsx3_retries_once_then_fails_clearly(espeak, daytime, monkeypatch) -
     assert espeak.synthesize("Sleep well.").audio and len(calls) == 2
 
     monkeypatch.setattr(espeak, "_render", lambda text: (b"", real_render(text)[1]))
+    monkeypatch.setattr(pyttsx3_tts, "render_with_command", lambda *_args: b"")
     with pytest.raises(SpeechError, match="no audio"):
         espeak.synthesize("Sleep well.")
+
+
+def test_pyttsx3_run_loop_failure_falls_back_to_the_espeak_command_once(clock, daytime, monkeypatch, capsys) -> None:
+    synth = load_synthesizer(VoiceSettings(), clock)
+    by_engine = synth.synthesize(SENTENCE)
+    calls: List[str] = []
+
+    def broken(text: str, allowance_s: float = 5.0):
+        calls.append(text)
+        synth._failure = "it wrote no WAV"
+        return b"", by_engine.format
+
+    monkeypatch.setattr(synth, "_render", broken)
+    first = synth.synthesize(SENTENCE)
+    second = synth.synthesize("Sleep well.")
+    assert first.audio and second.audio and first.format == by_engine.format
+    assert abs(first.seconds - by_engine.seconds) < 0.1 * by_engine.seconds  # same voice, rate and volume
+    assert abs(rms(first) - rms(by_engine)) < 0.15 * rms(by_engine)
+    assert len(calls) == 2  # the engine is tried for the first reply only
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "it wrote no WAV" in lines[0] and "espeak-ng" in lines[0]
+
+
+def test_pyttsx3_start_up_failure_falls_back_to_the_espeak_command(clock, daytime, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(pyttsx3_tts.Pyttsx3Synthesizer, "_render",
+                        lambda self, text, allowance_s=5.0: (b"", pyttsx3_tts.AudioFormat(22050, 2, 1)))
+    synth = load_synthesizer(VoiceSettings(), clock)
+    assert synth.synthesize(SENTENCE).audio
+    assert "speaking through the espeak-ng command" in capsys.readouterr().err
+    monkeypatch.setattr(pyttsx3_tts, "render_with_command", lambda *_args: b"")
+    with pytest.raises(SpeechError, match="no audio at start-up"):
+        load_synthesizer(VoiceSettings(), clock)
 
 
 def test_missing_espeak_is_one_line_speech_error(monkeypatch) -> None:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import threading
+import time
 import wave
 import weakref
 from datetime import datetime
@@ -66,6 +71,26 @@ def resolve_voice(engine: Any, wanted: Optional[str]) -> Optional[str]:
     raise ConfigError(f"voice '{wanted}' not found in espeak-ng (for example: {examples})")
 
 
+def render_with_command(text: str, voice_id: Optional[str], rate: int, volume: float) -> bytes:
+    """The plain fallback: the same espeak-ng voice through its command line; empty bytes when that fails too."""
+    binary = shutil.which("espeak-ng")
+    if not binary or not text:
+        return b""
+    command = [binary, "--stdout", "-s", str(int(rate)), "-a", str(int(round(volume * 100)))]
+    command += ["-v", voice_id] if voice_id else []
+    try:
+        done = subprocess.run(command + ["--", text], capture_output=True, timeout=WATCHDOG_S + len(text) / 20.0)
+    except (OSError, subprocess.SubprocessError):
+        return b""
+    try:
+        with wave.open(io.BytesIO(done.stdout), "rb") as wav:
+            if wav.getsampwidth() != 2 or wav.getnchannels() != 1:
+                return b""
+            return wav.readframes(wav.getnframes())
+    except (EOFError, wave.Error):
+        return b""
+
+
 def _synchronize(engine: Any) -> None:
     """Wait until espeak-ng has taken queued settings, so the run loop's cancel cannot drop them."""
     try:
@@ -88,6 +113,8 @@ class Pyttsx3Synthesizer:
         self._lock = _ENGINE_LOCK
         self._tmpdir = tempfile.TemporaryDirectory(prefix="companion-tts-")
         self._names = itertools.count(1)
+        self._failure = ""  # why the last run loop gave no audio
+        self._use_command = False  # set once the engine's run loop has failed: replies go through espeak-ng's CLI
         with self._lock:
             self._voice_id = resolve_voice(self._engine, voice.voice)
             self._warm_up()
@@ -102,11 +129,14 @@ class Pyttsx3Synthesizer:
             return SpeechAudio(text, b"", fmt)
         style = speaking_style(self.voice, self.clock())
         with self._lock:
-            for attempt in range(2):
+            for attempt in range(0 if self._use_command else 2):
                 self._apply(style.rate, style.volume, force=attempt > 0)
                 pcm, fmt = self._render(text)
                 if pcm:
                     return SpeechAudio(text, pcm, fmt)
+            pcm = self._fall_back(text, style.rate, style.volume)
+            if pcm:
+                return SpeechAudio(text, pcm, AudioFormat(ESPEAK_RATE, 2, 1))
         raise SpeechError(f"pyttsx3 produced no audio for \"{text[:40]}\"; check that espeak-ng works: espeak-ng 'hello'")
 
     def close(self) -> None:
@@ -119,7 +149,19 @@ class Pyttsx3Synthesizer:
         if not pcm:
             pcm, _ = self._render("ready", STARTUP_WATCHDOG_S)
         if not pcm:
-            raise SpeechError(f"pyttsx3 produced no audio at start-up; {INSTALL_HINT}")
+            style = speaking_style(self.voice, self.clock())
+            pcm = self._fall_back("ready", style.rate, style.volume)
+        if not pcm:
+            raise SpeechError(f"pyttsx3 produced no audio at start-up ({self._failure}); {INSTALL_HINT}")
+
+    def _fall_back(self, text: str, rate: int, volume: float) -> bytes:
+        """Render through espeak-ng's command line, saying once (on stderr) that the engine's run loop failed."""
+        pcm = render_with_command(text, self._voice_id, rate, volume)
+        if pcm and not self._use_command:
+            self._use_command = True
+            print(f"companion: pyttsx3 gave no audio ({self._failure}); speaking through the espeak-ng command",
+                  file=sys.stderr, flush=True)
+        return pcm
 
     def _apply(self, rate: int, volume: float, force: bool = False) -> None:
         """Push voice, rate and volume into the engine if they differ from what it has."""
@@ -136,19 +178,26 @@ class Pyttsx3Synthesizer:
     def _render(self, text: str, allowance_s: float = WATCHDOG_S) -> Tuple[bytes, AudioFormat]:
         """Synthesise into a fresh temp WAV and read it back; empty bytes when the engine failed."""
         path = Path(self._tmpdir.name) / f"phrase-{next(self._names)}.wav"
-        watchdog = threading.Timer(allowance_s + len(text) / 100.0, self._end_stuck_loop)
+        allowance = allowance_s + len(text) / 100.0
+        watchdog = threading.Timer(allowance, self._end_stuck_loop)
         watchdog.daemon = True
         try:
             self._engine.save_to_file(text, str(path))
+            started = time.monotonic()
             watchdog.start()
             self._engine.runAndWait()
         except RuntimeError:
             self._end_stuck_loop()  # "run loop already started": a previous loop never ended
+            self._failure = "its run loop was already running"
             return b"", AudioFormat(ESPEAK_RATE, 2, 1)
         finally:
             watchdog.cancel()
         try:
-            return read_pcm(path)
+            pcm, fmt = read_pcm(path)
+            if not pcm:
+                took = time.monotonic() - started
+                self._failure = f"its run loop was ended after {took:.0f} s" if took >= allowance else "it wrote no WAV"
+            return pcm, fmt
         finally:
             try:
                 os.remove(path)
