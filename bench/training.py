@@ -10,6 +10,7 @@ loads it as is: that is how bench/run_all.py runs the whole voice pipeline on Ra
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -32,13 +33,16 @@ def _train_here(config: Path, out: Path) -> Dict[str, Any]:
     os.environ["RASA_CACHE_DIRECTORY"] = str(out / ".rasa-cache")
     from assistant import telemetry  # noqa: F401
     from assistant.dialogue import training
+    from assistant.dialogue import patches
     from rasa.model_training import train
 
     imported = time.perf_counter()
     target = training.model_path(out)
-    result = train(domain=str(training.DOMAIN_FILE), config=str(config),
-                   training_files=[str(p) for p in training.training_files()], output=str(out),
-                   fixed_model_name=target.name[: -len(".tar.gz")], force_training=True)
+    as_the_app = patches.training() if config == OURS else contextlib.nullcontext()  # Rasa's own config: plain
+    with as_the_app:
+        result = train(domain=str(training.DOMAIN_FILE), config=str(config),
+                       training_files=[str(p) for p in training.training_files()], output=str(out),
+                       fixed_model_name=target.name[: -len(".tar.gz")], force_training=True)
     if result.code != 0 or not Path(result.model or "").exists():
         raise SystemExit(f"training {config} failed")
     return {"model": str(target), "import_s": imported - start, "train_s": time.perf_counter() - imported}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, List, Optional
 
 from assistant import paths
+from assistant.dialogue import patches
 from assistant.errors import DialogueError
 
 CONFIG_FILE = paths.NLU_DIR / "config.yml"
@@ -149,7 +150,7 @@ def _train_into(work: Path, target: Path, quiet: bool) -> TrainResult:
         try:
             from rasa.model_training import train as rasa_train
 
-            with contextlib.redirect_stdout(sys.stderr if not quiet else open(os.devnull, "w")):
+            with contextlib.redirect_stdout(sys.stderr if not quiet else open(os.devnull, "w")), patches.training():
                 result = rasa_train(
                     domain=str(DOMAIN_FILE),
                     config=str(CONFIG_FILE),
