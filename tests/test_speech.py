@@ -196,7 +196,7 @@ def test_pyttsx3_retries_once_then_fails_clearly(espeak, daytime, monkeypatch) -
     assert espeak.synthesize("Sleep well.").audio and len(calls) == 2
 
     monkeypatch.setattr(espeak, "_render", lambda text: (b"", real_render(text)[1]))
-    monkeypatch.setattr(pyttsx3_tts, "render_with_command", lambda *_args: b"")
+    monkeypatch.setattr(pyttsx3_tts, "render_with_command", lambda *_args: (b"", pyttsx3_tts.AudioFormat(22050, 2, 1)))
     with pytest.raises(SpeechError, match="no audio"):
         espeak.synthesize("Sleep well.")
 
@@ -228,7 +228,7 @@ def test_pyttsx3_start_up_failure_falls_back_to_the_espeak_command(clock, daytim
     synth = load_synthesizer(VoiceSettings(), clock)
     assert synth.synthesize(SENTENCE).audio
     assert "speaking through the espeak-ng command" in capsys.readouterr().err
-    monkeypatch.setattr(pyttsx3_tts, "render_with_command", lambda *_args: b"")
+    monkeypatch.setattr(pyttsx3_tts, "render_with_command", lambda *_args: (b"", pyttsx3_tts.AudioFormat(22050, 2, 1)))
     with pytest.raises(SpeechError, match="no audio at start-up"):
         load_synthesizer(VoiceSettings(), clock)
 

@@ -15,7 +15,7 @@ import wave
 import weakref
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, BinaryIO, Callable, List, Optional, Tuple, Union
 
 from assistant.errors import ConfigError, SpeechError
 from assistant.messages import AudioFormat, SpeechAudio
@@ -71,24 +71,18 @@ def resolve_voice(engine: Any, wanted: Optional[str]) -> Optional[str]:
     raise ConfigError(f"voice '{wanted}' not found in espeak-ng (for example: {examples})")
 
 
-def render_with_command(text: str, voice_id: Optional[str], rate: int, volume: float) -> bytes:
+def render_with_command(text: str, voice_id: Optional[str], rate: int, volume: float) -> Tuple[bytes, AudioFormat]:
     """The plain fallback: the same espeak-ng voice through its command line; empty bytes when that fails too."""
     binary = shutil.which("espeak-ng")
     if not binary or not text:
-        return b""
+        return b"", AudioFormat(ESPEAK_RATE, 2, 1)
     command = [binary, "--stdout", "-s", str(int(rate)), "-a", str(int(round(volume * 100)))]
     command += ["-v", voice_id] if voice_id else []
     try:
         done = subprocess.run(command + ["--", text], capture_output=True, timeout=WATCHDOG_S + len(text) / 20.0)
     except (OSError, subprocess.SubprocessError):
-        return b""
-    try:
-        with wave.open(io.BytesIO(done.stdout), "rb") as wav:
-            if wav.getsampwidth() != 2 or wav.getnchannels() != 1:
-                return b""
-            return wav.readframes(wav.getnframes())
-    except (EOFError, wave.Error):
-        return b""
+        return b"", AudioFormat(ESPEAK_RATE, 2, 1)
+    return read_pcm(io.BytesIO(done.stdout))
 
 
 def _synchronize(engine: Any) -> None:
@@ -134,9 +128,9 @@ class Pyttsx3Synthesizer:
                 pcm, fmt = self._render(text)
                 if pcm:
                     return SpeechAudio(text, pcm, fmt)
-            pcm = self._fall_back(text, style.rate, style.volume)
+            pcm, fmt = self._fall_back(text, style.rate, style.volume)
             if pcm:
-                return SpeechAudio(text, pcm, AudioFormat(ESPEAK_RATE, 2, 1))
+                return SpeechAudio(text, pcm, fmt)
         raise SpeechError(f"pyttsx3 produced no audio for \"{text[:40]}\"; check that espeak-ng works: espeak-ng 'hello'")
 
     def close(self) -> None:
@@ -150,18 +144,18 @@ class Pyttsx3Synthesizer:
             pcm, _ = self._render("ready", STARTUP_WATCHDOG_S)
         if not pcm:
             style = speaking_style(self.voice, self.clock())
-            pcm = self._fall_back("ready", style.rate, style.volume)
+            pcm, _ = self._fall_back("ready", style.rate, style.volume)
         if not pcm:
             raise SpeechError(f"pyttsx3 produced no audio at start-up ({self._failure}); {INSTALL_HINT}")
 
-    def _fall_back(self, text: str, rate: int, volume: float) -> bytes:
+    def _fall_back(self, text: str, rate: int, volume: float) -> Tuple[bytes, AudioFormat]:
         """Render through espeak-ng's command line, saying once (on stderr) that the engine's run loop failed."""
-        pcm = render_with_command(text, self._voice_id, rate, volume)
+        pcm, fmt = render_with_command(text, self._voice_id, rate, volume)
         if pcm and not self._use_command:
             self._use_command = True
             print(f"companion: pyttsx3 gave no audio ({self._failure}); speaking through the espeak-ng command",
                   file=sys.stderr, flush=True)
-        return pcm
+        return pcm, fmt
 
     def _apply(self, rate: int, volume: float, force: bool = False) -> None:
         """Push voice, rate and volume into the engine if they differ from what it has."""
@@ -212,10 +206,10 @@ class Pyttsx3Synthesizer:
             pass
 
 
-def read_pcm(path: Path) -> Tuple[bytes, AudioFormat]:
-    """16-bit PCM and its format from a WAV file; empty bytes when missing, empty or not 16-bit."""
+def read_pcm(source: Union[Path, BinaryIO]) -> Tuple[bytes, AudioFormat]:
+    """16-bit PCM and its format from a WAV file or stream; empty bytes when missing, empty or not 16-bit."""
     try:
-        with wave.open(str(path), "rb") as wav:
+        with wave.open(str(source) if isinstance(source, Path) else source, "rb") as wav:
             fmt = AudioFormat(wav.getframerate(), wav.getsampwidth(), wav.getnchannels())
             pcm = wav.readframes(wav.getnframes())
     except (OSError, EOFError, wave.Error):
