@@ -52,8 +52,10 @@ def _features(messages: List[Message]) -> csr_matrix:
     """One row of sentence features (sparse and dense side by side) per message, stacked per featurizer."""
     rows = [_sentence_parts(m) for m in messages]
     width = len(rows[0]) if rows else 0
-    if not width or any(len(r) != width for r in rows):
-        return csr_matrix((len(rows), 0)) if not width else vstack([hstack(r) for r in rows]).tocsr()
+    if not width:
+        return csr_matrix((len(rows), 0))
+    if any(len(r) != width for r in rows):  # messages featurised differently: join each row on its own
+        return vstack([hstack(r) for r in rows]).tocsr()
     return hstack([vstack([csr_matrix(r[i]) for r in rows]) for i in range(width)]).tocsr()
 
 

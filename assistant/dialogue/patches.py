@@ -124,19 +124,19 @@ def training() -> Iterator[bool]:
         from rasa.shared.importers import importer
 
         readers = [importer.CombinedDataImporter, importer.ResponsesSyncImporter, importer.E2EImporter]
-        saved = [(TrainingHook, "on_before_node", TrainingHook.on_before_node),
-                 (TrainingHook, "on_after_node", TrainingHook.on_after_node)]
-        saved += [(cls, "get_nlu_data", cls.__dict__["get_nlu_data"]) for cls in readers]
+        swaps = [(TrainingHook, "on_before_node", _no_fingerprint), (TrainingHook, "on_after_node", _no_fingerprint)]
+        swaps += [(cls, "get_nlu_data", _one_key(cls.__dict__["get_nlu_data"])) for cls in readers]
+        originals = [(owner, name, owner.__dict__[name]) for owner, name, _ in swaps]
     except (ImportError, AttributeError, KeyError) as err:
         _log(f"training runs with Rasa's cache ({type(err).__name__}: {err})")
         yield False
         return
-    for owner, name, original in saved:
-        setattr(owner, name, _no_fingerprint if owner is TrainingHook else _one_key(original))
+    for owner, name, replacement in swaps:
+        setattr(owner, name, replacement)
     try:
         yield True
     finally:
-        for owner, name, original in saved:
+        for owner, name, original in originals:
             setattr(owner, name, original)
 
 
