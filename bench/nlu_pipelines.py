@@ -2,10 +2,11 @@
 
 For each config one child process trains an NLU-only model into a temp dir (fresh Rasa
 cache); a second, fresh child loads it as the app would and scores tests/data/nlu_heldout.yml,
-the blind dev sets tests/data/nlu_blind_dev.yml ("blind" columns), nlu_blind_dev2.yml ("dev2") and nlu_blind_dev3.yml
-("dev3"), the couple-talk
+the blind dev sets tests/data/nlu_blind_dev.yml ("blind" columns), nlu_blind_dev2.yml ("dev2"), nlu_blind_dev3.yml
+("dev3") and nlu_blind_dev4.yml ("dev4"), the couple-talk
 lines tests/data/couple_talk_dev.txt and couple_talk_dev2.txt ("talk cmd", "talk2 cmd": share parsed as a command at
-confidence >= 0.6), and with --final the final blind set tests/data/nlu_blind.yml (aggregates only, never its misses).
+confidence >= 0.6), and with --final the final blind sets tests/data/nlu_blind.yml and nlu_blind_final2.yml
+(aggregates only, never their misses).
 "load s" is Agent.load alone (after `import rasa.core.agent`, shown as "import s"); each
 RSS is that child's own peak. Reliability tables (intent confidence bins against accuracy
 on the blind sets) follow for each pipeline.
@@ -39,11 +40,13 @@ COUPLE_TALK = PROJECT / "tests" / "data" / "couple_talk_dev.txt"
 BLIND_DEV2 = PROJECT / "tests" / "data" / "nlu_blind_dev2.yml"
 COUPLE_TALK2 = PROJECT / "tests" / "data" / "couple_talk_dev2.txt"
 BLIND_DEV3 = PROJECT / "tests" / "data" / "nlu_blind_dev3.yml"
+BLIND_DEV4 = PROJECT / "tests" / "data" / "nlu_blind_dev4.yml"
 FINAL_BLIND = PROJECT / "tests" / "data" / "nlu_blind.yml"
+FINAL_BLIND2 = PROJECT / "tests" / "data" / "nlu_blind_final2.yml"
 COLUMNS = (
     "pipeline", "train s", "load s", "intent acc", "entity acc", "blind intent", "blind entity", "talk cmd",
-    "dev2 intent", "dev2 entity", "talk2 cmd", "dev3 intent", "dev3 entity", "final intent", "final entity", "ms/parse", "train RSS MB",
-    "run RSS MB", "import s",
+    "dev2 intent", "dev2 entity", "talk2 cmd", "dev3 intent", "dev3 entity", "dev4 intent", "dev4 entity",
+    "final intent", "final entity", "final2 intent", "final2 entity", "ms/parse", "train RSS MB", "run RSS MB", "import s",
 )
 
 
@@ -107,15 +110,18 @@ def eval_child(model: Path, heldout: Path, show_errors: bool, final: bool = Fals
     blind2 = evaluate(parse, BLIND_DEV2)
     talk2 = evaluate_talk(parse, COUPLE_TALK2)
     blind3 = evaluate(parse, BLIND_DEV3)
+    blind4 = evaluate(parse, BLIND_DEV4)
     if show_errors:  # never the final blind set's
-        for error in result.errors + blind.errors + blind2.errors + blind3.errors:
+        for error in result.errors + blind.errors + blind2.errors + blind3.errors + blind4.errors:
             print(f"  {error}", file=sys.stderr)
         for line, intent, confidence in talk.commands + talk2.commands:
             print(f"  talk {line!r} -> {intent} {confidence:.2f}", file=sys.stderr)
     scores: Dict[str, Any] = {}
     if final:  # aggregates only: the final blind set's misses are never shown
         last = evaluate(parse, FINAL_BLIND)
+        last2 = evaluate(parse, FINAL_BLIND2)
         scores = {"final intent": round(last.intent_accuracy, 3), "final entity": round(last.entity_accuracy, 3),
+                  "final2 intent": round(last2.intent_accuracy, 3), "final2 entity": round(last2.entity_accuracy, 3),
                   "final reliability": reliability_table(reliability(parse, FINAL_BLIND))}
     return {
         **scores,
@@ -125,6 +131,8 @@ def eval_child(model: Path, heldout: Path, show_errors: bool, final: bool = Fals
         "dev2 reliability": reliability_table(reliability(parse, BLIND_DEV2)),
         "dev3 intent": round(blind3.intent_accuracy, 3),
         "dev3 entity": round(blind3.entity_accuracy, 3),
+        "dev4 intent": round(blind4.intent_accuracy, 3),
+        "dev4 entity": round(blind4.entity_accuracy, 3),
         "blind intent": round(blind.intent_accuracy, 3),
         "blind entity": round(blind.entity_accuracy, 3),
         "talk cmd": round(len(talk.commands) / max(talk.n, 1), 3),

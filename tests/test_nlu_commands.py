@@ -14,6 +14,7 @@ from assistant.turns import control_in_checkin
     "that's enough for tonight", "okay that's enough for now thanks", "cancel the check in", "no stop",
     "never mind that then", "forget it please", "cancel our evening check in", "stop this after sex check in",
     "hang on stop for a second", "whoa stop", "that'll do thanks", "enough is enough", "end the bedtime check in",
+    "och haud yer wheesht", "hold your tongue please",
 ])
 def test_plain_stops(text: str) -> None:
     assert is_stop_command(text)
@@ -23,6 +24,7 @@ def test_plain_stops(text: str) -> None:
     "some quiet time", "i never mind that", "that's sweet", "okay we're done for tonight",
     "i couldn't stop thinking about you", "i've had enough of work this week", "",
     "let's do the bedtime check in", "stop tickling me", "don't stop", "that'll do wonders for us",
+    "hold your horses", "i'll hold my tongue",
 ])
 def test_not_plain_stops(text: str) -> None:
     assert not is_stop_command(text)

@@ -24,7 +24,7 @@ _CORE = re.compile(
     r"|(?:stop|cancel|end|quit|finish)(?: the| this| our)?(?: [a-z']+){0,3} check ?-?ins?"
     r"|stop stop(?: stop)*|(?:that's|that is|ok that's|okay that's) enough(?: of that| questions| for tonight)?"
     r"|enough(?: of that| now| already| questions)?|cancel(?: it| that| this| the check ?in)?"
-    r"|(?:be )?quiet|hush|shh+|shush|whisht|wheesht|silence|never ?mind(?: that| it| then| forget it)?|forget it|forget about it"
+    r"|(?:be )?quiet|hush|shh+|shush|whisht|wheesht|(?:haud|hold) (?:yer|your) (?:wheesht|whisht|tongue)|silence|never ?mind(?: that| it| then| forget it)?|forget it|forget about it"
     r"|end(?: it| this| the check ?in)|quit(?: it)?|that's all(?: for now)?|that'll do|that will do|enough is enough)$"
 )
 
