@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.dialogue.entity_values import canonical_value, find_rating
+from assistant.dialogue.entity_values import canonical_value, find_checkin, find_rating
 from assistant.dialogue.evaluate import evaluate, parse_annotated, read_examples
 from assistant.errors import ConfigError
 from assistant.messages import Entity, Parse
@@ -71,7 +71,8 @@ def test_unreadable_heldout_is_a_config_error(tmp_path: Path) -> None:
         ("topic", "talking openly", "communication"), ("topic", "what we love about each other", "appreciation"),
         ("topic", "what feels good", "pleasure"), ("topic", "the weather", None),
         ("checkin", "before we sleep", "bedtime"), ("checkin", "after we made love", "after_intimacy"),
-        ("checkin", "after_intimacy", "after_intimacy"), ("rating", "a four", "4"), ("rating", "lots", None),
+        ("checkin", "after_intimacy", "after_intimacy"), ("checkin", "the aftercare one", "after_intimacy"),
+        ("rating", "a four", "4"), ("rating", "lots", None),
     ],
 )
 def test_canonical_values(entity: str, value: str, canonical: object) -> None:
@@ -89,6 +90,14 @@ def test_canonical_values(entity: str, value: str, canonical: object) -> None:
 )
 def test_find_rating(text: str, rating: object) -> None:
     assert find_rating(text) == rating
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("can we do some aftercare", "after_intimacy"), ("we just made love check in with us", "after_intimacy"),
+    ("a check in before we sleep", "bedtime"), ("let's do a check in", None),
+])
+def test_find_checkin_by_cue_words(text: str, kind: object) -> None:
+    assert find_checkin(text) == kind
 
 
 def test_names_a_subject() -> None:

@@ -33,7 +33,7 @@ _TOPIC_STEMS: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
                       r"fair|shared"),
     )
 )
-_AFTER_INTIMACY = re.compile(r"\bsex|love|intima|sleeping together|afterglow")
+_AFTER_INTIMACY = re.compile(r"\bsex|love|intima|sleeping together|afterglow|aftercare")
 _BEDTIME = re.compile(r"\bbed|night|sleep|end of (the )?day|evening")
 
 
@@ -42,7 +42,7 @@ _BEDTIME = re.compile(r"\bbed|night|sleep|end of (the )?day|evening")
 _AFTER_CUES = re.compile(
     r"\b(?:sex|sexy|made love|making love|make love|lovemaking|love making|intima\w*|afterglow|slept together|"
     r"sleeping together|been close|being close|cuddl\w*|just now|just happened|just did|we just|how that was|"
-    r"after that|post)\b"
+    r"after that|aftercare|post)\b"
 )
 _AFTER_WORD = re.compile(r"\b(?:after|afterwards|afterward)\b")
 _BEDTIME_CUES = re.compile(
