@@ -57,3 +57,14 @@ def test_spot_checks(dialogue_engine, text: str, intent: str, entities: set) -> 
     parse = dialogue_engine.parse(text)
     got: FrozenSet[Tuple[str, str]] = frozenset((e.entity, e.value) for e in parse.entities)
     assert (parse.intent, got) == (intent, frozenset(entities)), parse
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("desire i think", "desire"), ("let's go with the body one", "body"), ("um appreciation please", "appreciation"),
+    ("somewhere in between for me", None), ("a bit tired but glad we talked", None),
+])
+def test_an_answer_names_a_topic_only_when_it_says_one(dialogue_engine, text: str, topic: object) -> None:
+    """A check-in answer that names a topic keeps it; one that names none gets no guessed topic."""
+    parse = dialogue_engine.parse(text)
+    topics = [e.value for e in parse.entities if e.entity == "topic"]
+    assert topics == ([topic] if topic else []), parse

@@ -406,6 +406,7 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             "subject_intents": ["request_prompt", "inform", "skip", "retire_prompt", "save_prompt"],
             "named_intents": ["inform", "skip", "retire_prompt", "save_prompt"],
             "no_subject_threshold": 0.8,
+            "answer_threshold": None,
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -556,6 +557,8 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
         if subject is None and intent != "inform":
             sure = intent in self.config["subject_intents"] and prob >= float(self.config["no_subject_threshold"])
             return (label, prob) if sure and label != NONE_LABEL else (NONE_LABEL, 0.0)
+        if subject is None and self.config["answer_threshold"] is not None:  # an answer that names no subject
+            threshold = max(threshold, float(self.config["answer_threshold"]))
         if subject is not None and subject != text.lower():  # the frame ("give us one about") says nothing of it
             label, prob = max((label, prob), self.predict(subject).get(name, (NONE_LABEL, 0.0)),
                               key=lambda guess: (guess[0] != NONE_LABEL, guess[1]))

@@ -1,0 +1,32 @@
+"""SentenceTopicClassifier's choice of a topic from its model's guesses (the model replaced by fixed guesses)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Tuple
+
+import pytest
+
+from assistant.dialogue.nlu_components import SentenceTopicClassifier
+
+
+def classifier(answer_threshold: Optional[float], guess: Tuple[str, float]) -> SentenceTopicClassifier:
+    """A classifier whose model always guesses `guess` for the topic."""
+    config: Dict[str, Any] = {"threshold": 0.3, "answer_threshold": answer_threshold}
+    topics = SentenceTopicClassifier(config, model_storage=None, resource=None)  # type: ignore[arg-type]
+    topics.predict = lambda text: {"topic": guess}  # type: ignore[method-assign]
+    return topics
+
+
+@pytest.mark.parametrize("answer_threshold, guess, text, expected", [
+    (0.6, ("power", 0.45), "kind of in between", "none"),  # an answer naming no subject: unsure is no topic
+    (0.6, ("power", 0.7), "kind of in between", "power"),
+    (None, ("power", 0.45), "kind of in between", "power"),  # without the option: the plain threshold
+    (0.6, ("pleasure", 0.45), "the pleasure one", "pleasure"),  # it names the prompt: the plain threshold
+    (0.6, ("desire", 0.45), "about desire", "desire"),  # it says what it is about
+])
+def test_an_answer_needs_a_surer_guess_when_it_names_nothing(answer_threshold: Optional[float],
+                                                             guess: Tuple[str, float], text: str,
+                                                             expected: str) -> None:
+    topics = classifier(answer_threshold, guess)
+    label, _ = topics._guess("topic", "inform", text, topics.predict(text))
+    assert label == expected
