@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Deque, Dict, List, Optional, Protocol
 
 from assistant.errors import RecognizerError
-from assistant.wake_verify import POST_S, PRE_S, RIVAL_MIN_RANGE_DB, PhraseVerifier, RivalCheck, dynamic_range_db
+from assistant.wake_verify import POST_S, PRE_S, PhraseVerifier, RivalCheck, dynamic_range_db, phrase_heard
 
 SAMPLE_RATE = 16000
 SAMPLE_BYTES = 2
@@ -285,10 +285,9 @@ class PocketSphinxWakeSpotter:
         window = bytes(self._recent[first - base:last - base])
         cmn = self._decoder.get_cmn(False)
         fit = self.verifier.fit(window, cmn)
-        if fit is None or not fit.accepted():
-            return None
-        if (self.rivals is not None and dynamic_range_db(window) >= RIVAL_MIN_RANGE_DB
-                and not self.rivals.phrase_wins(window, cmn)):
+        rivals = self.rivals
+        wins = None if rivals is None else lambda: rivals.phrase_wins(window, cmn)
+        if fit is None or not phrase_heard(fit, dynamic_range_db(window), wins):
             return None
         return WakeHit(hit.phrase, hit.start_s, hit.end_s, round(fit.frame_score, 2))
 

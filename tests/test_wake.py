@@ -14,7 +14,8 @@ from assistant.recognizers import transcribe
 from assistant.settings import ListenSettings
 from assistant.stack import load_spotter as spotter_for
 from assistant.wake import OVERLAP_S, PocketSphinxWakeSpotter, WakeError, WakeHit, load_spotter
-from assistant.wake_verify import RIVAL_MIN_RANGE_DB, Fit, dynamic_range_db, fit_of, reduced_forms
+from assistant.wake_verify import (MARGINAL_MIN_RANGE_DB, RIVAL_MIN_RANGE_DB, Fit, dynamic_range_db, fit_of,
+                                   phrase_heard, reduced_forms)
 from speechgen import have_tools, shared_maker, shared_pocketsphinx
 
 pytestmark = pytest.mark.skipif(have_tools() is not None, reason=f"{have_tools()} is not installed")
@@ -237,3 +238,18 @@ def test_the_rivals_decide_only_where_speech_stands_above_the_noise():
     steady_noise = np.concatenate([hiss, hiss * 1.5]).astype("<i2").tobytes()
     assert dynamic_range_db(speech_in_quiet) >= RIVAL_MIN_RANGE_DB > dynamic_range_db(steady_noise)
     assert dynamic_range_db(b"") == 0.0
+
+
+@pytest.mark.parametrize("fit, range_db, rivals_pick_it, heard", [
+    (Fit(-20.0, -15.0, -25.0), 30.0, True, True),  # a good fit the rivals confirm
+    (Fit(-20.0, -15.0, -25.0), 30.0, False, False),  # ... and one they do not, in a quiet room
+    (Fit(-20.0, -15.0, -25.0), RIVAL_MIN_RANGE_DB - 1, False, True),  # in noise the rivals are not asked
+    (Fit(-27.0, -23.0, -32.0), 25.0, True, True),  # a little under the floors: the rivals must pick it ...
+    (Fit(-27.0, -23.0, -32.0), 25.0, False, False),
+    (Fit(-27.0, -23.0, -32.0), MARGINAL_MIN_RANGE_DB - 1, True, False),  # ... where speech stands over the noise
+    (Fit(-36.0, -30.0, -38.0), 30.0, True, False),  # far under them: never
+    (None, 30.0, True, False),
+])
+def test_a_fit_under_the_floors_needs_the_rivals_to_pick_the_phrase(fit, range_db, rivals_pick_it, heard):
+    assert phrase_heard(fit, range_db, lambda: rivals_pick_it) is heard
+    assert phrase_heard(fit, range_db, None) is (fit is not None and fit.accepted())  # no rivals: the floors alone
