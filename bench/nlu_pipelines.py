@@ -3,7 +3,7 @@
 For each config one child process trains an NLU-only model into a temp dir (fresh Rasa
 cache); a second, fresh child loads it as the app would and scores tests/data/nlu_heldout.yml,
 the blind dev sets tests/data/nlu_blind_dev.yml ("blind" columns), nlu_blind_dev2.yml ("dev2"), nlu_blind_dev3.yml
-("dev3") and nlu_blind_dev4.yml ("dev4"), the couple-talk
+("dev3"), nlu_blind_dev4.yml ("dev4") and nlu_blind_dev5.yml ("dev5"), the couple-talk
 lines tests/data/couple_talk_dev.txt and couple_talk_dev2.txt ("talk cmd", "talk2 cmd": share parsed as a command at
 confidence >= 0.6), and with --final the final blind sets tests/data/nlu_blind.yml and nlu_blind_final2.yml
 (aggregates only, never their misses).
@@ -41,11 +41,15 @@ BLIND_DEV2 = PROJECT / "tests" / "data" / "nlu_blind_dev2.yml"
 COUPLE_TALK2 = PROJECT / "tests" / "data" / "couple_talk_dev2.txt"
 BLIND_DEV3 = PROJECT / "tests" / "data" / "nlu_blind_dev3.yml"
 BLIND_DEV4 = PROJECT / "tests" / "data" / "nlu_blind_dev4.yml"
+BLIND_DEV5 = PROJECT / "tests" / "data" / "nlu_blind_dev5.yml"
+# Column prefix -> dev set, beside the first ("blind") and second ("dev2") whose columns also hold talk and reliability
+LATER_DEV_SETS = {"dev3": BLIND_DEV3, "dev4": BLIND_DEV4, "dev5": BLIND_DEV5}
 FINAL_BLIND = PROJECT / "tests" / "data" / "nlu_blind.yml"
 FINAL_BLIND2 = PROJECT / "tests" / "data" / "nlu_blind_final2.yml"
 COLUMNS = (
     "pipeline", "train s", "load s", "intent acc", "entity acc", "blind intent", "blind entity", "talk cmd",
     "dev2 intent", "dev2 entity", "talk2 cmd", "dev3 intent", "dev3 entity", "dev4 intent", "dev4 entity",
+    "dev5 intent", "dev5 entity",
     "final intent", "final entity", "final2 intent", "final2 entity", "ms/parse", "train RSS MB", "run RSS MB", "import s",
 )
 
@@ -109,10 +113,9 @@ def eval_child(model: Path, heldout: Path, show_errors: bool, final: bool = Fals
     talk = evaluate_talk(parse, COUPLE_TALK)
     blind2 = evaluate(parse, BLIND_DEV2)
     talk2 = evaluate_talk(parse, COUPLE_TALK2)
-    blind3 = evaluate(parse, BLIND_DEV3)
-    blind4 = evaluate(parse, BLIND_DEV4)
+    later = {name: evaluate(parse, path) for name, path in LATER_DEV_SETS.items()}
     if show_errors:  # never the final blind set's
-        for error in result.errors + blind.errors + blind2.errors + blind3.errors + blind4.errors:
+        for error in result.errors + blind.errors + blind2.errors + [e for r in later.values() for e in r.errors]:
             print(f"  {error}", file=sys.stderr)
         for line, intent, confidence in talk.commands + talk2.commands:
             print(f"  talk {line!r} -> {intent} {confidence:.2f}", file=sys.stderr)
@@ -129,10 +132,8 @@ def eval_child(model: Path, heldout: Path, show_errors: bool, final: bool = Fals
         "dev2 entity": round(blind2.entity_accuracy, 3),
         "talk2 cmd": round(len(talk2.commands) / max(talk2.n, 1), 3),
         "dev2 reliability": reliability_table(reliability(parse, BLIND_DEV2)),
-        "dev3 intent": round(blind3.intent_accuracy, 3),
-        "dev3 entity": round(blind3.entity_accuracy, 3),
-        "dev4 intent": round(blind4.intent_accuracy, 3),
-        "dev4 entity": round(blind4.entity_accuracy, 3),
+        **{f"{name} {kind}": round(getattr(r, f"{kind}_accuracy"), 3)
+           for name, r in later.items() for kind in ("intent", "entity")},
         "blind intent": round(blind.intent_accuracy, 3),
         "blind entity": round(blind.entity_accuracy, 3),
         "talk cmd": round(len(talk.commands) / max(talk.n, 1), 3),

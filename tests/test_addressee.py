@@ -20,6 +20,8 @@ AFTER_OFFER = window_after(LISTEN, Parse("", "greet", 1.0), None, None, False, N
     ("skip", "can we move on", True),
     ("skip", "can we try something different next time", False),
     ("skip", "maybe we could skip the wine tomorrow", False),
+    ("take_turns", "could we talk that through some other time", False),
+    ("save_prompt", "save that one for later", True),  # "later" alone is where a saved starter waits
     ("save_prompt", "save that one", True),
     ("save_prompt", "we should save this for the weekend", False),
     ("save_prompt", "good keep doing that", False),

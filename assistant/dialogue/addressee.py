@@ -54,7 +54,8 @@ CUES: Dict[str, Pattern[str]] = {
 # without the wake phrase that is their plan, not a request for now.
 TALK_MARKERS = re.compile(
     r"\b(next|last|every) (time|week|weekend|month|year|night)\b|\bsome ?(time|day)\b|\bone day\b|\btomorrow\b"
-    r"|\byesterday\b|\b(at|on|this|for the) weekend\b|\bin the mornings?\b|\bwhen (we|you|i)\b|\balways\b"
+    r"|\byesterday\b|\b(another|some other) (time|day|night)\b|\b(at|on|this|for the) weekend\b"
+    r"|\bin the mornings?\b|\bwhen (we|you|i)\b|\balways\b"
     r"|\busually\b|^(maybe |i think |i guess )?(we|you) (should|could|might|ought)\b|\bmaybe (we|you)\b"
 )
 TIMELESS_INTENTS = frozenset({"stop", "retire_prompt"})  # "never ask that again", "stop, we'll do it tomorrow"

@@ -10,6 +10,7 @@ from typing import Callable, FrozenSet, List, Tuple
 
 import yaml
 
+from assistant.dialogue.addressee import NEEDS_ENTITY
 from assistant.errors import ConfigError
 from assistant.messages import Parse
 
@@ -213,12 +214,14 @@ class TalkResult:
 
 
 def evaluate_talk(parse: Callable[[str], Parse], path: Path, threshold: float = 0.6) -> TalkResult:
-    """Parse each line of `path`; count the not-for-me parses and the confident command parses."""
+    """Parse each line of `path`; count the not-for-me parses (couple_talk, fallback, or an answer that names no
+    topic or check-in kind, which no window takes) and the confident command parses."""
     lines = read_lines(path)
     ignored, commands = 0, []
     for line in lines:
         result = parse(line)
-        ignored += result.intent in NOT_FOR_ME
+        ignored += result.intent in NOT_FOR_ME or (result.intent in NEEDS_ENTITY and not any(
+            e.entity in NEEDS_ENTITY[result.intent] for e in result.entities))
         if result.intent in COMMAND_INTENTS and result.confidence >= threshold:
             commands.append((line, result.intent, result.confidence))
     return TalkResult(len(lines), ignored, commands)
