@@ -66,6 +66,11 @@ def test_a_feature_seen_in_too_few_examples_gets_no_weight(tmp_path) -> None:
     assert clf.weights is not None and clf.weights.shape == (2, features.shape[1])
     assert not clf.weights[:, rare].any() and clf.weights.any()
     assert clf.process([_message("new", 99)])[0].get("intent")["name"] in {"greet", "goodbye"}
+    from rasa.shared.nlu.training_data.message import Message
+
+    empty, known = clf.process([Message(data={"text": ""}), _message("new", 98)])  # no words: no features
+    assert empty.get("intent") == {"name": None, "confidence": 0.0} and empty.get("intent_ranking") == []
+    assert known.get("intent")["name"] in {"greet", "goodbye"}
 
 
 def test_training_skips_the_cache_fingerprints_and_restores_them() -> None:

@@ -141,12 +141,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         """Set `intent` and `intent_ranking` on each message."""
         if self.weights is None or not messages:
             return messages
-        scores = _features(messages) @ self.weights.T + self.bias
-        scores = np.asarray(scores) - np.max(scores, axis=1, keepdims=True)
-        probs = np.exp(scores)
-        probs /= probs.sum(axis=1, keepdims=True)
         length = int(self.config["ranking_length"]) or len(self.labels)
-        for message, row in zip(messages, probs):
+        for message in messages:
+            features = _features([message])
+            if features.shape[1] != self.weights.shape[1]:  # an empty text has no features: no intent, as Rasa's own
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set("intent_ranking", [], add_to_output=True)
+                continue
+            scores = np.asarray(features @ self.weights.T + self.bias)[0]
+            row = np.exp(scores - scores.max())
+            row /= row.sum()
             order = np.argsort(-row)
             ranking = [{"name": self.labels[i], "confidence": float(row[i])} for i in order[:length]]
             message.set(INTENT, ranking[0], add_to_output=True)
