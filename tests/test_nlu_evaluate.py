@@ -85,7 +85,8 @@ def test_canonical_values(entity: str, value: str, canonical: object) -> None:
         ("a four", "4"), ("three out of five", "3"), ("5", "5"), ("about a two", "2"), ("honestly a one today", "1"),
         ("2 out of 5", "2"), ("four stars", "4"), ("next one", None), ("the bedtime one", None), ("the two of us", None),
         ("i slept five hours", None),
-        ("it was lovely", None),
+        ("it was lovely", None), ("two it's been a long week", "2"), ("four because you cooked", "4"),
+        ("um 3 i've had better", "3"), ("three kids asleep at last", None),
     ],
 )
 def test_find_rating(text: str, rating: object) -> None:

@@ -20,13 +20,14 @@ _TOPIC_STEMS: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
     (value, re.compile(pattern))
     for value, pattern in (
         ("initiation", r"initiat|first move|mak\w* (a |the )?move|start\w* (things|it|sex)|who starts|"
-                       r"who (asks|goes first|reaches out)|reach\w* out first|ask\w* for sex"),
+                       r"who (asks|goes first|reaches out)|reach\w* out first|ask\w* for sex|"
+                       r"turn\w* (each other |me |you )?down|rejecti"),
         ("power", r"power|decid|decision|equal say|(a|our|my|your) say\b|control|in charge|call\w* the shots|"
-                  r"consent|boundar|agency|lead\w*|follow"),
+                  r"consent|boundar|agency|lead\w*|follow|saying (yes|no)|say\w* no\b"),
         ("body", r"\bbod(y|ies)|skin\b|self image|body image|physical"),
         ("appreciation", r"appreciat|gratitude|grateful|thank|love about|compliment|valu\w* each other"),
         ("communication", r"communicat|talk|honest|open\w* up|\bopenly|listen|heard|convers|express|"
-                          r"saying (yes|no)|say no|ask\w* for"),
+                          r"ask\w* for|say\w* what|tell\w* (each other |you |me )?what|out loud|into words|speak\w* up"),
         ("desire", r"desir|libido|sex drive|drive\b|want|attract|arous|passion|lust|chemistry|spark|in the mood"),
         ("pleasure", r"pleasur|feels? good|feeling good|enjoy|satisf|sensual|\bfun\b"),
         ("mutuality", r"mutual|equal|both of us|both our|partner|give and take|giv\w* and receiv|team|balance|"
@@ -89,11 +90,14 @@ _ONE_AS_SCORE_AFTER = frozenset(
     "a about around say maybe probably just only solid honestly it it's is at like definitely guess think "
     "rate rated give gave me i'm we're feeling feel be".split()
 )
-# Words that may follow a score; anything else ("five hours", "two kids") means a count, not a score.
+# Words that may follow a score; anything else ("five hours", "two kids") means a count, not a score. The last row
+# begins the reason given after it ("two it's been a long week", "four because you cooked").
 _SCORE_FOLLOWERS = frozenset(
     "out i we i'd we'd i'm for tonight today now right maybe probably definitely really honestly easily please "
     "then overall too and or but so actually just on star stars yeah yes yep innit mate sorry love babe though o sha "
-    "la lah na tbh".split()
+    "la lah na tbh "
+    "it it's its i've we've i'll was been because cause cos coz since as considering given mostly kinda pretty "
+    "that's not".split()
 )
 
 
