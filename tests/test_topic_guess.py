@@ -30,3 +30,22 @@ def test_an_answer_needs_a_surer_guess_when_it_names_nothing(answer_threshold: O
     topics = classifier(answer_threshold, guess)
     label, _ = topics._guess("topic", "inform", text, topics.predict(text))
     assert label == expected
+
+
+@pytest.mark.parametrize("intent, text, entities, kept", [
+    ("out_of_scope", "is it normal to have pain after sex", [("checkin", "after sex")], []),
+    ("out_of_scope", "read us a bedtime story", [("checkin", "bedtime")], []),
+    ("start_checkin", "the after sex check in", [("checkin", "after sex")], [("checkin", "after_intimacy")]),
+    ("stop", "stop the bedtime check in", [("checkin", "bedtime")], [("checkin", "bedtime")]),
+    ("inform", "two it's been a long week", [], [("rating", "2")]),
+])
+def test_a_declined_ask_names_no_topic_or_kind(intent: str, text: str, entities: Any, kept: Any) -> None:
+    """Canonical values where an intent carries them; none at all on an ask the companion declines."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    from assistant.dialogue.nlu_components import EntityCanonicalizer
+
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.9},
+                            "entities": [{"entity": name, "value": value} for name, value in entities]})
+    EntityCanonicalizer({}).process([message])
+    assert [(e["entity"], e["value"]) for e in message.get("entities")] == kept

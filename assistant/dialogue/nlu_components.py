@@ -241,16 +241,19 @@ class EntityCanonicalizer(GraphComponent, EntityExtractorMixin):
     """Canonical topic/checkin/rating values; drops unmappable and duplicate entities.
 
     A rating only counts in an answer (`rating_intents`); there a score the extractor
-    missed ("honestly a one today") is added by rule.
+    missed ("honestly a one today") is added by rule. An ask the companion declines (`bare_intents`: "is it normal
+    to have pain after sex", "read us a bedtime story") names no topic or check-in kind, whatever its words.
     """
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """Intents in which a number is a rating."""
-        return {"rating_intents": ["inform"]}
+        """Intents in which a number is a rating; intents that carry no entity."""
+        return {"rating_intents": ["inform"], "bare_intents": ["out_of_scope"]}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self.rating_intents = frozenset({**self.get_default_config(), **config}["rating_intents"])
+        merged = {**self.get_default_config(), **config}
+        self.rating_intents = frozenset(merged["rating_intents"])
+        self.bare_intents = frozenset(merged["bare_intents"])
 
     @classmethod
     def create(
@@ -266,7 +269,7 @@ class EntityCanonicalizer(GraphComponent, EntityExtractorMixin):
             intent = (message.get(INTENT) or {}).get("name")
             rating_ok = intent in self.rating_intents
             kept, seen = [], set()
-            for entity in message.get(ENTITIES, []):
+            for entity in [] if intent in self.bare_intents else message.get(ENTITIES, []):
                 name = str(entity.get("entity"))
                 value = canonical_value(name, entity.get("value"))
                 if value is None or (name, value) in seen or (name == "rating" and not rating_ok):
