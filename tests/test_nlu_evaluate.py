@@ -72,6 +72,9 @@ def test_unreadable_heldout_is_a_config_error(tmp_path: Path) -> None:
         ("topic", "what feels good", "pleasure"), ("topic", "the weather", None),
         ("checkin", "before we sleep", "bedtime"), ("checkin", "after we made love", "after_intimacy"),
         ("checkin", "after_intimacy", "after_intimacy"), ("checkin", "the aftercare one", "after_intimacy"),
+        ("checkin", "the lights out one", "bedtime"), ("checkin", "winding down", "bedtime"),
+        ("topic", "saying what we want out loud", "communication"), ("topic", "saying no", "power"),
+        ("topic", "being turned down kindly", "initiation"),
         ("rating", "a four", "4"), ("rating", "lots", None),
     ],
 )
