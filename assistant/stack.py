@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from assistant.events import EventLog
 from assistant.pipeline import EventHandler, VoicePipeline
@@ -55,6 +56,26 @@ def _timed(seconds: Dict[str, float], key: str, load: Callable[..., Any], *args:
         seconds[key] = time.monotonic() - start
 
 
+# What the loaders running beside the dialogue import, imported on the calling thread first. Python's import lock
+# and setuptools' distutils shim (a meta-path finder that imports setuptools from inside find_spec, under the global
+# import lock) deadlocked a start-up: Rasa's import on the main thread reached the shim while the two loader threads
+# imported pyttsx3 and the recogniser's modules (2 of 3 spoken sessions hung under load, 2026-12-04).
+IMPORTED_BEFORE_THREADS = (
+    "distutils", "zipfile", "pocketsphinx", "webrtcvad", "assistant.recognizers", "assistant.recognizers.models",
+    "assistant.recognizers.pocketsphinx", "assistant.recognizers.language_model", "assistant.wake",
+    "assistant.speech", "assistant.speech.pyttsx3_tts", "pyttsx3", "pyttsx3.drivers.espeak",
+)
+
+
+def import_before_threads(names: Tuple[str, ...] = IMPORTED_BEFORE_THREADS) -> None:
+    """Import on this thread what parallel loading would otherwise import from several threads at once."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a missing or broken optional engine is reported by its own loader
+            continue
+
+
 def ready_recognizer(listen: ListenSettings) -> Any:
     """The recogniser with both listening modes' decoders built, so no turn waits for one."""
     from assistant.recognizers import load_recognizer
@@ -83,6 +104,7 @@ def load_stack(settings: Settings, quiet: bool = False, voice: bool = True,
     from assistant.speech import load_synthesizer
 
     seconds: Dict[str, float] = {}
+    import_before_threads()
     gc.disable()  # loading makes ~1M long-lived objects: no point scanning them again and again (~0.3 s)
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:
