@@ -62,8 +62,8 @@ def _timed(seconds: Dict[str, float], key: str, load: Callable[..., Any], *args:
 # imported pyttsx3 and the recogniser's modules (2 of 3 spoken sessions hung under load, 2026-12-04).
 IMPORTED_BEFORE_THREADS = (
     "distutils", "zipfile", "pocketsphinx", "webrtcvad", "assistant.recognizers", "assistant.recognizers.models",
-    "assistant.recognizers.pocketsphinx", "assistant.recognizers.language_model", "assistant.wake",
-    "assistant.speech", "assistant.speech.pyttsx3_tts", "pyttsx3", "pyttsx3.drivers.espeak",
+    "assistant.recognizers.pocketsphinx", "assistant.recognizers.language_model", "assistant.speech",
+    "assistant.speech.pyttsx3_tts", "pyttsx3", "pyttsx3.drivers.espeak",
 )
 
 

@@ -169,13 +169,19 @@ def judge(parse: Parse, window: Window) -> Judgement:
     return Judgement(True, f"invited {parse.intent} ({parse.confidence:.2f})", parse)
 
 
+def names_what_it_needs(parse: Parse) -> bool:
+    """Whether a parse names the entity its intent needs to count in a window (an answer: a topic or kind)."""
+    needed = NEEDS_ENTITY.get(parse.intent)
+    return not needed or any(e.entity in needed for e in parse.entities)
+
+
 def _unmet_wording(parse: Parse) -> Optional[str]:
     """Why a follow-up's words are not clearly for the companion (None when they are)."""
     text = parse.text.lower()
     if parse.intent == "stop" and not is_stop_command(text):
         return "not a plain stop (stop what? said to the partner)"
     needed = NEEDS_ENTITY.get(parse.intent)
-    if needed and not any(e.entity in needed for e in parse.entities):
+    if needed and not names_what_it_needs(parse):
         return f"{parse.intent} without a {' or '.join(needed)}"
     if needed and STATEMENT.search(text):
         return f"{parse.intent} said as a statement, not an answer"

@@ -27,7 +27,8 @@ _TOPIC_STEMS: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
         ("body", r"\bbod(y|ies)|skin\b|self image|body image|physical"),
         ("appreciation", r"appreciat|gratitude|grateful|thank|love about|compliment|valu\w* each other"),
         ("communication", r"communicat|talk|honest|open\w* up|\bopenly|listen|heard|convers|express|"
-                          r"ask\w* for|say\w* what|tell\w* (each other |you |me )?what|out loud|into words|speak\w* up"),
+                          r"ask\w* for|say\w* what|tell\w* (each other |you |me )?what|out loud|into words|"
+                          r"speak\w* up"),
         ("desire", r"desir|libido|sex drive|drive\b|want|attract|arous|passion|lust|chemistry|spark|in the mood"),
         ("pleasure", r"pleasur|feels? good|feeling good|enjoy|satisf|sensual|\bfun\b"),
         ("mutuality", r"mutual|equal|both of us|both our|partner|give and take|giv\w* and receiv|team|balance|"

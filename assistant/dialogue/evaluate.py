@@ -10,7 +10,7 @@ from typing import Callable, FrozenSet, List, Tuple
 
 import yaml
 
-from assistant.dialogue.addressee import NEEDS_ENTITY
+from assistant.dialogue.addressee import names_what_it_needs
 from assistant.errors import ConfigError
 from assistant.messages import Parse
 
@@ -200,7 +200,8 @@ def read_lines(path: Path) -> List[str]:
 
 @dataclass(frozen=True)
 class TalkResult:
-    """How lines partners say to each other parse: ignored (couple_talk / fallback) or taken as a command."""
+    """How lines partners say to each other parse: not for me (couple_talk, fallback, an answer naming nothing) or
+    taken as a command."""
 
     n: int
     not_for_me: int
@@ -208,7 +209,7 @@ class TalkResult:
 
     def summary(self) -> str:
         """One line for logs and reports."""
-        return (f"couple talk: {self.not_for_me}/{self.n} couple_talk or nlu_fallback "
+        return (f"couple talk: {self.not_for_me}/{self.n} not for me "
                 f"({self.not_for_me / max(self.n, 1):.3f}), {len(self.commands)} commands at confidence >= 0.6 "
                 f"({len(self.commands) / max(self.n, 1):.3f})")
 
@@ -220,8 +221,7 @@ def evaluate_talk(parse: Callable[[str], Parse], path: Path, threshold: float = 
     ignored, commands = 0, []
     for line in lines:
         result = parse(line)
-        ignored += result.intent in NOT_FOR_ME or (result.intent in NEEDS_ENTITY and not any(
-            e.entity in NEEDS_ENTITY[result.intent] for e in result.entities))
+        ignored += result.intent in NOT_FOR_ME or not names_what_it_needs(result)
         if result.intent in COMMAND_INTENTS and result.confidence >= threshold:
             commands.append((line, result.intent, result.confidence))
     return TalkResult(len(lines), ignored, commands)
