@@ -145,15 +145,16 @@ class Journal:
         return str(self._fallback_session[1])
 
     def record(self, kind: str, partner: str, question_id: str, text: str, rating: Optional[str],
-               at: Optional[datetime] = None) -> None:
-        """Keep one answer (given now, or `at`), committed to disk before returning."""
+               at: Optional[datetime] = None, question: Optional[str] = None) -> None:
+        """Keep one answer (given now, or `at`) and the words of the question as asked (else its first phrasing),
+        committed to disk before returning."""
         row = (
             self._session(kind),
             (at or datetime.now()).astimezone().isoformat(timespec="seconds"),
             kind,
             partner,
             question_id,
-            self._question_text(kind, question_id),
+            question or self._question_text(kind, question_id),
             text,
             rating,
         )
