@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Literal, Optional, Tuple
 
 ListenMode = Literal["command", "open"]
+Expectation = Optional[Literal["rating", "yes_no"]]  # what the last question asked for, as a decoding hint
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ RANGES: Dict[str, Tuple[float, float]] = {
 }
 CHOICES: Dict[str, Tuple[str, ...]] = {
     "voice.engine": ("pyttsx3", "piper"),
-    "listen.recognizer": ("auto", "vosk", "pocketsphinx"),
+    "listen.recognizer": ("auto", "whisper", "vosk", "pocketsphinx"),
+    "listen.whisper_size": ("tiny.en", "base"),
 }
 
 
@@ -74,6 +75,8 @@ class ListenSettings:
     wake_phrase: str = "hey companion"
     recognizer: str = "auto"
     vosk_model: Optional[str] = None
+    whisper_size: str = "tiny.en"  # the packaged Whisper weights (bench/whisper_sizes.py measured both)
+    whisper_dir: Optional[str] = None  # a folder with a CTranslate2 Whisper (model.bin, tokenizer.json) instead
     trailing_silence_ms: int = 400
     open_trailing_silence_ms: int = 1000
     early_endpoint_ms: int = 200  # end sooner when what was said already parses as a whole command (0: off)

@@ -244,7 +244,7 @@ def test_auto_picks_an_installed_vosk_model(home):
 
 def test_unknown_engine_setting_is_a_config_error(home):
     with pytest.raises(ConfigError, match="listen.recognizer"):
-        load_recognizer(ListenSettings(recognizer="whisper"))
+        load_recognizer(ListenSettings(recognizer="kaldi"))
 
 
 def test_vosk_setting_without_any_model_notifies_and_falls_back(home):
