@@ -105,6 +105,7 @@ class Window:
     cue: Optional[str] = None
     cue_s: float = 0.0
     extends: bool = False
+    expects: Expectation = None  # what the question asked for (a rating, a yes or no): a hint to the recogniser
 
 
 CLOSED = Window()

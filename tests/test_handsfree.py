@@ -191,9 +191,9 @@ def _fail_stream(pipeline: VoicePipeline) -> None:
 
     state = {"n": 0}
 
-    def stream(mode: str) -> Any:
+    def stream(mode: str, expects: Any = None) -> Any:
         state["n"] += 1
-        return Broken(real(mode)) if state["n"] == 1 else real(mode)
+        return Broken(real(mode, expects)) if state["n"] == 1 else real(mode, expects)
 
     pipeline.recognizer.stream = stream  # type: ignore[method-assign]
 

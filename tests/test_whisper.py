@@ -99,6 +99,8 @@ def test_a_word_said_once_is_heard_once(rec, maker):
     ("probably a three today probably a three", "probably a three today"),
     ("let's do our bedtime check in let's do our bedtime check in let's do our bedtime check", "let's do our bedtime check in"),
     ("very very good", "very very good"),
+    ("next one next", "next one"),
+    ("stop the check in stop", "stop the check in"),
     ("we can talk about it", "we can talk about it"),
 ])
 def test_collapse_repeats(looped, once):
@@ -141,9 +143,9 @@ def test_a_pause_decodes_in_the_background_and_finish_reuses_it(rec, maker):
     calls = []
     original = rec.decode
 
-    def counting(audio, prompt):
+    def counting(audio, prompt, closed=()):
         calls.append(len(audio))
-        return original(audio, prompt)
+        return original(audio, prompt, closed)
 
     rec.decode = counting
     try:
@@ -195,3 +197,34 @@ def test_a_damaged_model_file_in_a_folder_is_one_line(tmp_path, rec):
     notes = []
     fallback = load_recognizer(ListenSettings(recognizer="whisper", whisper_dir=str(folder)), notify=notes.append)
     assert isinstance(fallback, PocketSphinxRecognizer) and len(notes) == 1 and "\n" not in notes[0]
+
+
+def test_a_yes_or_no_question_scores_the_likely_answers(rec, maker):
+    """After a yes-or-no question the usual answers are scored against the audio: a robotic "no thanks" that
+    Whisper alone writes as "low thanks" is heard as said; an answer outside the set stays Whisper's own."""
+    audio = b"\0\0" * 4800 + pcm(maker.espeak("no thanks", "en-gb")) + EDGE_SILENCE
+    stream = rec.stream("command", "yes_no")
+    stream.accept(audio)
+    assert stream.finish().text == "no thanks"
+    stream = rec.stream("command", "yes_no")
+    stream.accept(EDGE_SILENCE + pcm(maker.piper("maybe after a cuddle")) + EDGE_SILENCE)
+    assert stream.finish().text == "maybe after a cuddle"
+
+
+def test_whisper_confirms_the_wake_phrase_and_refuses_words_that_begin_like_it(rec, maker):
+    """The spotter's third stage: the phrase is confirmed; "hey company", "hey campaign", which the first two
+    stages (keyphrase search, alignment) take for it in these voices, are refused."""
+    import functools
+
+    from assistant.wake import PocketSphinxWakeSpotter
+
+    def hits(text: str, voice: str) -> int:
+        spotter = PocketSphinxWakeSpotter("hey companion", confirm=functools.partial(rec.hears_phrase, "hey companion"))
+        clip = maker.piper(text) if voice == "piper" else maker.espeak(text, voice)
+        audio = b"\0\0" * 8000 + pcm(clip) + b"\0\0" * 16000
+        return sum(spotter.feed(audio[i:i + 960]) is not None for i in range(0, len(audio), 960))
+
+    for voice in ("piper", "en+f3"):
+        assert hits("hey companion give us a conversation starter", voice) == 1, voice
+        assert hits("hey company is coming tomorrow", voice) == 0, voice
+        assert hits("hey campaign is over", voice) == 0, voice

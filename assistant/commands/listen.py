@@ -210,7 +210,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     def recognizer() -> str:
         from assistant.recognizers import load_recognizer
 
-        return load_recognizer(settings_mod.load().listen).name
+        settings = settings_mod.load()
+        return load_recognizer(settings.listen, names=settings.partners).name
 
     def synthesizer() -> str:
         from assistant.speech import load_synthesizer

@@ -11,7 +11,7 @@ from assistant.messages import Expectation, ListenMode, Transcript
 from assistant.settings import CHOICES, ListenSettings
 
 ENGINES = CHOICES["listen.recognizer"]
-AUTO_FIRST = ("whisper",)  # the settings that try Whisper first ("auto" joins once it is the measured default)
+AUTO_FIRST = ("auto", "whisper")  # the settings that try Whisper first
 FEED_BYTES = 3200  # 100 ms of 16 kHz int16: how transcribe() streams a whole buffer
 EDGE_SILENCE = b"\0\0" * 4000  # 250 ms: a tightly trimmed clip gets the lead-in a microphone would give
 

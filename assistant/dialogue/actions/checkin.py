@@ -14,7 +14,7 @@ from assistant import turns
 from assistant.dialogue.actions.base import CompanionAction, EventList, latest_confidence, latest_entity, latest_intent
 from assistant.dialogue.actions.context import ActionContext
 from assistant.dialogue.commands import normalise
-from assistant.dialogue.entity_values import find_rating
+from assistant.dialogue.entity_values import rating_in_answer
 from assistant.errors import StorageError
 
 FORM = "checkin_form"
@@ -109,10 +109,10 @@ class ValidateCheckin(FormValidationAction):
         if control in ("repeat", "help"):
             return {"checkin_answer": None}
         text = PASSED if control == "skip" else str(value or "").strip()
-        rating = latest_entity(tracker, "rating")
         question = next((q for q in questions if q.id == turn.question_id), None)
-        if rating is None and control != "skip" and question is not None and question.score:
-            rating = find_rating(normalise(text))  # "not great maybe a two": a score, whatever the intent
+        rating = None  # only a question that asks for one gets a rating ("three" to "what do you need" is no score)
+        if control != "skip" and question is not None and question.score:
+            rating = rating_in_answer(normalise(text)) or latest_entity(tracker, "rating")
         plan = plan.with_answer(turn, text, rating)
         if self.ctx.journal is not None:
             try:
