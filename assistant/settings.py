@@ -49,7 +49,7 @@ RANGES: Dict[str, Tuple[float, float]] = {
     "conversation.bedtime_quiet_s": (10.0, 7200.0),
 }
 CHOICES: Dict[str, Tuple[str, ...]] = {
-    "voice.engine": ("pyttsx3", "piper"),
+    "voice.engine": ("piper", "pyttsx3"),
     "listen.recognizer": ("auto", "vosk", "pocketsphinx"),
 }
 
@@ -58,7 +58,7 @@ CHOICES: Dict[str, Tuple[str, ...]] = {
 class VoiceSettings:
     """Text-to-speech: engine, voice, and the quieter bedtime voice."""
 
-    engine: str = "pyttsx3"
+    engine: str = "piper"  # the bundled natural voice; pyttsx3 (espeak-ng) is the automatic fallback
     voice: Optional[str] = None
     rate: int = 160
     volume: float = 0.9
