@@ -371,3 +371,21 @@ def test_piper_starts_long_replies_with_the_first_clause(piper) -> None:
     assert list(speech_chunks(reply)) == split_sentences(" ".join(reply))
     assert list(speech_chunks(["Okay, we'll stop there.", "Sleep well, you two."], True)) == [
         "Okay, we'll stop there.", "Sleep well, you two."]
+
+
+def test_piper_failing_at_run_time_switches_to_espeak_with_one_line(clock, daytime, tmp_path, capsys) -> None:
+    synth = load_synthesizer(VoiceSettings(), clock)
+    capsys.readouterr()
+
+    class Broken:
+        config = synth._piper.config
+
+        def synthesize(self, *_args, **_kwargs):
+            raise RuntimeError("onnxruntime session failed")
+
+    synth._piper = Broken()
+    for text in (SENTENCE, "Sleep well, you two."):
+        assert_valid_speech(synth.synthesize(text), tmp_path, min_s=0.5)
+    assert (synth.name, synth.quick_start) == ("pyttsx3", False)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "piper could not speak: RuntimeError" in lines[0] and "espeak-ng" in lines[0], lines

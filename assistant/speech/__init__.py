@@ -59,19 +59,26 @@ def load_synthesizer(voice: VoiceSettings, clock: Clock = datetime.now) -> Synth
     if engine not in ENGINES:
         raise ConfigError(f"unknown voice engine '{voice.engine}' (choose one of: {', '.join(ENGINES)})")
     check_voice(voice)
-    from assistant.speech.pyttsx3_tts import Pyttsx3Synthesizer
-
     if engine == "pyttsx3":
+        from assistant.speech.pyttsx3_tts import Pyttsx3Synthesizer
+
         return Pyttsx3Synthesizer(voice, clock)
     from assistant.speech.piper import PiperSynthesizer
 
     try:
         return PiperSynthesizer(voice, clock)
     except (SpeechError, ConfigError) as err:
-        fallback = Pyttsx3Synthesizer(replace(voice, engine="pyttsx3", voice=None), clock)
-        print(f"companion: the Piper voice is unavailable ({err}); speaking with espeak-ng instead",
-              file=sys.stderr, flush=True)
-        return fallback
+        return espeak_instead(voice, clock, str(err))
+
+
+def espeak_instead(voice: VoiceSettings, clock: Clock, reason: str) -> Synthesizer:
+    """pyttsx3 (espeak-ng) in place of a Piper voice that is missing or broken, saying why in one line."""
+    from assistant.speech.pyttsx3_tts import Pyttsx3Synthesizer
+
+    fallback = Pyttsx3Synthesizer(replace(voice, engine="pyttsx3", voice=None), clock)
+    print(f"companion: the Piper voice is unavailable ({reason}); speaking with espeak-ng instead",
+          file=sys.stderr, flush=True)
+    return fallback
 
 
 # Abbreviations whose trailing period does not end a sentence.

