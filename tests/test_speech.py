@@ -297,9 +297,12 @@ def test_piper_speech_is_intelligible(piper, daytime) -> None:
 def test_piper_voice_must_be_an_onnx_file(tmp_path) -> None:
     from assistant.speech.piper import PiperSynthesizer
 
-    with pytest.raises(ConfigError, match="onnx") as err:
+    with pytest.raises(ConfigError, match="nope.onnx not found") as err:
         PiperSynthesizer(VoiceSettings(voice=str(tmp_path / "nope.onnx")))
     assert "\n" not in str(err.value)
+    (tmp_path / "voice.txt").write_text("not a voice")
+    with pytest.raises(ConfigError, match="must be a .onnx voice file"):
+        PiperSynthesizer(VoiceSettings(voice=str(tmp_path / "voice.txt")))
 
 
 def broken_voice(tmp_path) -> str:

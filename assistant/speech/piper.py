@@ -35,8 +35,10 @@ def voice_files(wanted: Optional[str]) -> Tuple[Path, Path]:
         return bundled_voice()
     model = Path(wanted).expanduser()
     config = Path(f"{model}.json")
-    if model.suffix != ".onnx" or not model.is_file():
+    if model.suffix != ".onnx":
         raise ConfigError(f"piper voice '{wanted}' must be a .onnx voice file next to its .onnx.json config")
+    if not model.is_file():
+        raise ConfigError(f"piper voice {model} not found")
     if not config.is_file():
         raise ConfigError(f"piper voice config {config} not found")
     return model, config
