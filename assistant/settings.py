@@ -49,7 +49,7 @@ RANGES: Dict[str, Tuple[float, float]] = {
     "conversation.bedtime_quiet_s": (10.0, 7200.0),
 }
 CHOICES: Dict[str, Tuple[str, ...]] = {
-    "voice.engine": ("piper", "pyttsx3"),
+    "voice.engine": ("pyttsx3", "piper"),
     "listen.recognizer": ("auto", "vosk", "pocketsphinx"),
 }
 
