@@ -175,19 +175,18 @@ class VoicePipeline:
     def speak(self, texts: Iterable[str], sink: "AudioSink") -> Tuple[Optional[float], List[Path]]:
         """Synthesise sentence by sentence, handing each to the sink as soon as it is ready."""
         from assistant.errors import SpeechError
-        from assistant.speech import split_sentences
+        from assistant.speech import speech_chunks
 
         if self.synthesizer is None:
             raise SpeechError("this pipeline has no voice")
         sink.begin_turn()
         first_audio: Optional[float] = None
         self.emit("tts-start")
-        for text in texts:
-            for sentence in split_sentences(text):
-                speech = self.synthesizer.synthesize(sentence)
-                if first_audio is None:
-                    first_audio = time.monotonic()
-                    self.emit("tts-first-audio")
-                sink.play(speech)
+        for sentence in speech_chunks(texts, bool(getattr(self.synthesizer, "quick_start", False))):
+            speech = self.synthesizer.synthesize(sentence)
+            if first_audio is None:
+                first_audio = time.monotonic()
+                self.emit("tts-first-audio")
+            sink.play(speech)
         self.emit("tts-end")
         return first_audio, list(sink.last_paths)

@@ -59,7 +59,7 @@ CHOICES: Dict[str, Tuple[str, ...]] = {
 class VoiceSettings:
     """Text-to-speech: engine, voice, and the quieter bedtime voice."""
 
-    engine: str = "pyttsx3"
+    engine: str = "piper"  # the bundled natural voice; pyttsx3 (espeak-ng) is the automatic fallback
     voice: Optional[str] = None
     rate: int = 160
     volume: float = 0.9

