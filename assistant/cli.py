@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 from assistant import telemetry  # noqa: F401  (must run before anything imports Rasa)
 from assistant.commands import MODULES
 from assistant.errors import CompanionError
+from assistant.output import GuardedStream, OutputClosed, silence_stdout
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,10 +34,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    """Entry point of the console script."""
+def _stop(signum: int, frame: Any) -> None:
+    """SIGTERM or SIGHUP: leave as Ctrl-C would, so every clean-up (temporary folders, the journal) runs."""
+    raise KeyboardInterrupt
+
+
+def _run(argv: Optional[List[str]]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, or a usage error already printed
+        return done.code if isinstance(done.code, int) else 2
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
@@ -45,8 +56,32 @@ def main(argv: Optional[List[str]] = None) -> int:
     except KeyboardInterrupt:
         print("", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of the console script: one line and a non-zero exit on any failure, stdout's included."""
+    real = sys.stdout
+    sys.stdout = GuardedStream(real)
+    previous: Dict[signal.Signals, Any] = {}
+    try:
+        for number in STOP_SIGNALS:
+            previous[number] = signal.signal(number, _stop)
+    except ValueError:  # not the main thread: leave the signals alone
+        pass
+    try:
+        code = _run(argv)
+        sys.stdout.flush()
+    except OutputClosed as closed:
+        silence_stdout()
+        if closed.pipe_closed:
+            return 141
+        print(f"companion: cannot write the output: {closed.reason}", file=sys.stderr)
+        return 2
+    finally:
+        sys.stdout = real
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    return code
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +40,25 @@ def write_private_bytes(path: Path, data: bytes) -> None:
             raise
     except OSError as err:
         raise StorageError(f"cannot write {path}: {err.strerror or err}") from err
+
+
+def check_own(path: Path, marker: bytes, what: str) -> None:
+    """StorageError unless `path` is free or a plain file the companion wrote there before (it holds `marker`)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise StorageError(f"cannot write the {what} to {path}: {err.strerror or err}") from err
+    if stat.S_ISREG(mode):
+        try:
+            with open(path, "rb") as handle:
+                if marker in handle.read(4096):
+                    return
+        except OSError:
+            pass
+    raise StorageError(f"{path} already exists and was not written by the companion; it is left alone. "
+                       f"Choose another name for the {what}")
 
 
 def lock_file(path: Path) -> Path:
