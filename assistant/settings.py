@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import math
 import os
+import stat
 import unicodedata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -260,11 +262,22 @@ def environment(env: Optional[Mapping[str, str]] = None) -> Environment:
                        rasa_patches=True if patches is None else patches)
 
 
+def read_regular(path: Path, limit: int) -> bytes:
+    """Up to `limit` bytes of a plain file; OSError for anything else (a FIFO or device would block or never end)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit)
+    finally:
+        os.close(fd)
+
+
 def read_text_file(path: Path, what: str) -> Optional[str]:
     """A user file's UTF-8 text (None if missing); one-line ConfigError if unreadable, too big or not UTF-8."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_USER_FILE_BYTES + 1)
+        data = read_regular(path, MAX_USER_FILE_BYTES + 1)
     except FileNotFoundError:
         return None
     except OSError as err:

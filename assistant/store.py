@@ -23,7 +23,9 @@ def write_private(path: Path, text: str) -> None:
 
 
 def write_private_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically with mode 0600 (write, fsync, rename); no 0-byte file on failure."""
+    """Write `data` to `path` atomically with mode 0600 (write, fsync, rename); no 0-byte file on failure.
+    A link is followed to the file it names (the link stays); a FIFO, folder or device there is left alone."""
+    path = _plain_target(path)
     try:
         paths.private_dir(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent))
@@ -42,7 +44,23 @@ def write_private_bytes(path: Path, data: bytes) -> None:
         raise StorageError(f"cannot write {path}: {err.strerror or err}") from err
 
 
-def check_own(path: Path, marker: bytes, what: str) -> None:
+def _plain_target(path: Path) -> Path:
+    """The regular file (or free name) a write to `path` should replace; StorageError for anything else."""
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise StorageError(f"{path} is a link to {target}, which does not exist; nothing was written") from None
+        return path
+    except OSError as err:
+        raise StorageError(f"cannot write {path}: {err.strerror or err}") from err
+    if not stat.S_ISREG(mode):
+        raise StorageError(f"{path} is not a regular file; it is left alone and nothing was written")
+    return target
+
+
+def check_own(path: Path, marker: bytes, what: str, advice: str = "") -> None:
     """StorageError unless `path` is free or a plain file the companion wrote there before (it holds `marker`)."""
     try:
         mode = os.lstat(path).st_mode
@@ -57,8 +75,8 @@ def check_own(path: Path, marker: bytes, what: str) -> None:
                     return
         except OSError:
             pass
-    raise StorageError(f"{path} already exists and was not written by the companion; it is left alone. "
-                       f"Choose another name for the {what}")
+    raise StorageError(f"{path} already exists and was not written by the companion; it is left alone: "
+                       f"{advice or f'choose another name for the {what}'}")
 
 
 def lock_file(path: Path) -> Path:
@@ -147,11 +165,18 @@ class StateStore:
 
     def read(self) -> Dict[str, Any]:
         """The current state; empty if missing, and a fresh start (kept aside) if corrupt."""
+        from assistant.settings import read_regular
+
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular(self.path, 16 * 1024 * 1024).decode("utf-8"))
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError):
+        except OSError:
+            if os.path.lexists(self.path) and not self.path.is_file():  # a FIFO or folder: not ours to move
+                return {}
+            self._set_aside()
+            return {}
+        except ValueError:
             self._set_aside()
             return {}
         if not isinstance(data, dict):
@@ -169,6 +194,8 @@ class StateStore:
     def update(self, change: Callable[[Dict[str, Any]], T]) -> T:
         """Apply `change` to the state in place and save it; returns what `change` returns."""
         with locked(self.path):
+            if os.path.lexists(self.path) and not stat.S_ISREG(os.lstat(self.path).st_mode):
+                raise StorageError(f"{self.path} is not a regular file, so nothing can be saved in it; move it aside")
             data = self.read()
             result = change(data)
             write_private(self.path, json.dumps(data, indent=1, sort_keys=True))

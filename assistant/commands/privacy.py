@@ -110,10 +110,10 @@ def journal_report(args: argparse.Namespace) -> int:
     from assistant import report, settings
 
     entries = _entries()
-    if not entries:
-        print(f"companion: {_empty_hint()}", file=sys.stderr)
     page, png = report.write(Path(args.out), entries, settings.load().partners, Path(args.png) if args.png else None,
                              view=args.view)
+    if not entries:
+        print(f"companion: {_empty_hint()}", file=sys.stderr)
     print(f"wrote {page}" + (f" and {png}" if png else ""))
     if args.png and png is None:
         print("companion: no chart: there are no ratings yet, or matplotlib is not installed", file=sys.stderr)
