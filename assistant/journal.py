@@ -52,10 +52,11 @@ def _private_umask() -> Iterator[None]:
 
 
 def _remove_new_empty(files: List[Path], before: Set[Path]) -> None:
-    """Take away 0-byte files this failed attempt created, so no empty journal or log is left behind."""
+    """Take away files this failed attempt created (a journal only while empty; its logs hold nothing yet), so no
+    empty journal or half-made log is left behind."""
     for file in files:
         try:
-            if file not in before and not file.is_symlink() and file.stat().st_size == 0:
+            if file not in before and not file.is_symlink() and (file.name.endswith(SIDE_SUFFIXES) or file.stat().st_size == 0):
                 file.unlink()
         except OSError:
             pass
@@ -100,7 +101,7 @@ def damaged_error(path: Path, detail: object) -> StorageError:
 
 def storage_error(action: str, path: Path, err: BaseException) -> StorageError:
     """One line naming the real cause: a full or read-only disk, a lock held elsewhere, or the system's words."""
-    text = str(err)
+    text = (err.strerror or "") if isinstance(err, OSError) else str(err)  # never the file name's own words
     if "locked" in text or "busy" in text:
         reason = "another program is using it; it will be tried again"
     else:

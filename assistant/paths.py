@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -40,6 +41,21 @@ def writable_home() -> Path:
             "set COMPANION_HOME to a writable folder"
         ) from err
     return path
+
+
+def session_home() -> Path:
+    """The data directory for a chat or listen. One that exists but cannot be written (a full or read-only disk)
+    is said in one line and the conversation goes on without saving; one that cannot exist is a StorageError."""
+    try:
+        return writable_home()
+    except StorageError as err:
+        path = home()
+        if not path.is_dir():
+            raise
+        reason = getattr(err.__cause__, "strerror", None) or "it cannot be written"
+        print(f"companion: cannot write to the data directory {path} ({reason}); we can keep talking, "
+              "but nothing is saved this time", file=sys.stderr, flush=True)
+        return path
 
 
 def config_file() -> Path:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import json
 import os
 import stat
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -162,11 +164,14 @@ class StateStore:
 
     def __init__(self, path: Optional[Path] = None) -> None:
         self.path = path or paths.state_file()
+        self._memory: Optional[Dict[str, Any]] = None  # the state this process could not save
 
     def read(self) -> Dict[str, Any]:
         """The current state; empty if missing, and a fresh start (kept aside) if corrupt."""
         from assistant.settings import read_regular
 
+        if self._memory is not None:
+            return copy.deepcopy(self._memory)
         try:
             data = json.loads(read_regular(self.path, 16 * 1024 * 1024).decode("utf-8"))
         except FileNotFoundError:
@@ -191,12 +196,24 @@ class StateStore:
         except OSError:
             pass
 
-    def update(self, change: Callable[[Dict[str, Any]], T]) -> T:
-        """Apply `change` to the state in place and save it; returns what `change` returns."""
-        with locked(self.path):
-            if os.path.lexists(self.path) and not stat.S_ISREG(os.lstat(self.path).st_mode):
-                raise StorageError(f"{self.path} is not a regular file, so nothing can be saved in it; move it aside")
+    def update(self, change: Callable[[Dict[str, Any]], T], keep_going: bool = False) -> T:
+        """Apply `change` to the state in place and save it; returns what `change` returns. With `keep_going`, a
+        state that cannot be saved (a full or read-only disk) is kept in memory for this process, said once."""
+        try:
+            with locked(self.path):
+                if os.path.lexists(self.path) and not stat.S_ISREG(os.lstat(self.path).st_mode):
+                    raise StorageError(f"{self.path} is not a regular file, so nothing can be saved in it; move it aside")
+                data = self.read()
+                result = change(data)
+                write_private(self.path, json.dumps(data, indent=1, sort_keys=True))
+                self._memory = None
+                return result
+        except StorageError as err:
+            if not keep_going:
+                raise
+            if self._memory is None:
+                print(f"companion: {err}; the conversation goes on without saving it", file=sys.stderr, flush=True)
             data = self.read()
             result = change(data)
-            write_private(self.path, json.dumps(data, indent=1, sort_keys=True))
+            self._memory = data
             return result

@@ -185,3 +185,63 @@ def test_row4_sessions_are_per_process_not_a_shared_counter(companion_home):
            one.assign("bedtime", "Alex", "q1", 1), two.assign("bedtime", "Sam", "q1", 1)]
     assert ids[0] == ids[2] and ids[1] == ids[3] and ids[0] != ids[1]
     assert one.assign("bedtime", "Sam", "q1", 0) != ids[0]  # a new check-in starts at turn 0
+
+
+def filled_home(home: Path) -> None:
+    from tests.test_faults_storage import fill
+
+    fill(home)
+    assert (home / "filler").stat().st_size > 0
+
+
+def chat_lines(model_dir: Path, home: Path, lines: List[str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "assistant.cli", "chat", "--json"], input="\n".join(lines) + "\n",
+                          capture_output=True, text=True, env=cli_env(model_dir, home), cwd=PROJECT, timeout=300)
+
+
+def test_row9_a_full_disk_with_the_journal_off_still_gives_starters(model_dir, tmp_path: Path):
+    from assistant.errors import StorageError
+    from tests.test_faults_storage import small_tmpfs
+
+    with small_tmpfs(tmp_path / "disk", size="1m") as home:
+        (home / "config.yml").write_text("partners: [Sam, Alex]\n")
+        filled_home(home)
+        done = chat_lines(model_dir, home, ["give us a conversation starter", "next one", "next one"])
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        replies = [" ".join(row["replies"]) for row in json_lines(done.stdout)]
+        assert len(replies) == 3 and all("?" in r and StorageError.spoken not in r for r in replies), replies
+        assert len(set(replies)) == 3, replies  # no repeats, though nothing can be saved
+        problems = [line for line in done.stderr.splitlines() if line.strip()]
+        assert len(problems) == 1 and "full" in problems[0], done.stderr
+
+
+def side_files_left(home: Path) -> List[str]:
+    return [p.name for p in home.glob("journal.sqlite3-*")]  # a closed journal leaves no log behind
+
+
+def test_row10_a_full_or_read_only_disk_keeps_the_journal_readable_and_says_why(run_cli, model_dir, tmp_path: Path):
+    from assistant.journal import Journal
+    from tests.test_faults_storage import small_tmpfs
+
+    with small_tmpfs(tmp_path / "disk", size="1m") as home:
+        (home / "config.yml").write_text("partners: [Sam, Alex]\njournal: true\n")
+        with Journal.open(home / "journal.sqlite3") as journal:
+            journal.record("bedtime", "Sam", "connected", "a four", "4")
+        filled_home(home)
+        env = {"COMPANION_HOME": str(home)}
+        for attempt in ("full", "read-only"):
+            for args in (["journal", "show"], ["journal", "export", "--json"]):
+                done = run_cli(args, env=env)
+                assert done.returncode == 0 and "a four" in done.stdout, (attempt, args, done.stderr)
+            assert side_files_left(home) == [], attempt
+            done = chat_lines(model_dir, home, [START, *ANSWERS[:2]])
+            assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+            replies = [" ".join(row["replies"]) for row in json_lines(done.stdout)]
+            assert len(replies) == 3 and replies[2].startswith("Sam, ") or replies[2].startswith("Alex, "), replies
+            assert any("save" in r for r in replies), replies
+            assert "disk I/O error" not in done.stderr and attempt in done.stderr.lower(), (attempt, done.stderr)
+            journal_lines = [line for line in done.stderr.splitlines() if "the journal" in line]
+            assert journal_lines and all(f"the disk is {attempt}" in line for line in journal_lines), (attempt, done.stderr)
+            assert side_files_left(home) == [], attempt
+            subprocess.run(["mount", "-o", "remount,ro", str(home)], check=True)
+        assert [r["answer"] for r in json_lines(run_cli(["journal", "export", "--json"], env=env).stdout)] == ["a four"]

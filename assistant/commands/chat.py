@@ -65,7 +65,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from assistant import paths
 
     _tolerant_stdio()
-    paths.writable_home()  # a data dir we cannot write is reported now, not in the middle of a check-in
+    paths.session_home()  # a data dir we cannot write is reported now, not in the middle of a check-in
     return run_chat(_settings(args), as_json=args.json)
 
 
@@ -181,7 +181,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return run_live(settings)
     print(f"companion: {reason}; starting typed chat instead.", file=sys.stderr)
     _tolerant_stdio()
-    paths.writable_home()
+    paths.session_home()
     return run_chat(settings)
 
 

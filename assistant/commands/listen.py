@@ -29,7 +29,7 @@ def microphone_problem() -> Optional[str]:
 def _settings(args: argparse.Namespace) -> Any:
     from assistant import paths, settings
 
-    paths.writable_home()
+    paths.session_home()
     return settings.load().with_partners(getattr(args, "partners", None))
 
 
