@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import _thread
 import argparse
+import atexit
 import importlib
+import os
 import signal
 import sys
+import threading
+import time
 from typing import Any, Dict, List, Optional
 
 from assistant import telemetry  # noqa: F401  (must run before anything imports Rasa)
@@ -34,9 +39,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _stop(signum: int, frame: Any) -> None:
-    """SIGTERM or SIGHUP: leave as Ctrl-C would, so every clean-up (temporary folders, the journal) runs."""
-    raise KeyboardInterrupt
+class Stopper:
+    """SIGTERM or SIGHUP: leave as Ctrl-C would, so every clean-up (temporary folders, the journal) runs. An
+    interrupt that lands where Python ignores exceptions (a weakref or import-lock callback) is repeated until the
+    command has ended; after 10 s the clean-ups run and the process exits anyway."""
+
+    def __init__(self) -> None:
+        self.asked = False
+        self.done = False
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        if not self.asked:
+            self.asked = True
+            threading.Thread(target=self._insist, args=(128 + signum,), daemon=True).start()
+        raise KeyboardInterrupt
+
+    def _insist(self, code: int) -> None:
+        for _ in range(20):
+            time.sleep(0.5)
+            if self.done:
+                return
+            _thread.interrupt_main()
+        atexit._run_exitfuncs()
+        os._exit(code)
+
+
+STOPPER = Stopper()
 
 
 def _run(argv: Optional[List[str]]) -> int:
@@ -54,6 +82,7 @@ def _run(argv: Optional[List[str]]) -> int:
         print(f"companion: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        STOPPER.done = True
         print("", file=sys.stderr)
         return 130
 
@@ -65,7 +94,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     previous: Dict[signal.Signals, Any] = {}
     try:
         for number in STOP_SIGNALS:
-            previous[number] = signal.signal(number, _stop)
+            previous[number] = signal.signal(number, STOPPER)
     except ValueError:  # not the main thread: leave the signals alone
         pass
     try:
@@ -78,6 +107,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"companion: cannot write the output: {closed.reason}", file=sys.stderr)
         return 2
     finally:
+        STOPPER.done = True
         sys.stdout = real
         for number, handler in previous.items():
             signal.signal(number, handler)

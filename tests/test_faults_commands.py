@@ -268,3 +268,100 @@ def test_row16_ctrl_d_at_the_name_prompt_is_one_line(model_dir, companion_home: 
     assert not (companion_home / "config.yml").exists()
     code, said = typed_at_a_terminal(args if args == ["setup"] else ["setup"], companion_home, model_dir, b"Sam\n\x04")
     assert "Traceback" not in said and code != 0 and not (companion_home / "config.yml").exists(), said
+
+
+def test_row17_a_threshold_written_as_1e_15_is_a_number(companion_home: Path):
+    from assistant import settings
+
+    companion_home.mkdir(parents=True)
+    (companion_home / "config.yml").write_text("listen:\n  wake_threshold: 1e-15\n  wake_phone_loop: 2E-10\n")
+    loaded = settings.load()
+    assert loaded.listen.wake_threshold == 1e-15 and loaded.listen.wake_phone_loop == 2e-10
+
+
+def test_row17_setup_keeps_a_linked_config_linked_and_its_comments(run_cli, companion_home: Path, tmp_path: Path):
+    companion_home.mkdir(parents=True)
+    mine = tmp_path / "dotfiles" / "companion.yml"
+    mine.parent.mkdir()
+    mine.write_text("# our settings, kept in our dotfiles\npartners: [Sam, Alex]  # us\nvoice:\n  rate: 150  # slower\n")
+    (companion_home / "config.yml").symlink_to(mine)
+    done = run_cli(["setup", "--journal", "on"])
+    assert done.returncode == 0, done.stderr
+    assert (companion_home / "config.yml").is_symlink()
+    text = mine.read_text()
+    assert "# our settings, kept in our dotfiles" in text and "# us" in text and "rate: 150  # slower" in text, text
+    assert "journal: true" in text
+
+
+def test_row17_the_speech_cache_is_private_under_umask_000(tmp_path: Path):
+    import pocketsphinx
+
+    from assistant.recognizers.language_model import build_domain_model, default_sources, domain_sentences
+
+    old = os.umask(0)
+    try:
+        nlu, prompts = default_sources()
+        sentences = domain_sentences(nlu_files=nlu, prompt_files=prompts)[:200]
+        build_domain_model(sentences, Path(pocketsphinx.get_model_path()) / "en-us", cache_dir=tmp_path / "lm")
+    finally:
+        os.umask(old)
+    made = [p for p in (tmp_path / "lm").rglob("*")]
+    assert made and all(stat.S_IMODE(p.stat().st_mode) & 0o077 == 0 for p in made), \
+        [(p.name, oct(stat.S_IMODE(p.stat().st_mode))) for p in made]
+
+
+def test_row17_the_speech_cache_holds_no_prompt_of_the_couples_own():
+    from assistant.recognizers.language_model import default_sources
+
+    nlu, prompts = default_sources()
+    assert all(PROJECT in Path(p).resolve().parents for p in [*nlu, *prompts])
+
+
+def test_row17_no_git_or_other_process_at_start(run_cli, model_dir: Path, companion_home: Path, tmp_path: Path):
+    import shutil
+
+    if shutil.which("strace") is None:
+        pytest.skip("strace is not installed")
+    trace = tmp_path / "trace"
+    env = dict(os.environ, COMPANION_HOME=str(companion_home), COMPANION_MODEL_DIR=str(model_dir))
+    done = subprocess.run(["strace", "-f", "-e", "trace=execve", "-o", str(trace), sys.executable, "-m", "assistant.cli",
+                           "parse", "hello"], capture_output=True, text=True, env=env, cwd=PROJECT, timeout=180)
+    assert done.returncode == 0, done.stderr
+    started = [line for line in trace.read_text().splitlines() if "execve(" in line and "ENOENT" not in line]
+    assert len(started) == 1, started
+
+
+@pytest.mark.parametrize("signum", [15, 1])
+def test_row17_sigterm_and_sighup_on_listen_leave_no_temporary_folders(model_dir, companion_home: Path, tmp_path: Path,
+                                                                      speech_wav: Path, signum: int):
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, COMPANION_HOME=str(companion_home), COMPANION_MODEL_DIR=str(model_dir), TMPDIR=str(temp))
+    args = ["listen", "--realtime", "--output-dir", str(tmp_path / "out")]
+    for _ in range(20):
+        args += ["--input", str(speech_wav)]
+    child = subprocess.Popen([sys.executable, "-m", "assistant.cli", *args], env=env, cwd=PROJECT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(temp.glob("companion-tts-*")) and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.2)
+    assert list(temp.glob("companion-tts-*")), "the voice made its temporary folder"
+    time.sleep(1.0)
+    child.send_signal(signum)
+    _, err = child.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    assert child.returncode != 0
+    assert not list(temp.glob("companion-*")), list(temp.iterdir())
+
+
+def test_row17_no_microphone_line_reads_well():
+    from assistant.audio import MicrophoneSource
+    from assistant.errors import AudioInputError
+
+    try:
+        MicrophoneSource(None).close()
+    except AudioInputError as err:
+        assert "no a " not in str(err) and "default input device" in str(err), str(err)
+    else:
+        pytest.skip("a microphone is present here")
