@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Dict, List
 
+import pytest
+
 
 from tests.conftest import PROJECT, json_lines
 
@@ -249,3 +251,27 @@ def test_row10_a_full_or_read_only_disk_keeps_the_journal_readable_and_says_why(
             assert side_files_left(home) == [], attempt
             subprocess.run(["mount", "-o", "remount,ro", str(home)], check=True)
         assert [r["answer"] for r in json_lines(run_cli(["journal", "export", "--json"], env=env).stdout)] == ["a four"]
+
+
+def test_row1_a_running_listen_obeys_the_switch_too(run_cli, model_dir, companion_home, tmp_path: Path):
+    from tests.speechgen import SpeechMaker, have_tools
+
+    if have_tools() is not None:
+        pytest.skip(f"{have_tools()} is not installed")
+    maker = SpeechMaker(tmp_path / "speech")
+    said = ["hey companion let's do our bedtime check in", "a four", "a three", "your laugh"]
+    wavs = [maker.vary(maker.piper(text), pad_s=(4.0 if n >= 2 else 0.4, 0.6)) for n, text in enumerate(said)]
+    assert run_cli(["setup", "--partners", "Sam,Alex", "--journal", "on"]).returncode == 0
+    args = [sys.executable, "-m", "assistant.cli", "listen", "--json", "--realtime", "--output-dir", str(tmp_path / "out")]
+    for wav in wavs:
+        args += ["--input", str(wav)]
+    child = subprocess.Popen(args, env=cli_env(model_dir, companion_home), cwd=PROJECT, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    rows = [json.loads(child.stdout.readline()) for _ in range(2)]  # the request and the first answer
+    assert run_cli(["setup", "--journal", "off"]).returncode == 0  # while the next answer is still being heard
+    rows += [json.loads(line) for line in child.stdout]
+    assert child.wait(timeout=120) == 0, child.stderr.read() if child.stderr else ""
+    assert "journal is switched off" in " ".join(rows[2]["replies"]), rows
+    kept = exported(run_cli)
+    assert len(kept) == 1 and kept[0]["answer"], kept
