@@ -85,7 +85,7 @@ class LiveJournal:
     def _changed(self, on: bool) -> Optional[str]:
         """The line for a switch that changed since the last answer (None the first time it is as at the start)."""
         was, self._was_on = self._was_on, on
-        if was == on:
+        if was == on or was is None:  # unknown before (the settings could not be read): nothing to compare
             return None
         return SWITCHED_ON if on else SWITCHED_OFF
 
