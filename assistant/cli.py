@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional
 from assistant import telemetry  # noqa: F401  (must run before anything imports Rasa)
 from assistant.commands import MODULES
 from assistant.errors import CompanionError
-from assistant.output import GuardedStream, OutputClosed, silence_stdout
+from assistant.output import ClosedStream, GuardedStream, OutputClosed, silence_stdout
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
@@ -90,7 +90,7 @@ def _run(argv: Optional[List[str]]) -> int:
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of the console script: one line and a non-zero exit on any failure, stdout's included."""
     real = sys.stdout
-    sys.stdout = GuardedStream(real)
+    sys.stdout = GuardedStream(real if real is not None else ClosedStream())  # None: started with it closed
     previous: Dict[signal.Signals, Any] = {}
     try:
         for number in STOP_SIGNALS:

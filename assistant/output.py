@@ -4,6 +4,7 @@ code was running (a full disk, a closed pipe, /dev/full)."""
 from __future__ import annotations
 
 import errno
+import io
 import os
 import sys
 from typing import Any, TextIO
@@ -30,7 +31,7 @@ class OutputClosed(BaseException):
 class GuardedStream:
     """Wraps stdout: writes and flushes that fail raise OutputClosed; everything else is the stream's own."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: "TextIO | io.TextIOBase") -> None:
         self._stream = stream
 
     def write(self, text: str) -> int:
@@ -49,6 +50,14 @@ class GuardedStream:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+class ClosedStream(io.TextIOBase):
+    """Standard output when the command was started with it closed: every write is an error, like any other."""
+
+    def write(self, text: str) -> int:
+        """Fail as a closed descriptor does."""
+        raise OSError(errno.EBADF, "standard output is closed")
 
 
 def silence_stdout() -> None:

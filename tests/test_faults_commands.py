@@ -365,3 +365,11 @@ def test_row17_no_microphone_line_reads_well():
         assert "no a " not in str(err) and "default input device" in str(err), str(err)
     else:
         pytest.skip("a microphone is present here")
+
+
+def test_row7_a_closed_stdout_is_one_line_too(run_cli, companion_home: Path):
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "models", "list"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, cwd=PROJECT, timeout=60,
+                          env=dict(os.environ, COMPANION_HOME=str(companion_home)), close_fds=True,
+                          preexec_fn=lambda: os.close(1))
+    assert done.returncode != 0 and "standard output is closed" in one_line(done)
