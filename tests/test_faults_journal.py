@@ -275,3 +275,21 @@ def test_row1_a_running_listen_obeys_the_switch_too(run_cli, model_dir, companio
     assert "journal is switched off" in " ".join(rows[2]["replies"]), rows
     kept = exported(run_cli)
     assert len(kept) == 1 and kept[0]["answer"], kept
+
+
+def test_item10_the_journal_keeps_the_phrasing_actually_asked(run_cli, model_dir, companion_home):
+    assert run_cli(["setup", "--partners", "Sam,Alex", "--journal", "on"]).returncode == 0
+    chat = Chat(cli_env(model_dir, companion_home))
+    asked: List[str] = []
+    for _ in range(2):  # two nights: the second asks other phrasings
+        asked += chat.say(START)["replies"]
+        for answer in ANSWERS:
+            asked += chat.say(answer)["replies"]
+    assert chat.finish()[0] == 0
+    rows = exported(run_cli)
+    assert len(rows) == 12
+    for row in rows:
+        words = row["question"][0].lower() + row["question"][1:]
+        assert any(line.startswith((f"{row['partner']}, ", f"And {row['partner']}, ")) and line.endswith(words)
+                   for line in asked), (row, asked)
+    assert rows[0]["question"] != rows[6]["question"]
