@@ -220,7 +220,10 @@ class RasaDialogueEngine:
         patches.forget_conversation(self.agent, old_id)
 
     def close(self) -> None:
-        """Release the event loop."""
+        """Release the event loop and the journal (saving any answer it still holds)."""
+        close_journal = getattr(self.ctx.journal, "close", None)
+        if close_journal is not None:
+            close_journal()
         if not self._loop.is_closed():
             self._loop.close()
 

@@ -116,7 +116,10 @@ class ValidateCheckin(FormValidationAction):
         plan = plan.with_answer(turn, text, rating)
         if self.ctx.journal is not None:
             try:
-                self.ctx.journal.record(plan.kind, turn.partner, turn.question_id, text, rating)
+                note = self.ctx.journal.record(plan.kind, turn.partner, turn.question_id, text, rating,
+                                              question=turn.text, turn=turn.index)
+                if note:  # the journal was switched on or off meanwhile, or is busy: said once
+                    dispatcher.utter_message(text=note)
             except StorageError as err:  # keep the check-in going; say once that the journal stopped
                 print(f"companion: {err}", file=sys.stderr, flush=True)
                 dispatcher.utter_message(text=err.spoken)
