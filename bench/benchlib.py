@@ -145,7 +145,7 @@ def project_model_dir(model_dir: Optional[Path] = None) -> Path:
     return model_dir
 
 
-ENGINES = ("pocketsphinx", "whisper:tiny.en", "whisper:base")
+ENGINES = ("pocketsphinx", "whisper:tiny.en", "whisper:base")  # "+bare": Whisper without prompts or hints
 
 
 def bench_recognizer(engine: str, cache: Path, names: Sequence[str] = ("Sam", "Alex")) -> Any:
@@ -157,11 +157,17 @@ def bench_recognizer(engine: str, cache: Path, names: Sequence[str] = ("Sam", "A
     if engine == "pocketsphinx":
         return PocketSphinxRecognizer(cache_dir=cache)
     kind, _, size = engine.partition(":")
+    size, bare = size.removesuffix("+bare"), size.endswith("+bare")
     if kind != "whisper":
         raise SystemExit(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
 
     def fail(message: str) -> None:
         raise SystemExit(f"whisper did not load: {message}")
 
-    return load_recognizer(ListenSettings(recognizer="whisper", whisper_size=size or "tiny.en"), notify=fail,
-                           names=names)
+    recognizer = load_recognizer(ListenSettings(recognizer="whisper", whisper_size=size or "tiny.en"), notify=fail,
+                                 names=names)
+    if bare:  # the measurement "without context": no domain prompt, no per-question hint, no scored answers
+        recognizer.prompt_text = {"command": "", "open": ""}
+        recognizer.hints = {}
+        recognizer._prompts.clear()
+    return recognizer

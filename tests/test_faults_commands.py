@@ -337,6 +337,8 @@ def test_row17_sigterm_and_sighup_on_listen_leave_no_temporary_folders(model_dir
 
     temp = tmp_path / "tmp"
     temp.mkdir()
+    companion_home.mkdir(parents=True, exist_ok=True)
+    (companion_home / "config.yml").write_text("voice: {engine: pyttsx3}\n")  # the voice that keeps a temp folder
     env = dict(os.environ, COMPANION_HOME=str(companion_home), COMPANION_MODEL_DIR=str(model_dir), TMPDIR=str(temp))
     args = ["listen", "--realtime", "--output-dir", str(tmp_path / "out")]
     for _ in range(20):

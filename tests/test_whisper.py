@@ -228,3 +228,15 @@ def test_whisper_confirms_the_wake_phrase_and_refuses_words_that_begin_like_it(r
         assert hits("hey companion give us a conversation starter", voice) == 1, voice
         assert hits("hey company is coming tomorrow", voice) == 0, voice
         assert hits("hey campaign is over", voice) == 0, voice
+
+
+def test_a_stop_is_heard_in_every_pitch_and_an_answer_with_stop_stays_an_answer(rec, maker):
+    """PocketSphinx's command decoder listens to the same audio for a stop: Whisper alone heard a pitched-up
+    "stop" as "star" or "start". A longer answer with the word in it is still the answer."""
+    for cents in (0, 200, 300, 400):
+        for text in ("stop", "okay stop", "stop talking"):
+            clip = maker.vary(maker.piper(text), pitch_cents=cents, rate=16000)
+            heard = transcribe(rec, pcm(clip), "open").text
+            assert "stop" in heard.split(), (text, cents, heard)
+    answer = "maybe stop rushing the end a little"
+    assert transcribe(rec, pcm(maker.piper(answer)), "open").text == answer

@@ -96,7 +96,11 @@ def _load_whisper(settings: ListenSettings, names: Sequence[str]) -> Recognizer:
         folder = whisper.packaged_weights(settings.whisper_size, paths.home() / "cache")
         english_only = whisper.WEIGHTS[settings.whisper_size].english_only
     command, open_prompt = whisper.domain_prompt(settings.wake_phrase, names)
-    return whisper.WhisperRecognizer(folder, english_only=english_only, prompt=command, open_prompt=open_prompt)
+    from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
+
+    stop_check = PocketSphinxRecognizer(wake_phrase=settings.wake_phrase, stop_check=False)
+    return whisper.WhisperRecognizer(folder, english_only=english_only, prompt=command, open_prompt=open_prompt,
+                                     stop_check=stop_check)
 
 
 def load_recognizer(settings: ListenSettings, notify: Callable[[str], None] = print_to_stderr,

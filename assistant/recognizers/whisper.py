@@ -221,10 +221,12 @@ class Decoded:
 class WhisperStream:
     """One utterance: audio is kept as it arrives; a pause starts a background decode that finish() can reuse."""
 
-    def __init__(self, owner: "WhisperRecognizer", prompt: List[int], closed: Sequence[str] = ()) -> None:
+    def __init__(self, owner: "WhisperRecognizer", prompt: List[int], closed: Sequence[str] = (),
+                 stop_stream: Any = None) -> None:
         self._owner = owner
         self._prompt = prompt
         self._closed = closed
+        self._stop_stream = stop_stream  # PocketSphinx's command decoder on the same audio, listening for a stop
         self._audio = bytearray()
         self._pending = b""  # the start of a 30 ms frame not yet judged voiced or not
         self._unvoiced_ms = 0
@@ -243,6 +245,8 @@ class WhisperStream:
         if not self._open or not audio:
             return
         self._audio.extend(audio)
+        if self._stop_stream is not None:
+            self._stop_stream.accept(audio)
         frames = self._pending + audio
         usable = len(frames) - len(frames) % VAD_FRAME_BYTES
         self._pending = frames[usable:]
@@ -287,14 +291,23 @@ class WhisperStream:
     def abort(self) -> None:
         """End the utterance without a result."""
         self._open = False
+        if self._stop_stream is not None:
+            self._stop_stream.abort()
 
     def finish(self) -> Transcript:
-        """End the utterance and return what was heard."""
+        """End the utterance and return what was heard (a stop PocketSphinx heard wins over Whisper's words)."""
+        from assistant.dialogue.commands import heard_stop, is_stop_command
+
         if not self._open:
             return Transcript("", "whisper", None)
         decoded = self._result()
         self._open = False
-        return Transcript(decoded.text, "whisper", round(float(np.exp(decoded.logprob)), 4) if decoded.text else None)
+        text = decoded.text
+        if self._stop_stream is not None:
+            stop = heard_stop(self._stop_stream.finish().text)
+            if stop and not is_stop_command(text):
+                return Transcript(stop, "whisper+pocketsphinx", None)
+        return Transcript(text, "whisper", round(float(np.exp(decoded.logprob)), 4) if text else None)
 
 
 def _import_ctranslate2() -> Any:
@@ -312,7 +325,8 @@ class WhisperRecognizer:
     name = "whisper"
 
     def __init__(self, model_dir: Path, english_only: bool = True, prompt: str = "", threads: int = 2,
-                 beam_size: int = 1, open_prompt: str = "", pad_s: float = TRAILING_PAD_S) -> None:
+                 beam_size: int = 1, open_prompt: str = "", pad_s: float = TRAILING_PAD_S,
+                 stop_check: Any = None) -> None:
         ct2 = _import_ctranslate2()
         try:
             from tokenizers import Tokenizer
@@ -330,6 +344,9 @@ class WhisperRecognizer:
         self.vad = webrtcvad.Vad(VAD_AGGRESSIVENESS)
         self.beam_size = beam_size
         self.pad_s = pad_s
+        # Whisper alone hears a pitched-up "stop" as "star" or "start" (spoken stop recall 0.63, bench/stop_recall.py);
+        # PocketSphinx's command decoder, which knows the stop phrasings, listens to the same audio for one.
+        self.stop_check = stop_check
         special = self._special
         self._eot = special("<|endoftext|>")
         start = [special("<|startoftranscript|>")]
@@ -360,7 +377,8 @@ class WhisperRecognizer:
         """Start one utterance."""
         if mode not in ("command", "open"):
             raise RecognizerError(f"unknown listening mode '{mode}'")
-        return WhisperStream(self, self.prompt_tokens(mode, expects), CLOSED_ANSWERS.get(expects, ()))
+        stop_stream = self.stop_check.stream("command") if self.stop_check is not None else None
+        return WhisperStream(self, self.prompt_tokens(mode, expects), CLOSED_ANSWERS.get(expects, ()), stop_stream)
 
     def hears_phrase(self, phrase: str, audio: bytes) -> bool:
         """Whether the wake phrase is in `audio` (a candidate's window): its longest word, or one within two
