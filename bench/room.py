@@ -106,6 +106,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Replay every labelled recording in --data and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, required=True, help="folder with *.wav and *.json from bench/evening.py")
+    parser.add_argument("--config", type=Path, help="a config.yml for each replay's home (e.g. another recogniser)")
     parser.add_argument("--json", action="store_true", help="one JSON object with the totals")
     parser.add_argument("--misses", action="store_true", help="list every miss")
     parser.add_argument("--idle-minutes", type=float, default=10.0,
@@ -138,6 +139,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         labels = json.loads(label_file.read_text())
         wav = label_file.with_suffix(".wav")
         with tempfile.TemporaryDirectory() as home:
+            if args.config:
+                (Path(home) / "config.yml").write_text(args.config.read_text(encoding="utf-8"), encoding="utf-8")
             result = replay(wav, model_dir, Path(home), labels.get("clock", "22:00"))
         counts = score(labels, result["rows"], typed_intent)
         misses += [f"{wav.name}: {m}" for m in counts.pop("misses")]
