@@ -31,8 +31,9 @@ class Stack:
         return VoicePipeline(self.recognizer, self.engine, self.synthesizer, self.settings.listen, on_event, events)
 
     def spotter(self) -> Any:
-        """A fresh wake-phrase spotter for the configured phrase (Whisper confirms its candidates when loaded)."""
-        return load_spotter(self.settings.listen, getattr(self.recognizer, "hears_phrase", None))
+        """A fresh wake-phrase spotter for the configured phrase (Whisper confirms its candidates if asked to)."""
+        listen = self.settings.listen
+        return load_spotter(listen, getattr(self.recognizer, "hears_phrase", None) if listen.wake_whisper_check else None)
 
     def close(self) -> None:
         """Release the dialogue engine."""
