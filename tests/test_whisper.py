@@ -247,3 +247,13 @@ def test_a_stop_is_heard_in_every_pitch_and_an_answer_with_stop_stays_an_answer(
             assert "stop" in heard.split(), (text, cents, heard)
     answer = "maybe stop rushing the end a little"
     assert transcribe(rec, pcm(maker.piper(answer)), "open").text == answer
+
+
+@pytest.mark.parametrize("written, spoken", [
+    ("I'd say a 4.", "i'd say a four"),
+    ("A 12 ounce latte, please!", "a twelve ounce latte please"),
+    ("Mr. Dashwood had 24 hours", "mister dashwood had twenty four hours"),
+    ("Let's do our bedtime check-in.", "let's do our bedtime check in"),
+])
+def test_whisper_text_in_spoken_words(written, spoken):
+    assert whisper.normalise(written) == spoken

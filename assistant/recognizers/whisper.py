@@ -41,8 +41,20 @@ VAD_FRAME_MS = 30
 VAD_FRAME_BYTES = SAMPLE_RATE * VAD_FRAME_MS // 1000 * 2
 VAD_AGGRESSIVENESS = 2  # as the endpointer's default (listen.vad_aggressiveness)
 SPOKEN_FORMS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "ok": "okay", "%": "percent"}
-NUMBER_WORDS = {"0": "zero", "1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six",
-                "7": "seven", "8": "eight", "9": "nine", "10": "ten"}
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+         "seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(digits: str) -> str:
+    """0-99 as spoken words ("12" -> "twelve", "24" -> "twenty four"); other numbers as written."""
+    if not digits.isdigit() or len(digits) > 2 or (len(digits) == 2 and digits[0] == "0"):
+        return digits
+    value = int(digits)
+    if value < 20:
+        return _UNITS[value]
+    tens, unit = divmod(value, 10)
+    return _TENS[tens - 2] + (f" {_UNITS[unit]}" if unit else "")
 
 
 # What the last question asked for, said the way an answer to it sounds: numbers are written as words, "three"
@@ -144,7 +156,7 @@ def normalise(text: str) -> str:
     """Whisper's cased, punctuated text in the recognisers' shared form: lower case words, digits spelled."""
     text = re.sub(r"(?<=\w)-(?=\w)", " ", text)
     text = re.sub(r"[^\w' ]+", " ", text)
-    words = (NUMBER_WORDS.get(word, SPOKEN_FORMS.get(word.lower(), word)) for word in text.split())
+    words = (number_words(word) if word.isdigit() else SPOKEN_FORMS.get(word.lower(), word) for word in text.split())
     return clean_text(" ".join(words))
 
 
