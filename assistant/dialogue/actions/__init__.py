@@ -37,6 +37,7 @@ ACTION_CLASSES = (
     general.Inform,
     general.OfferBedtime,
     care.Care,
+    general.Help,
 )
 
 

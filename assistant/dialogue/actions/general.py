@@ -29,6 +29,24 @@ class OfferBedtime(CompanionAction):
         return [SlotSet("offer", "bedtime")]
 
 
+# Everything the companion does, in two short spoken breaths.
+HELP = ("I can give you a conversation starter on a topic, a bolder one if you both say yes, or keep it gentle, "
+        "and play your saved favourites.",
+        "I also run bedtime and after-intimacy check-ins, time take-turns talks, guide a mutuality conversation, and "
+        "keep a private journal if you switch it on. Say stop any time.")
+
+
+class Help(CompanionAction):
+    """`help` and "what can you do?": everything, in two short breaths."""
+
+    action_name = "action_help"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        for line in HELP:
+            dispatcher.utter_message(text=line)
+        return []
+
+
 class Stop(CompanionAction):
     """`stop`: end whatever is going on, at once."""
 

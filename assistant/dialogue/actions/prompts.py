@@ -64,6 +64,12 @@ def no_starter_tonight(dispatcher: CollectingDispatcher) -> EventList:
     return [SlotSet("offer", None)]
 
 
+def guessed_topic(tracker: Tracker) -> bool:
+    """Whether the latest message's topic was guessed from the whole sentence rather than named by a span."""
+    return any(e.get("entity") == "topic" and e.get("extractor") == "SentenceTopicClassifier"
+               for e in tracker.latest_message.get("entities") or [])
+
+
 class GivePrompt(CompanionAction):
     """`request_prompt`: a starter on the topic asked for, or on any topic."""
 
@@ -73,7 +79,9 @@ class GivePrompt(CompanionAction):
         if in_care(tracker):
             return no_starter_tonight(dispatcher)
         topic = latest_entity(tracker, "topic")
-        missing = None if topic else topics.missing_subject(str(tracker.latest_message.get("text") or ""))
+        missing = topics.missing_subject(str(tracker.latest_message.get("text") or ""))
+        if topic and missing and not (guessed_topic(tracker) and topics.off_library(missing)):
+            missing = None  # a topic named in its words, or guessed for a subject not known to lie outside
         if missing is None:
             return serve_prompt(self, dispatcher, tracker, topic)
         nearest = topics.nearest(missing)
