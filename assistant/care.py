@@ -9,7 +9,7 @@ DISCLOSURE = "disclose_distress"
 # Inside an answer (a check-in, a consent ask, a guided turn) the classifier alone must be sure: answers use the
 # words disclosures do ("help", "stop", "never wanted") far more often than they are disclosures (bench/care.py,
 # bench/answers.py); a distress cue (DistressCueGate) is sure by itself.
-ANSWER_CONFIDENCE = 0.8
+ANSWER_CONFIDENCE = 0.65
 # The calm reply: no judgement, no side, none of their words repeated, an offer to pause; then the helpline line.
 CARE_REPLY = ("Thank you for telling me. I'm glad you said it, and it matters. We can pause here for as long as you "
               "need, or stop for tonight; whatever feels right.")

@@ -41,7 +41,9 @@ AFTER_OFFER = frozenset({"request_prompt", "start_checkin", "inform", "stop", "r
 NEEDS_ENTITY = {"inform": ("checkin", "topic")}
 # Words a follow-up of each kind is said with, when it is meant for the companion and not for the partner.
 CUES: Dict[str, Pattern[str]] = {
-    "skip": re.compile(r"\b(next|another|different|skip|pass|else|new one|other one|change|move on)\b"),
+    # "pass" as in "can you pass my glasses" is a request to the partner, not a skip
+    "skip": re.compile(r"\b(next|another|different|skip|pass(?! (?:me|my|the|your|us|some|a|an|it over)\b)|else|new one"
+                       r"|other one|change|move on)\b"),
     "repeat": re.compile(r"\b(again|repeat|pardon|come again|one more time|what was (that|the question)|say that"
                          r"|(didn't|did not|couldn't) (catch|hear))\b"),
     "request_prompt": re.compile(r"\b(question|starter|prompt|topic|another|one (about|on)|ask us|give us"
