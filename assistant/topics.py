@@ -19,13 +19,13 @@ _OFF_LIBRARY = (
      r"|medic|contracept|periods?\b|hormon", "body"),
 )
 _OFF_LIBRARY_PATTERNS = tuple((re.compile(pattern), topic) for pattern, topic in _OFF_LIBRARY)
-DEFAULT_NEAREST = "communication"
 # Words after "about" that name no subject of their own ("a question about us", "something about anything").
 _NOT_A_SUBJECT = frozenset(
     "us each other anything something whatever anything else something else ourselves you it that this them "
     "the two of us both of us life love our relationship relationships tonight things stuff".split(" "))
 _LEAD_WORDS = re.compile(r"^(?:the|our|my|your|a|an|some|how|what|why|when|whether|being|having|doing|to do with)\s+")
-_TAIL_WORDS = re.compile(r"\s+(?:please|then|tonight|now|for us|for tonight|maybe|if you (?:have|can|could)"
+_TAIL_WORDS = re.compile(r"\s+(?:please|then|tonight|now|for us|for tonight|maybe|honestly|really|actually|i guess"
+                         r"|i think|if you (?:have|can|could)"
                          r"|(?:if|that) you've got one|again)$")
 MAX_SUBJECT_WORDS = 6
 _SUBJECT = re.compile(r"(?<!')\b(?:about|on|around|regarding|concerning|re|discuss|discussing)\s+(?P<rest>.+)$")
@@ -45,9 +45,16 @@ def missing_subject(text: str) -> Optional[str]:
     words = subject.split()
     if not words or subject in _NOT_A_SUBJECT or len(words) > MAX_SUBJECT_WORDS or words[0] in _CLAUSE_START:
         return None
-    if any(topic in words for topic in TOPICS):
+    if any(topic in words for topic in TOPICS) or named_topic(subject):
         return None
     return subject
+
+
+def named_topic(subject: str) -> Optional[str]:
+    """The library topic a subject's own words name ("orgasms" -> pleasure), by the NLU's synonym table."""
+    from assistant.dialogue.entity_values import canonical_value
+
+    return canonical_value("topic", subject)
 
 
 def off_library(subject: str) -> Optional[str]:
@@ -55,13 +62,13 @@ def off_library(subject: str) -> Optional[str]:
     return next((topic for pattern, topic in _OFF_LIBRARY_PATTERNS if pattern.search(subject)), None)
 
 
-def nearest(subject: str) -> str:
-    """The library topic nearest to a missing subject."""
-    return off_library(subject) or DEFAULT_NEAREST
-
-
 def not_in_library(subject: str, near: str) -> str:
-    """The kind line: we have no starters on this; what we have; the nearest is coming."""
+    """The kind line for a subject we know lies outside the library: none on it; what we have; the nearest comes."""
     listed = ", ".join(TOPICS[:-1]) + " and " + TOPICS[-1]
     return (f"I don't have questions on {subject}, I'm sorry. I have ones on {listed}. "
             f"The nearest is probably {near}, so here's one on that.")
+
+
+def not_sure(subject: str) -> str:
+    """The line for a subject no topic of ours was found for, but not known to lie outside the library either."""
+    return f"I'm not sure I have questions on {subject}. Here's one you might like."

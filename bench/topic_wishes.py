@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Optional
 
 from dialoguebench import Hear, fresh, rate, run_set
 
-MISSING_LEAD = "I don't have questions on"
+MISSING_LEADS = ("I don't have questions on", "I'm not sure I have questions on")
 
 
 def run_line(engine: Any, item: Dict[str, Any], hear: Hear) -> Dict[str, Any]:
@@ -22,7 +22,7 @@ def run_line(engine: Any, item: Dict[str, Any], hear: Hear) -> Dict[str, Any]:
     conv = fresh(engine)
     reply = conv.respond(hear(str(item["text"])))
     served = conv.ctx.library.by_id(conv.slot("last_prompt_id") or "")
-    said_missing = any(t.startswith(MISSING_LEAD) for t in reply.texts)
+    said_missing = any(t.startswith(MISSING_LEADS) for t in reply.texts)
     want = str(item.get("topic") or "none")
     if want == "none":
         ok = said_missing and served is not None

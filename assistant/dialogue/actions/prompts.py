@@ -84,9 +84,12 @@ class GivePrompt(CompanionAction):
             missing = None  # a topic named in its words, or guessed for a subject not known to lie outside
         if missing is None:
             return serve_prompt(self, dispatcher, tracker, topic)
-        nearest = topics.nearest(missing)
-        dispatcher.utter_message(text=topics.not_in_library(missing, nearest))
-        return serve_prompt(self, dispatcher, tracker, nearest)
+        outside = topics.off_library(missing)
+        if outside is None:  # no topic found for it, but not known to be missing: no claim either way
+            dispatcher.utter_message(text=topics.not_sure(missing))
+            return serve_prompt(self, dispatcher, tracker, topic)
+        dispatcher.utter_message(text=topics.not_in_library(missing, outside))
+        return serve_prompt(self, dispatcher, tracker, outside)
 
 
 class NextPrompt(CompanionAction):
