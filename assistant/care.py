@@ -13,7 +13,6 @@ ANSWER_CONFIDENCE = 0.65
 # The calm reply: no judgement, no side, none of their words repeated, an offer to pause; then the helpline line.
 CARE_REPLY = ("Thank you for telling me. I'm glad you said it, and it matters. We can pause here for as long as you "
               "need, or stop for tonight; whatever feels right.")
-CHECKIN_PAUSED = "Let's leave the check-in there for now."
 # After a disclosure the companion offers nothing (no starter, no menu, no bolder question) for the rest of the
 # evening; what it says instead of a menu.
 QUIET = "I'm here. Take all the time you need."

@@ -18,6 +18,7 @@ def test_a_disclosure_to_the_companion_gets_the_calm_reply_and_a_gentle_evening(
     reply = chat.respond("companion i'm frightened of my partner and i don't know what to do")
     assert cared(chat, reply)
     assert reply.texts[-1] == chat.ctx.settings.care.helpline
+    assert reply.window.kind == "none"  # no listening for commands while they talk it through
     assert not any("starter" in t or "check-in" in t for t in reply.texts)  # no menu
     assert "frightened" not in " ".join(reply.texts)  # their words are not echoed
     later = chat.respond("give us a conversation starter")

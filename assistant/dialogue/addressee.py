@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Pattern
 
+from assistant.care import DISCLOSURE
 from assistant.dialogue.commands import is_directed, is_stop_command
 from assistant.messages import CLOSED, ListenMode, Parse, Window
 from assistant.settings import ListenSettings
@@ -103,7 +104,8 @@ def window_after(listen: ListenSettings, parse: Parse, active_loop: Optional[str
 
         seconds = listen.followup_window_s or listen.addressed_window_s
         return Window("answer", seconds, "command", addressee, on_silence=SILENCE)
-    if over or listen.followup_window_s <= 0:
+    # after the care reply nothing is offered, so nothing is listened for while the two of them talk
+    if over or listen.followup_window_s <= 0 or parse.intent == DISCLOSURE:
         return CLOSED
     if offer == "another":
         invites = AFTER_STARTER
