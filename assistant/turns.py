@@ -167,8 +167,8 @@ _CONTROL_PATTERNS: Dict[str, str] = {
 }
 ANSWER_CONTROLS: Dict[str, Pattern[str]] = {name: re.compile(f"^(?:{pattern})$") for name, pattern in
                                             _CONTROL_PATTERNS.items()}
-# A plain stop word that is also a whole answer ("what would help tomorrow?" - "quiet").
-_ANSWER_NOT_STOP = frozenset({"quiet", "silence", "peace and quiet", "some quiet", "quiet please"})
+# Quiet as a thing wished for ("what would help tomorrow?" - "peace and quiet"), not a hush.
+_ANSWER_NOT_STOP = frozenset({"peace and quiet", "some quiet", "a bit of quiet", "some peace and quiet"})
 # A command said in a few clauses ("stop please, i'm done", "huh? repeat"): every other clause is one of these.
 _CLAUSES = re.compile(r"\s*(?:[,.;:!?]+|\s-\s)\s*")
 _FILLER_CLAUSE = re.compile(

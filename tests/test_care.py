@@ -100,3 +100,16 @@ def test_a_missing_topic_is_named_with_what_there_is_and_the_nearest() -> None:
 ])
 def test_take_turns_controls_are_whole_utterances(text: str, control: Optional[str]) -> None:
     assert taketurns.control(text) == control
+
+
+def test_the_helpline_setting_is_checked(tmp_path) -> None:
+    from assistant import settings
+    from assistant.errors import ConfigError
+
+    config = tmp_path / "config.yml"
+    config.write_text('care:\n  helpline: "Call 0800 111 222, any time."\n', encoding="utf-8")
+    assert settings.load(config).care.helpline == "Call 0800 111 222, any time."
+    assert settings.load(tmp_path / "none.yml").care.helpline == settings.DEFAULT_HELPLINE
+    config.write_text('care:\n  helpline: ""\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="care.helpline"):
+        settings.load(config)

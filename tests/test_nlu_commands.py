@@ -66,7 +66,8 @@ def test_directed_wording(intent: str, text: str, directed: bool) -> None:
     ("hold on stop a sec", "stop"),
     ("that'll do", "stop"),
     ("some quiet time", None),
-    ("quiet", None),  # "what would help tomorrow?" - a whole answer, not a hush
+    ("quiet please", "stop"),
+    ("peace and quiet", None),  # "what would help tomorrow?" - a whole answer, not a hush
     ("i never mind that", None),
     ("i felt close to you", None),
     ("maybe stop rushing the end a little", None),
