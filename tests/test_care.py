@@ -6,7 +6,7 @@ from typing import Optional
 
 import pytest
 
-from assistant import care, taketurns, topics
+from assistant import care, ratings, taketurns, topics
 
 
 @pytest.mark.parametrize("text, rating, heavy", [
@@ -57,7 +57,7 @@ def test_brief_thanks_comes_once_per_checkin_at_most() -> None:
     ("the tea you made", None),
 ])
 def test_word_ratings(text: str, rating: Optional[str]) -> None:
-    assert care.word_rating(text) == rating
+    assert ratings.word_rating(text) == rating
 
 
 def test_a_disclosure_inside_an_answer_must_be_sure() -> None:
@@ -113,3 +113,11 @@ def test_the_helpline_setting_is_checked(tmp_path) -> None:
     config.write_text('care:\n  helpline: ""\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="care.helpline"):
         settings.load(config)
+
+
+@pytest.mark.parametrize("text, rating", [
+    ("4/5", "4"), ("four-ish", "4"), ("between two and four, so three", "3"), ("it's a five from me", "5"),
+    ("I'd say a four, dinner was really nice", "4"), ("one of us was tired so a two", "2"), ("the two of us", None),
+])
+def test_said_ratings(text: str, rating: Optional[str]) -> None:
+    assert ratings.said_rating(text) == rating

@@ -10,7 +10,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from assistant import care, turns
+from assistant import care, ratings, turns
 from assistant.dialogue.actions.base import CompanionAction, EventList, latest_entity
 from assistant.dialogue.actions.care import care_slots
 from assistant.dialogue.actions.context import ActionContext
@@ -142,7 +142,7 @@ class ValidateCheckin(FormValidationAction):
 
 def answer_rating(tracker: Tracker, text: str) -> Optional[str]:
     """The rating in an answer to a question that asks for one: a number ("a four"), else words ("pretty close")."""
-    return care.said_rating(text) or latest_entity(tracker, "rating")
+    return ratings.said_rating(text) or latest_entity(tracker, "rating")
 
 
 class CloseCheckin(CompanionAction):
