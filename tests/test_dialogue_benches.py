@@ -10,7 +10,7 @@ sys.path.insert(0, str(BENCH))
 
 import answers  # noqa: E402
 import care as care_bench  # noqa: E402
-import ratings  # noqa: E402
+import rated_answers as ratings  # noqa: E402
 import topic_wishes  # noqa: E402
 from dialoguebench import typed  # noqa: E402
 

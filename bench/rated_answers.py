@@ -4,7 +4,7 @@ Each line of a YAML list `{text, rating: 1-5}` or `{text, level: low|middle|high
 closeness question in a fresh check-in with a journal, through the real trained model and dialogue. A line scores
 when the journal keeps the words as said and the rating is the one given (for a level: 1-2, 3 or 4-5).
 
-    .venv/bin/python bench/ratings.py /work/blind7/rated_answers.yml [--misses]
+    .venv/bin/python bench/rated_answers.py /work/blind7/rated_answers.yml [--misses]
 """
 
 from __future__ import annotations
