@@ -236,7 +236,7 @@ def _open_sounddevice(device: Optional[str], blocksize: int, callback: Callable[
     try:
         sd.query_devices(dev, kind="input")
     except (sd.PortAudioError, ValueError) as err:
-        what = f"input device '{device}'" if device else "a default input device"
+        what = f"input device '{device}'" if device else "default input device"
         raise AudioInputError(f"no microphone found: PortAudio has no {what}") from err
     try:
         stream = sd.RawInputStream(samplerate=PCM16K.rate, channels=1, dtype="int16",

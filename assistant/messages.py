@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Literal, Optional, Tuple
 
 ListenMode = Literal["command", "open"]
+Expectation = Optional[Literal["rating", "yes_no"]]  # what the last question asked for, as a decoding hint
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class Window:
     cue: Optional[str] = None
     cue_s: float = 0.0
     extends: bool = False
+    expects: Expectation = None  # what the question asked for (a rating, a yes or no): a hint to the recogniser
 
 
 CLOSED = Window()

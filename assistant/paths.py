@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import stat
+import sys
+import tempfile
 from pathlib import Path
 
 from assistant.errors import StorageError
@@ -31,15 +32,30 @@ def writable_home() -> Path:
     path = home()
     try:
         private_dir(path)
-        probe = path / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        fd, probe = tempfile.mkstemp(prefix=".write-test-", dir=path)  # its own name: two starts at once can't clash
+        os.close(fd)
+        os.unlink(probe)
     except OSError as err:
         raise StorageError(
             f"cannot write to the data directory {path} ({err.strerror or err}); "
             "set COMPANION_HOME to a writable folder"
         ) from err
     return path
+
+
+def session_home() -> Path:
+    """The data directory for a chat or listen. One that exists but cannot be written (a full or read-only disk)
+    is said in one line and the conversation goes on without saving; one that cannot exist is a StorageError."""
+    try:
+        return writable_home()
+    except StorageError as err:
+        path = home()
+        if not path.is_dir():
+            raise
+        reason = getattr(err.__cause__, "strerror", None) or "it cannot be written"
+        print(f"companion: cannot write to the data directory {path} ({reason}); we can keep talking, "
+              "but nothing is saved this time", file=sys.stderr, flush=True)
+        return path
 
 
 def config_file() -> Path:
@@ -68,7 +84,8 @@ def user_models_dir() -> Path:
 
 
 def private_dir(path: Path) -> Path:
-    """Create `path` (and missing parents) owner-only (0700) whatever the umask; tighten `path` if it exists."""
+    """Create `path` (and missing parents) owner-only (0700) whatever the umask; a folder that already exists
+    keeps its mode: the companion never changes a folder it did not make."""
     missing = [p for p in [path, *path.parents] if not p.exists()]
     for folder in reversed(missing):
         try:
@@ -76,10 +93,8 @@ def private_dir(path: Path) -> Path:
         except FileExistsError:
             continue
         os.chmod(folder, 0o700)
-    mode = path.stat().st_mode
-    shared = mode & stat.S_ISVTX or path.resolve() in (Path("/"), Path.home().resolve())  # never /tmp, / or ~
-    if not path.is_symlink() and mode & 0o077 and not shared:
-        os.chmod(path, 0o700)
+    if not path.is_dir():
+        raise NotADirectoryError(20, "Not a directory", str(path))
     return path
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from assistant.events import EventLog
-from assistant.messages import AudioChunk, Event, ListenMode, Reply, Transcript, Utterance
+from assistant.messages import AudioChunk, Event, Expectation, ListenMode, Reply, Transcript, Utterance
 from assistant.settings import ListenSettings
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ class VoicePipeline:
         self.synthesizer = synthesizer
         self.listen = listen
         self.mode: ListenMode = "command"
+        self.expects: Expectation = None
         self.events = events or EventLog()
         if on_event is not None:
             self.events.subscribe(on_event)
@@ -138,7 +139,7 @@ class VoicePipeline:
     def _on_endpoint(self, event: Any, stream: Any) -> Tuple[Optional[Heard], Any]:
         if event.kind == "speech-start":
             self.emit("speech-start")
-            stream = self.recognizer.stream(self.mode)
+            stream = self.recognizer.stream(self.mode, self.expects)
             stream.accept(event.audio)
         elif event.kind == "audio" and stream is not None:
             stream.accept(event.audio)
@@ -160,6 +161,7 @@ class VoicePipeline:
         dialogue_ms = (time.monotonic() - start) * 1000
         first_audio, paths = self.speak(reply.texts, sink)
         self.mode = reply.listen_mode
+        self.expects = reply.window.expects
         end_time = heard.utterance.end_time or heard.endpoint_time
         latency = ((first_audio or time.monotonic()) - end_time) * 1000
         timings = {
@@ -173,19 +175,18 @@ class VoicePipeline:
     def speak(self, texts: Iterable[str], sink: "AudioSink") -> Tuple[Optional[float], List[Path]]:
         """Synthesise sentence by sentence, handing each to the sink as soon as it is ready."""
         from assistant.errors import SpeechError
-        from assistant.speech import split_sentences
+        from assistant.speech import speech_chunks
 
         if self.synthesizer is None:
             raise SpeechError("this pipeline has no voice")
         sink.begin_turn()
         first_audio: Optional[float] = None
         self.emit("tts-start")
-        for text in texts:
-            for sentence in split_sentences(text):
-                speech = self.synthesizer.synthesize(sentence)
-                if first_audio is None:
-                    first_audio = time.monotonic()
-                    self.emit("tts-first-audio")
-                sink.play(speech)
+        for sentence in speech_chunks(texts, bool(getattr(self.synthesizer, "quick_start", False))):
+            speech = self.synthesizer.synthesize(sentence)
+            if first_audio is None:
+                first_audio = time.monotonic()
+                self.emit("tts-first-audio")
+            sink.play(speech)
         self.emit("tts-end")
         return first_audio, list(sink.last_paths)

@@ -1,30 +1,10 @@
-"""Ratings as a friend would hear them: a number however it is said ("4/5", "four-ish", "between two and four, so
-three"), else closeness in words ("pretty close", "miles apart"); only for a question that asks for one."""
+"""Closeness said in words ("pretty close", "miles apart") as a 1-5 rating, for a question that asks for one; a number
+is read by assistant/dialogue/entity_values.py rating_in_answer."""
 
 from __future__ import annotations
 
 import re
 from typing import Optional, Tuple
-
-_CLAUSE = re.compile(r"[,.;:!?]+|\s-\s|\s+(?:so|but|call it|going with|i'll say|let's say)\s+")
-_OUT_OF_FIVE = re.compile(r"\b([1-5])\s*/\s*5\b")
-_SCORE_TAILS = re.compile(r"\b(?:ish|from (?:me|us|my side)|overall)\b")
-
-
-def said_rating(text: str) -> Optional[str]:
-    """The 1-5 rating in an answer to a question that asks for one: "4/5", "four-ish", "a five from me", the last
-    number said when several are ("between two and four, so three"), else words ("pretty close"), else None."""
-    from assistant.dialogue.entity_values import find_rating
-
-    lowered = text.lower().replace("\u2019", "'")
-    fraction = _OUT_OF_FIVE.search(lowered)
-    if fraction:
-        return fraction.group(1)
-    found = None
-    for clause in _CLAUSE.split(lowered):
-        found = find_rating(" ".join(_SCORE_TAILS.sub(" ", re.sub(r"[^\w' ]+", " ", clause)).split())) or found
-    return found or word_rating(text)
-
 
 # A rating said in words ("pretty close", "miles apart"), for a question that asks for one: checked in order, the
 # first that matches wins, so "not very close" is read before "very close" and "close".

@@ -80,7 +80,7 @@ class Rotation:
             rot["last"] = prompt.id
             return prompt
 
-        return self.store.update(pick)
+        return self.store.update(pick, keep_going=True)  # a full disk never costs the starter
 
     def _known(self, prompt_id: str) -> Prompt:
         """The prompt with this id; ConfigError if the library has none."""
@@ -131,7 +131,7 @@ class Rotation:
             rot["last"] = prompt.id
             return prompt
 
-        return self.store.update(pick)
+        return self.store.update(pick, keep_going=True)  # a full disk never costs the starter
 
     def _saved(self, rot: Dict[str, Any]) -> List[Prompt]:
         """Favourites still in the library and not retired, oldest first."""

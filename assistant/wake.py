@@ -3,6 +3,7 @@ candidates, and a forced alignment of the phrase over each candidate's audio con
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -11,7 +12,7 @@ import tempfile
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Deque, Dict, List, Optional, Protocol
+from typing import Any, Callable, Deque, Dict, List, Optional, Protocol
 
 from assistant.errors import RecognizerError
 from assistant.wake_verify import POST_S, PRE_S, PhraseVerifier, RivalCheck, dynamic_range_db, phrase_heard
@@ -174,7 +175,7 @@ class PocketSphinxWakeSpotter:
     def __init__(self, phrase: str = "hey companion", threshold: Optional[float] = None,
                  phone_loop: Optional[float] = None, restart_s: float = RESTART_S, overlap_s: float = OVERLAP_S,
                  settle_s: float = SETTLE_S, decoder_options: Optional[Dict[str, Any]] = None,
-                 verify: bool = True) -> None:
+                 verify: bool = True, confirm: Optional[Callable[[bytes], bool]] = None) -> None:
         try:
             import pocketsphinx as ps
         except ImportError as err:
@@ -203,7 +204,8 @@ class PocketSphinxWakeSpotter:
             lines = add_keyphrases(self._decoder, words, variants)
             activate_kws(self._decoder, {line: self.threshold for line in lines})
             self.verifier = PhraseVerifier(words, variants, options) if verify else None
-            self.rivals = RivalCheck(words, variants, options, model_dir) if verify else None
+            self.rivals = RivalCheck(words, variants, options, model_dir) if verify and confirm is None else None
+            self.confirm = confirm if verify else None  # the third stage: Whisper hears the phrase (yes or no)
         except (RuntimeError, ValueError, KeyError, OSError) as err:
             raise WakeError(f"PocketSphinx could not build the wake spotter for '{self.phrase}': {err}") from err
         import webrtcvad
@@ -285,9 +287,13 @@ class PocketSphinxWakeSpotter:
         window = bytes(self._recent[first - base:last - base])
         cmn = self._decoder.get_cmn(False)
         fit = self.verifier.fit(window, cmn)
-        rivals = self.rivals
-        wins = None if rivals is None else lambda: rivals.phrase_wins(window, cmn)
-        if fit is None or not phrase_heard(fit, dynamic_range_db(window), wins):
+        rivals, confirm = self.rivals, self.confirm
+        wins: Optional[Callable[[], bool]] = None
+        if confirm is not None:
+            wins = functools.partial(confirm, window)
+        elif rivals is not None:
+            wins = functools.partial(rivals.phrase_wins, window, cmn)
+        if fit is None or not phrase_heard(fit, dynamic_range_db(window), wins, always_ask=confirm is not None):
             return None
         return WakeHit(hit.phrase, hit.start_s, hit.end_s, round(fit.frame_score, 2))
 
@@ -341,7 +347,7 @@ class PocketSphinxWakeSpotter:
 
 
 def load_spotter(phrase: str, threshold: Optional[float] = None, phone_loop: Optional[float] = None,
-                 verify: bool = True) -> WakeSpotter:
+                 verify: bool = True, confirm: Optional[Callable[[bytes], bool]] = None) -> WakeSpotter:
     """The wake spotter for a phrase (PocketSphinx keyphrase search with the bundled en-us model, then the
-    alignment check unless `verify` is off)."""
-    return PocketSphinxWakeSpotter(phrase, threshold, phone_loop, verify=verify)
+    alignment check unless `verify` is off, then `confirm` on the candidate's audio, or the rival decoding)."""
+    return PocketSphinxWakeSpotter(phrase, threshold, phone_loop, verify=verify, confirm=confirm)

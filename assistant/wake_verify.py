@@ -52,13 +52,15 @@ class Fit:
         return self.frame_score >= min_frame and self.trimmed_score >= min_trimmed and self.word_score >= min_word
 
 
-def phrase_heard(fit: Optional[Fit], range_db: float, phrase_wins: Optional[Callable[[], bool]]) -> bool:
+def phrase_heard(fit: Optional[Fit], range_db: float, phrase_wins: Optional[Callable[[], bool]],
+                 always_ask: bool = False) -> bool:
     """The second and third stages' verdict on one candidate: a good fit, confirmed by the rivals where speech stands
-    well above the noise; or a fit a little under the floors that the rivals confirm (`phrase_wins` None: no rivals)."""
+    well above the noise; or a fit a little under the floors that the rivals confirm (`phrase_wins` None: no rivals).
+    `always_ask`: the third stage (Whisper) is asked in noise too."""
     if fit is None:
         return False
     if fit.accepted():
-        return phrase_wins is None or range_db < RIVAL_MIN_RANGE_DB or phrase_wins()
+        return phrase_wins is None or (range_db < RIVAL_MIN_RANGE_DB and not always_ask) or phrase_wins()
     return (phrase_wins is not None and fit.accepted(*MARGINAL_FLOORS) and range_db >= MARGINAL_MIN_RANGE_DB
             and phrase_wins())
 

@@ -143,3 +143,25 @@ def project_model_dir(model_dir: Optional[Path] = None) -> Path:
     model_dir = training.default_model_dir()
     training.train(model_dir, quiet=True)
     return model_dir
+
+
+ENGINES = ("pocketsphinx", "whisper:tiny.en", "whisper:base")
+
+
+def bench_recognizer(engine: str, cache: Path, names: Sequence[str] = ("Sam", "Alex")) -> Any:
+    """A recogniser by bench name: pocketsphinx (the fallback, its LM cached under `cache`) or whisper:SIZE."""
+    from assistant.recognizers import load_recognizer
+    from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
+    from assistant.settings import ListenSettings
+
+    if engine == "pocketsphinx":
+        return PocketSphinxRecognizer(cache_dir=cache)
+    kind, _, size = engine.partition(":")
+    if kind != "whisper":
+        raise SystemExit(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
+
+    def fail(message: str) -> None:
+        raise SystemExit(f"whisper did not load: {message}")
+
+    return load_recognizer(ListenSettings(recognizer="whisper", whisper_size=size or "tiny.en"), notify=fail,
+                           names=names)

@@ -6,6 +6,7 @@ just before the first audio is read), measured from the moment the process was l
 rows load the same three parts in a fresh process, one after the other vs side by side (load_stack).
 
     .venv/bin/python bench/coldstart.py [--model-dir DIR] [--runs 3] [--tree DIR [--tree-model-dir DIR]]
+    .venv/bin/python bench/coldstart.py --runs 5 --voice-engines piper,pyttsx3   # the voices' share of start-up
     (--tree: also an older source tree, e.g. git archive 6e44709 | tar -x -C /tmp/before; --tree-model-dir: the
     model that tree trained, e.g. cd /tmp/before && COMPANION_MODEL_DIR=/tmp/before-model python -m assistant.cli train)
 """
@@ -29,12 +30,12 @@ NO_LEAN = {"COMPANION_LEAN_RASA": "0"}  # Rasa imported the usual way (TensorFlo
 
 
 def measure(model_dir: Path, runs: int = 3, extra_env: Optional[Dict[str, str]] = None,
-            tree: Path = PROJECT) -> Dict[str, Any]:
+            tree: Path = PROJECT, voice_engine: Optional[str] = None) -> Dict[str, Any]:
     """`runs` fresh processes over one spoken turn: ready seconds, first-turn latency, peak RSS, whole process."""
     wav = session_wavs(VOICES[0], FIRST_TURN)
     samples = []
     for _ in range(runs):
-        run, rows = run_session(model_dir, wav, extra_env=extra_env, tree=tree)
+        run, rows = run_session(model_dir, wav, extra_env=extra_env, tree=tree, voice_engine=voice_engine)
         detail = next((line.split("(", 1)[1].rstrip(")") for line in run.stderr.splitlines()
                        if line.startswith("companion: ready at ")), "")
         samples.append({"ready_s": ready_seconds(run), "first_turn_ms": rows[0]["latency_ms"],
@@ -110,11 +111,18 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--tree", type=Path, help="also measure the CLI of another source tree (an older commit)")
     parser.add_argument("--tree-model-dir", type=Path,
                         help="the model that tree trained itself (default: the project's; an older tree may not load it)")
+    parser.add_argument("--voice-engines", default="",
+                        help="only compare these voice.engine values, e.g. piper,pyttsx3 (one row each)")
     args = parser.parse_args(argv)
     if args.load_child:
         print(json.dumps(_load_here(args.load_child)))
         return 0
     model_dir = project_model_dir(args.model_dir)
+    if args.voice_engines:
+        results = {f"ours, voice {engine}": measure(model_dir, args.runs, voice_engine=engine)
+                   for engine in args.voice_engines.split(",")}
+        print(table(results))
+        return 0
     results = {"ours": measure(model_dir, args.runs),
                "ours, Rasa imported as usual (COMPANION_LEAN_RASA=0)": measure(model_dir, args.runs, NO_LEAN)}
     if args.tree:

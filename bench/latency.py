@@ -13,6 +13,7 @@ dialogue and synthesis of the first sentence.
     .venv/bin/python bench/latency.py                  # 3 voices x 13 turns with the project model
     .venv/bin/python bench/latency.py --quick          # 1 voice
     .venv/bin/python bench/latency.py --model-dir DIR  # a model trained elsewhere (see bench/training.py)
+    .venv/bin/python bench/latency.py --voice-engines piper,pyttsx3   # the two voices side by side
 """
 
 from __future__ import annotations
@@ -82,10 +83,19 @@ def has_timings(tree: Path) -> bool:
     return "--timings" in (tree / "assistant" / "commands" / "listen.py").read_text(encoding="utf-8")
 
 
+def write_voice_config(home: Path, voice_engine: Optional[str]) -> None:
+    """A private config.yml in `home` choosing `voice_engine` (nothing for the default voice)."""
+    if voice_engine:
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
+        (home / "config.yml").write_text(f"voice: {{engine: {voice_engine}}}\n", encoding="utf-8")
+
+
 def run_session(model_dir: Path, wavs: Sequence[Path], realtime: bool = True, extra_env: Optional[Dict[str, str]] = None,
-                partners: str = "Sam,Alex", tree: Path = PROJECT) -> Tuple[ChildRun, List[Dict[str, Any]]]:
+                partners: str = "Sam,Alex", tree: Path = PROJECT,
+                voice_engine: Optional[str] = None) -> Tuple[ChildRun, List[Dict[str, Any]]]:
     """One `companion listen` process (from source tree `tree`) over `wavs`; the run and its JSON rows."""
     with tempfile.TemporaryDirectory(prefix="bench-listen-") as tmp:
+        write_voice_config(Path(tmp) / "home", voice_engine)
         cmd = [*COMPANION, "listen", "--json", "--partners", partners, "--output-dir", f"{tmp}/out"]
         if has_timings(tree):
             cmd.append("--timings")
@@ -132,12 +142,14 @@ def summarize(turns: List[Dict[str, Any]]) -> Dict[str, Any]:
 
 
 def measure(model_dir: Path, voices: Sequence[Tuple[str, str, int, int]] = VOICES,
-            extra_env: Optional[Dict[str, str]] = None, tree: Path = PROJECT) -> Dict[str, Any]:
+            extra_env: Optional[Dict[str, str]] = None, tree: Path = PROJECT,
+            voice_engine: Optional[str] = None) -> Dict[str, Any]:
     """Run one session per voice; every turn, the summary, and per-session ready time and peak RSS."""
     turns: List[Dict[str, Any]] = []
     sessions = []
     for voice in voices:
-        run, rows = run_session(model_dir, session_wavs(voice), extra_env=extra_env, tree=tree)
+        run, rows = run_session(model_dir, session_wavs(voice), extra_env=extra_env, tree=tree,
+                                voice_engine=voice_engine)
         sessions.append({"voice": voice[0], "ready_s": ready_seconds(run), "peak_rss_mb": run.peak_rss_mb,
                          "wall_s": run.wall_s, "turns": len(rows)})
         for index, row in enumerate(rows):
@@ -177,15 +189,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--json", type=Path, help="write every turn and the summary here")
     parser.add_argument("--tree", type=Path, default=PROJECT,
                         help="run the CLI of another source tree, e.g. an older commit: git archive REV | tar -x -C DIR")
+    parser.add_argument("--voice-engines", default="",
+                        help="comma-separated voice.engine values to compare, e.g. piper,pyttsx3 (default: the default)")
     args = parser.parse_args(argv)
     model_dir = project_model_dir(args.model_dir)
-    result = measure(model_dir, VOICES[:1] if args.quick else VOICES, tree=args.tree.resolve())
-    print(table({str(args.tree) if args.tree != PROJECT else "ours": result}))
-    for session in result["sessions"]:
-        print(f"- {session['voice']}: {session['turns']} turns, ready {fmt(session['ready_s'], 2)} s, "
-              f"peak RSS {fmt(session['peak_rss_mb'])} MB")
+    name = str(args.tree) if args.tree != PROJECT else "ours"
+    results = {f"{name}, {engine}" if engine else name:
+               measure(model_dir, VOICES[:1] if args.quick else VOICES, tree=args.tree.resolve(), voice_engine=engine or None)
+               for engine in (args.voice_engines.split(",") if args.voice_engines else [""])}
+    print(table(results))
+    for label, result in results.items():
+        for session in result["sessions"]:
+            print(f"- {label}, {session['voice']}: {session['turns']} turns, ready {fmt(session['ready_s'], 2)} s, "
+                  f"peak RSS {fmt(session['peak_rss_mb'])} MB")
     if args.json:
-        args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0
 
 

@@ -179,10 +179,31 @@ class NluParser:
         return _to_parse(text, self._loop.run_until_complete(self.agent.parse_message(cleaned)))
 
 
+def whisper_prompt(grammar: Any, seed: int) -> str:
+    """A Whisper prompt from the grammar alone: a few sampled orders, then every slot value (the nearest last)."""
+    from assistant.recognizers.grammar import sample
+
+    orders = [text.capitalize() + "." for _, text, _ in sample(grammar, 3, seed + 2)]
+    values = sorted({v for values in grammar.slots.values() for v in values}, key=len)
+    return " ".join(orders) + " " + ", ".join(values) + "."
+
+
 def make_recognizer(grammar: Any, work: Path, options: Options) -> Any:
-    """The companion's PocketSphinx recogniser with this grammar's command model."""
+    """The companion's recogniser with this grammar's command model (PocketSphinx), or Whisper with its vocabulary."""
     from assistant.recognizers.grammar import to_fsg
     from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
+
+    if options.decoder.startswith("whisper"):
+        from assistant.recognizers import load_recognizer
+        from assistant.settings import ListenSettings
+
+        def fail(message: str) -> None:
+            raise SystemExit(f"whisper did not load: {message}")
+
+        size = options.decoder.partition(":")[2] or "tiny.en"
+        recognizer = load_recognizer(ListenSettings(recognizer="whisper", whisper_size=size), notify=fail)
+        recognizer.prompt_text["command"] = whisper_prompt(grammar, options.seed)
+        return recognizer
 
     decoder_options = dict(options.extra)
     if options.lw:
@@ -214,7 +235,8 @@ class Turn:
 
         grammar = read_context(yaml.safe_load((data / "context.yaml").read_text(encoding="utf-8")))
         self.recognizer = make_recognizer(grammar, work, options)
-        self.recognizer.decoder("command")
+        if hasattr(self.recognizer, "decoder"):
+            self.recognizer.decoder("command")
         self.nlu = NluParser(model)
         self.listen = ListenSettings()
         self.noise = read_audio(data / "noise" / "kitchen.flac")
@@ -295,7 +317,8 @@ def evaluate(data: Path, limit: int = 0, selected: str = "all", workers: int = 2
     work = Path(tempfile.mkdtemp(prefix="speech-to-intent-"))
     t0 = time.perf_counter()
     model = train_nlu(grammar, work, options.seed)
-    make_recognizer(grammar, work, options).decoder("command")  # builds the shared LM/dictionary cache once
+    if not options.decoder.startswith("whisper"):
+        make_recognizer(grammar, work, options).decoder("command")  # builds the shared LM/dictionary cache once
     if progress:
         print(f"assistant built in {time.perf_counter() - t0:.1f} s ({work})", file=sys.stderr)
     tasks = [(name, snr, i, str(clip)) for name, snr in conditions(selected) for i, clip in enumerate(clips)]
@@ -352,8 +375,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--stride", type=int, default=1, help="every N-th clip (a spread-out subset)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--misses", type=int, default=0, help="list this many rejected turns on stderr")
-    parser.add_argument("--decoder", choices=("grammar", "lm"), default=Options.decoder,
-                        help="command model: JSGF grammar from context.yaml, or a domain trigram LM")
+    parser.add_argument("--decoder", choices=("grammar", "lm", "whisper:tiny.en", "whisper:base"),
+                        default=Options.decoder,
+                        help="command model: JSGF grammar from context.yaml, a domain trigram LM, or Whisper prompted "
+                             "with the grammar's words")
     parser.add_argument("--lw", type=float, default=0.0, help="PocketSphinx language weight (0: the recogniser's default, 3.0 for a grammar)")
     parser.add_argument("--domain-weight", type=float, default=Options.domain_weight, help="--decoder lm mix")
     parser.add_argument("--generic-top", type=int, default=Options.generic_top, help="--decoder lm generic words")

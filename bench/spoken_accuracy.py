@@ -229,6 +229,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="where the Rasa model is trained (reused while its fingerprint matches)")
     parser.add_argument("--misses", type=int, default=8, help="list this many misses per command-mode row")
     parser.add_argument("--vosk", metavar="DIR", help="also measure Vosk with this (English) model")
+    parser.add_argument("--engines", default="pocketsphinx",
+                        help="comma list of pocketsphinx, whisper:tiny.en, whisper:base (same clips, one run)")
     parser.add_argument("--grid", action="store_true", help="also try other domain/generic mixing settings")
     parser.add_argument("--topn", type=int, action="append", default=[],
                         help="also decode command mode scoring this many Gaussians per codebook (default 4)")
@@ -271,10 +273,16 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(f"domain LM build {cold:.2f} s cold, {warm * 1000:.0f} ms cached")
     maker = SpeechMaker(Path(args.cache))
     engines: List[Tuple[str, object, str]] = []
-    default_ps = PocketSphinxRecognizer(cache_dir=lm_cache)
     modes = args.modes.split(",")
-    engines += [(f"pocketsphinx {'domain LM' if m == 'command' else 'generic LM'} ({m})", default_ps, m)
-                for m in ("command", "open") if m in modes]
+    from benchlib import bench_recognizer
+
+    for name in args.engines.split(","):
+        rec = bench_recognizer(name, lm_cache)
+        if name == "pocketsphinx":
+            engines += [(f"pocketsphinx {'domain LM' if m == 'command' else 'generic LM'} ({m})", rec, m)
+                        for m in ("command", "open") if m in modes]
+        else:
+            engines += [(f"{name} ({m})", rec, m) for m in ("command", "open") if m in modes]
     if args.grid:
         for weight, top, lw in ((1.0, 0, 0), (0.8, 3000, 0), (0.9, 10000, 0), (0.9, 3000, 9.0)):
             options = {"lw": lw} if lw else {}

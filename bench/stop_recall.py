@@ -88,17 +88,17 @@ def recalled(parse: Parse, transcript: str, mode: str) -> bool:
 
 
 def run(voices: List[str], noises: List[str], modes: List[str], phrases: List[str], parse: Callable[[str], Parse],
-        cache: Path) -> Dict[str, object]:
+        cache: Path, engine: str = "pocketsphinx") -> Dict[str, object]:
     """Recall per (voice, noise, mode) and overall, with the misses."""
     import numpy as np
 
-    from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
+    from benchlib import bench_recognizer
     from speech_to_intent import read_audio
 
     kitchen = read_audio(KITCHEN) if KITCHEN.exists() else None
     noises = [n for n in noises if n == "faint" or kitchen is not None]
     maker = SpeechMaker(cache)
-    recognizer = PocketSphinxRecognizer(cache_dir=Path(tempfile.mkdtemp(prefix="stop-lm-")))
+    recognizer = bench_recognizer(engine, Path(tempfile.mkdtemp(prefix="stop-lm-")))
     rows, misses, hits, total = [], [], 0, 0
     for voice in voices:
         clean = [clip(maker, voice, text, i) for i, text in enumerate(phrases)]
@@ -126,12 +126,12 @@ def run(voices: List[str], noises: List[str], modes: List[str], phrases: List[st
     return {"rows": rows, "misses": misses, "recall": hits / max(total, 1), "n": total, "by_voice": by_voice}
 
 
-def false_stops(parse: Callable[[str], Parse], cache: Path, limit: int) -> Dict[str, object]:
+def false_stops(parse: Callable[[str], Parse], cache: Path, limit: int, engine: str = "pocketsphinx") -> Dict[str, object]:
     """Spoken lines that are no stop (check-in answers and couple talk of the dev sets) heard as open answers."""
     from assistant.audio import read_wav
     from assistant.dialogue.evaluate import read_examples, read_lines
     from assistant.recognizers.language_model import normalize
-    from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
+    from benchlib import bench_recognizer
 
     data = ROOT / "tests" / "data"
     answers = [e.text for f in ("nlu_blind_dev.yml", "nlu_blind_dev2.yml") for e in read_examples(data / f)
@@ -139,7 +139,7 @@ def false_stops(parse: Callable[[str], Parse], cache: Path, limit: int) -> Dict[
     talk = read_lines(data / "couple_talk_dev.txt") + read_lines(data / "couple_talk_dev2.txt")
     lines = [normalize(t) for t in (answers[::2] + talk[::3])[:limit]]
     maker = SpeechMaker(cache)
-    recognizer = PocketSphinxRecognizer(cache_dir=Path(tempfile.mkdtemp(prefix="stop-lm-")))
+    recognizer = bench_recognizer(engine, Path(tempfile.mkdtemp(prefix="stop-lm-")))
     stopped = []
     for i, text in enumerate(lines):
         cents, tempo = PIPER_VARIANTS[i % len(PIPER_VARIANTS)]
@@ -162,6 +162,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "companion-bench-speech"))
     parser.add_argument("--false-stops", type=int, default=120, metavar="N",
                         help="also speak N dev-set answers and couple-talk lines as open answers: how many stop")
+    parser.add_argument("--engine", default="pocketsphinx", help="pocketsphinx, whisper:tiny.en or whisper:base")
     parser.add_argument("--json", metavar="FILE", help="write the results as JSON")
     args = parser.parse_args(argv)
 
@@ -173,7 +174,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         voices += [f"espeak:{i}" for i in range(len(ESPEAK_VOICES))] if voice == "espeak" else [voice]
     parse = rasa_parser(Path(args.model_dir))
     start = time.perf_counter()
-    result = run(voices, args.noises.split(","), args.modes.split(","), phrases, parse, Path(args.cache))
+    result = run(voices, args.noises.split(","), args.modes.split(","), phrases, parse, Path(args.cache),
+                 args.engine)
     for miss in result["misses"]:  # type: ignore[attr-defined]
         print(f"  miss {miss['voice']} {miss['noise']} {miss['mode']}: {miss['said']!r} heard {miss['heard']!r} "
               f"-> {miss['intent']}")
@@ -181,7 +183,7 @@ def main(argv: Optional[List[str]] = None) -> int:
           + ", ".join(f"{k} {v:.3f}" for k, v in sorted(result["by_voice"].items())))  # type: ignore[attr-defined]
     print(f"spoken stop recall {result['recall']:.3f} over {result['n']} clips ({time.perf_counter() - start:.0f} s)")
     if args.false_stops:
-        wrong = false_stops(parse, Path(args.cache), args.false_stops)
+        wrong = false_stops(parse, Path(args.cache), args.false_stops, args.engine)
         result["false"] = wrong
         for text, heard in wrong["false_stops"]:  # type: ignore[attr-defined]
             print(f"  false stop: {text!r} heard {heard!r}")

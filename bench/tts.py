@@ -1,11 +1,15 @@
-"""Text-to-speech speed: load time, first call, warm ms per phrase and real-time factor, day and bedtime.
+"""Text-to-speech speed: load time, first audio and whole-reply synthesis per reply, day and bedtime voices.
 
-Each engine runs in its own child process so its load time is cold. Replies are ~10 typical companion
-lines (<= 30 words). RTF = synthesis time / audio duration (lower is faster; < 1 is faster than real time).
-"first sentence" is the warm time to synthesise only the first sentence, which is what the pipeline waits
-for before it can start speaking.
+Each engine runs in its own child process so its load time is cold (imports, model, warm-up phrase). The
+replies are typical companion lines: four conversation starters from dialogues/prompts.yml and six fixed lines
+(consent, check-in, acknowledgement, stop). Each reply is synthesised the way the pipeline speaks it
+(`assistant.speech.speech_chunks`: sentence by sentence, and for Piper a long first sentence clause by clause),
+with Piper's cache of short lines emptied first, so every number is for a line never spoken before.
+"first audio" is the time until the first chunk's audio is ready (what the reply waits for before it sounds);
+"1st sentence" the same for the whole first sentence (without the clause split); "whole" is the synthesis of
+every chunk; RTF = whole / audio duration (lower is faster); "cached line" a short line said again.
 
-    .venv/bin/python bench/tts.py                     # pyttsx3 and piper, 3 warm rounds
+    .venv/bin/python bench/tts.py                     # piper and pyttsx3, 3 rounds
     .venv/bin/python bench/tts.py --engines pyttsx3 --rounds 10
 """
 
@@ -24,55 +28,86 @@ from typing import Any, Dict, List
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-REPLIES = [
-    "Hi, you two. Let's begin our bedtime check-in.",
-    "First, take a slow breath together. When you're ready, tell each other one thing you appreciated today.",
-    "Thank you. Now, what is one small thing that would help you feel close this week?",
-    "Here is a conversation starter about desire: what is a moment when you felt really wanted by your partner?",
-    "Take your time. There's no right answer, and you can pass if you'd like.",
-    "It sounds like that meant a lot. Would you like another question, or shall we close for tonight?",
-    "Let's close gently. Name one thing you're looking forward to doing together.",
-    "I loved hearing from both of you. Sleep well.",
-    "Okay, I'll stop here. Say hey companion whenever you want to talk again.",
-    "Now it's your turn. What made you smile today?",
+STARTERS = ("desire-01", "initiation-23", "body-25", "communication-12")
+TAIL = " I'll step back so you two can talk."
+LINES = [
+    "Okay, we'll stop there. Thank you both.",
+    "Saved. I'll keep that one for you.",
+    "A bolder one needs a yes from each of you, out loud. Sam, are you up for a bolder one?",
+    "Time for your bedtime check-in. I'll ask you both the same three questions, one at a time.",
+    "Sam, how close did you feel to Alex today?",
+    "Thank you, Sam. Alex, how about you?",
 ]
-COLUMNS = ("engine", "voice", "load s", "first ms", "warm ms", "p95 ms", "1st sent ms", "audio s", "RTF")
+COLUMNS = ("engine", "voice", "load s", "1st reply ms", "first audio ms", "first audio p95", "1st sentence ms",
+           "whole ms", "whole p95", "audio s", "RTF", "cached line ms")
+
+
+def replies() -> List[str]:
+    """The benchmark replies: starters (each with the step-back line) and fixed lines."""
+    from assistant.content import load_library
+
+    library = load_library(Path("/nonexistent/prompts.yml"))
+    starters = [library.by_id(pid) for pid in STARTERS]
+    return [p.text + TAIL for p in starters if p is not None] + LINES
+
+
+def _uncached(synth: Any) -> None:
+    """Empty Piper's cache of short lines."""
+    cache = getattr(synth, "_cache", None)
+    if cache is not None:
+        cache.clear()
+
+
+def _speak(synth: Any, reply: str) -> Dict[str, float]:
+    """One reply as the pipeline speaks it: seconds to first chunk, seconds in all, audio seconds; and seconds for
+    its whole first sentence, for comparison."""
+    from assistant.speech import speech_chunks, split_sentences
+
+    _uncached(synth)
+    t0 = time.perf_counter()
+    synth.synthesize(split_sentences(reply)[0])
+    sentence = time.perf_counter() - t0
+    _uncached(synth)
+    first = 0.0
+    audio_s = 0.0
+    start = time.perf_counter()
+    for n, chunk in enumerate(speech_chunks([reply], bool(getattr(synth, "quick_start", False)))):
+        audio_s += synth.synthesize(chunk).seconds
+        if n == 0:
+            first = time.perf_counter() - start
+    return {"first": first, "whole": time.perf_counter() - start, "audio": audio_s, "sentence": sentence}
 
 
 def _run_child(engine: str, rounds: int) -> List[Dict[str, Any]]:
     """Load one engine cold and time it on every reply, day and bedtime."""
     start = time.perf_counter()
     from assistant.settings import VoiceSettings
-    from assistant.speech import load_synthesizer, split_sentences
+    from assistant.speech import load_synthesizer
 
     hour = {"now": 14}
     synth = load_synthesizer(VoiceSettings(engine=engine), lambda: datetime(2024, 5, 4, hour["now"], 0))
     load_s = time.perf_counter() - start
+    texts = replies()
     rows = []
     for style, at in (("day", 14), ("bedtime", 22)):
         hour["now"] = at
+        first_reply_ms = _speak(synth, texts[0])["first"] * 1000
+        runs = [_speak(synth, text) for _ in range(rounds) for text in texts]
+        synth.synthesize("Thank you both.")
         t0 = time.perf_counter()
-        synth.synthesize(REPLIES[0])
-        first_ms = (time.perf_counter() - t0) * 1000
-        times: List[float] = []
-        audio_s: List[float] = []
-        first_sentence: List[float] = []
-        for _ in range(rounds):
-            for reply in REPLIES:
-                t0 = time.perf_counter()
-                speech = synth.synthesize(reply)
-                times.append(time.perf_counter() - t0)
-                audio_s.append(speech.seconds)
-                t0 = time.perf_counter()
-                synth.synthesize(split_sentences(reply)[0])
-                first_sentence.append(time.perf_counter() - t0)
-        ordered = sorted(times)
+        synth.synthesize("Thank you both.")
+        cached_ms = (time.perf_counter() - t0) * 1000
+        first = sorted(r["first"] * 1000 for r in runs)
+        whole = sorted(r["whole"] * 1000 for r in runs)
         rows.append({
-            "engine": engine, "voice": style, "load s": round(load_s, 2) if style == "day" else "",
-            "first ms": round(first_ms, 1), "warm ms": round(statistics.mean(times) * 1000, 1),
-            "p95 ms": round(ordered[int(0.95 * (len(ordered) - 1))] * 1000, 1),
-            "1st sent ms": round(statistics.mean(first_sentence) * 1000, 1),
-            "audio s": round(statistics.mean(audio_s), 2), "RTF": round(sum(times) / sum(audio_s), 4),
+            "engine": synth.name, "voice": style, "load s": round(load_s, 2) if style == "day" else "",
+            "1st reply ms": round(first_reply_ms, 1),
+            "first audio ms": round(statistics.mean(first), 1), "first audio p95": round(first[int(0.95 * (len(first) - 1))], 1),
+            "1st sentence ms": round(statistics.mean(r["sentence"] for r in runs) * 1000, 1),
+            "whole ms": round(statistics.mean(whole), 1), "whole p95": round(whole[int(0.95 * (len(whole) - 1))], 1),
+            "audio s": round(statistics.mean(r["audio"] for r in runs), 2),
+            "RTF": round(sum(r["whole"] for r in runs) / sum(r["audio"] for r in runs), 4),
+            "cached line ms": round(cached_ms, 2),
         })
     return rows
 
@@ -89,7 +124,7 @@ def _table(rows: List[Dict[str, Any]]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engines", default="pyttsx3,piper", help="comma-separated: pyttsx3,piper")
+    parser.add_argument("--engines", default="piper,pyttsx3", help="comma-separated: piper,pyttsx3")
     parser.add_argument("--rounds", type=int, default=3, help="warm passes over the replies per voice")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -106,8 +141,8 @@ def main() -> int:
             print(f"{engine}: failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}", file=sys.stderr)
             continue
         rows.extend(json.loads(done.stdout.strip().splitlines()[-1]))
-    words = [len(r.split()) for r in REPLIES]
-    print(f"{len(REPLIES)} replies, {min(words)}-{max(words)} words, {args.rounds} warm rounds per voice")
+    words = [len(r.split()) for r in replies()]
+    print(f"{len(words)} replies, {min(words)}-{max(words)} words, {args.rounds} rounds per voice")
     print(_table(rows))
     return 0 if rows else 1
 

@@ -113,11 +113,3 @@ def test_the_helpline_setting_is_checked(tmp_path) -> None:
     config.write_text('care:\n  helpline: ""\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="care.helpline"):
         settings.load(config)
-
-
-@pytest.mark.parametrize("text, rating", [
-    ("4/5", "4"), ("four-ish", "4"), ("between two and four, so three", "3"), ("it's a five from me", "5"),
-    ("I'd say a four, dinner was really nice", "4"), ("one of us was tired so a two", "2"), ("the two of us", None),
-])
-def test_said_ratings(text: str, rating: Optional[str]) -> None:
-    assert ratings.said_rating(text) == rating

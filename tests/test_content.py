@@ -17,14 +17,27 @@ from assistant.errors import ConfigError
 
 GUIDE_DIR = Path(__file__).resolve().parents[2] / "shared/seed"
 GENDERED = {
-    "husband", "husbands", "wife", "wives", "he", "she", "his", "her", "hers", "him", "man", "woman",
-    "men", "women", "boyfriend", "girlfriend", "spouse", "spouses", "marriage", "married",
+    "husband", "husbands", "wife", "wives", "he", "she", "his", "her", "hers", "him", "himself", "herself", "man",
+    "woman", "men", "women", "boyfriend", "girlfriend", "spouse", "spouses", "marriage", "married", "male", "female",
+    "masculine", "feminine", "manly", "ladylike", "lady", "ladies", "gentleman", "gentlemen", "guy", "guys", "boy",
+    "boys", "girl", "girls", "bride", "groom", "hubby", "wifey", "mother", "father", "mum", "mom", "dad",
 }
 JUDGING = {"should", "must", "fault", "blame", "wrong", "score", "owe", "obligation"}
 BOTH_PARTNERS = (
     "each of you", "both of you", "the two of you", "each other", "either of you", "neither of you",
     "the other", "together", "between you", "take turns", "you both", "whichever of you",
 )
+
+
+# A bold prompt names something sensual or playful; none is crude or presses.
+BOLD_MARKERS = {
+    "kiss", "kissed", "kissing", "touch", "skin", "sexy", "sensual", "desire", "desired", "wanting", "tempting",
+    "flirty", "playful", "play", "pleasure", "pleasurable", "bed", "seduced", "daydream", "spoiling", "adored",
+    "delicious", "attractive", "fingertips", "intimate", "closeness", "anticipation", "kisses", "undressed", "touching",
+}
+CRUDE = {"fuck", "fucking", "dirty", "naughty", "kinky", "porn", "horny", "tits", "cock", "pussy", "ass", "dick", "slut"}
+PRESSING = ("have to", "has to", "need to", "needs to", "got to", "owe", "prove", "deserve", "obey", "submit",
+            "required", "demand", "no excuses", "come on")
 
 
 def words(text: str) -> List[str]:
@@ -60,8 +73,27 @@ def builtin():
 def test_counts_per_topic(builtin):
     counts = Counter(p.topic for p in builtin)
     assert set(counts) == set(TOPICS)
-    assert all(counts[t] >= 12 for t in TOPICS), counts
-    assert len(builtin) >= 96
+    assert all(counts[t] >= 20 for t in TOPICS), counts
+    assert len(builtin) >= 200
+    bold = Counter(p.topic for p in builtin if p.level == "bold")
+    assert sum(bold.values()) >= 30, bold
+    assert all(bold[t] >= 3 for t in TOPICS), bold  # a bolder one can stay on the topic asked for
+
+
+def test_bold_prompts_are_sensual_or_playful_and_never_press(builtin):
+    for p in builtin:
+        said = set(words(p.text))
+        if p.level == "bold":
+            turned_on = re.search(r"\bturns? (each of you |you )?on\b", p.text)
+            assert said & BOLD_MARKERS or turned_on, f"{p.id} is not bold: nothing sensual or playful in it"
+        assert not said & CRUDE, f"{p.id}: {said & CRUDE}"
+        spoken = f" {' '.join(words(p.text))} "
+        assert not [x for x in PRESSING if f" {x} " in spoken], p.id
+
+
+def test_texts_unique(builtin):
+    texts = Counter(" ".join(words(p.text)) for p in builtin)
+    assert [t for t, n in texts.items() if n > 1] == []
 
 
 def test_ids_unique_and_stable_form(builtin):

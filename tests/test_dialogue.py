@@ -168,3 +168,13 @@ def test_after_an_activity_the_conversation_starts_fresh_but_remembers_the_last_
     store = getattr(store, "_tracker_store", store)
     assert old_id not in store.store
     assert first.texts
+
+
+def test_the_answer_window_tells_the_recogniser_what_the_question_asked_for(conversation):
+    """A rating question's answer window expects a rating; the next, open question's expects nothing special."""
+    chat = conversation()
+    first = chat.respond("let's do our bedtime check in")
+    assert first.window.kind == "answer" and first.window.expects == "rating"
+    chat.respond("a four i think")
+    second = chat.respond("a three, it was fine")
+    assert second.window.kind == "answer" and second.window.expects is None

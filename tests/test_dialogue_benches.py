@@ -1,4 +1,4 @@
-"""The dialogue benches (bench/care.py, answers.py, ratings.py, topic_wishes.py) on a few lines of our own."""
+"""The dialogue benches (bench/care.py, answers.py, rated_answers.py, topic_wishes.py) on a few lines of our own."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ def load_text(home: Path, text: str | bytes) -> settings.Settings:
     ("listen: {vad_aggressiveness: 7}", "listen.vad_aggressiveness"),
     ("listen: {early_endpoint_confidence: 2}", "listen.early_endpoint_confidence"),
     ("listen: {max_utterance_s: 0}", "listen.max_utterance_s"),
-    ("listen: {recognizer: whisper}", "listen.recognizer"),
+    ("listen: {recognizer: kaldi}", "listen.recognizer"),
     ("voice: {engine: festival}", "voice.engine"),
     ("listen: {wake_phrase: ''}", "listen.wake_phrase"),
     ("listen: {wake_phrase: [a, b]}", "listen.wake_phrase"),

@@ -38,7 +38,7 @@ def test_listen_over_wav_turns(run_cli, spoken_turns, tmp_path: Path):
     assert len(rows) == len(TURNS)
     for row, (_text, intent) in zip(rows, TURNS):
         assert set(row) == {"heard", "engine", "intent", "replies", "reply_wavs", "latency_ms"}
-        assert row["engine"] == "pocketsphinx"
+        assert row["engine"] == "whisper"
         if intent:
             assert row["intent"] == intent, row
         assert row["replies"] and row["reply_wavs"] and row["latency_ms"] > 0

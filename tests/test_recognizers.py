@@ -209,10 +209,22 @@ def home(tmp_path, monkeypatch):
     return tmp_path / "home"
 
 
-def test_auto_without_vosk_models_is_pocketsphinx_without_notice(home):
+def test_auto_is_whisper_when_its_weights_are_installed_without_notice(home):
     notes = []
     rec = load_recognizer(ListenSettings(), notify=notes.append)
-    assert rec.name == "pocketsphinx" and notes == []
+    assert rec.name == "whisper" and notes == []
+
+
+def test_auto_without_whisper_weights_or_vosk_models_is_pocketsphinx(home, monkeypatch):
+    """A machine without the Whisper weights package: one line, then the recogniser that needs no weights."""
+    from assistant.recognizers import whisper
+
+    spec = whisper.WEIGHTS["tiny.en"]
+    monkeypatch.setitem(whisper.WEIGHTS, "tiny.en", whisper.WhisperWeights(
+        spec.name, ("no_such_weights_package",), spec.folder, spec.parts, spec.sha256, True))
+    notes = []
+    rec = load_recognizer(ListenSettings(), notify=notes.append)
+    assert rec.name == "pocketsphinx" and len(notes) == 1 and "not installed" in notes[0]
 
 
 @pytest.mark.parametrize("breakage", ["garbage", "missing", "empty"])
@@ -225,26 +237,27 @@ def test_broken_configured_vosk_model_notifies_once_and_falls_back(home, tmp_pat
     elif breakage == "empty":
         model.mkdir()
     notes = []
-    rec = load_recognizer(ListenSettings(vosk_model=str(model)), notify=notes.append)
+    rec = load_recognizer(ListenSettings(recognizer="vosk", vosk_model=str(model)), notify=notes.append)
     assert isinstance(rec, PocketSphinxRecognizer)
     assert len(notes) == 1 and "\n" not in notes[0] and "PocketSphinx" in notes[0] and str(model) in notes[0]
 
 
 @needs_ko
-def test_auto_picks_an_installed_vosk_model(home):
+def test_the_vosk_setting_picks_an_installed_vosk_model(home):
     models = home / "models"
     models.mkdir(parents=True)
     (models / "vosk-model-small-ko-0.22").symlink_to(KO)
     notes = []
-    rec = load_recognizer(ListenSettings(), notify=notes.append, phrases=KO_PHRASES)
+    rec = load_recognizer(ListenSettings(recognizer="vosk"), notify=notes.append, phrases=KO_PHRASES)
     assert rec.name == "vosk" and notes == []
+    assert load_recognizer(ListenSettings(), notify=notes.append).name == "whisper"  # auto: the better ears
     forced = load_recognizer(ListenSettings(recognizer="pocketsphinx"), notify=notes.append)
     assert forced.name == "pocketsphinx"
 
 
 def test_unknown_engine_setting_is_a_config_error(home):
     with pytest.raises(ConfigError, match="listen.recognizer"):
-        load_recognizer(ListenSettings(recognizer="whisper"))
+        load_recognizer(ListenSettings(recognizer="kaldi"))
 
 
 def test_vosk_setting_without_any_model_notifies_and_falls_back(home):

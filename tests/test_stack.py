@@ -34,7 +34,7 @@ def test_the_loaders_own_modules_are_imported_before_the_threads_start(monkeypat
 
     monkeypatch.setattr(stack, "ThreadPoolExecutor", Pool)
     monkeypatch.setattr(stack, "import_before_threads", lambda: order.append("imports"))
-    monkeypatch.setattr(stack, "ready_recognizer", lambda listen: "recognizer")
+    monkeypatch.setattr(stack, "ready_recognizer", lambda listen, names: "recognizer")
     monkeypatch.setattr(stack, "ready_engine", lambda settings, quiet, clock: "engine")
     monkeypatch.setattr("assistant.speech.load_synthesizer", lambda voice, clock: "voice")
     loaded = stack.load_stack(Settings())

@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any, Iterator, Optional, TextIO
 
+from assistant.errors import ConfigError
 
 
 def _lines(text: Optional[str], stream: TextIO) -> Iterator[str]:
@@ -64,19 +65,29 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from assistant import paths
 
     _tolerant_stdio()
-    paths.writable_home()  # a data dir we cannot write is reported now, not in the middle of a check-in
+    paths.session_home()  # a data dir we cannot write is reported now, not in the middle of a check-in
     return run_chat(_settings(args), as_json=args.json)
 
 
 def run_chat(settings: Any, as_json: bool = False) -> int:
     """Typed turns from stdin until it ends; every typed line is addressed to the companion."""
-    from assistant.commands.privacy import escape_unprintable
     from assistant.dialogue.runtime import open_engine
-    from assistant.settings import printable
 
     _report_prompt_problems()
     interactive = sys.stdin.isatty() and not as_json
     engine = open_engine(settings, quiet=as_json)
+    try:
+        _chat_turns(engine, settings, interactive, as_json)
+    finally:
+        engine.close()  # also saves any check-in answer the journal still holds
+    return 0
+
+
+def _chat_turns(engine: Any, settings: Any, interactive: bool, as_json: bool) -> None:
+    """Read typed lines and print the replies until stdin ends."""
+    from assistant.commands.privacy import escape_unprintable
+    from assistant.settings import printable
+
     if interactive:
         a, b = settings.partners
         print(f"Typed chat with {a} and {b}. Try \"let's do our bedtime check-in\" or \"give us a conversation starter\". Ctrl-D to leave.")
@@ -98,8 +109,6 @@ def run_chat(settings: Any, as_json: bool = False) -> int:
         else:
             for text in reply.texts:
                 print(f"companion: {printable(text)}", flush=True)
-    engine.close()
-    return 0
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -114,9 +123,13 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def ask_names(current: Any) -> str:
-    """Both partners' names, asked on the terminal (the current ones as defaults)."""
-    first = input(f"First partner's name [{current.partners[0]}]: ").strip() or current.partners[0]
-    second = input(f"Second partner's name [{current.partners[1]}]: ").strip() or current.partners[1]
+    """Both partners' names, asked on the terminal (the current ones as defaults); Ctrl-D saves nothing."""
+    try:
+        first = input(f"First partner's name [{current.partners[0]}]: ").strip() or current.partners[0]
+        second = input(f"Second partner's name [{current.partners[1]}]: ").strip() or current.partners[1]
+    except EOFError:
+        print(file=sys.stderr)
+        raise ConfigError('no names given, nothing saved; set them any time with: companion setup --partners "A,B"') from None
     return f"{first},{second}"
 
 
@@ -168,7 +181,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return run_live(settings)
     print(f"companion: {reason}; starting typed chat instead.", file=sys.stderr)
     _tolerant_stdio()
-    paths.writable_home()
+    paths.session_home()
     return run_chat(settings)
 
 

@@ -29,7 +29,7 @@ def microphone_problem() -> Optional[str]:
 def _settings(args: argparse.Namespace) -> Any:
     from assistant import paths, settings
 
-    paths.writable_home()
+    paths.session_home()
     return settings.load().with_partners(getattr(args, "partners", None))
 
 
@@ -52,29 +52,32 @@ def run_files(args: argparse.Namespace) -> int:
         print(f"companion: ready at {time.time():.3f} (loaded in {time.monotonic() - started:.2f} s: {detail})",
               file=sys.stderr, flush=True)
     failures = 0
-    for path in args.input:
-        try:
-            source = WavSource(path, realtime=args.realtime)
-        except AudioInputError as err:
-            print(f"companion: {err}", file=sys.stderr, flush=True)
-            failures += 1
-            continue
-        heard = pipeline.hear(source.chunks())
-        if heard is None:
-            print(f"companion: no speech heard in {path}", file=sys.stderr, flush=True)
-            failures += 1
-            continue
-        _, text = strip_wake(heard.transcript.text, pipeline.wake)
-        turn = pipeline.answer(heard, sink, text=text)
-        if args.json:
-            row = turn.to_json()
-            if args.timings:
-                row["timings"] = {key: round(value, 1) for key, value in turn.timings.items()}
-            print(json.dumps(row, ensure_ascii=False), flush=True)
-        else:
-            print(f"heard: {turn.heard.text}", flush=True)
-            for line in turn.reply.texts:
-                print(f"companion: {line}", flush=True)
+    try:
+        for path in args.input:
+            try:
+                source = WavSource(path, realtime=args.realtime)
+            except AudioInputError as err:
+                print(f"companion: {err}", file=sys.stderr, flush=True)
+                failures += 1
+                continue
+            heard = pipeline.hear(source.chunks())
+            if heard is None:
+                print(f"companion: no speech heard in {path}", file=sys.stderr, flush=True)
+                failures += 1
+                continue
+            _, text = strip_wake(heard.transcript.text, pipeline.wake)
+            turn = pipeline.answer(heard, sink, text=text)
+            if args.json:
+                row = turn.to_json()
+                if args.timings:
+                    row["timings"] = {key: round(value, 1) for key, value in turn.timings.items()}
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+            else:
+                print(f"heard: {turn.heard.text}", flush=True)
+                for line in turn.reply.texts:
+                    print(f"companion: {line}", flush=True)
+    finally:
+        stack.close()  # also saves any check-in answer the journal still holds
     return 1 if failures else 0
 
 
@@ -210,7 +213,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     def recognizer() -> str:
         from assistant.recognizers import load_recognizer
 
-        return load_recognizer(settings_mod.load().listen).name
+        settings = settings_mod.load()
+        return load_recognizer(settings.listen, names=settings.partners).name
 
     def synthesizer() -> str:
         from assistant.speech import load_synthesizer

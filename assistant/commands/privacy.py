@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, List, Tuple
 
 from assistant.errors import StorageError
+from assistant.output import OutputClosed, silence_stdout
 from assistant.settings import printable
 
 KIND_TITLES = {"bedtime": "Bedtime check-in", "after_intimacy": "After-intimacy check-in"}
@@ -29,9 +30,11 @@ def register(subparsers: Any) -> None:
     export.add_argument("--json", action="store_true", help="JSON lines (the only format)")
     export.set_defaults(func=export_journal)
 
-    report = sub.add_parser("report", help="a private HTML page: each partner's own ratings by week, check-in counts")
+    report = sub.add_parser("report", help="a private HTML page: how connected you felt by week, check-in counts")
     report.add_argument("--out", required=True, metavar="FILE.html", help="where to write the page (mode 0600)")
     report.add_argument("--png", metavar="FILE.png", help="also write the chart as a PNG (needs matplotlib)")
+    report.add_argument("--view", choices=("us", "each"), default="us",
+                        help="us: one line for the two of you together (default); each: each partner's own line")
     report.set_defaults(func=journal_report)
 
     forget = subparsers.add_parser("forget", help="erase everything the companion keeps on this device")
@@ -49,9 +52,9 @@ def _entries() -> List[Dict[str, Any]]:
     from assistant import paths
     from assistant.journal import Journal
 
-    if not paths.journal_file().exists():
+    if not os.path.lexists(paths.journal_file()):
         return []
-    journal = Journal.open()
+    journal = Journal.open_to_read()
     try:
         return journal.entries()
     finally:
@@ -107,9 +110,10 @@ def journal_report(args: argparse.Namespace) -> int:
     from assistant import report, settings
 
     entries = _entries()
+    page, png = report.write(Path(args.out), entries, settings.load().partners, Path(args.png) if args.png else None,
+                             view=args.view)
     if not entries:
         print(f"companion: {_empty_hint()}", file=sys.stderr)
-    page, png = report.write(Path(args.out), entries, settings.load().partners, Path(args.png) if args.png else None)
     print(f"wrote {page}" + (f" and {png}" if png else ""))
     if args.png and png is None:
         print("companion: no chart: there are no ratings yet, or matplotlib is not installed", file=sys.stderr)
@@ -125,9 +129,11 @@ def export_journal(args: argparse.Namespace) -> int:
         for entry in entries:
             sys.stdout.write(escape_unprintable(json.dumps(entry, ensure_ascii=False)) + "\n")
         sys.stdout.flush()
-    except OSError as err:
-        _silence_stdout()
-        raise StorageError(f"cannot write the export: {err.strerror or err}") from None
+    except OutputClosed as closed:
+        silence_stdout()
+        if closed.pipe_closed:
+            raise
+        raise StorageError(f"cannot write the export: {closed.reason}") from None
     return 0
 
 
@@ -136,18 +142,6 @@ def escape_unprintable(line: str) -> str:
     import json
 
     return "".join(ch if printable(ch) == ch else json.dumps(ch)[1:-1] for ch in line)
-
-
-def _silence_stdout() -> None:
-    """After a failed write to stdout, point it at /dev/null so the exit flush cannot fail again."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
 
 
 def kept_items() -> List[Tuple[str, List[Path]]]:
@@ -168,7 +162,7 @@ def kept_items() -> List[Tuple[str, List[Path]]]:
         ("your own conversation starters (prompts.yml)", [prompts, lock_file(prompts)]),
         ("downloaded and trained models", made_models(paths.user_models_dir())),
         ("speech recognition cache", made_cache(home / "cache")),
-        ("unfinished temporary files", [*_temp_files(home), home / ".write-test"]),
+        ("unfinished temporary files", [*_temp_files(home), *home.glob(".write-test*")] if home.is_dir() else []),
     ]
 
 

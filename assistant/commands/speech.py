@@ -12,12 +12,14 @@ from typing import Any, List, Tuple
 
 def register(subparsers: Any) -> None:
     """Add the speech sub-commands."""
+    from assistant.settings import CHOICES
+
     tr = subparsers.add_parser("transcribe", help="transcribe WAV files with the configured recogniser")
     tr.add_argument("files", nargs="+", metavar="WAV", help="WAV files (any rate, width or channel count)")
     tr.add_argument("--json", action="store_true", help='one JSON line per file: {"file", "text", "engine"}')
     tr.add_argument("--mode", choices=("command", "open"), default="command",
                     help="command: tuned to the companion's phrases (default); open: free speech")
-    tr.add_argument("--engine", choices=("auto", "vosk", "pocketsphinx"), help="override listen.recognizer")
+    tr.add_argument("--engine", choices=CHOICES["listen.recognizer"], help="override listen.recognizer")
     tr.add_argument("--model", metavar="DIR", help="Vosk model directory (overrides listen.vosk_model)")
     tr.set_defaults(func=run_transcribe)
 
@@ -41,12 +43,13 @@ def run_transcribe(args: argparse.Namespace) -> int:
     from assistant.errors import CompanionError
     from assistant.recognizers import load_recognizer
 
-    listen = settings_mod.load().listen
+    settings = settings_mod.load()
+    listen = settings.listen
     if args.engine:
         listen = dataclasses.replace(listen, recognizer=args.engine)
     if args.model:
         listen = dataclasses.replace(listen, vosk_model=args.model, recognizer=args.engine or "vosk")
-    recognizer = load_recognizer(listen)
+    recognizer = load_recognizer(listen, names=settings.partners)
     failed = 0
     for name in args.files:
         try:

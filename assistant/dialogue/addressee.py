@@ -93,17 +93,17 @@ class Judgement:
 
 
 def window_after(listen: ListenSettings, parse: Parse, active_loop: Optional[str], offer: Optional[str],
-                 over: bool, addressee: Optional[str], turns_state: Any = None) -> Window:
-    """The listening window the turn just taken opens."""
+                 over: bool, addressee: Optional[str], turns_state: Any = None, rating: bool = False) -> Window:
+    """The listening window the turn just taken opens (`rating`: the check-in question asks for one to five)."""
     if active_loop == TURNS_FORM:
         return turns_window(listen, turns_state)
     if active_loop == CHECKIN_FORM:
-        return Window("answer", listen.answer_window_s, "open", addressee)
+        return Window("answer", listen.answer_window_s, "open", addressee, expects="rating" if rating else None)
     if active_loop == CONSENT_FORM:  # a yes or no from the partner asked; silence counts as no
         from assistant.consent import SILENCE
 
         seconds = listen.followup_window_s or listen.addressed_window_s
-        return Window("answer", seconds, "command", addressee, on_silence=SILENCE)
+        return Window("answer", seconds, "command", addressee, on_silence=SILENCE, expects="yes_no")
     # after the care reply nothing is offered, so nothing is listened for while the two of them talk
     if over or listen.followup_window_s <= 0 or parse.intent == DISCLOSURE:
         return CLOSED
@@ -117,7 +117,8 @@ def window_after(listen: ListenSettings, parse: Parse, active_loop: Optional[str
         invites = AFTER_STARTER - {"save_prompt"}
     else:
         invites = AFTER_OFFER
-    return Window("followup", listen.followup_window_s, "command", None, invites)
+    return Window("followup", listen.followup_window_s, "command", None, invites,
+                  expects="yes_no" if offer == "bedtime" else None)
 
 
 def turns_window(listen: ListenSettings, turns_state: Any) -> Window:

@@ -157,7 +157,8 @@ class RasaDialogueEngine:
         loop = tracker.active_loop_name
         session_over = loop is None and _ended(tracker)
         window = window_after(self.ctx.settings.listen, parse, loop, tracker.get_slot("offer"), session_over,
-                              self._addressee(tracker, loop), tracker.get_slot("turns_state"))
+                              self._addressee(tracker, loop), tracker.get_slot("turns_state"),
+                              rating=self._asks_rating(tracker, loop))
         self.window = window
         if session_over:
             self._fresh_conversation(tracker, texts)
@@ -176,6 +177,15 @@ class RasaDialogueEngine:
         if not partial.split():
             return False
         return completes_turn(self.parse(partial), mode, self.ctx.settings.listen.early_endpoint_confidence)
+
+    def _asks_rating(self, tracker: Any, loop: Optional[str]) -> bool:
+        """Whether the check-in question just asked wants a number from one to five."""
+        from assistant import turns
+
+        plan = turns.CheckinPlan.from_slot(tracker.get_slot("checkin_state")) if loop == CHECKIN_FORM else None
+        turn = turns.next_turn(plan, self.ctx.checkins[plan.kind].questions) if plan else None
+        questions = self.ctx.checkins[plan.kind].questions if plan else ()
+        return bool(turn and any(q.id == turn.question_id and q.score for q in questions))
 
     def _addressee(self, tracker: Any, loop: Optional[str]) -> Optional[str]:
         """The partner the check-in or the consent ask just asked."""
@@ -214,7 +224,10 @@ class RasaDialogueEngine:
         patches.forget_conversation(self.agent, old_id)
 
     def close(self) -> None:
-        """Release the event loop."""
+        """Release the event loop and the journal (saving any answer it still holds)."""
+        close_journal = getattr(self.ctx.journal, "close", None)
+        if close_journal is not None:
+            close_journal()
         if not self._loop.is_closed():
             self._loop.close()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Pattern, Tuple
+from typing import Dict, Iterator, List, Optional, Pattern, Tuple
 
 TOPICS: Tuple[str, ...] = (
     "mutuality", "desire", "initiation", "power", "body", "pleasure", "communication", "appreciation",
@@ -102,15 +102,18 @@ _SCORE_FOLLOWERS = frozenset(
 )
 
 
+def _numbers(tokens: List[str]) -> Iterator[Tuple[int, str, str, str, str]]:
+    """Each 1-5 number in `tokens`: (index, token, value "1"-"5", the word before, the word after)."""
+    for i, token in enumerate(tokens):
+        value = _NUMBERS.get(token, token if token in RATINGS else None)
+        if value is not None:
+            yield i, token, value, tokens[i - 1] if i else "", tokens[i + 1] if i + 1 < len(tokens) else ""
+
+
 def find_rating(text: str) -> Optional[str]:
     """A 1-5 score said in `text` ("a four", "three out of five", "5"), or None."""
     tokens = text.lower().split()
-    for i, token in enumerate(tokens):
-        value = _NUMBERS.get(token, token if token in RATINGS else None)
-        if value is None:
-            continue
-        before = tokens[i - 1] if i else ""
-        after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    for i, token, value, before, after in _numbers(tokens):
         if before == "of" and i >= 2 and tokens[i - 2] == "out":
             continue  # the scale in "three out of five"
         if after and after not in _SCORE_FOLLOWERS:
@@ -118,6 +121,31 @@ def find_rating(text: str) -> Optional[str]:
         if before in ("the", "us", "we", "these", "those"):
             continue
         if token == "one" and before and before not in _ONE_AS_SCORE_AFTER:
+            continue
+        return value
+    return None
+
+
+# In the answer to a rating question a number is the rating unless it counts something or is a pronoun "one".
+_COUNTED = frozenset(
+    "of hours hour minutes minute times days day weeks week years year kids children people things drinks glasses "
+    "o'clock am pm more".split()
+)
+_ONE_AS_PRONOUN_AFTER = frozenset("that this the no every any each which another other last next some".split())
+_SCALE_OR_RANGE = re.compile(r"\b(?:out of|on a scale of|scale of|from)\s+(?:one|two|three|four|five|[1-5])(?:\s+to\s+(?:five|ten|5|10))?\b"
+                             r"|\bbetween\s+(?:one|two|three|four|five|[1-5])\s+(?:and|or)\s+(?:one|two|three|four|five|[1-5])\b")
+
+
+def rating_in_answer(text: str) -> Optional[str]:
+    """The 1-5 rating in an answer to a question that asks for one ("four, the walk was lovely", "two-ish", "4/5",
+    "between three and four, so four"): its first number that is neither a scale, a range, a count nor a pronoun."""
+    words = re.sub(r"(?<=[1-5])\s*/\s*(?:5|five)\b", " ", text.lower())
+    words = re.sub(r"(?<=\w)-ish\b|(?<=\w)ish\b", " ", words)
+    words = _SCALE_OR_RANGE.sub(" , ", words)
+    for _, token, value, before, after in _numbers(re.findall(r"[\w']+|[,.;:!?]", words)):
+        if after in _COUNTED or before in ("the", "us", "we", "these", "those"):
+            continue
+        if token == "one" and (before in _ONE_AS_PRONOUN_AFTER or after in ("who", "thing", "another")):
             continue
         return value
     return None

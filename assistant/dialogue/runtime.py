@@ -25,12 +25,10 @@ def ensure_model(settings: Settings, model_dir: Optional[Path] = None, quiet: bo
 
 
 def open_journal(settings: Settings) -> Optional[object]:
-    """The opt-in journal, when it is switched on."""
-    if not settings.journal_enabled:
-        return None
-    from assistant.journal import Journal
+    """The opt-in journal as a session sees it: its switch is re-read before every answer."""
+    from assistant.live_journal import LiveJournal
 
-    return Journal.open()
+    return LiveJournal()
 
 
 def open_engine(

@@ -1,16 +1,17 @@
-"""Speech recognition: one streaming protocol, two engines (Vosk when a model is installed, else PocketSphinx)."""
+"""Speech recognition: one streaming protocol; Whisper, Vosk (with an English model installed) or PocketSphinx."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Callable, List, Optional, Protocol
+from typing import Callable, List, Optional, Protocol, Sequence
 
 from assistant.errors import ConfigError, RecognizerError
-from assistant.messages import ListenMode, Transcript
+from assistant.messages import Expectation, ListenMode, Transcript
 from assistant.settings import CHOICES, ListenSettings
 
 ENGINES = CHOICES["listen.recognizer"]
+AUTO_FIRST = ("auto", "whisper")  # the settings that try Whisper first
 FEED_BYTES = 3200  # 100 ms of 16 kHz int16: how transcribe() streams a whole buffer
 EDGE_SILENCE = b"\0\0" * 4000  # 250 ms: a tightly trimmed clip gets the lead-in a microphone would give
 
@@ -36,8 +37,11 @@ class Recognizer(Protocol):
 
     name: str
 
-    def stream(self, mode: ListenMode) -> RecognitionStream:
-        """Start decoding one utterance; "command" is domain-adapted, "open" is open vocabulary."""
+    def stream(self, mode: ListenMode, expects: Expectation = None) -> RecognitionStream:
+        """Start decoding one utterance; "command" is domain-adapted, "open" is open vocabulary.
+
+        `expects` says what the last question asked for (a rating, a yes or no), for engines that can use it.
+        """
         ...
 
 
@@ -77,12 +81,38 @@ def _vosk_model_dir(settings: ListenSettings) -> Optional[Path]:
     return models[0].path if models else None
 
 
+def _load_whisper(settings: ListenSettings, names: Sequence[str]) -> Recognizer:
+    """Whisper from the configured folder or the packaged weights (checked against their pinned SHA-256)."""
+    from assistant.recognizers import whisper
+
+    if settings.whisper_dir:
+        folder = Path(settings.whisper_dir).expanduser()
+        if not (folder / "model.bin").is_file() or not (folder / "tokenizer.json").is_file():
+            raise RecognizerError(f"no Whisper model in {folder} (it needs model.bin and tokenizer.json)")
+        english_only = folder.name.endswith(".en") or "tiny.en" in folder.name
+    else:
+        from assistant import paths
+
+        folder = whisper.packaged_weights(settings.whisper_size, paths.home() / "cache")
+        english_only = whisper.WEIGHTS[settings.whisper_size].english_only
+    command, open_prompt = whisper.domain_prompt(settings.wake_phrase, names)
+    return whisper.WhisperRecognizer(folder, english_only=english_only, prompt=command, open_prompt=open_prompt)
+
+
 def load_recognizer(settings: ListenSettings, notify: Callable[[str], None] = print_to_stderr,
-                    phrases: Optional[List[str]] = None) -> Recognizer:
-    """The recogniser the settings ask for; a broken Vosk model falls back to PocketSphinx with one notice."""
+                    phrases: Optional[List[str]] = None, names: Sequence[str] = ()) -> Recognizer:
+    """The recogniser the settings ask for; one that cannot load falls back to the next with one notice.
+
+    "auto" is Whisper when its weights are there, else an installed Vosk model, else PocketSphinx (no weights).
+    """
     choice = (settings.recognizer or "auto").strip().lower()
     if choice not in ENGINES:
         raise ConfigError(f"setting 'listen.recognizer' must be one of {', '.join(ENGINES)}, got '{settings.recognizer}'")
+    if choice in AUTO_FIRST:
+        try:
+            return _load_whisper(settings, names)
+        except RecognizerError as err:
+            notify(f"{err}; using {'PocketSphinx' if choice == 'whisper' else 'another recogniser'} instead")
     if choice in ("auto", "vosk"):
         model_dir = _vosk_model_dir(settings)
         if model_dir is not None:

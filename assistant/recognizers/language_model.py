@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import math
 import re
 import tempfile
@@ -211,9 +212,7 @@ def generic_unigrams(model_dir: Path, top: int, cache_dir: Optional[Path] = None
     result = {w: p * scale for p, w in scored[:top]}
     try:
         _private_folder(cached.parent)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_text(json.dumps(result), encoding="utf-8")
-        tmp.replace(cached)
+        _write_private_text(cached, json.dumps(result))
     except OSError:
         pass
     return result
@@ -321,6 +320,16 @@ class DomainModel:
     cached: bool
 
 
+def _write_private_text(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file, 0600 whatever the umask (OSError if it cannot)."""
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
 def _private_folder(folder: Path) -> None:
     """A cache folder readable by the user only."""
     from assistant import paths
@@ -388,9 +397,7 @@ def build_domain_model(sentences: Sequence[str], model_dir: Path, generic_top: i
     arpa = build_arpa(kept, generic, domain_weight)
     vocab = sorted({w for s in kept for w in s.split()} | set(generic))
     _private_folder(folder)
-    for path, text in ((lm_path, arpa), (dict_path, dictionary_text({w: prons[w] for w in vocab}))):
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    meta_path.write_text(json.dumps({"words": len(vocab), "sentences": len(kept), "dropped": dropped}), "utf-8")
+    for path, text in ((lm_path, arpa), (dict_path, dictionary_text({w: prons[w] for w in vocab})),
+                       (meta_path, json.dumps({"words": len(vocab), "sentences": len(kept), "dropped": dropped}))):
+        _write_private_text(path, text)
     return DomainModel(lm_path, dict_path, len(vocab), len(kept), tuple(dropped), time.perf_counter() - start, False)

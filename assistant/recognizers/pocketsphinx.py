@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from assistant.errors import RecognizerError
-from assistant.messages import ListenMode, Transcript
+from assistant.messages import Expectation, ListenMode, Transcript
 from assistant.recognizers import clean_text
 from assistant.recognizers.language_model import (DomainModel, build_domain_model, default_sources, domain_sentences,
                                                   read_dictionary)
@@ -179,7 +179,7 @@ class PocketSphinxRecognizer:
             self._active.abort()
         self._active = stream
 
-    def stream(self, mode: ListenMode = "command") -> PocketSphinxStream:
+    def stream(self, mode: ListenMode = "command", expects: Expectation = None) -> PocketSphinxStream:
         """Start decoding one utterance (an open one also by the command decoder, listening for a stop)."""
         stop_decoder = self.decoder("command") if mode == "open" and self.stop_check else None
         return PocketSphinxStream(self, self.decoder(mode), stop_decoder)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Set
 
 from assistant.errors import RecognizerError
-from assistant.messages import ListenMode, Transcript
+from assistant.messages import Expectation, ListenMode, Transcript
 from assistant.recognizers import clean_text
 
 UNK = "[unk]"
@@ -163,7 +163,7 @@ class VoskRecognizer:
             self._recognizers[mode] = rec
         return self._recognizers[mode]
 
-    def stream(self, mode: ListenMode = "command") -> VoskStream:
+    def stream(self, mode: ListenMode = "command", expects: Expectation = None) -> VoskStream:
         """Start decoding one utterance (an unfinished earlier stream is dropped)."""
         rec = self._recognizer(mode)
         if self._active is not None:

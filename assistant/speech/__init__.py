@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Callable, List, Protocol, Tuple
+from typing import Callable, Iterable, Iterator, List, Protocol, Tuple
 
-from assistant.errors import ConfigError
+from assistant.errors import ConfigError, SpeechError
 from assistant.messages import SpeechAudio
 from assistant.settings import CHOICES, VoiceSettings, check_section
 
@@ -53,18 +54,31 @@ def check_voice(voice: VoiceSettings) -> None:
 
 
 def load_synthesizer(voice: VoiceSettings, clock: Clock = datetime.now) -> Synthesizer:
-    """The configured engine, loaded once and kept warm."""
-    engine = (voice.engine or "pyttsx3").strip().lower()
+    """The configured engine, loaded once and kept warm; Piper that will not load falls back to pyttsx3."""
+    engine = (voice.engine or "piper").strip().lower()
     if engine not in ENGINES:
         raise ConfigError(f"unknown voice engine '{voice.engine}' (choose one of: {', '.join(ENGINES)})")
     check_voice(voice)
-    if engine == "piper":
-        from assistant.speech.piper import PiperSynthesizer
+    if engine == "pyttsx3":
+        from assistant.speech.pyttsx3_tts import Pyttsx3Synthesizer
 
+        return Pyttsx3Synthesizer(voice, clock)
+    from assistant.speech.piper import PiperSynthesizer
+
+    try:
         return PiperSynthesizer(voice, clock)
+    except (SpeechError, ConfigError) as err:
+        return espeak_instead(voice, clock, str(err))
+
+
+def espeak_instead(voice: VoiceSettings, clock: Clock, reason: str) -> Synthesizer:
+    """pyttsx3 (espeak-ng) in place of a Piper voice that is missing or broken, saying why in one line."""
     from assistant.speech.pyttsx3_tts import Pyttsx3Synthesizer
 
-    return Pyttsx3Synthesizer(voice, clock)
+    fallback = Pyttsx3Synthesizer(replace(voice, engine="pyttsx3", voice=None), clock)
+    print(f"companion: the Piper voice is unavailable ({reason}); speaking with espeak-ng instead",
+          file=sys.stderr, flush=True)
+    return fallback
 
 
 # Abbreviations whose trailing period does not end a sentence.
@@ -96,6 +110,40 @@ def _split_line(line: str) -> List[str]:
     return parts
 
 
+# A long first sentence is spoken in two parts, split at its first clause, when the engine asks for it (Piper:
+# ~50 ms plus ~18 ms a word on one loaded core, so a 17-word opening would hold the reply ~350 ms; bench/tts.py).
+QUICK_START_WORDS = 7  # sentences this long or shorter are spoken whole
+QUICK_START_MAX_HEAD = 10  # a first clause longer than this saves too little to be worth the break
+_CLAUSE_END = re.compile(r"[,;:–—](?=\s)|\s-(?=\s)")
+
+
+def speech_chunks(texts: Iterable[str], quick_start: bool = False) -> Iterator[str]:
+    """The sentences of a reply, in order; with `quick_start`, a long first sentence comes as two clauses."""
+    first = True
+    for text in texts:
+        for sentence in split_sentences(text):
+            yield from (_first_clause(sentence) if first and quick_start else [sentence])
+            first = False
+
+
+def _words(text: str) -> int:
+    """Spoken words: runs of letters, digits and apostrophes."""
+    return len(re.findall(r"[\w']+", text))
+
+
+def _first_clause(sentence: str) -> List[str]:
+    """The sentence split after its first clause (a comma, colon, semicolon or dash), or whole if it is short."""
+    if _words(sentence) <= QUICK_START_WORDS:
+        return [sentence]
+    for match in _CLAUSE_END.finditer(sentence):
+        head, tail = sentence[: match.end()].strip(), sentence[match.end():].strip()
+        if _words(head) > QUICK_START_MAX_HEAD:
+            break
+        if _words(head) >= 2 and _words(tail) >= 3:
+            return [head, tail]
+    return [sentence]
+
+
 def clean_text(text: str) -> str:
     """Text with collapsed whitespace, ready for an engine."""
     return " ".join(text.split())
@@ -103,5 +151,5 @@ def clean_text(text: str) -> str:
 
 __all__: Tuple[str, ...] = (
     "Synthesizer", "SpeakingStyle", "load_synthesizer", "split_sentences", "speaking_style", "is_bedtime",
-    "check_voice", "clean_text",
+    "check_voice", "clean_text", "speech_chunks",
 )

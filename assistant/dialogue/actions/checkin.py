@@ -14,6 +14,8 @@ from assistant import care, ratings, turns
 from assistant.dialogue.actions.base import CompanionAction, EventList, latest_entity
 from assistant.dialogue.actions.care import care_slots
 from assistant.dialogue.actions.context import ActionContext
+from assistant.dialogue.commands import normalise
+from assistant.dialogue.entity_values import rating_in_answer
 from assistant.errors import StorageError
 
 FORM = "checkin_form"
@@ -133,7 +135,10 @@ class ValidateCheckin(FormValidationAction):
         if self.ctx.journal is None:
             return
         try:
-            self.ctx.journal.record(kind, turn.partner, turn.question_id, text, rating, question=turns.asked(turn))
+            note = self.ctx.journal.record(kind, turn.partner, turn.question_id, text, rating,
+                                          question=turns.asked(turn), turn=turn.index)
+            if note:  # the journal was switched on or off meanwhile, or is busy: said once
+                dispatcher.utter_message(text=note)
         except StorageError as err:  # keep the check-in going; say once that the journal stopped
             print(f"companion: {err}", file=sys.stderr, flush=True)
             dispatcher.utter_message(text=err.spoken)
@@ -141,8 +146,9 @@ class ValidateCheckin(FormValidationAction):
 
 
 def answer_rating(tracker: Tracker, text: str) -> Optional[str]:
-    """The rating in an answer to a question that asks for one: a number ("a four"), else words ("pretty close")."""
-    return ratings.said_rating(text) or latest_entity(tracker, "rating")
+    """The rating in an answer to a question that asks for one: a number ("four-ish", "4/5"), else closeness in
+    words ("pretty close", "miles apart")."""
+    return rating_in_answer(normalise(text)) or latest_entity(tracker, "rating") or ratings.word_rating(text)
 
 
 class CloseCheckin(CompanionAction):

