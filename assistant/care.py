@@ -87,16 +87,12 @@ SOFT_LINES = (
     "Thank you for sharing that; it's welcome here.",
     "That sounds like a lot. Thank you for saying it.",
 )
-BRIEF_LINES = ("Thank you both.", "Thanks, both of you.", "Thank you, both.")
 
 
-def acknowledgement(heavy: bool, said: Sequence[str], boundary: bool, variant: int, answered: int) -> Optional[str]:
+def acknowledgement(heavy: bool, said: Sequence[str], variant: int, answered: int) -> Optional[str]:
     """The word after an answer, or None: a soft line after a hard answer (never the same twice in one check-in);
-    after a question both partners answered, a brief thanks once per check-in (which question varies by night)."""
-    if heavy:
-        fresh = [line for line in SOFT_LINES if line not in said]
-        return fresh[(variant + answered) % len(fresh)] if fresh else None
-    if boundary and not any(line in said for line in BRIEF_LINES + SOFT_LINES):
-        if answered // 2 == 1 + variant % 2:
-            return BRIEF_LINES[variant % len(BRIEF_LINES)]
-    return None
+    nothing after an ordinary one, so it never becomes a tic."""
+    if not heavy:
+        return None
+    fresh = [line for line in SOFT_LINES if line not in said]
+    return fresh[(variant + answered) % len(fresh)] if fresh else None

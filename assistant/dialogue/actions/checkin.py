@@ -122,8 +122,7 @@ class ValidateCheckin(FormValidationAction):
         plan = plan.with_answer(turn, text, rating, heavy)
         self.keep(dispatcher, plan.kind, turn, text, rating)
         done = turns.next_turn(plan, questions) is None
-        ack = None if done or control == "skip" else care.acknowledgement(
-            heavy, plan.said, turn.is_second, plan.variant, len(plan.answers))
+        ack = None if done else care.acknowledgement(heavy, plan.said, plan.variant, len(plan.answers))
         if ack:
             dispatcher.utter_message(text=ack)
             plan = plan.with_said(ack)
