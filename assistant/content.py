@@ -88,6 +88,7 @@ class CheckinScript:
     questions: Tuple[CheckinQuestion, ...]
     closings: Tuple[str, ...]
     transitions: Tuple[str, ...] = ()
+    hard_closings: Tuple[str, ...] = ()  # for an evening with a hard answer in it (else the closings)
 
 
 def word_count(text: str) -> int:
@@ -331,13 +332,14 @@ def _parse_checkin(kind: str, raw: Any, path: Path) -> CheckinScript:
         if not isinstance(score, bool):
             raise ConfigError(f"{where} question {item['id']!r}: score must be true or false")
         questions.append(CheckinQuestion(id=item["id"], phrasings=phrasings, score=score))
-    transitions = raw.get("transitions")
+    transitions, hard = raw.get("transitions"), raw.get("hard_closings")
     return CheckinScript(
         kind=kind,
         openings=_strings(raw.get("openings"), f"{where} openings"),
         questions=tuple(questions),
         closings=_strings(raw.get("closings"), f"{where} closings"),
         transitions=_strings(transitions, f"{where} transitions") if transitions is not None else (),
+        hard_closings=_strings(hard, f"{where} hard_closings") if hard is not None else (),
     )
 
 

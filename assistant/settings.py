@@ -109,6 +109,17 @@ class ConversationSettings:
     bedtime_quiet_s: float = 300.0  # only after the room has been quiet this long
 
 
+DEFAULT_HELPLINE = ("If you'd like support from someone outside the two of you, a local helpline, your doctor or "
+                    "emergency services are there, any time.")
+
+
+@dataclass(frozen=True)
+class CareSettings:
+    """The care path: the one line that names support outside the couple."""
+
+    helpline: str = DEFAULT_HELPLINE
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the companion is configured with."""
@@ -119,6 +130,7 @@ class Settings:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     listen: ListenSettings = field(default_factory=ListenSettings)
     conversation: ConversationSettings = field(default_factory=ConversationSettings)
+    care: CareSettings = field(default_factory=CareSettings)
 
     def with_partners(self, names: Optional[str]) -> "Settings":
         """A copy with partner names from a "A,B" string, if given."""

@@ -20,10 +20,20 @@ LENGTH_FACTORS = {"short": 0.5, "long": 2.0}
 _SHORT = re.compile(r"\b(short|shorter|quick|brief)\b")
 _LONG = re.compile(r"\b(long|longer)\b")
 _REPORT = re.compile(r"^\(turn over after (\d+(?:\.\d+)?) s\)$")
+# A control is the whole utterance, perhaps with a polite word or the wake word around it: "i'd like us to wait a
+# moment before we kiss" or "keep going with the kissing" said as a turn or an answer is the turn, not a control.
+_AROUND = (r"^(?:(?:hey |ok |okay )?companion |okay |ok |um |er |so |please |sorry |can we |could we |let's |we'd like to "
+           r"|i'd like to |can i |could i )*(?:{})(?: please| now| then| companion| a (?:sec|second|moment|minute|bit)"
+           r"| for a (?:sec|second|moment|minute|bit))*$")
 CONTROLS: Dict[str, "re.Pattern[str]"] = {
-    "pause": re.compile(r"\b(pause|hold on|wait a (second|moment|minute)|give us a (second|moment|minute))\b"),
-    "resume": re.compile(r"\b(go on|carry on|keep going|continue|resume|unpause|we're ready|ready now)\b"),
-    "more_time": re.compile(r"\b(more time|another minute|a (bit|little|minute) (more|longer)|extra time|longer please)\b"),
+    name: re.compile(_AROUND.format(pattern)) for name, pattern in {
+        "pause": r"pause(?: it| that| this| the (?:turn|timer|clock))?|hold on|hang on|wait|one (?:sec|second|moment)"
+                 r"|(?:wait|give us|give me) a (?:second|moment|minute|sec)|just a (?:sec|second|moment|minute)",
+        "resume": r"go on|carry on|keep going|continue|resume|unpause|we're ready|i'm ready|ready now|ready"
+                  r"|(?:let's )?go again|back to it",
+        "more_time": r"(?:a (?:bit|little) )?more time|another minute|a (?:bit|little|minute) (?:more|longer)"
+                     r"|extra time|longer|(?:can i have |i need )?(?:a )?(?:bit|little) longer",
+    }.items()
 }
 PAUSED = "Paused. When you're ready, say hey companion, go on."
 ONLY_CONTROLS = "During a turn I only listen for pause, go on, more time, or stop."
@@ -137,7 +147,7 @@ def control(text: str) -> Optional[str]:
         return "stop"
     words = normalise(text)
     for name, pattern in CONTROLS.items():
-        if pattern.search(words) and len(words.split()) <= 8:
+        if pattern.match(words):
             return name
     return None
 
@@ -298,6 +308,8 @@ def guided_line(conv: TakeTurns, floor: Floor, question: str) -> str:
     time = duration_words(floor.seconds)
     if any(r.step == floor.step for r in conv.records):
         return f"Thank you. And {floor.partner}, {time} for the same: {text}"
+    if conv.records:  # a new step: the partner who just spoke is thanked too, by name
+        return f"Thank you, {conv.records[-1].partner}. {floor.partner}, {time} for you: {text}"
     return f"{floor.partner}, {time} for you: {text}"
 
 

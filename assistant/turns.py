@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Dict, Optional, Pattern, Sequence, Tuple
 
 from assistant.store import StateStore
@@ -20,6 +20,7 @@ class Turn:
     text: str
     index: int
     is_second: bool
+    other: str = ""  # the partner not asked, named where a question speaks of them
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,13 @@ class CheckinPlan:
     order: Tuple[str, str]
     variant: int
     answers: Tuple[Dict[str, Any], ...] = ()
+    hard: bool = False  # a hard answer or a low rating came: a soft closing
+    said: Tuple[str, ...] = ()  # the acknowledgements said so far (none twice, and sparing)
 
     def to_slot(self) -> Dict[str, Any]:
         """Plain data to keep in a Rasa slot."""
-        return {"kind": self.kind, "order": list(self.order), "variant": self.variant, "answers": list(self.answers)}
+        return {"kind": self.kind, "order": list(self.order), "variant": self.variant, "answers": list(self.answers),
+                "hard": self.hard, "said": list(self.said)}
 
     @classmethod
     def from_slot(cls, data: Optional[Dict[str, Any]]) -> Optional["CheckinPlan"]:
@@ -46,12 +50,19 @@ class CheckinPlan:
         variant = data.get("variant")
         answers = data.get("answers")
         answers = tuple(a for a in answers if isinstance(a, dict)) if isinstance(answers, (list, tuple)) else ()
-        return cls(data["kind"], (order[0], order[1]), variant if isinstance(variant, int) else 0, answers)
+        said = data.get("said")
+        said = tuple(str(s) for s in said) if isinstance(said, (list, tuple)) else ()
+        return cls(data["kind"], (order[0], order[1]), variant if isinstance(variant, int) else 0, answers,
+                   bool(data.get("hard")), said)
 
-    def with_answer(self, turn: Turn, text: str, rating: Optional[str]) -> "CheckinPlan":
-        """A copy with one more answer recorded."""
+    def with_answer(self, turn: Turn, text: str, rating: Optional[str], hard: bool = False) -> "CheckinPlan":
+        """A copy with one more answer recorded (and whether it was a hard one)."""
         answer = {"partner": turn.partner, "question": turn.question_id, "text": text, "rating": rating}
-        return CheckinPlan(self.kind, self.order, self.variant, self.answers + (answer,))
+        return replace(self, answers=self.answers + (answer,), hard=self.hard or hard)
+
+    def with_said(self, line: str) -> "CheckinPlan":
+        """A copy that remembers an acknowledgement was said."""
+        return replace(self, said=self.said + (line,))
 
 
 def start(store: StateStore, kind: str, partners: Sequence[str]) -> CheckinPlan:
@@ -96,14 +107,22 @@ def next_turn(plan: CheckinPlan, questions: Sequence[Any]) -> Optional[Turn]:
         return None
     question = questions[index // 2]
     is_second = index % 2 == 1
-    partner = plan.order[1 if is_second else 0]
+    partner, other = plan.order[1 if is_second else 0], plan.order[0 if is_second else 1]
     phrasing = question.phrasings[plan.variant % len(question.phrasings)]
-    return Turn(partner, question.id, phrasing, index, is_second)
+    return Turn(partner, question.id, phrasing, index, is_second, other)
+
+
+def asked(turn: Turn) -> str:
+    """The question's words as asked of this partner: the other partner by name where it speaks of them."""
+    return turn.text.strip().replace(OTHER_PARTNER, turn.other or "each other")
+
+
+OTHER_PARTNER = "{partner}"  # in a check-in phrasing: the other partner's name
 
 
 def address(turn: Turn) -> str:
     """The question as spoken to its partner, by name."""
-    text = turn.text.strip()
+    text = asked(turn)
     if text[:1].isupper() and not text.startswith(("I ", "I'")):
         text = text[0].lower() + text[1:]
     lead = f"And {turn.partner}" if turn.is_second else turn.partner
@@ -123,44 +142,65 @@ def pick(options: Sequence[str], variant: int) -> str:
     return options[variant % len(options)]
 
 
-CONTROL_CONFIDENCE = 0.8
-CONTROL_WORDS = {
-    "stop": {"stop", "enough", "quit", "cancel", "end"},
+# Inside a check-in or a guided conversation what the partner asked says is their answer: "maybe stop rushing the
+# end a little", "skip the phone in bed", "next time more kissing", "help with the shopping" and "say it again
+# tomorrow" are answers, whatever the classifier thinks of them. Only a clearly directed command is not: a plain
+# stop (assistant/dialogue/commands.py, also as a recogniser tends to mishear it), or an utterance that is nothing
+# but one of the commands below once the wake word and polite words are peeled off both ends.
+_CONTROL_PATTERNS: Dict[str, str] = {
+    "stop": r"stop asking(?: questions| me| us)?|(?:let's |we can |can we )?(?:end|finish|stop|leave it)(?: (?:this|it|that"
+            r"|the check ?in|the questions))?(?: (?:here|there|now|for tonight|for today))?",
+    "skip": r"(?:(?:can|could|may) (?:i|we) |i'd like to |let me |i'll |i will |i think i'll |i'd rather |we'll )?"
+            r"(?:pass|skip)(?: (?:on )?(?:this|that|it|me)(?: one| question)?| (?:the|this|that) question| for now"
+            r"| on (?:this|that)(?: one)?)?"
+            r"|next(?: question| one)?|(?:i'd )?rather not (?:answer|say)(?: (?:that|this|it)(?: one)?)?|no comment"
+            r"|(?:can we |let's )?move on(?: to the next (?:one|question))?|not this one|i'll sit this one out",
+    "help": r"help(?: me| us)?|what (?:do|should|can) (?:i|we) say(?: here| now)?|how does (?:this|it) work"
+            r"|i don't (?:understand|get it)(?: the question)?|what do you mean|what does that mean|i'm (?:lost|confused)"
+            r"|what are (?:my|our|the) options|what do you want (?:me|us) to say"
+            r"|how (?:am i|are we) (?:supposed|meant) to answer(?: this| that| it)?|how (?:do|should) (?:i|we) answer"
+            r"(?: this| that| it)?",
+    "repeat": r"(?:(?:can|could|would|will) you )?(?:say (?:that|it|the question) again|repeat(?: that| it| the question)?"
+              r"|ask (?:that|it|me)(?: again| one more time)|read (?:that|it) again)|again|pardon(?: me)?|come again|sorry"
+              r"|what|huh|what was (?:that|the question)(?: again)?|what's the question|what did you (?:say|ask)"
+              r"|(?:i )?(?:didn't|did not|couldn't) (?:catch|hear)(?: that| it| the question| you)?|one more time",
 }
-# Inside a check-in every answer is free speech, and a misheard answer often looks like a confident command
-# ("how patient you were with my mum" heard as "others should do with what mom" -> help at 0.83): the
-# companion then read out help, asked again, and every later answer went to the question before. So help,
-# repeat and skip must be said with their own words; confidence alone never takes an answer away.
-CONTROL_CUES: Dict[str, Pattern[str]] = {
-    "repeat": re.compile(r"\b(again|repeat|pardon|come again|what was (that|the question)|say that"
-                         r"|(didn't|did not|couldn't) (catch|hear))\b"),
-    # "help" alone or nearly ("help", "um help me please"): answers say it too ("help with the shopping", "you
-    # helped me", and "that you held me on the sofa" heard as "they you help me on the sofa")
-    "help": re.compile(r"^(\w+ )?help( me| us)?( please)?$|\bhow does (this|it) work\b"
-                       r"|\bwhat (do|should|can) (i|we) say\b|\bi don't (understand|get it)\b"),
-    "skip": re.compile(r"\b(skip|pass|next)\b"),
-}
+ANSWER_CONTROLS: Dict[str, Pattern[str]] = {name: re.compile(f"^(?:{pattern})$") for name, pattern in
+                                            _CONTROL_PATTERNS.items()}
+# Quiet as a thing wished for ("what would help tomorrow?" - "peace and quiet"), not a hush.
+_ANSWER_NOT_STOP = frozenset({"peace and quiet", "some quiet", "a bit of quiet", "some peace and quiet"})
+# A command said in a few clauses ("stop please, i'm done", "huh? repeat"): every other clause is one of these.
+_CLAUSES = re.compile(r"\s*(?:[,.;:!?]+|\s-\s)\s*")
+_FILLER_CLAUSE = re.compile(
+    r"^(?:i'm done|we're done|i'm finished|we're finished|thanks|thank you|(?:we're|i'm) (?:going|off|heading) to "
+    r"(?:sleep|bed)|good ?night|that's all|huh|eh|hmm+|um+|sorry|please|okay|ok|companion|i missed that"
+    r"|i didn't get that)$")
 
 
-def control_in_checkin(intent: str, confidence: float, text: str) -> Optional[str]:
-    """Whether words said during a check-in are a command (stop, repeat, help, skip) or an answer.
+def _control_of(text: str) -> Optional[str]:
+    """The command one clause is, or None."""
+    from assistant.dialogue.commands import heard_stop, peeled
 
-    A plain stop ("stop", "okay stop", "that's enough", "cancel", "never mind") always stops, whatever the
-    classifier says. Other answers are free speech: a stop must be confident or say its own keyword ("some quiet
-    time" and "i never mind that" are answers even if the classifier leans towards `stop`), and help, repeat
-    and skip need their own words whatever the confidence.
-    """
-    from assistant.dialogue.commands import is_stop_command
-
-    if is_stop_command(text):
+    if heard_stop(text):
         return "stop"
-    cue = CONTROL_CUES.get(intent)
-    if cue is not None:
-        return intent if cue.search(text.lower()) else None
-    keywords = CONTROL_WORDS.get(intent)
-    if keywords is None:
+    words = peeled(text)
+    return next((name for name, pattern in ANSWER_CONTROLS.items() if pattern.match(words)), None)
+
+
+def answer_control(text: str) -> Optional[str]:
+    """A directed command said instead of an answer (stop, skip, help, repeat), or None: the words are the answer."""
+    from assistant.dialogue.commands import normalise, peeled
+
+    if normalise(text) in _ANSWER_NOT_STOP:
         return None
-    said = set(text.lower().split())
-    if confidence >= CONTROL_CONFIDENCE or said & keywords:
-        return intent
+    whole = _control_of(text)
+    if whole is not None:
+        return whole
+    clauses = [c for c in _CLAUSES.split(text) if normalise(c)]
+    found = [_control_of(c) for c in clauses]
+    named = {f for f in found if f}
+    if len(clauses) < 2 or len(named) != 1:
+        return None
+    if all(f or _FILLER_CLAUSE.match(peeled(c)) for f, c in zip(found, clauses)):
+        return named.pop()
     return None

@@ -50,7 +50,8 @@ def test_bedtime_checkin_gives_both_partners_the_same_questions(conversation):
     assert order.count("Sam") == order.count("Alex") == 3
     for i in range(0, 6, 2):
         assert order[i] != order[i + 1]
-        assert re.sub(r"^(And )?\w+, ", "", questions[i]) == re.sub(r"^(And )?\w+, ", "", questions[i + 1])
+        same = [re.sub(r"\b(Sam|Alex)\b", "X", re.sub(r"^(And )?\w+, ", "", q)) for q in questions[i:i + 2]]
+        assert same[0] == same[1]  # the same question, the other partner named in it
     assert last.active_loop is None and last.session_over
     assert last.texts and not addressed_to(last.texts[-1], ("Sam", "Alex"))
     assert all(words(t) <= 30 for t in [*first.texts, *questions, *last.texts])

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Pattern
 
+from assistant.care import DISCLOSURE
 from assistant.dialogue.commands import is_directed, is_stop_command
 from assistant.messages import CLOSED, ListenMode, Parse, Window
 from assistant.settings import ListenSettings
@@ -41,7 +42,9 @@ AFTER_OFFER = frozenset({"request_prompt", "start_checkin", "inform", "stop", "r
 NEEDS_ENTITY = {"inform": ("checkin", "topic")}
 # Words a follow-up of each kind is said with, when it is meant for the companion and not for the partner.
 CUES: Dict[str, Pattern[str]] = {
-    "skip": re.compile(r"\b(next|another|different|skip|pass|else|new one|other one|change|move on)\b"),
+    # "pass" as in "can you pass my glasses" is a request to the partner, not a skip
+    "skip": re.compile(r"\b(next|another|different|skip|pass(?! (?:me|my|the|your|us|some|a|an|it over)\b)|else|new one"
+                       r"|other one|change|move on)\b"),
     "repeat": re.compile(r"\b(again|repeat|pardon|come again|one more time|what was (that|the question)|say that"
                          r"|(didn't|did not|couldn't) (catch|hear))\b"),
     "request_prompt": re.compile(r"\b(question|starter|prompt|topic|another|one (about|on)|ask us|give us"
@@ -101,7 +104,8 @@ def window_after(listen: ListenSettings, parse: Parse, active_loop: Optional[str
 
         seconds = listen.followup_window_s or listen.addressed_window_s
         return Window("answer", seconds, "command", addressee, on_silence=SILENCE, expects="yes_no")
-    if over or listen.followup_window_s <= 0:
+    # after the care reply nothing is offered, so nothing is listened for while the two of them talk
+    if over or listen.followup_window_s <= 0 or parse.intent == DISCLOSURE:
         return CLOSED
     if offer == "another":
         invites = AFTER_STARTER

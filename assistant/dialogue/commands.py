@@ -36,14 +36,14 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
 
 
-def _peeled(text: str) -> str:
+def peeled(text: str) -> str:
     """The words of `text` with polite words and wake words peeled off both ends."""
     words = normalise(text)
     for _ in range(4):
-        peeled = _TAIL.sub("", _LEAD.sub("", words))
-        if peeled == words:
+        shorter = _TAIL.sub("", _LEAD.sub("", words))
+        if shorter == words:
             break
-        words = peeled
+        words = shorter
     return words
 
 
@@ -55,7 +55,7 @@ def is_stop_command(text: str) -> bool:
     """Whether `text` is plainly a stop: "stop", "okay stop", "that's enough", "cancel", "never mind", "please be quiet"."""
     if _ALL_FOR_NOW.match(_LEAD.sub("", normalise(text))):
         return False
-    words = _peeled(text)
+    words = peeled(text)
     if _CORE.match(words):
         return True
     return bool(_NEVER_MIND.match(words)) and len(words.split()) <= 5
@@ -77,7 +77,7 @@ def heard_stop(text: str) -> str:
     """The stop in a recogniser's short transcript ("stop that you do" -> "stop"), or "" when there is none."""
     if is_stop_command(text):
         return text
-    words = _peeled(text)
+    words = peeled(text)
     count = len(words.split())
     if not words or count > HEARD_MAX_WORDS or _HEARD_NOT.search(words):
         return ""

@@ -15,7 +15,7 @@ from assistant.dialogue.addressee import CHECKIN_FORM, CONSENT_FORM, Judgement, 
 from assistant.messages import CLOSED, Entity, ListenMode, Parse, Reply, Window
 
 MAX_TEXT = 2000
-CARRIED_SLOTS = ("last_prompt_id", "topic", "gentle_tonight")
+CARRIED_SLOTS = ("last_prompt_id", "topic", "gentle_tonight", "care_tonight", "stepped_back")
 ENDING_ACTIONS = frozenset({"action_stop", "action_close_checkin", "utter_goodbye", "action_deny", "action_close_turns"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -163,6 +163,10 @@ class RasaDialogueEngine:
         if session_over:
             self._fresh_conversation(tracker, texts)
         return Reply(user=text, parse=parse, texts=texts, active_loop=loop, session_over=session_over, window=window)
+
+    def slot(self, name: str) -> Any:
+        """The value of one slot of the conversation now (for tests and benchmarks)."""
+        return self._run(self.agent.processor.get_tracker(self.sender_id)).get_slot(name)
 
     def judge(self, text: str, window: Window) -> Judgement:
         """Whether words heard in `window` are addressed to the companion (NLU only, nothing changes)."""

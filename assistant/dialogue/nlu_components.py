@@ -236,6 +236,34 @@ class DirectedWordingGate(GraphComponent, IntentClassifier):
         return messages
 
 
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class DistressCueGate(GraphComponent, IntentClassifier):
+    """Words that make a disclosure unmistakable (assistant/care.py DISTRESS_CUES) make it `disclose_distress`,
+    whatever the classifier leaned to; a plain stop stays a stop."""
+
+    @classmethod
+    def create(
+        cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "DistressCueGate":
+        """Nothing to train or store."""
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Put `disclose_distress` first where a cue is said."""
+        from assistant.care import DISCLOSURE, has_distress_cue
+
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if is_stop_command(text) or not has_distress_cue(text):
+                continue
+            chosen = {"name": DISCLOSURE, "confidence": 1.0}
+            rest = [r for r in message.get("intent_ranking") or [] if r.get("name") != DISCLOSURE]
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set("intent_ranking", [chosen, *rest], add_to_output=True)
+        return messages
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class EntityCanonicalizer(GraphComponent, EntityExtractorMixin):
     """Canonical topic/checkin/rating values; drops unmappable and duplicate entities.

@@ -7,7 +7,7 @@ from typing import List
 from rasa_sdk import Action
 from rasa_sdk.executor import ActionExecutor
 
-from assistant.dialogue.actions import checkin, consent, general, prompts, taketurns
+from assistant.dialogue.actions import care, checkin, consent, general, prompts, taketurns
 from assistant.dialogue.actions.context import ActionContext
 
 ACTION_CLASSES = (
@@ -36,6 +36,8 @@ ACTION_CLASSES = (
     general.Deny,
     general.Inform,
     general.OfferBedtime,
+    care.Care,
+    general.Help,
 )
 
 

@@ -10,8 +10,9 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from assistant import turns
-from assistant.dialogue.actions.base import CompanionAction, EventList, latest_confidence, latest_entity, latest_intent
+from assistant import care, ratings, turns
+from assistant.dialogue.actions.base import CompanionAction, EventList, latest_entity
+from assistant.dialogue.actions.care import care_slots
 from assistant.dialogue.actions.context import ActionContext
 from assistant.dialogue.commands import normalise
 from assistant.dialogue.entity_values import rating_in_answer
@@ -101,31 +102,52 @@ class ValidateCheckin(FormValidationAction):
         turn = turns.next_turn(plan, questions)
         if turn is None:
             return {"checkin_answer": "done"}
-        control = turns.control_in_checkin(latest_intent(tracker), latest_confidence(tracker), str(value or ""))
+        text = str(value or "").strip()
+        control = turns.answer_control(text)
         if control == "stop":
             return {"checkin_state": {**plan.to_slot(), "stopped": True}, "requested_slot": None}
+        if control is None and care.is_disclosure(tracker.latest_message, in_answer=True):
+            for line in care.care_reply(self.ctx.settings.care.helpline):  # nothing of it is journaled
+                dispatcher.utter_message(text=line)
+            return {"checkin_state": {**plan.to_slot(), "stopped": True, "care": True}, "requested_slot": None,
+                    **care_slots()}
         if control == "help":
             dispatcher.utter_message(response="utter_help_checkin")
         if control in ("repeat", "help"):
             return {"checkin_answer": None}
-        text = PASSED if control == "skip" else str(value or "").strip()
         question = next((q for q in questions if q.id == turn.question_id), None)
-        rating = None  # only a question that asks for one gets a rating ("three" to "what do you need" is no score)
-        if control != "skip" and question is not None and question.score:
-            rating = rating_in_answer(normalise(text)) or latest_entity(tracker, "rating")
-        plan = plan.with_answer(turn, text, rating)
-        if self.ctx.journal is not None:
-            try:
-                note = self.ctx.journal.record(plan.kind, turn.partner, turn.question_id, text, rating,
-                                              question=turn.text, turn=turn.index)
-                if note:  # the journal was switched on or off meanwhile, or is busy: said once
-                    dispatcher.utter_message(text=note)
-            except StorageError as err:  # keep the check-in going; say once that the journal stopped
-                print(f"companion: {err}", file=sys.stderr, flush=True)
-                dispatcher.utter_message(text=err.spoken)
-                self.ctx.journal = None
+        rating = answer_rating(tracker, text) if control != "skip" and question is not None and question.score else None
+        text = PASSED if control == "skip" else text
+        heavy = control != "skip" and care.is_heavy(text, rating)
+        plan = plan.with_answer(turn, text, rating, heavy)
+        self.keep(dispatcher, plan.kind, turn, text, rating)
         done = turns.next_turn(plan, questions) is None
+        ack = None if done else care.acknowledgement(heavy, plan.said, plan.variant, len(plan.answers))
+        if ack:
+            dispatcher.utter_message(text=ack)
+            plan = plan.with_said(ack)
         return {"checkin_state": plan.to_slot(), "checkin_answer": "done" if done else None}
+
+    def keep(self, dispatcher: CollectingDispatcher, kind: str, turn: turns.Turn, text: str,
+             rating: Optional[str]) -> None:
+        """Journal one answer with the question as it was asked; say once if the journal stopped."""
+        if self.ctx.journal is None:
+            return
+        try:
+            note = self.ctx.journal.record(kind, turn.partner, turn.question_id, text, rating,
+                                          question=turns.asked(turn), turn=turn.index)
+            if note:  # the journal was switched on or off meanwhile, or is busy: said once
+                dispatcher.utter_message(text=note)
+        except StorageError as err:  # keep the check-in going; say once that the journal stopped
+            print(f"companion: {err}", file=sys.stderr, flush=True)
+            dispatcher.utter_message(text=err.spoken)
+            self.ctx.journal = None
+
+
+def answer_rating(tracker: Tracker, text: str) -> Optional[str]:
+    """The rating in an answer to a question that asks for one: a number ("four-ish", "4/5"), else closeness in
+    words ("pretty close", "miles apart")."""
+    return rating_in_answer(normalise(text)) or latest_entity(tracker, "rating") or ratings.word_rating(text)
 
 
 class CloseCheckin(CompanionAction):
@@ -136,8 +158,12 @@ class CloseCheckin(CompanionAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         data = tracker.get_slot("checkin_state") or {}
         plan = turns.CheckinPlan.from_slot(data)
-        if plan is None or data.get("stopped"):
+        if data.get("care"):
+            pass  # the care reply was the last word
+        elif plan is None or data.get("stopped"):
             dispatcher.utter_message(text=STOPPED)
         else:
-            dispatcher.utter_message(text=turns.pick(self.ctx.checkins[plan.kind].closings, plan.variant))
+            script = self.ctx.checkins[plan.kind]
+            closings = script.hard_closings if plan.hard and script.hard_closings else script.closings
+            dispatcher.utter_message(text=turns.pick(closings, plan.variant))
         return [SlotSet("checkin_answer", None), SlotSet("checkin_state", None), SlotSet("checkin", None)]

@@ -9,10 +9,11 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from assistant import consent
+from assistant import care, consent
 from assistant.dialogue.actions.base import CompanionAction, EventList, latest_confidence, latest_intent
 from assistant.dialogue.actions.context import ActionContext
-from assistant.dialogue.actions.prompts import serve_prompt
+from assistant.dialogue.actions.care import care_slots, in_care
+from assistant.dialogue.actions.prompts import no_starter_tonight, serve_prompt
 from assistant.dialogue.commands import is_stop_command
 
 FORM = "consent_form"
@@ -24,6 +25,8 @@ class OfferBold(CompanionAction):
     action_name = "action_offer_bold"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        if in_care(tracker):
+            return no_starter_tonight(dispatcher)
         if tracker.get_slot("gentle_tonight"):
             dispatcher.utter_message(text=consent.HELD_GENTLE)
             return serve_prompt(self, dispatcher, tracker, tracker.get_slot("topic"))
@@ -66,6 +69,10 @@ class ValidateConsent(FormValidationAction):
         if ask is None or ask.asking is None:
             return {"consent_answer": "done"}
         text = str(value)
+        if not is_stop_command(text) and care.is_disclosure(tracker.latest_message, in_answer=True):
+            for line in care.care_reply(self.ctx.settings.care.helpline):
+                dispatcher.utter_message(text=line)
+            return {"consent_state": ask.stopped().to_slot(), "consent_answer": "done", **care_slots()}
         if is_stop_command(text):
             ask = ask.stopped()
         else:
@@ -82,7 +89,8 @@ class CloseConsent(CompanionAction):
         ask = consent.ConsentAsk.from_slot(tracker.get_slot("consent_state"))
         done: EventList = [SlotSet("consent_state", None), SlotSet("consent_answer", None)]
         if ask is None or ask.outcome == "stopped":
-            dispatcher.utter_message(text="Okay, stopping.")
+            if not in_care(tracker):  # after a disclosure the care reply was the last word
+                dispatcher.utter_message(text="Okay, stopping.")
             return done + [SlotSet("offer", None)]
         if ask.outcome == "granted":
             dispatcher.utter_message(text=consent.GRANTED)

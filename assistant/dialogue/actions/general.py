@@ -6,7 +6,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from assistant import care
 from assistant.dialogue.actions.base import CompanionAction, EventList, last_bot_turn, latest_entity
+from assistant.dialogue.actions.care import in_care
 from assistant.dialogue.actions.checkin import ASK_KIND, begin_checkin, requested_kind
 from assistant.dialogue.actions.prompts import serve_prompt
 
@@ -21,8 +23,28 @@ class OfferBedtime(CompanionAction):
     action_name = "action_offer_bedtime"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        if in_care(tracker):
+            return []  # nothing offered after a disclosure
         dispatcher.utter_message(text=BEDTIME_OFFER)
         return [SlotSet("offer", "bedtime")]
+
+
+# Everything the companion does, in two short spoken breaths.
+HELP = ("I can give you a conversation starter on a topic, a bolder one if you both say yes, or keep it gentle, "
+        "and play your saved favourites.",
+        "I also run bedtime and after-intimacy check-ins, time take-turns talks, guide a mutuality conversation, and "
+        "keep a private journal if you switch it on. Say stop any time.")
+
+
+class Help(CompanionAction):
+    """`help` and "what can you do?": everything, in two short breaths."""
+
+    action_name = "action_help"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        for line in HELP:
+            dispatcher.utter_message(text=line)
+        return []
 
 
 class Stop(CompanionAction):
@@ -49,7 +71,8 @@ class Repeat(CompanionAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         said = last_bot_turn(tracker)
         if not said:
-            dispatcher.utter_message(text="I haven't said anything yet. Ask me for a conversation starter or a check-in.")
+            dispatcher.utter_message(text=care.QUIET if in_care(tracker) else
+                                     "I haven't said anything yet. Ask me for a conversation starter or a check-in.")
         for text in said:
             dispatcher.utter_message(text=text)
         return []
@@ -72,7 +95,8 @@ class Affirm(CompanionAction):
                 return begin_checkin(self.ctx, dispatcher, kind)
             dispatcher.utter_message(text=ASK_KIND)
             return []
-        dispatcher.utter_message(text="Okay. I'm here when you want a question or a check-in.")
+        dispatcher.utter_message(text=care.QUIET if in_care(tracker) else
+                                 "Okay. I'm here when you want a question or a check-in.")
         return []
 
 
@@ -110,5 +134,6 @@ class Inform(CompanionAction):
         if tracker.get_slot("offer") == "checkin_type":
             dispatcher.utter_message(text="Bedtime, or after intimacy?")
             return []
-        dispatcher.utter_message(text="Thank you for telling me. Would you like a conversation starter, or a check-in?")
+        dispatcher.utter_message(text=care.QUIET if in_care(tracker) else
+                                 "Thank you for telling me. Would you like a conversation starter, or a check-in?")
         return [SlotSet("offer", None)]

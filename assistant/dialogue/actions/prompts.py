@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 from rasa_sdk import Tracker
@@ -11,8 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from assistant.content import Prompt
 from assistant.errors import ConfigError
 from assistant.dialogue.actions.base import CompanionAction, EventList, latest_entity
+from assistant.dialogue.actions.care import in_care
+from assistant import care, topics
 
-# After a starter the companion steps back: no question that the couple's own "yes" or "okay" could answer.
+# After a starter the companion steps back: no question that the couple's own "yes" or "okay" could answer. Said
+# once an evening, and again only when the couple sounds unsure what to do.
 OFFERS = ("I'll step back so you two can talk. Say next one whenever you'd like another.",
           "Take your time with it. I'll be quiet; just say next one for a different one.",
           "Over to you both. If you'd like another, say next one.")
@@ -34,12 +38,36 @@ def serve_prompt(action: CompanionAction, dispatcher: CollectingDispatcher, trac
     return say_prompt(dispatcher, tracker, prompt, topic)
 
 
+UNSURE = re.compile(r"\b(?:not sure|unsure|don't know|dunno|no idea|what (?:do|should|can) we (?:do|say)|how (?:do|does) "
+                    r"(?:we|this|it)|stuck|what now|then what|and now what|um+|hmm+|er+)\b")
+
+
+def seems_unsure(tracker: Tracker) -> bool:
+    """Whether the couple's words sound unsure what to do ("um what do we do now", "not sure, another one")."""
+    return bool(UNSURE.search(str(tracker.latest_message.get("text") or "").lower()))
+
+
 def say_prompt(dispatcher: CollectingDispatcher, tracker: Tracker, prompt: Prompt, topic: Optional[str]) -> EventList:
-    """Say `prompt`, then the step-back line; remember it for "save that one" and "next one"."""
+    """Say `prompt` (the step-back line once an evening, or when they seem unsure); remember it for "next one"."""
     dispatcher.utter_message(text=prompt.text)
-    served = sum(1 for e in tracker.events if e.get("event") == "slot" and e.get("name") == "last_prompt_id")
-    dispatcher.utter_message(text=OFFERS[served % len(OFFERS)])
-    return [SlotSet("last_prompt_id", prompt.id), SlotSet("topic", topic), SlotSet("offer", "another")]
+    events: EventList = [SlotSet("last_prompt_id", prompt.id), SlotSet("topic", topic), SlotSet("offer", "another")]
+    if not tracker.get_slot("stepped_back") or seems_unsure(tracker):
+        served = sum(1 for e in tracker.events if e.get("event") == "slot" and e.get("name") == "last_prompt_id")
+        dispatcher.utter_message(text=OFFERS[served % len(OFFERS)])
+        events.append(SlotSet("stepped_back", True))
+    return events
+
+
+def no_starter_tonight(dispatcher: CollectingDispatcher) -> EventList:
+    """After a disclosure: no starter for the rest of the evening, said softly."""
+    dispatcher.utter_message(text=care.NO_STARTER_TONIGHT)
+    return [SlotSet("offer", None)]
+
+
+def guessed_topic(tracker: Tracker) -> bool:
+    """Whether the latest message's topic was guessed from the whole sentence rather than named by a span."""
+    return any(e.get("entity") == "topic" and e.get("extractor") == "SentenceTopicClassifier"
+               for e in tracker.latest_message.get("entities") or [])
 
 
 class GivePrompt(CompanionAction):
@@ -48,7 +76,20 @@ class GivePrompt(CompanionAction):
     action_name = "action_give_prompt"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
-        return serve_prompt(self, dispatcher, tracker, latest_entity(tracker, "topic"))
+        if in_care(tracker):
+            return no_starter_tonight(dispatcher)
+        topic = latest_entity(tracker, "topic")
+        missing = topics.missing_subject(str(tracker.latest_message.get("text") or ""))
+        if topic and missing and not (guessed_topic(tracker) and topics.off_library(missing)):
+            missing = None  # a topic named in its words, or guessed for a subject not known to lie outside
+        if missing is None:
+            return serve_prompt(self, dispatcher, tracker, topic)
+        outside = topics.off_library(missing)
+        if outside is None:  # no topic found for it, but not known to be missing: no claim either way
+            dispatcher.utter_message(text=topics.not_sure(missing))
+            return serve_prompt(self, dispatcher, tracker, topic)
+        dispatcher.utter_message(text=topics.not_in_library(missing, outside))
+        return serve_prompt(self, dispatcher, tracker, outside)
 
 
 class NextPrompt(CompanionAction):
@@ -57,6 +98,8 @@ class NextPrompt(CompanionAction):
     action_name = "action_next_prompt"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        if in_care(tracker):
+            return no_starter_tonight(dispatcher)
         topic = latest_entity(tracker, "topic") or tracker.get_slot("topic")
         return serve_prompt(self, dispatcher, tracker, topic)
 
@@ -97,6 +140,8 @@ class PlayFavourite(CompanionAction):
     action_name = "action_play_favourite"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        if in_care(tracker):
+            return no_starter_tonight(dispatcher)
         prompt = self.ctx.rotation.next_favourite(exclude=tracker.get_slot("last_prompt_id"))
         if prompt is None:
             dispatcher.utter_message(text=NO_FAVOURITES)

@@ -10,8 +10,9 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from assistant import consent, guided, taketurns
+from assistant import care, consent, guided, taketurns
 from assistant.dialogue.actions.base import CompanionAction, EventList, latest_confidence, latest_intent
+from assistant.dialogue.actions.care import care_slots, in_care
 from assistant.dialogue.actions.context import ActionContext
 
 FORM = "turns_form"
@@ -107,6 +108,11 @@ class ValidateTurns(FormValidationAction):
         conv: Optional[taketurns.TakeTurns] = taketurns.TakeTurns.from_slot(tracker.get_slot("turns_state"))
         if conv is None or conv.done:
             return {"turns_answer": "done"}
+        if taketurns.control(taketurns.split_during(str(value))[1]) is None and care.is_disclosure(
+                tracker.latest_message, in_answer=True):
+            for line in care.care_reply(self.ctx.settings.care.helpline):
+                dispatcher.utter_message(text=line)
+            return {"turns_state": taketurns.stop(conv).to_slot(), "turns_answer": "done", **care_slots()}
         conv = next_step(conv, str(value), latest_intent(tracker), latest_confidence(tracker),
                          self.ctx.clock().timestamp())
         return {"turns_state": conv.to_slot(), "turns_answer": "done" if conv.done else None}
@@ -123,5 +129,6 @@ class CloseTurns(CompanionAction):
             taketurns.remember(self.ctx.state, conv)
         stopped = conv is None or conv.stage == "stopped"
         closing = guided.load().closing if conv is not None and conv.guided else taketurns.CLOSE
-        dispatcher.utter_message(text=taketurns.STOPPED if stopped else closing)
+        if not (stopped and in_care(tracker)):  # after a disclosure the care reply was the last word
+            dispatcher.utter_message(text=taketurns.STOPPED if stopped else closing)
         return [SlotSet("turns_state", None), SlotSet("turns_answer", None)]

@@ -1,0 +1,98 @@
+"""The care path and an answer's tone: a calm reply to a disclosure, a soft word after a hard answer."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Optional, Sequence, Tuple
+
+DISCLOSURE = "disclose_distress"
+# Inside an answer (a check-in, a consent ask, a guided turn) the classifier alone must be sure: answers use the
+# words disclosures do ("help", "stop", "never wanted") far more often than they are disclosures (bench/care.py,
+# bench/answers.py); a distress cue (DistressCueGate) is sure by itself.
+ANSWER_CONFIDENCE = 0.65
+# The calm reply: no judgement, no side, none of their words repeated, an offer to pause; then the helpline line.
+CARE_REPLY = ("Thank you for telling me. I'm glad you said it, and it matters. We can pause here for as long as you "
+              "need, or stop for tonight; whatever feels right.")
+# After a disclosure the companion offers nothing (no starter, no menu, no bolder question) for the rest of the
+# evening; what it says instead of a menu.
+QUIET = "I'm here. Take all the time you need."
+NO_STARTER_TONIGHT = "Let's leave the questions for another evening. I'm here, and there's no rush."
+
+
+def care_reply(helpline: str) -> Tuple[str, ...]:
+    """The care path's reply: the calm line, then the one line naming support outside."""
+    return (CARE_REPLY, helpline)
+
+
+# Words that make a disclosure unmistakable whatever else is said: harm from another person, threats, fear of them,
+# not feeling safe, coercion and control, self-harm and crisis. The NLU's DistressCueGate makes a message with one of
+# them `disclose_distress` (assistant/dialogue/nlu_components.py).
+DISTRESS_CUES = re.compile("|".join((
+    r"\b(?:hit|hits|slapped|slaps|punched|punches|kicked|kicks|choked|chokes|strangled|shoved|shoves|pinned|beats)"
+    r" me\b(?! (?:up|at|to|in|on)\b)",
+    r"\b(?:hurt|hurts|hurting) me\b(?! (?:to (?:say|see|hear|think|admit))\b)",
+    r"\bthreat(?:en|ens|ened|ening)\b",
+    r"\b(?:scared|afraid|frightened|terrified) (?:of|by) (?:him|her|them|my (?:partner|husband|wife|boyfriend|girlfriend))\b",
+    r"\bi(?:'m| am)? (?:not|don't feel|do not feel|never feel|can't feel|can't be|can't keep myself) safe\b"
+    r"|\bfeel unsafe\b|\bmy safety\b|\bnot safe (?:at home|here|with)\b",
+    r"\b(?:forced|coerced|pressured|guilted) (?:me )?into\b|\bcoerc\w*|\bforced (?:me|themselves)\b",
+    r"\b(?:can't|couldn't|not allowed to|don't dare|didn't dare) (?:to )?say no\b",
+    r"\babus(?:e|ed|es|ing|ive)\b|\bsexual(?:ly)? assault\w*|\bassaulted\b|\braped?\b",
+    r"\b(?:kill|killing) myself\b(?! laugh)|\bsuicid\w*|\bself[- ]?harm\w*"
+    r"|\b(?:hurt|hurting|cut|cutting|harm|harming) myself\b",
+    r"\bend(?:ing)? (?:it all|my life)\b|\bbetter off without me\b|\b(?:want|wish) i (?:was|were) dead\b",
+    r"\b(?:don't|do not|no longer) want to (?:be alive|live|wake up)\b|\bpanic attacks?\b",
+)))
+
+
+def has_distress_cue(text: str) -> bool:
+    """Whether `text` says in unmistakable words that someone is unsafe, harmed, coerced or in crisis."""
+    return bool(DISTRESS_CUES.search(" ".join(re.sub(r"[^\w' -]+", " ", text.lower().replace("\u2019", "'")).split())))
+
+
+def is_disclosure(message: Dict[str, Any], in_answer: bool = False) -> bool:
+    """Whether a parsed message tells the companion of distress (inside an answer, a sure one)."""
+    intent = message.get("intent") or {}
+    if intent.get("name") != DISCLOSURE:
+        return False
+    return not in_answer or float(intent.get("confidence") or 0.0) >= ANSWER_CONFIDENCE
+
+
+# Words of a hard answer: a soft acknowledgement follows it, and the closing is a quiet one.
+_HEAVY = re.compile(
+    r"\b(?:lonely|alone|on my own|sad|sadder|low|down|tired|exhausted|drained|worn out|hard|rough|tough|awful|"
+    r"terrible|horrible|rubbish|crap|stressed|stressful|anxious|worried|distant|disconnected|apart|upset|hurt|"
+    r"ignored|overwhelmed|grumpy|flat|meh|miserable|cried|crying|tears|heavy|struggl\w*|lost|empty|numb|"
+    r"frustrated|angry|annoyed|sore|disappointed|left out|unheard|unseen|invisible)\b"
+    r"|\bnot (?:great|good|much|really|the best|close|connected|so good|very good|brilliant|amazing)\b"
+    r"|\bcould (?:have been|be) better\b|\bbit of a (?:mess|struggle)\b|\bfar away\b|\bmiles away\b")
+_NEGATED = re.compile(r"\b(?:not|never|wasn't|isn't|didn't|don't|no|nothing|hardly)\s+(?:\w+\s+)?$")
+LOW_RATING = 2
+
+
+def is_heavy(text: str, rating: Optional[str]) -> bool:
+    """Whether an answer is a hard one: a low rating, or words of a hard day not negated ("not lonely at all")."""
+    if rating is not None and rating.isdigit() and int(rating) <= LOW_RATING:
+        return True
+    words = " ".join(text.lower().split())
+    for match in _HEAVY.finditer(words):
+        if match.group().startswith(("not ", "could ")) or not _NEGATED.search(words[:match.start()]):
+            return True
+    return False
+
+
+SOFT_LINES = (
+    "Thank you for being honest about that.",
+    "I hear you. Thank you for putting it into words.",
+    "Thank you for sharing that; it's welcome here.",
+    "That sounds like a lot. Thank you for saying it.",
+)
+
+
+def acknowledgement(heavy: bool, said: Sequence[str], variant: int, answered: int) -> Optional[str]:
+    """The word after an answer, or None: a soft line after a hard answer (never the same twice in one check-in);
+    nothing after an ordinary one, so it never becomes a tic."""
+    if not heavy:
+        return None
+    fresh = [line for line in SOFT_LINES if line not in said]
+    return fresh[(variant + answered) % len(fresh)] if fresh else None
