@@ -194,14 +194,9 @@ def make_recognizer(grammar: Any, work: Path, options: Options) -> Any:
     from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
 
     if options.decoder.startswith("whisper"):
-        from assistant.recognizers import load_recognizer
-        from assistant.settings import ListenSettings
+        from benchlib import bench_recognizer
 
-        def fail(message: str) -> None:
-            raise SystemExit(f"whisper did not load: {message}")
-
-        size = options.decoder.partition(":")[2] or "tiny.en"
-        recognizer = load_recognizer(ListenSettings(recognizer="whisper", whisper_size=size), notify=fail)
+        recognizer = bench_recognizer(options.decoder, work / "lm", names=())
         recognizer.prompt_text["command"] = whisper_prompt(grammar, options.seed)
         return recognizer
 

@@ -6,6 +6,7 @@ import hashlib
 import importlib
 import itertools
 import re
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,8 +144,7 @@ def _join(parts: Sequence[Path], home: Path, small_files: Path) -> None:
         with open(partial, "wb") as out:
             for part in parts:
                 with open(part, "rb") as handle:
-                    for block in iter(lambda: handle.read(1 << 20), b""):
-                        out.write(block)
+                    shutil.copyfileobj(handle, out, 1 << 20)
         for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
             (home / name).write_bytes((small_files / name).read_bytes())
         partial.replace(home / "model.bin")
@@ -171,15 +171,15 @@ def domain_prompt(wake_phrase: str, names: Sequence[str]) -> Tuple[str, str]:
 
 def _same(word: str, cut: str) -> bool:
     """Whether `cut` is `word`, or `word` cut short (where a runaway output hit its token budget)."""
-    return word == cut or (len(cut) >= 1 and word.startswith(cut))
+    return word.startswith(cut)
 
 
 def _near(word: str, key: str) -> bool:
-    """`word` is `key` but for at most two letters ("campanion", "companions")."""
+    """`word` is `key` but for one letter changed, added or dropped ("campanion", "companions")."""
     import difflib
 
     return word == key or (abs(len(word) - len(key)) <= 2 and
-                           difflib.SequenceMatcher(None, word, key).ratio() >= 1 - 2 / max(len(key), 1) / 2)
+                           difflib.SequenceMatcher(None, word, key).ratio() >= 1 - 1 / max(len(key), 1))
 
 
 def collapse_repeats(text: str) -> str:
@@ -201,7 +201,7 @@ def collapse_repeats(text: str) -> str:
         for size in range(len(words) // 2, 1, -1):
             for start in range(0, len(words) - 2 * size + 1):
                 unit, after = words[start:start + size], words[start + size:start + 2 * size]
-                if size >= 2 and unit == after:
+                if unit == after:
                     del words[start + size:start + 2 * size]
                     changed = True
                     break
@@ -403,8 +403,8 @@ class WhisperRecognizer:
         return WhisperStream(self, self.prompt_tokens(mode, expects), CLOSED_ANSWERS.get(expects, ()), stop_stream)
 
     def hears_phrase(self, phrase: str, audio: bytes) -> bool:
-        """Whether the wake phrase is in `audio` (a candidate's window): its longest word, or one within two
-        letters of it, is among the first words Whisper hears there. A yes or no, kept in memory only."""
+        """Whether the wake phrase is in `audio` (a candidate's window): its longest word, or one a letter from
+        it, is among the first words Whisper hears there. A yes or no, kept in memory only."""
         key = max(phrase.lower().split(), key=len, default="")
         lead_in = b"\0\0" * (SAMPLE_RATE // 4)  # the window starts at the phrase: Whisper wants a breath before it
         # No prompt (it would lean towards the phrase) and no noise guard: only the key word counts, and a window
