@@ -230,6 +230,15 @@ class Decoded:
     samples: int
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """Whisper's encoder output for one stretch of audio, with its feature frames and sample count."""
+
+    output: Any
+    frames: int
+    samples: int
+
+
 class WhisperStream:
     """One utterance: audio is kept as it arrives; a pause starts a background decode that finish() can reuse."""
 
@@ -412,20 +421,31 @@ class WhisperRecognizer:
         words = self.decode(lead_in + audio, self._start, guard=False).text.split()[:PHRASE_WITHIN_WORDS]
         return bool(key) and any(_near(word, key) for word in words)
 
-    def decode(self, audio: bytes, prompt: List[int], closed: Sequence[str] = (), guard: bool = True) -> Decoded:
-        """Decode a whole buffer of 16 kHz mono int16 audio (`closed`: likely answers to score against it;
-        `guard`: drop what looks like words on noise)."""
+    def encode(self, audio: bytes) -> Optional[Encoded]:
+        """The encoder's output for 16 kHz mono int16 audio (with the trailing pad), or None for too short or quiet."""
         samples = pcm16_to_float(audio[: len(audio) - len(audio) % 2])
         if samples.size < SAMPLE_RATE // 10 or is_quiet(samples):
-            return Decoded("", 1.0, 0.0, samples.size)
+            return None
         ct2 = _import_ctranslate2()
         padded = np.concatenate([samples, np.zeros(int(self.pad_s * SAMPLE_RATE), dtype=np.float32)])
         features = log_mel(padded)
-        budget = MIN_TOKENS + int(TOKENS_PER_SECOND * samples.size / SAMPLE_RATE)
         try:
-            encoded = self.model.encode(ct2.StorageView.from_array(features[None]))
-            result = self.model.generate(encoded, [prompt], beam_size=self.beam_size, max_length=len(prompt) + budget,
-                                         return_scores=True, return_no_speech_prob=True, suppress_blank=True,
+            output = self.model.encode(ct2.StorageView.from_array(features[None]))
+        except (RuntimeError, ValueError) as err:
+            raise RecognizerError(f"Whisper could not encode: {err}") from err
+        return Encoded(output, features.shape[1], samples.size)
+
+    def decode(self, audio: bytes, prompt: List[int], closed: Sequence[str] = (), guard: bool = True) -> Decoded:
+        """Decode a whole buffer of 16 kHz mono int16 audio (`closed`: likely answers to score against it;
+        `guard`: drop what looks like words on noise)."""
+        encoded = self.encode(audio)
+        if encoded is None:
+            return Decoded("", 1.0, 0.0, len(audio) // 2)
+        budget = MIN_TOKENS + int(TOKENS_PER_SECOND * encoded.samples / SAMPLE_RATE)
+        try:
+            result = self.model.generate(encoded.output, [prompt], beam_size=self.beam_size,
+                                         max_length=len(prompt) + budget, return_scores=True,
+                                         return_no_speech_prob=True, suppress_blank=True,
                                          repetition_penalty=REPETITION_PENALTY)[0]
         except (RuntimeError, ValueError) as err:
             raise RecognizerError(f"Whisper could not decode: {err}") from err
@@ -437,17 +457,25 @@ class WhisperRecognizer:
                       (text in HALLUCINATIONS and no_speech > HALLUCINATION_NO_SPEECH)):
             text = ""
         elif text and closed and text not in closed:
-            text = self._best_fit(encoded, prompt, features.shape[1], [text, *closed])
-        return Decoded(text, no_speech, logprob, samples.size)
+            text = self.best_fit(encoded, prompt, [text, *closed])
+        return Decoded(text, no_speech, logprob, encoded.samples)
 
-    def _best_fit(self, encoded: Any, prompt: List[int], frames: int, texts: Sequence[str]) -> str:
-        """Which of `texts` (the first is Whisper's own) the audio fits best, by mean token log-probability."""
+    def fits(self, encoded: Encoded, prompt: List[int], texts: Sequence[str]) -> List[float]:
+        """How well each of `texts` fits the audio: its mean token log-probability under Whisper (one forced
+        alignment per text, on the encoder output already computed)."""
         ct2 = _import_ctranslate2()
         tokens = [self.tokenizer.encode(" " + t.capitalize() + ".", add_special_tokens=False).ids for t in texts]
-        batch = ct2.StorageView.from_array(np.repeat(np.asarray(encoded), len(texts), axis=0))
+        batch = ct2.StorageView.from_array(np.repeat(np.asarray(encoded.output), len(texts), axis=0))
         try:
-            fits = self.model.align(batch, prompt, tokens, frames)
-        except (RuntimeError, ValueError):
+            aligned = self.model.align(batch, prompt, tokens, encoded.frames)
+        except (RuntimeError, ValueError) as err:
+            raise RecognizerError(f"Whisper could not score the candidates: {err}") from err
+        return [float(np.mean(np.log(np.maximum(fit.text_token_probs, 1e-12)))) for fit in aligned]
+
+    def best_fit(self, encoded: Encoded, prompt: List[int], texts: Sequence[str]) -> str:
+        """Which of `texts` (the first is Whisper's own) the audio fits best; the first if scoring fails."""
+        try:
+            scores = self.fits(encoded, prompt, texts)
+        except RecognizerError:
             return texts[0]
-        scores = [float(np.mean(np.log(np.maximum(fit.text_token_probs, 1e-12)))) for fit in fits]
         return texts[int(np.argmax(scores))]
