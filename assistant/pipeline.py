@@ -173,20 +173,20 @@ class VoicePipeline:
         return SpokenTurn(heard.transcript, reply, tuple(str(p) for p in paths), latency, timings)
 
     def speak(self, texts: Iterable[str], sink: "AudioSink") -> Tuple[Optional[float], List[Path]]:
-        """Synthesise sentence by sentence, handing each to the sink as soon as it is ready."""
+        """Synthesise sentence by sentence (Piper: window by window), handing each piece to the sink when ready."""
         from assistant.errors import SpeechError
-        from assistant.speech import speech_chunks
+        from assistant.speech import speak_pieces, speech_chunks
 
         if self.synthesizer is None:
             raise SpeechError("this pipeline has no voice")
         sink.begin_turn()
         first_audio: Optional[float] = None
         self.emit("tts-start")
-        for sentence in speech_chunks(texts, bool(getattr(self.synthesizer, "quick_start", False))):
-            speech = self.synthesizer.synthesize(sentence)
-            if first_audio is None:
-                first_audio = time.monotonic()
-                self.emit("tts-first-audio")
-            sink.play(speech)
+        for sentence in speech_chunks(texts):
+            for speech in speak_pieces(self.synthesizer, sentence):
+                if first_audio is None:
+                    first_audio = time.monotonic()
+                    self.emit("tts-first-audio")
+                sink.play(speech)
         self.emit("tts-end")
         return first_audio, list(sink.last_paths)

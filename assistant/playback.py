@@ -53,6 +53,11 @@ class AudioSink(Protocol):
 # ---------------------------------------------------------------- WAV files
 
 
+def continues(speech: SpeechAudio) -> bool:
+    """Whether `speech` is a later piece of the sentence before it (a streaming voice gives those no text)."""
+    return not speech.text and bool(speech.audio)
+
+
 def write_wav(path: Union[str, Path], speech: SpeechAudio) -> Path:
     """Write `speech` as a WAV file readable only by the user; a one-line SpeechError if it cannot."""
     path = Path(path)
@@ -95,12 +100,14 @@ class WavDirSink:
         self.count = 0
         self.last_paths: List[Path] = []
         self.paths: List[Path] = []
+        self._sentence: Optional[SpeechAudio] = None  # the sentence being written, while pieces of it come in
 
     def begin_turn(self, turn: Optional[int] = None) -> int:
         """Start numbering the next reply (or reply `turn`); returns its turn number."""
         self.turn = self.turn + 1 if turn is None else turn
         self.count = 0
         self.last_paths = []
+        self._sentence = None
         return self.turn
 
     def write(self, speech: SpeechAudio, turn: int, n: int) -> Path:
@@ -108,10 +115,17 @@ class WavDirSink:
         return write_wav(self.directory / f"reply-{turn}-{n}.wav", speech)
 
     def play(self, speech: SpeechAudio) -> None:
-        """Write the next sentence of the current turn (turn 1 if none was begun)."""
+        """Write the next sentence of the current turn (turn 1 if none was begun); a piece that continues the
+        sentence before it (text "", from a streaming voice) goes into that sentence's file."""
         if self.turn == 0:
             self.begin_turn()
+        sentence = self._sentence
+        if continues(speech) and sentence is not None and self.last_paths and sentence.format == speech.format:
+            self._sentence = SpeechAudio(sentence.text, sentence.audio + speech.audio, sentence.format)
+            self.write(self._sentence, self.turn, self.count)
+            return
         self.count += 1
+        self._sentence = speech
         path = self.write(speech, self.turn, self.count)
         self.last_paths.append(path)
         self.paths.append(path)

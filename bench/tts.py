@@ -2,28 +2,31 @@
 
 Each engine runs in its own child process so its load time is cold (imports, model, warm-up phrase). The
 replies are typical companion lines: four conversation starters from dialogues/prompts.yml and six fixed lines
-(consent, check-in, acknowledgement, stop). Each reply is synthesised the way the pipeline speaks it
-(`assistant.speech.speech_chunks`: sentence by sentence, and for Piper a long first sentence clause by clause),
-with Piper's cache of short lines emptied first, so every number is for a line never spoken before.
-"first audio" is the time until the first chunk's audio is ready (what the reply waits for before it sounds);
-"1st sentence" the same for the whole first sentence (without the clause split); "whole" is the synthesis of
-every chunk; RTF = whole / audio duration (lower is faster); "cached line" a short line said again.
+(consent, check-in, acknowledgement, stop). Each reply is spoken the way the pipeline speaks it (sentence by
+sentence, and with Piper window by window: `assistant.speech.speak_pieces`), with Piper's cache of short lines
+emptied first, so every number is for a line never spoken before. "first audio" is the time until the first
+piece of audio is ready (what the reply waits for before it sounds); "1st sentence" the time for the whole first
+sentence; "whole" every piece; RTF = whole / audio duration (lower is faster); "late pieces" the pieces that
+were not ready when the audio before them would have finished playing (a gap a listener hears); "peak MB" the
+child's peak RSS; "cached line" a short line said again.
 
     .venv/bin/python bench/tts.py                     # piper and pyttsx3, 3 rounds
     .venv/bin/python bench/tts.py --engines pyttsx3 --rounds 10
+    .venv/bin/python bench/tts.py --engines piper --tree /tmp/speed-before   # also an older source tree, same run
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterator, List
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
@@ -38,8 +41,9 @@ LINES = [
     "Sam, how close did you feel to Alex today?",
     "Thank you, Sam. Alex, how about you?",
 ]
-COLUMNS = ("engine", "voice", "load s", "1st reply ms", "first audio ms", "first audio p95", "1st sentence ms",
-           "whole ms", "whole p95", "audio s", "RTF", "cached line ms")
+COLUMNS = ("tree", "engine", "voice", "load s", "1st reply ms", "first audio ms", "first audio p95", "1st sentence ms",
+           "whole ms", "whole p95", "audio s", "RTF", "late pieces", "peak MB",
+           "cached line ms")
 
 
 def replies() -> List[str]:
@@ -52,16 +56,31 @@ def replies() -> List[str]:
 
 
 def _uncached(synth: Any) -> None:
-    """Empty Piper's cache of short lines."""
+    """Empty Piper's cache of lines said before."""
+    forget = getattr(synth, "forget", None)
     cache = getattr(synth, "_cache", None)
-    if cache is not None:
+    if forget is not None:
+        forget()
+    elif cache is not None:  # an older tree
         cache.clear()
 
 
+def _pieces(synth: Any, reply: str) -> Iterator[Any]:
+    """The reply's audio pieces as the pipeline gets them, in this tree or an older one (clause split, no pieces)."""
+    import assistant.speech as speech
+
+    if hasattr(speech, "speak_pieces"):
+        for sentence in speech.speech_chunks([reply]):
+            yield from speech.speak_pieces(synth, sentence)
+        return
+    for chunk in speech.speech_chunks([reply], bool(getattr(synth, "quick_start", False))):  # type: ignore[call-arg]
+        yield synth.synthesize(chunk)
+
+
 def _speak(synth: Any, reply: str) -> Dict[str, float]:
-    """One reply as the pipeline speaks it: seconds to first chunk, seconds in all, audio seconds; and seconds for
-    its whole first sentence, for comparison."""
-    from assistant.speech import speech_chunks, split_sentences
+    """One reply as the pipeline speaks it: seconds to the first piece, in all, of audio; pieces ready late; and
+    seconds for its whole first sentence, for comparison."""
+    from assistant.speech import split_sentences
 
     _uncached(synth)
     t0 = time.perf_counter()
@@ -70,17 +89,22 @@ def _speak(synth: Any, reply: str) -> Dict[str, float]:
     _uncached(synth)
     first = 0.0
     audio_s = 0.0
+    late = 0
     start = time.perf_counter()
-    for n, chunk in enumerate(speech_chunks([reply], bool(getattr(synth, "quick_start", False)))):
-        audio_s += synth.synthesize(chunk).seconds
+    for n, piece in enumerate(_pieces(synth, reply)):
+        now = time.perf_counter() - start
         if n == 0:
-            first = time.perf_counter() - start
-    return {"first": first, "whole": time.perf_counter() - start, "audio": audio_s, "sentence": sentence}
+            first = now
+        elif now > first + audio_s:
+            late += 1
+        audio_s += piece.seconds
+    return {"first": first, "whole": time.perf_counter() - start, "audio": audio_s, "sentence": sentence, "late": late}
 
 
-def _run_child(engine: str, rounds: int) -> List[Dict[str, Any]]:
+def _run_child(engine: str, rounds: int, tree: str) -> List[Dict[str, Any]]:
     """Load one engine cold and time it on every reply, day and bedtime."""
     start = time.perf_counter()
+    sys.path.insert(0, tree)
     from assistant.settings import VoiceSettings
     from assistant.speech import load_synthesizer
 
@@ -100,14 +124,15 @@ def _run_child(engine: str, rounds: int) -> List[Dict[str, Any]]:
         first = sorted(r["first"] * 1000 for r in runs)
         whole = sorted(r["whole"] * 1000 for r in runs)
         rows.append({
-            "engine": synth.name, "voice": style, "load s": round(load_s, 2) if style == "day" else "",
+            "tree": Path(tree).name, "engine": synth.name, "voice": style, "load s": round(load_s, 2) if style == "day" else "",
             "1st reply ms": round(first_reply_ms, 1),
             "first audio ms": round(statistics.mean(first), 1), "first audio p95": round(first[int(0.95 * (len(first) - 1))], 1),
             "1st sentence ms": round(statistics.mean(r["sentence"] for r in runs) * 1000, 1),
             "whole ms": round(statistics.mean(whole), 1), "whole p95": round(whole[int(0.95 * (len(whole) - 1))], 1),
             "audio s": round(statistics.mean(r["audio"] for r in runs), 2),
             "RTF": round(sum(r["whole"] for r in runs) / sum(r["audio"] for r in runs), 4),
-            "cached line ms": round(cached_ms, 2),
+            "cached line ms": round(cached_ms, 2), "late pieces": sum(r["late"] for r in runs),
+            "peak MB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         })
     return rows
 
@@ -126,21 +151,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="piper,pyttsx3", help="comma-separated: piper,pyttsx3")
     parser.add_argument("--rounds", type=int, default=3, help="warm passes over the replies per voice")
+    parser.add_argument("--tree", action="append", default=[],
+                        help="also an older source tree (e.g. git worktree add --detach /tmp/before main)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-tree", default=str(PROJECT), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(_run_child(args.child, args.rounds)))
+        print(json.dumps(_run_child(args.child, args.rounds, args.child_tree)))
         return 0
     rows: List[Dict[str, Any]] = []
+    trees = [str(Path(t).resolve()) for t in args.tree] + [str(PROJECT)]
     for engine in [e.strip() for e in args.engines.split(",") if e.strip()]:
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", engine, "--rounds", str(args.rounds)],
-            capture_output=True, text=True, cwd=PROJECT,
-        )
-        if done.returncode != 0:
-            print(f"{engine}: failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}", file=sys.stderr)
-            continue
-        rows.extend(json.loads(done.stdout.strip().splitlines()[-1]))
+        for tree in trees:
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", engine, "--rounds", str(args.rounds), "--child-tree", tree],
+                capture_output=True, text=True, cwd=tree,
+            )
+            if done.returncode != 0:
+                print(f"{engine}: failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}", file=sys.stderr)
+                continue
+            rows.extend(json.loads(done.stdout.strip().splitlines()[-1]))
     words = [len(r.split()) for r in replies()]
     print(f"{len(words)} replies, {min(words)}-{max(words)} words, {args.rounds} rounds per voice")
     print(_table(rows))

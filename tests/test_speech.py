@@ -365,15 +365,12 @@ def test_piper_repeats_short_lines_from_its_cache(piper, daytime) -> None:
     assert piper.synthesize("Thank you both.").seconds > first.seconds  # the bedtime voice is its own entry
 
 
-def test_piper_starts_long_replies_with_the_first_clause(piper) -> None:
+def test_replies_are_spoken_sentence_by_sentence() -> None:
     from assistant.speech import speech_chunks
 
     reply = ["If each of you described your desire lately as weather, would it be sunny or changing?", "Take your time."]
-    assert list(speech_chunks(reply, piper.quick_start)) == [
-        "If each of you described your desire lately as weather,", "would it be sunny or changing?", "Take your time."]
-    assert list(speech_chunks(reply)) == split_sentences(" ".join(reply))
-    assert list(speech_chunks(["Okay, we'll stop there.", "Sleep well, you two."], True)) == [
-        "Okay, we'll stop there.", "Sleep well, you two."]
+    assert list(speech_chunks(reply)) == split_sentences(" ".join(reply)) == [
+        "If each of you described your desire lately as weather, would it be sunny or changing?", "Take your time."]
 
 
 def test_piper_failing_at_run_time_switches_to_espeak_with_one_line(clock, daytime, tmp_path, capsys) -> None:
@@ -383,12 +380,15 @@ def test_piper_failing_at_run_time_switches_to_espeak_with_one_line(clock, dayti
     class Broken:
         config = synth._piper.config
 
+        def phonemize(self, *_args, **_kwargs):
+            raise RuntimeError("phonemizer failed")
+
         def synthesize(self, *_args, **_kwargs):
             raise RuntimeError("onnxruntime session failed")
 
     synth._piper = Broken()
     for text in (SENTENCE, "Sleep well, you two."):
         assert_valid_speech(synth.synthesize(text), tmp_path, min_s=0.5)
-    assert (synth.name, synth.quick_start) == ("pyttsx3", False)
+    assert synth.name == "pyttsx3"
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "piper could not speak: RuntimeError" in lines[0] and "espeak-ng" in lines[0], lines

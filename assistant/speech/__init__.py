@@ -6,7 +6,7 @@ import re
 import sys
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Callable, Iterable, Iterator, List, Protocol, Tuple
+from typing import Callable, Iterable, Iterator, List, Optional, Protocol, Tuple
 
 from assistant.errors import ConfigError, SpeechError
 from assistant.messages import SpeechAudio
@@ -110,38 +110,20 @@ def _split_line(line: str) -> List[str]:
     return parts
 
 
-# A long first sentence is spoken in two parts, split at its first clause, when the engine asks for it (Piper:
-# ~50 ms plus ~18 ms a word on one loaded core, so a 17-word opening would hold the reply ~350 ms; bench/tts.py).
-QUICK_START_WORDS = 7  # sentences this long or shorter are spoken whole
-QUICK_START_MAX_HEAD = 10  # a first clause longer than this saves too little to be worth the break
-_CLAUSE_END = re.compile(r"[,;:–—](?=\s)|\s-(?=\s)")
-
-
-def speech_chunks(texts: Iterable[str], quick_start: bool = False) -> Iterator[str]:
-    """The sentences of a reply, in order; with `quick_start`, a long first sentence comes as two clauses."""
-    first = True
+def speech_chunks(texts: Iterable[str]) -> Iterator[str]:
+    """The sentences of a reply, in order."""
     for text in texts:
-        for sentence in split_sentences(text):
-            yield from (_first_clause(sentence) if first and quick_start else [sentence])
-            first = False
+        yield from split_sentences(text)
 
 
-def _words(text: str) -> int:
-    """Spoken words: runs of letters, digits and apostrophes."""
-    return len(re.findall(r"[\w']+", text))
-
-
-def _first_clause(sentence: str) -> List[str]:
-    """The sentence split after its first clause (a comma, colon, semicolon or dash), or whole if it is short."""
-    if _words(sentence) <= QUICK_START_WORDS:
-        return [sentence]
-    for match in _CLAUSE_END.finditer(sentence):
-        head, tail = sentence[: match.end()].strip(), sentence[match.end():].strip()
-        if _words(head) > QUICK_START_MAX_HEAD:
-            break
-        if _words(head) >= 2 and _words(tail) >= 3:
-            return [head, tail]
-    return [sentence]
+def speak_pieces(synth: Synthesizer, sentence: str) -> Iterator[SpeechAudio]:
+    """A sentence's audio as soon as each piece is ready: window by window from an engine that streams (Piper; the
+    pieces after the first have text ""), else whole."""
+    stream: Optional[Callable[[str], Iterator[SpeechAudio]]] = getattr(synth, "stream", None)
+    if stream is None:
+        yield synth.synthesize(sentence)
+    else:
+        yield from stream(sentence)
 
 
 def clean_text(text: str) -> str:
@@ -151,5 +133,5 @@ def clean_text(text: str) -> str:
 
 __all__: Tuple[str, ...] = (
     "Synthesizer", "SpeakingStyle", "load_synthesizer", "split_sentences", "speaking_style", "is_bedtime",
-    "check_voice", "clean_text", "speech_chunks",
+    "check_voice", "clean_text", "speech_chunks", "speak_pieces",
 )
