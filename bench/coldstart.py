@@ -7,6 +7,7 @@ rows load the same three parts in a fresh process, one after the other vs side b
 
     .venv/bin/python bench/coldstart.py [--model-dir DIR] [--runs 3] [--tree DIR [--tree-model-dir DIR]]
     .venv/bin/python bench/coldstart.py --runs 5 --voice-engines piper,pyttsx3   # the voices' share of start-up
+    .venv/bin/python bench/coldstart.py --quick --runs 5 --tree /tmp/before   # an older tree and ours, turn by turn
     (--tree: also an older source tree, e.g. git archive 6e44709 | tar -x -C /tmp/before; --tree-model-dir: the
     model that tree trained, e.g. cd /tmp/before && COMPANION_MODEL_DIR=/tmp/before-model python -m assistant.cli train)
 """
@@ -40,6 +41,11 @@ def measure(model_dir: Path, runs: int = 3, extra_env: Optional[Dict[str, str]] 
                        if line.startswith("companion: ready at ")), "")
         samples.append({"ready_s": ready_seconds(run), "first_turn_ms": rows[0]["latency_ms"],
                         "peak_rss_mb": run.peak_rss_mb, "loads": detail, "wall_s": run.wall_s})
+    return summary(samples)
+
+
+def summary(samples: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """Runs of one configuration: medians, the highest peak, the last load split."""
     ready = [s["ready_s"] for s in samples if s["ready_s"] is not None]
     return {
         "runs": samples,
@@ -111,6 +117,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--tree", type=Path, help="also measure the CLI of another source tree (an older commit)")
     parser.add_argument("--tree-model-dir", type=Path,
                         help="the model that tree trained itself (default: the project's; an older tree may not load it)")
+    parser.add_argument("--quick", action="store_true",
+                        help="only ours (and --tree), taking turns run by run: no COMPANION_LEAN_RASA=0 row, no load split")
     parser.add_argument("--voice-engines", default="",
                         help="only compare these voice.engine values, e.g. piper,pyttsx3 (one row each)")
     args = parser.parse_args(argv)
@@ -122,6 +130,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         results = {f"ours, voice {engine}": measure(model_dir, args.runs, voice_engine=engine)
                    for engine in args.voice_engines.split(",")}
         print(table(results))
+        return 0
+    if args.quick:
+        trees = {**({str(args.tree): (args.tree.resolve(), args.tree_model_dir or model_dir)} if args.tree else {}),
+                 "ours": (PROJECT, model_dir)}
+        runs = [{name: measure(folder, 1, tree=tree) for name, (tree, folder) in trees.items()} for _ in range(args.runs)]
+        print(table({name: summary([sample for run in runs for sample in run[name]["runs"]]) for name in trees}))
         return 0
     results = {"ours": measure(model_dir, args.runs),
                "ours, Rasa imported as usual (COMPANION_LEAN_RASA=0)": measure(model_dir, args.runs, NO_LEAN)}

@@ -14,6 +14,7 @@ dialogue and synthesis of the first sentence.
     .venv/bin/python bench/latency.py --quick          # 1 voice
     .venv/bin/python bench/latency.py --model-dir DIR  # a model trained elsewhere (see bench/training.py)
     .venv/bin/python bench/latency.py --voice-engines piper,pyttsx3   # the two voices side by side
+    .venv/bin/python bench/latency.py --tree /tmp/before   # an older tree and this one, taking turns per voice
 """
 
 from __future__ import annotations
@@ -145,17 +146,27 @@ def measure(model_dir: Path, voices: Sequence[Tuple[str, str, int, int]] = VOICE
             extra_env: Optional[Dict[str, str]] = None, tree: Path = PROJECT,
             voice_engine: Optional[str] = None) -> Dict[str, Any]:
     """Run one session per voice; every turn, the summary, and per-session ready time and peak RSS."""
-    turns: List[Dict[str, Any]] = []
-    sessions = []
+    return measure_side_by_side(model_dir, {"": (tree, voice_engine)}, voices, extra_env)[""]
+
+
+def measure_side_by_side(model_dir: Path, setups: Dict[str, Tuple[Path, Optional[str]]],
+                         voices: Sequence[Tuple[str, str, int, int]] = VOICES,
+                         extra_env: Optional[Dict[str, str]] = None) -> Dict[str, Dict[str, Any]]:
+    """Each setup (source tree, voice engine) over the same sessions, taking turns voice by voice so that a
+    change in the machine's load falls on all of them alike."""
+    turns: Dict[str, List[Dict[str, Any]]] = {name: [] for name in setups}
+    sessions: Dict[str, List[Dict[str, Any]]] = {name: [] for name in setups}
     for voice in voices:
-        run, rows = run_session(model_dir, session_wavs(voice), extra_env=extra_env, tree=tree,
-                                voice_engine=voice_engine)
-        sessions.append({"voice": voice[0], "ready_s": ready_seconds(run), "peak_rss_mb": run.peak_rss_mb,
-                         "wall_s": run.wall_s, "turns": len(rows)})
-        for index, row in enumerate(rows):
-            said, planned = SESSION[index] if index < len(SESSION) else ("?", "?")
-            turns.append({"voice": voice[0], "index": index, "said": said, "planned": planned, **row})
-    return {"turns": turns, "sessions": sessions, "summary": summarize(turns)}
+        for name, (tree, voice_engine) in setups.items():
+            run, rows = run_session(model_dir, session_wavs(voice), extra_env=extra_env, tree=tree,
+                                    voice_engine=voice_engine)
+            sessions[name].append({"voice": voice[0], "ready_s": ready_seconds(run), "peak_rss_mb": run.peak_rss_mb,
+                                   "wall_s": run.wall_s, "turns": len(rows)})
+            for index, row in enumerate(rows):
+                said, planned = SESSION[index] if index < len(SESSION) else ("?", "?")
+                turns[name].append({"voice": voice[0], "index": index, "said": said, "planned": planned, **row})
+    return {name: {"turns": turns[name], "sessions": sessions[name], "summary": summarize(turns[name])}
+            for name in setups}
 
 
 def table(results: Dict[str, Dict[str, Any]]) -> str:
@@ -187,16 +198,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--model-dir", type=Path, help="model folder (default: the project's, trained if needed)")
     parser.add_argument("--quick", action="store_true", help="one voice only")
     parser.add_argument("--json", type=Path, help="write every turn and the summary here")
-    parser.add_argument("--tree", type=Path, default=PROJECT,
-                        help="run the CLI of another source tree, e.g. an older commit: git archive REV | tar -x -C DIR")
+    parser.add_argument("--tree", type=Path, action="append", default=[],
+                        help="also run the CLI of another source tree, taking turns with this one (repeatable), e.g. "
+                             "git worktree add --detach /tmp/before main")
     parser.add_argument("--voice-engines", default="",
                         help="comma-separated voice.engine values to compare, e.g. piper,pyttsx3 (default: the default)")
     args = parser.parse_args(argv)
     model_dir = project_model_dir(args.model_dir)
-    name = str(args.tree) if args.tree != PROJECT else "ours"
-    results = {f"{name}, {engine}" if engine else name:
-               measure(model_dir, VOICES[:1] if args.quick else VOICES, tree=args.tree.resolve(), voice_engine=engine or None)
-               for engine in (args.voice_engines.split(",") if args.voice_engines else [""])}
+    setups: Dict[str, Tuple[Path, Optional[str]]] = {}
+    for tree in [*args.tree, PROJECT]:
+        for engine in (args.voice_engines.split(",") if args.voice_engines else [""]):
+            name = "ours" if tree == PROJECT else str(tree)
+            setups[f"{name}, {engine}" if engine else name] = (tree.resolve(), engine or None)
+    results = measure_side_by_side(model_dir, setups, VOICES[:1] if args.quick else VOICES)
     print(table(results))
     for label, result in results.items():
         for session in result["sessions"]:

@@ -46,6 +46,20 @@ def test_wav_dir_sink_writes_each_reply_sentence(tmp_path, spoken) -> None:
         assert read_wav(path, speech.text) == speech
 
 
+def test_wav_dir_sink_writes_a_sentences_later_pieces_into_its_file(tmp_path, spoken) -> None:
+    sink = WavDirSink(tmp_path)
+    head, rest = spoken[0].audio[:8000], spoken[0].audio[8000:]
+    sink.play(SpeechAudio(spoken[0].text, head, spoken[0].format))
+    sink.play(SpeechAudio("", rest, spoken[0].format))  # a streaming voice's later piece of the same sentence
+    sink.play(spoken[1])
+    assert [p.name for p in sink.last_paths] == ["reply-1-1.wav", "reply-1-2.wav"]
+    assert read_wav(sink.last_paths[0], spoken[0].text) == spoken[0]
+    assert read_wav(sink.last_paths[1], spoken[1].text) == spoken[1]
+    sink.begin_turn()
+    sink.play(SpeechAudio("", rest, spoken[0].format))  # nothing to continue in a new turn: a file of its own
+    assert [p.name for p in sink.last_paths] == ["reply-2-1.wav"]
+
+
 def test_wav_dir_sink_write_returns_the_path(tmp_path, spoken) -> None:
     sink = WavDirSink(tmp_path)
     path = sink.write(spoken[1], turn=7, n=3)

@@ -190,7 +190,7 @@ class PiperSynthesizer:
     def _remember(self, key: Tuple[str, float, float], audio: bytes) -> None:
         """Keep a line's audio for the next time it is said, within CACHE_BYTES."""
         with self._lock:
+            self._cached_bytes += len(audio) - len(self._cache.pop(key, b""))
             self._cache[key] = audio
-            self._cached_bytes += len(audio)
             while self._cached_bytes > CACHE_BYTES and self._cache:
                 self._cached_bytes -= len(self._cache.popitem(last=False)[1])

@@ -1,11 +1,4 @@
-"""Piper's voice model in two halves, so a sentence starts sounding before all of it is decoded.
-
-A Piper voice (VITS) turns phonemes into latent frames (text encoder, durations, the flow: about a third of the
-work), then its vocoder turns frames into audio. The vocoder is convolutions along time, so it runs on a few
-frames at a time, with enough frames either side that every window's audio is the whole sentence's (equal to
-1e-5, tests/test_speech_stream.py): the first audio is ready after the first half and one small window, and the
-vocoder's working memory is that of a window, not of the longest sentence (bench/tts.py).
-"""
+"""Piper's voice model in two halves, so a sentence starts sounding before all of it is decoded."""
 
 from __future__ import annotations
 
@@ -16,6 +9,11 @@ from typing import Any, Dict, Iterator, Optional, Tuple
 
 from assistant.speech.onnx_cut import CutError, cut_file
 
+# A Piper voice (VITS) turns phonemes into latent frames (text encoder, durations, the flow: about a third of the
+# work), then its vocoder turns frames into audio. The vocoder is convolutions along time, so it runs on a few
+# frames at a time, with enough frames either side that every window's audio is the whole sentence's (equal to
+# 1e-4, measured 2e-6: tests/test_speech_stream.py). The first audio is ready after the first half and one small
+# window, and the vocoder's working memory is that of a window, not of the longest sentence (bench/tts.py).
 CUT = ("/Mul_7_output_0",)  # the latent frames the vocoder reads (z * mask) in Piper's VITS export
 FIRST_FRAMES = 32  # the first window: ~0.37 s of audio at 22050 Hz and 256 samples a frame
 MAX_FRAMES = 128  # windows double up to this: 256 took 39 MB more memory, 64 took 22 % more time (bench/tts.py)
