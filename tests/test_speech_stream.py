@@ -116,7 +116,7 @@ def test_a_model_without_the_cut_tensor_is_refused(tmp_path) -> None:
 def test_a_voice_that_cannot_be_cut_is_spoken_whole(tmp_path, monkeypatch) -> None:
     model, config = bundled_voice()
     monkeypatch.setattr(piper_stream, "CUT", ("/nowhere",))
-    monkeypatch.setattr(piper_stream, "cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(piper_stream, "cache_dirs", lambda model: (tmp_path,))
     synth = load_synthesizer(VoiceSettings(), lambda: datetime(2024, 5, 4, 14, 30))
     assert synth.name == "piper" and synth._halves is None
     pieces = list(synth.stream("Take your time, both of you."))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Dict, Iterator, Optional, Tuple
 
@@ -21,31 +19,35 @@ CONTEXT = 16  # frames decoded either side of a window and dropped: the vocoder'
 CUT_VERSION = 2  # bump when the cut changes, so cached halves are made again
 
 
-def cache_dir() -> Path:
-    """Where the halves are kept: a folder of this user's in the temporary directory. They are the bundled
-    model re-packed, not anything said, so they live outside the data directory and every fresh data
-    directory (tests, benches) finds them made."""
+def cache_dirs(model: Path) -> Tuple[Path, ...]:
+    """Where the halves may be kept: beside the model (the installed voice's folder, made by `make setup`), else
+    <data dir>/cache/voice. They are the model re-packed, nothing said; the temporary folder is left alone."""
     from assistant import paths
 
-    root = Path(tempfile.gettempdir()) / f"companion-voice-{os.getuid()}"
-    try:
-        folder = paths.private_dir(root)
-        if folder.stat().st_uid == os.getuid():
-            return folder
-    except OSError:
-        pass
-    return Path(tempfile.mkdtemp(prefix="companion-voice-"))
+    return model.parent, paths.home() / "cache" / "voice"
 
 
 def halves(model: Path, folder: Optional[Path] = None) -> Tuple[Path, Path]:
     """The front and back halves of `model`, cut once and kept (named by the model's size and time)."""
+    from assistant import paths
+
     stat = model.stat()
-    folder = folder or cache_dir()
     stem = f"{model.stem}-{stat.st_size}-{stat.st_mtime_ns}-v{CUT_VERSION}"
-    front, back = folder / f"{stem}-front.onnx", folder / f"{stem}-back.onnx"
-    if not (front.is_file() and back.is_file()):
-        cut_file(model, CUT, front, back)
-    return front, back
+    folders = (folder,) if folder is not None else cache_dirs(model)
+    for place in folders:
+        front, back = place / f"{stem}-front.onnx", place / f"{stem}-back.onnx"
+        if front.is_file() and back.is_file():
+            return front, back
+    for place in folders:
+        front, back = place / f"{stem}-front.onnx", place / f"{stem}-back.onnx"
+        try:
+            if place != model.parent:
+                paths.private_dir(place)
+            cut_file(model, CUT, front, back)
+            return front, back
+        except PermissionError:
+            continue
+    raise OSError(f"no writable folder for the halves of {model.name}")
 
 
 class StreamingVoice:
