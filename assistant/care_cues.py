@@ -1,0 +1,222 @@
+"""Words that make a disclosure unmistakable, and the words of one that only tell after intimacy.
+
+Three kinds, each a general rule rather than a list of sentences:
+- DISTRESS_CUES, anywhere: harm from another person, threats, fear of a partner, not feeling safe, control,
+  coercion, self-harm and crisis. The NLU's DistressCueGate makes a message with one `disclose_distress`.
+- CONSENT_CUES, only where the talk is about intimacy (an after-intimacy check-in's answer, or a sentence naming sex
+  or bed): not wanting it, going along, giving in, freezing, feeling used or pressured, it hurting, asking to stop.
+  "I didn't want to" after "how was that for you?" is a disclosure; after "did you go to the gym?" it is not.
+- ACTIVITY_REQUEST: an ordinary ask of the companion; with no cue beside it, the line is that ask.
+- DISTRESS_WORDS: a word of distress of any kind; an answer with none is no disclosure by the classifier alone.
+Hard negatives are kept out by the rules' own words: work pressure, scary films, spiders, "killing me", "dead tired".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Pattern, Sequence
+
+_PARTNER = r"(?:him|her|them|my (?:partner|husband|wife|boyfriend|girlfriend|fianc\w*|spouse|other half|ex))"
+_THEY = r"(?:he|she|they|my (?:partner|husband|wife|boyfriend|girlfriend|spouse))"
+_FEAR = r"(?:scared|afraid|frightened|terrified|petrified|fearful)"
+_END = r"(?= ?(?:$|[,.;!?]| and\b| but\b| so\b| right now\b| all the time\b| the whole time\b| tonight\b))"
+
+
+def _join(parts: Sequence[str]) -> Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
+DISTRESS_CUES = _join((
+    # harm from another person
+    r"\b(?:hit|hits) me\b(?! (?:up|at|to|in|on|with|like|hard with)\b)|\b(?:slapped|slaps|punched|punches|kicked|kicks"
+    r"|choked|chokes|strangled|shoved|shoves|pinned|beats|beat|dragged|drags|spat at|spits at) me\b(?! (?:up|at)\b)",
+    r"\b(?:leave|hurt|punish|kick|dump) me (?:out )?if i (?:don't|didn't|won't|wouldn't|say no|refuse|tell|ever)\b"
+    r"|\bif i (?:ever )?(?:leave|tell anyone)\b.*\b(?:he|she|they)(?:'ll|'d| will| would)\b|\bmake sure i regret\b"
+    r"|\b(?:angry|cross|mad|nasty|sulks?|sulking|sulky) (?:until|unless|if|when) i (?:agree|say no|don't|refuse|do)\b"
+    r"|\buntil (?:he|she|they) calms? down\b|\bcalls? me (?:worthless|useless|names|stupid|pathetic|frigid|disgusting)\b"
+    r"|\bmakes? me feel (?:like )?i owe\b|\blet it happen (?:even though|because|when|so)\b",
+    r"\b(?:didn't|did not|never) (?:scream|yell|shout|lash out|lose it|go off)(?:ed)? (?:at|with) me\b.*\b(?:for once"
+    r"|today|this time)\b|\bonly (?:yelled|screamed|shouted|lost it|hit me|pushed me)\b"
+    r"|\bstop (?:grabbing|hitting|hurting|pushing|shoving|choking|threatening|tracking|following|controlling) me\b",
+    r"(?<!won't )(?<!wouldn't )(?<!never )(?<!not )\b(?:hurt|hurts|hurting) me\b(?! (?:to (?:say|see|hear|think|admit))\b)(?! (?:laughing|with (?:laughter|that)))",
+    r"\b(?:grabbed|grabs|grabbing|twisted|twists|yanked|squeezed|squeezes) (?:me|my (?:wrist|wrists|arm|arms|neck"
+    r"|throat|hair|face|jaw))\b(?=.*\b(?:hard|mark|bruise|hurt\w*|until|tight|so|again|row|fight|argument)\b)",
+    r"\b(?:held|holds|holding) me down\b|\bgot rough\b|\brough with me\b|\bleft (?:a |some )?(?:mark|marks|bruise|bruises)\b"
+    r"|\bbruises on my\b|\b(?:hide|hiding|cover|covering|covered)(?: up)? (?:the |my )?bruises\b",
+    r"\b(?:threw|throws|throwing|smashed|smashes|broke|punched) (?:a |the |my |his |her |their )?\w+ (?:at|near|next to)"
+    r" (?:me|my)\b|\b(?:fist|fists|hand) through the (?:door|wall)\b|\bsmashed my\b|\b(?:screamed|screams|shouted|yelled)"
+    r" in my face\b",
+    r"\bthreat(?:en|ens|ened|ening)\b",
+    # fear of a partner, of home, of what they will do
+    rf"\b{_FEAR} (?:of|by) {_PARTNER}\b",
+    rf"\b{_FEAR} (?:of )?what {_THEY}(?:'ll|'d| will| would| might| could| is going to)? (?:do|say)\b",
+    rf"\b{_FEAR} of (?:his|her|their) (?:temper|moods?|anger|rages?|reaction|shouting|drinking)\b",
+    rf"\b{_FEAR} (?:to|of) (?:go(?:ing)? (?:home|inside|back|in|to sleep|to bed)|push(?:ing)? back|say(?:ing)? no"
+    rf"|tell(?:ing)? (?:him|her|them|anyone)|leav(?:e|ing)|be (?:alone )?with)\b",
+    rf"\b(?:i'm|i am|i feel|i was|i've been|feeling) (?:so |really |properly |just |too |still |genuinely )?"
+    rf"(?:scared|frightened|terrified|petrified){_END}",
+    rf"\b{_FEAR} (?:all the time|the whole time|every (?:single )?(?:day|night|time))\b|\bof being {_FEAR}\b",
+    r"\bwalking on eggshells\b|\bon edge (?:around|with) " + _PARTNER + r"\b|\bin my own (?:home|house|bed)\b",
+    # not safe, in danger, control
+    r"\bi(?:'m| am)? (?:not|don't feel|do not feel|never feel|can't feel|can't be|can't keep myself) safe\b"
+    r"|\bfeel unsafe\b|\bmy safety\b|\bnot safe (?:at home|here|with)\b|\bsomewhere safe to\b|\bin danger\b",
+    r"\b(?:won't|doesn't|don't|wouldn't) let me (?:leave|go out|out|see|have|talk|sleep)\b|\b(?:not|who i'm|what i'm)"
+    r" allowed to (?:see|leave|go|talk|refuse|say|wear|spend)\b",
+    r"\b(?:goes|go|went|going) through my phone\b|\b(?:reads|reading|they read|they check|checks) (?:all )?my (?:messages|texts|emails)\b"
+    r"|\btrack(?:s|ing|ed)? (?:where i am|my (?:phone|location))\b|\b(?:control|controls|controlling) (?:all )?(?:the|my)"
+    r" money\b|\btaken control\b|\b(?:lock|locks|locked) me (?:out|in)\b|\blike a prisoner\b|\bfeel(?:ing)? watched\b",
+    # coercion
+    r"\b(?:forced|coerced|pressured|guilted|bullied|blackmailed) (?:me )?into\b|\bcoerc\w*|\bforced (?:me|themselves)\b",
+    r"\b(?:can't|cannot|couldn't|could not|can never|not allowed to|don't dare|didn't dare|unable to|not able to)"
+    r"(?: \w+)? (?:to )?say no\b(?! to (?:the|a|an|more|another|extra|any|some|that|this|dessert|cake|chocolate|wine"
+    r"|pizza|seconds|biscuits?|overtime|work|my (?:boss|manager|mum|dad|friends)|friends|the kids)\b)|\b(?:don't|didn't|never|do not|did not)(?: always| really)? feel (?:like )?i (?:can|could)"
+    r" say no\b|\bfeel (?:like )?i (?:can't|cannot|couldn't) say no\b|\bsay(?:ing)? yes when i (?:mean|want to say) no\b",
+    rf"\bsaid no\b.*\b(?:kept|keeps|carried|carries|went|goes) (?:on|going)\b|\b(?:after|when|once|even though) i(?:'ve|'d)?"
+    rf" (?:already )?(?:said|say|told {_PARTNER}) no\b|\bsaid no (?:twice|again|three times|\w+ times)\b"
+    rf"|\b(?:listen|stops?|respects?|hears?) (?:me )?when i say no\b",
+    r"\bsay no without\b|\b(?:punish|punishes|punished|punishing) (?:me|for)\b|\bmake me pay for\b",
+    r"\b(?:made|makes|make) me (?:do (?:things|stuff|it again|that again)|have sex|sleep with)\b|\bmy duty\b"
+    r"|\bpushing for sex\b|\bkeeps? pushing (?:for|me)\b",
+    r"\b(?:go|goes|went|going) along with it (?:because|so|to keep|even though|when|or)\b|\bkeep the peace\b"
+    r"|\bkeep (?:him|her|them) (?:calm|from (?:shouting|exploding|kicking off))\b",
+    r"\b(?:abus(?:e|ed|es|ing|ive)\b|sexual(?:ly)? assault\w*|\bassaulted\b|\braped?\b)",
+    # self-harm and crisis
+    r"\b(?:kill|killing) myself\b(?! laugh)|\bsuicid\w*|\bself[- ]?harm\w*"
+    r"|\b(?:hurt|hurting|cut|cutting|harm|harming) myself\b|\b(?:thinking|think|thought) about (?:cutting|pills|overdos\w*)",
+    r"\bend(?:ing)? (?:it all|my life)\b|\bbetter off (?:without me|dead)\b|\b(?:want|wish) i (?:was|were) dead\b"
+    r"|\b(?:don't|do not|no longer) want to (?:be alive|live|wake up|be here)\b|\bpanic attacks?\b",
+    r"\b(?:tired|sick) of (?:living|being alive|life)\b|\b(?:sleep|go to sleep) and (?:not|never) wake up\b"
+    r"|\bgoodbye (?:letters?|notes?)\b|\bdon't trust myself\b|\bdo something stupid\b",
+    r"^(?!.*\b(?:cringe\w*|embarrass\w*|awkward|mortif\w*|blush\w*)\b).*\b(?:want|wanted|wanting) to (?:just )?disappear\b|\bif i (?:just )?(?:wasn't|weren't|was not) (?:here|around)\b"
+    r"|\b(?:about|of) not being (?:here|around)\b|\bnobody would (?:notice|miss me|care)\b",
+    r"\bno point (?:in|to) (?:any of it|going on|living|anything|it all|me)\b|\b(?:don't|can't) see the point"
+    r" (?:in|of) (?:going on|living|anything|any of it)\b|\b(?:can't|cannot|don't think i can|not sure i can)"
+    r" (?:go on|keep going|carry on|cope any ?more|cope with anything)\b|\bcan't cope any ?more\b|\bnot coping\b"
+    r"|\bwant (?:all of )?(?:it all|all this|all of this|everything) to (?:end|stop|be over)\b",
+    r"\bgiven up on (?:everything|life|myself)\b|\bdon't care (?:what happens to me|if i live|if i wake)\b"
+    r"|\b(?:just )?trying to survive\b|\bin (?:a )?(?:really |very )?(?:dark|bad) place\b|\bdark thoughts\b",
+    r"(?<!about )\bfeel(?:ing)? (?:so |completely |totally |utterly )?(?:hopeless|worthless|like a burden|numb|empty inside)\b"
+    r"|\b(?:i'm|like i'm) (?:falling apart|drowning|suffocating|disappearing|not (?:even )?a person)\b(?! in (?:work|emails))"
+    r"|\bfeel(?:ing)? trapped\b(?= ?(?:$|[,.;!?]| and\b| but\b| in (?:this|my|our) (?:relationship|marriage|home|house)\b"
+    r"| with (?:him|her|them)\b))"
+    r"|\b(?:don't|doesn't|do not) feel like my body (?:belongs|is mine)\b"
+    r"|\b(?:talk to|see|call|tell) (?:someone|somebody|a doctor) about (?:the |my |these )?(?:thoughts|urges)\b"
+    r"|\bget (?:out|away) (?:of (?:this|the|my) relationship|from (?:him|her|them))\b"
+    r"|\b(?:i'm|i am) (?:a burden|worthless)\b|\beverything (?:feels|is) hopeless\b",
+    r"\b(?:i'm|i am)(?: really| just| honestly| so)? not (?:okay|ok|alright|all right|doing (?:well|okay|ok) at all)\b"
+    r"(?! (?:with|about|if|for)\b)",
+    r"\bcan't stop (?:crying|shaking)\b|\b(?:been )?crying all (?:afternoon|day|evening|night|morning)\b"
+    r"|\b(?:i'm|still|i am) (?:shaking|trembling)\b(?! with (?:laughter|excitement|cold))",
+))
+
+# Said about intimacy, these tell of pressure, fear or harm.
+CONSENT_CUES = _join((
+    r"\b(?:didn't|did not|don't|do not|never)(?: really| even| actually)? (?:want|wanted) (?:it|to|that|any of it|this)"
+    r"(?=$| ?[,.;!?]| (?:and|but|so|because|though|even|at all|really|tonight|this time)\b)",
+    r"\b(?:felt|feel|feels|feeling) like i (?:had|have|owe|owed) (?:to|it)\b|\bi (?:owe|owed) (?:it to )?(?:him|her|them)\b",
+    r"\b(?:go|goes|went|going) along with it\b|\blet it happen\b|\b(?:give|gave|giving) in\b",
+    r"\b(?:felt|feel|feeling) (?:so |really |a bit )?(?:used|pressured|pushed|cornered|obliged|trapped)\b|\bpressur\w+ me\b",
+    r"\b(?:froze|freeze|frozen|zoned out|zone out|switched off)\b|\bwasn't (?:really )?there\b|\bdissociat\w*",
+    r"\bwait(?:ed|ing)? for it to (?:be over|end|finish|stop)\b",
+    r"\b(?:asked|told|begged) (?:him|her|them) to (?:stop|wait|slow down)\b(?! and (?:he|she|they) did)"
+    r"|\b(?:didn't|did not|wouldn't|won't|doesn't) stop when i\b|\bkept saying (?:stop|wait|no)\b",
+    r"\b(?:had|have|get|got) no (?:say|choice)\b|\b(?:don't|doesn't|didn't) (?:feel like i )?(?:get|have|had) a (?:say|choice)\b"
+    r"|\bmy choice for once\b|\bbe my choice\b|\bnot allowed to\b|\bowe(?:d)? it to (?:him|her|them)\b",
+    r"\b(?:guilted|guilt|guilts|guilting) (?:me )?into\b|\b(?:wake|woke|woken|waking) (?:me )?up for (?:it|sex)\b",
+    r"\bpushed (?:his|her|their) hands? away\b|\bkeep (?:him|her|them) (?:calm|happy|quiet)\b",
+    rf"\b{_FEAR}{_END}|\b(?:feel|felt|feeling|be|was|am|get) (?:so |really |too )?{_FEAR} (?:afterwards|after|during"
+    rf"|when (?:we|they|he|she))\b",
+))
+# Said in answer to an after-intimacy question only ("is it okay that it hurts when we have sex?" asks, not tells).
+AFTER_INTIMACY_CUES = re.compile(r"\bit hurt(?:s)?\b(?! (?:a (?:little|bit|tiny)|in a good way|less|so good)\b)")
+# Intimacy named in the sentence itself (outside an after-intimacy check-in).
+INTIMACY = re.compile(r"\b(?:sex|sexual|in bed|bedroom|intimacy|intimate|touch(?:ed|ing)?|sleep(?:ing)? with|make love"
+                      r"|made love|kiss(?:ed|ing)?|undress\w*|in the mood|up for it|frigid)\b")
+
+# An ordinary ask of the companion: start or do the check-in or the questions, a starter, keep it short. Said with
+# no distress cue, a line that asks for one ("i'm dying of a cold so keep it short", "bit down, start the check-in")
+# is that ask, not a disclosure.
+ACTIVITY_REQUEST = re.compile(
+    r"\b(?:start|begin|do|carry on|go (?:ahead|on)(?: with)?|ask|give|read|skip|pick|get|have|want|try|fancy|resume)\b"
+    r"(?: \w+){0,4} (?:the |a |an |our |some |tonight's |bedtime |evening |after |short |quick |light )*"
+    r"(?:check ?-?ins?|questions?|starters?|topic|prompt|conversation|one|version|top)\b"
+    r"|\bkeep (?:it|this|them) (?:short|quick|brief|light|gentle|to)\b|\b(?:quick|short) one\b|\bmake (?:it|this) quick\b"
+    r"|\blet's (?:do|get started|go|start)\b|\bgive (?:me|us) a (?:sec|second|minute|moment)\b"
+    r"|\bcheck ?-?ins?\b|\b(?:the|these|your|tonight's|our) (?:questions|prompts?|topics?)\b|\bstarters?\b"
+    r"|\bquestions please\b")
+
+
+# At least one word of distress of any kind. Inside an answer a disclosure the classifier alone found needs one:
+# answers use "stop", "help" and "killing me" far more often than they disclose ("help with the school run").
+DISTRESS_WORDS = re.compile(
+    r"\b(?:scar\w*|afraid|fear\w*|frighten\w*|terrif\w*|petrified|panic\w*|shak\w*|trembl\w*|edge|eggshells|nervous"
+    r"|flinch\w*|hurt\w*|harm\w*|hit|hits|bruis\w*|mark|marks|grab\w*|rough|push\w*|shov\w*|slap\w*|chok\w*|punch\w*"
+    r"|kick\w*|threw|throw\w*|smash\w*|bang\w*|yell\w*|scream\w*|shout\w*|angry|anger|temper|rage|drunk|drinking"
+    r"|threat\w*|pinned|beat\w*|violen\w*|pressur\w*|forc\w*|coerc\w*|choice|duty|owe|owed|guilt\w*|punish\w*"
+    r"|allowed|permission|refuse|used|object|cornered|trapped|prisoner|control\w*|watch\w*|track\w*|froze|frozen|zoned"
+    r"|safe\w*|unsafe|danger\w*|escape|hid\w*|hopeless\w*|alive|living|die|dying|dead|death|disappear\w*|vanish"
+    r"|gone|cope|coping|worthless|useless|burden|dark|thoughts|suicid\w*|pills|tablets|cut\w*|cry\w*|cried|tears"
+    r"|numb|breakdown|breaking|pieces|apart|survive|drown\w*|suffocat\w*|abus\w*|assault\w*|rap\w*|blackmail\w*"
+    r"|humiliat\w*|ashamed|shame|crushed|struggl\w*|lonely|upset|crisis|broken|belong\w*|tiny"
+    r"|invisible|nobody|sulk\w*|mood|moods|chore|bill|tally|frigid|row|rows|fight\w*|agree\w*|dare|respected|names"
+    r"|trouble|sorry|plan|reach|whatever|rope|under|asleep)\b"
+    r"|\b(?:not|n't) (?:okay|ok|alright|all right|well|coping|a person|myself|asked|care)\b|\b(?:say|said|saying|says)"
+    r" (?:no|yes|stop|wait)\b|\bno (?:say|right)\b|\b(?:felt|feel|feels) like i (?:had|have) to\b|\b(?:made|make|makes) me\b"
+    r"|\bwant(?:ed)? (?:it|to)\b(?= ?(?:$|[,.]| and| but| so))|\bway (?:out|through)\b|\b(?:give|gave|giving) in\b"
+    r"|\balong with\b|\b(?:be|being|wasn't|weren't) (?:here|around)\b|\bgo(?:ing)? on\b|\bkeep going\b"
+    r"|\bend (?:it|this|all|things)\b|\b(?:didn't|won't|wouldn't|doesn't|don't) stop\b|\bstop (?:them|him|her)\b"
+    r"|\bhelp me\b|\bneed (?:some )?help\b|\bneed someone\b|\bget (?:out|away)\b|\bwake up\b|\bbe over\b"
+    r"|\bmy body\b|\bon my own\b|\balone\b|\bthe last time\b|\brunning away\b|\bset (?:them|him|her) off\b"
+    r"|\bblow up\b|\bcalm down\b|\blet go\b|\bfind out\b|\braised? (?:their|his|her) voice\b|\bput me down\b"
+    r"|\bcarried on\b|\bget through\b|\bany ?more\b|\bout of bed\b|\bhead down\b|\bmy mind\b|\bup for it\b"
+    r"|\bin the mood\b|\bturn (?:them|him|her) down\b|\bjust happened\b|\bthe words out\b|\bending\b|\bleav(?:e|ing)\b"
+    r"|\bwant(?:ed)? (?:it )?to stop\b|\bmade to\b|\bmy no\b|\bbetter off\b|\btouched\b|\bcouldn't (?:move|stop)\b"
+    r"|\ball to end\b|\btwist\w*|\blose it\b|\btake everything\b|\bpain\b|\bin line\b|\bgo along\b"
+    r"|\bsets? (?:them|him|her) off\b|\btake no\b|\bstomach\b|\bkey in the door\b|\bcan't go\b|\bcheck my\b"
+    r"|\bwant out\b|\bgiving up\b|\bget better\b|\bpretend\w*|\blay there\b|\bfor (?:it|them|him|her) to finish\b"
+    r"|\buntil it was (?:finished|over)\b|\bask first\b|\btired of\b|\bbe okay\b|\bany of it\b|\bstop it\b"
+    r"|\b(?:ask|asked|told) (?:them|him|her) to stop\b|\b(?:this|it all) to end\b|\bnot doing (?:well|okay|ok)\b"
+    r"|\bkeep (?:them|him|her) (?:calm|happy|quiet)\b")
+
+def words_of(text: str) -> str:
+    """Lower case, the curly apostrophe straightened, clause marks kept as their own tokens, single spaces."""
+    text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"([,.;!?])", r" \1 ", re.sub(r"[^\w' ,.;!?-]+", " ", text))
+    return " ".join(text.split())
+
+
+# The subject of a topic asked for ("can we talk about feeling pressured into sex", "a starter on feeling trapped in
+# routines"): a subject of the couple's, with no "i", "me" or "my" in it, is what they want to talk about, not a
+# disclosure ("i want to talk about how he hits me" is one).
+_TOPIC_ASK = re.compile(r"\b(?:talk|talking|chat|chatting|question|questions|starter|prompt|conversation|topic|something)"
+                        r" (?:about|on|around) (?!.*\b(?:i|me|my|i'm|i've|myself)\b)")
+
+
+def _told(text: str) -> str:
+    """The words of `text` that tell rather than name a topic asked for."""
+    words = words_of(text)
+    ask = _TOPIC_ASK.search(words)
+    return words[:ask.start()] if ask else words
+
+
+def has_distress_cue(text: str) -> bool:
+    """Whether `text` says in unmistakable words that someone is unsafe, harmed, coerced or in crisis."""
+    return bool(DISTRESS_CUES.search(_told(text)))
+
+
+def has_consent_cue(text: str, intimate: bool = False) -> bool:
+    """Whether `text` tells of pressure, fear or harm in intimacy: said after intimacy (`intimate`) or naming it."""
+    words = _told(text)
+    if intimate:
+        return bool(CONSENT_CUES.search(words) or AFTER_INTIMACY_CUES.search(words))
+    return bool(CONSENT_CUES.search(words)) and bool(INTIMACY.search(words))
+
+
+def is_activity_request(text: str) -> bool:
+    """Whether `text` asks the companion for an ordinary thing (the check-in, a starter, to keep it short)."""
+    return bool(ACTIVITY_REQUEST.search(words_of(text)))
+
+
+def has_distress_word(text: str) -> bool:
+    """Whether `text` has any word of distress at all (a disclosure without one is rare; an answer without one common)."""
+    return bool(DISTRESS_WORDS.search(words_of(text)))
