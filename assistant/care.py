@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional, Sequence, Tuple
 
-from assistant.care_cues import has_consent_cue, has_distress_cue, has_distress_word
+from assistant.care_cues import has_consent_cue, has_distress_cue, has_distress_word, is_ordinary
 
 DISCLOSURE = "disclose_distress"
 # Inside an answer (a check-in, a consent ask, a guided turn) the classifier alone must be sure, and the answer must
@@ -34,6 +34,8 @@ def is_disclosure(message: Dict[str, Any], in_answer: bool = False, intimate: bo
         return True
     intent = message.get("intent") or {}
     if intent.get("name") != DISCLOSURE:
+        return False
+    if is_ordinary(text):
         return False
     return not in_answer or (float(intent.get("confidence") or 0.0) >= ANSWER_CONFIDENCE and has_distress_word(text))
 

@@ -39,7 +39,16 @@ DISTRESS_CUES = _join((
     r"|today|this time)\b|\bonly (?:yelled|screamed|shouted|lost it|hit me|pushed me)\b"
     r"|\bstop (?:grabbing|hitting|hurting|pushing|shoving|choking|threatening|tracking|following|controlling) me\b",
     r"(?<!won't )(?<!wouldn't )(?<!never )(?<!not )\b(?:hurt|hurts|hurting) me\b(?! (?:to (?:say|see|hear|think|admit))\b)(?! (?:laughing|with (?:laughter|that)))",
-    r"\b(?:grabbed|grabs|grabbing|twisted|twists|yanked|squeezed|squeezes) (?:me|my (?:wrist|wrists|arm|arms|neck"
+    rf"\b{_THEY}(?: \w+){{0,2}} (?:bit|bites|scratched|burned|burnt|struck|strikes|elbowed|headbutted|restrained|strangled"
+    rf"|choked|punched|slapped|kicked|shoved|hit|hits|dragged|spat (?:at|on))(?: \w+){{0,2}} (?:me|my (?:wrist|wrists|arm"
+    rf"|arms|neck|throat|hair|face|jaw|head|chest|leg|legs|shoulder|shoulders|back|stomach|hand|hands))\b"
+    r"(?! (?:up|with (?:a|the) (?:pillow|cushion)|under the table|in the feels)\b)",
+    rf"\b{_THEY} (?:didn't|did not) (?:throw|smash|break|punch|kick) (?:anything|things|stuff|walls?|doors?)\b"
+    r"|\bfollow(?:s|ed|ing)? me (?:everywhere|around|from room to room)\b|\b(?:followed|watched|tracked) (?:everywhere"
+    r"|all the time|every (?:minute|hour))\b|\bbeing (?:held|pinned) down\b",
+    r"\bpushed me (?:into|against|over|down|off|out of|to the (?:floor|ground))\b|\b(?:didn't|did not) (?:grab|hit|shove|slap"
+    r"|kick|choke|push|punch) me\b",
+    r"\b(?:grabbed|grabs|grabbing|twisted|twists|yanked|squeezed|squeezes|pinched|pinches) (?:me|my (?:wrist|wrists|arm|arms|neck"
     r"|throat|hair|face|jaw))\b(?=.*\b(?:hard|mark|bruise|hurt\w*|until|tight|so|again|row|fight|argument)\b)",
     r"\b(?:held|holds|holding) me down\b|\bgot rough\b|\brough with me\b|\bleft (?:a |some )?(?:mark|marks|bruise|bruises)\b"
     r"|\bbruises on my\b|\b(?:hide|hiding|cover|covering|covered)(?: up)? (?:the |my )?bruises\b",
@@ -56,13 +65,19 @@ DISTRESS_CUES = _join((
     rf"\b(?:i'm|i am|i feel|i was|i've been|feeling) (?:so |really |properly |just |too |still |genuinely )?"
     rf"(?:scared|frightened|terrified|petrified){_END}",
     rf"\b{_FEAR} (?:all the time|the whole time|every (?:single )?(?:day|night|time))\b|\bof being {_FEAR}\b",
-    r"\bwalking on eggshells\b|\bon edge (?:around|with) " + _PARTNER + r"\b|\bin my own (?:home|house|bed)\b",
+    r"\b(?:dread|dreading) (?:it when|when|the moment|going home|(?:him|her|them) (?:coming|getting) home)\b"
+    rf"|\bsick with (?:dread|fear|worry) when {_THEY}\b|\bwalking on eggshells\b|\bon edge (?:around|with) " + _PARTNER + r"\b|\bin my own (?:home|house|bed)\b",
     # not safe, in danger, control
     r"\bi(?:'m| am)? (?:not|don't feel|do not feel|never feel|can't feel|can't be|can't keep myself) safe\b"
-    r"|\bfeel unsafe\b|\bmy safety\b|\bnot safe (?:at home|here|with)\b|\bsomewhere safe to\b|\bin danger\b",
+    r"|\bfeel unsafe\b|\bmy safety\b|\bnot safe (?:at home|here|with)\b|\bin danger\b"
+    r"|\b(?:somewhere|place|anywhere) safe to (?:stay|sleep|go|live)\b|\bsafe (?:place|somewhere) to (?:stay|sleep|live)\b"
+    r"|\b(?:how|until i can|plan to|want to|need to|trying to) (?:leave|get away from) (?:him|her|them|this relationship)\b"
+    r"|\bleave (?:\w+ )?safely\b",
     r"\b(?:won't|doesn't|don't|wouldn't) let me (?:leave|go out|out|see|have|talk|sleep)\b|\b(?:not|who i'm|what i'm)"
     r" allowed to (?:see|leave|go|talk|refuse|say|wear|spend)\b",
     r"\b(?:goes|go|went|going) through my phone\b|\b(?:reads|reading|they read|they check|checks) (?:all )?my (?:messages|texts|emails)\b"
+    rf"|\b{_THEY}(?: \w+){{0,2}} (?:monitors?|checks?|controls?|tracks?|watches|goes through|reads|counts) (?:all |every "
+    rf")?(?:my|every) (?:phone|spending|money|penny|pennies|messages|texts|location|movements|account|bank|calls|receipts)\b"
     r"|\btrack(?:s|ing|ed)? (?:where i am|my (?:phone|location))\b|\b(?:control|controls|controlling) (?:all )?(?:the|my)"
     r" money\b|\btaken control\b|\b(?:lock|locks|locked) me (?:out|in)\b|\blike a prisoner\b|\bfeel(?:ing)? watched\b",
     # coercion
@@ -111,11 +126,20 @@ DISTRESS_CUES = _join((
 
 # Said about intimacy, these tell of pressure, fear or harm.
 CONSENT_CUES = _join((
-    r"\b(?:didn't|did not|don't|do not|never)(?: really| even| actually)? (?:want|wanted) (?:it|to|that|any of it|this)"
+    r"\b(?:didn't|did not|don't|do not|never)(?: really| even| actually)? (?:want|wanted|fancy|fancied)"
+    r" (?:it|to|that|this|any of (?:it|that|this))(?: (?:tonight|at all|really|this time|then|either))?"
     r"(?=$| ?[,.;!?]| (?:and|but|so|because|though|even|at all|really|tonight|this time)\b)",
+    r"\b(?:just )?let (?:him|her|them)(?= ?(?:$|[,.;!?]| do (?:it|what)\b| carry on\b| get on with it\b))"
+    r"|\b(?:wouldn't|won't|refused to|didn't even) (?:stop|slow down|listen|wait|take no)\b|\bdidn't (?:listen|slow down) when i\b"
+    r"|\b(?:be asked|ask(?: me)?) (?:first|before)\b|\bno (?:to )?means? no\b|\bhear(?:s)? my no\b"
+    r"|\b(?:made|makes|make) (?:me )?(?:to )?feel guilty\b|\b(?:something|what) i owe\b|\bobligat\w*|\bdebt\b|\bchore\b",
+    r"\b(?:he|she|they) (?:just )?(?:ignored me|carried on|kept going|didn't care|laughed it off|continued anyway)\b"
+    r"|(?<!didn't )(?<!did not )(?<!never )\bwant(?:ed)? it to (?:end|be over|stop)\b(?! (?:so|too) (?:soon|early))"
+    r"|^(?:\w+ )?(?:when|that|the moment) it (?:was )?(?:finished|ended|over|stopped)(?: ?[,.].*)?$",
     r"\b(?:felt|feel|feels|feeling) like i (?:had|have|owe|owed) (?:to|it)\b|\bi (?:owe|owed) (?:it to )?(?:him|her|them)\b",
     r"\b(?:go|goes|went|going) along with it\b|\blet it happen\b|\b(?:give|gave|giving) in\b",
-    r"\b(?:felt|feel|feeling) (?:so |really |a bit )?(?:used|pressured|pushed|cornered|obliged|trapped)\b|\bpressur\w+ me\b",
+    r"\b(?:felt|feel|feeling) (?:so |really |a bit )?(?:used|pressured|pushed|cornered|obliged|trapped)\b"
+    r"(?! (?:for time|by (?:the )?time|by the clock|to (?:be quick|rush|hurry)|at work)\b)|\bpressur\w+ me\b",
     r"\b(?:froze|freeze|frozen|zoned out|zone out|switched off)\b|\bwasn't (?:really )?there\b|\bdissociat\w*",
     r"\bwait(?:ed|ing)? for it to (?:be over|end|finish|stop)\b",
     r"\b(?:asked|told|begged) (?:him|her|them) to (?:stop|wait|slow down)\b(?! and (?:he|she|they) did)"
@@ -128,7 +152,8 @@ CONSENT_CUES = _join((
     rf"|when (?:we|they|he|she))\b",
 ))
 # Said in answer to an after-intimacy question only ("is it okay that it hurts when we have sex?" asks, not tells).
-AFTER_INTIMACY_CUES = re.compile(r"\bit hurt(?:s)?\b(?! (?:a (?:little|bit|tiny)|in a good way|less|so good)\b)")
+AFTER_INTIMACY_CUES = re.compile(r"\bit hurt(?:s)?\b(?! (?:a (?:little|bit|tiny)|in a good way|less|so good)\b)"
+                                 r"|\b(?:it was|it's|was) (?:really |so |very )?painful\b")
 # Intimacy named in the sentence itself (outside an after-intimacy check-in).
 INTIMACY = re.compile(r"\b(?:sex|sexual|in bed|bedroom|intimacy|intimate|touch(?:ed|ing)?|sleep(?:ing)? with|make love"
                       r"|made love|kiss(?:ed|ing)?|undress\w*|in the mood|up for it|frigid)\b")
@@ -176,7 +201,12 @@ DISTRESS_WORDS = re.compile(
     r"|\bwant out\b|\bgiving up\b|\bget better\b|\bpretend\w*|\blay there\b|\bfor (?:it|them|him|her) to finish\b"
     r"|\buntil it was (?:finished|over)\b|\bask first\b|\btired of\b|\bbe okay\b|\bany of it\b|\bstop it\b"
     r"|\b(?:ask|asked|told) (?:them|him|her) to stop\b|\b(?:this|it all) to end\b|\bnot doing (?:well|okay|ok)\b"
-    r"|\bkeep (?:them|him|her) (?:calm|happy|quiet)\b")
+    r"|\bkeep (?:them|him|her) (?:calm|happy|quiet)\b|\bbad place\b|\bpointless\b|\bempty\b|\bdread\w*|\bsqueez\w*"
+    r"|\bbit me\b|\bpinch\w*|\bgoodbye\b|\btrust myself\b|\bkeep trying\b|\bexist\w*|\bsecrets?\b|\btouch\w*"
+    r"|\bignor\w*|\bfollow\w*|\bpainful\b|\bsore\b|\blaughed\b|\bpeace\b|\bblock\w*|\blet me out\b|\bhands on me\b"
+    r"|\bbank card\b|\bmonitor\w*|\breally bad\b|\bsomeone\b|\bi'm fine\b|\bmy (?:neck|arm|wrist|throat)\b|\binto it\b"
+    r"|\bslow down\b|\bsaid i was\b|\bheld down\b|\bwhen it (?:finished|ended|was over)\b|\bany of that\b"
+    r"|\bno to mean no\b|\basked (?:first|before)\b|\bbe asked\b")
 
 def words_of(text: str) -> str:
     """Lower case, the curly apostrophe straightened, clause marks kept as their own tokens, single spaces."""
@@ -192,9 +222,15 @@ _TOPIC_ASK = re.compile(r"\b(?:talk|talking|chat|chatting|question|questions|sta
                         r" (?:about|on|around) (?!.*\b(?:i|me|my|i'm|i've|myself)\b)")
 
 
+# Enjoyment said outright ("when you held me down playfully, i liked that"): what sounds like force was play.
+_ENJOYED = re.compile(r"\b(?:playful(?:ly)?|i (?:liked|loved|enjoyed) (?:that|it)|in a good way|turned me on|we both wanted)\b")
+
+
 def _told(text: str) -> str:
-    """The words of `text` that tell rather than name a topic asked for."""
+    """The words of `text` that tell rather than name a topic asked for (nothing, where it says it was enjoyed)."""
     words = words_of(text)
+    if _ENJOYED.search(words) and not re.search(rf"\b{_FEAR}\b|\bhurt", words):
+        return ""
     ask = _TOPIC_ASK.search(words)
     return words[:ask.start()] if ask else words
 
@@ -215,6 +251,23 @@ def has_consent_cue(text: str, intimate: bool = False) -> bool:
 def is_activity_request(text: str) -> bool:
     """Whether `text` asks the companion for an ordinary thing (the check-in, a starter, to keep it short)."""
     return bool(ACTIVITY_REQUEST.search(words_of(text)))
+
+
+# Everyday fears and tears: of the dark, heights, the dentist, a film; crying at an advert. With no cue beside them a
+# line that has one is talk, not a disclosure, however the classifier leans on "scared" or "cried".
+EVERYDAY_WORRY = re.compile(
+    rf"\b{_FEAR} (?:of|by|about|at) (?:the |a |an |that |this |my |our |his |her |their )?(?:dark|heights?|spiders?|dogs?"
+    r"|flying|flights?|needles?|dentists?|snakes?|clowns?|wasps?|bees|mice|rats?|deep water|water|lifts?|thunder|storms?"
+    r"|lightning|films?|movies?|horror|trailer|ghosts?|exams?|tests?|driving|driving test|interviews?|presentation|results"
+    r"|speech|surgery|operation|scan|doctor|neighbours?|noise|news|wedding|mortgage|bills?|boss|deadline|traffic)\b"
+    r"|\b(?:cry|cried|crying|sobbed|sobbing|welled up|teared up) (?:at|during|through|over|watching|listening to) (?:the |a |an "
+    r"|that |this |our )?(?:film|movie|video|advert|ads?|wedding|song|book|show|episode|news|ending|documentary|match|final"
+    r"|speech|photos?)\b")
+
+
+def is_ordinary(text: str) -> bool:
+    """Whether `text` is an ordinary ask or an everyday fear or tear (the classifier alone may not call it distress)."""
+    return is_activity_request(text) or bool(EVERYDAY_WORRY.search(words_of(text)))
 
 
 def has_distress_word(text: str) -> bool:
