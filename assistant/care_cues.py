@@ -184,7 +184,7 @@ DISTRESS_WORDS = re.compile(
     r"|numb|breakdown|breaking|pieces|apart|survive|drown\w*|suffocat\w*|abus\w*|assault\w*|rap\w*|blackmail\w*"
     r"|humiliat\w*|ashamed|shame|crushed|struggl\w*|lonely|upset|crisis|broken|belong\w*|tiny"
     r"|invisible|nobody|sulk\w*|mood|moods|chore|bill|tally|frigid|row|rows|fight\w*|agree\w*|dare|respected|names"
-    r"|trouble|sorry|plan|reach|whatever|rope|under|asleep)\b"
+    r"|trouble|sorry|plan|reach|whatever|rope|under)\b"
     r"|\b(?:not|n't) (?:okay|ok|alright|all right|well|coping|a person|myself|asked|care)\b|\b(?:say|said|saying|says)"
     r" (?:no|yes|stop|wait)\b|\bno (?:say|right)\b|\b(?:felt|feel|feels) like i (?:had|have) to\b|\b(?:made|make|makes) me\b"
     r"|\bwant(?:ed)? (?:it|to)\b(?= ?(?:$|[,.]| and| but| so))|\bway (?:out|through)\b|\b(?:give|gave|giving) in\b"

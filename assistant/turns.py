@@ -198,8 +198,10 @@ def _control_of(text: str) -> Optional[str]:
 
 
 def answer_control(text: str) -> Optional[str]:
-    """A directed command said instead of an answer (stop, skip, help, repeat), or None: the words are the answer."""
+    """A directed command said instead of an answer (stop, skip, help, repeat), or None: the words are the answer.
+    Last, an utterance of nothing but talk about the talk names its command (assistant/meta_command.py)."""
     from assistant.dialogue.commands import normalise, peeled
+    from assistant.meta_command import meta_control
 
     if normalise(text) in _ANSWER_NOT_STOP:
         return None
@@ -209,8 +211,6 @@ def answer_control(text: str) -> Optional[str]:
     clauses = [c for c in _CLAUSES.split(text) if normalise(c)]
     found = [_control_of(c) for c in clauses]
     named = {f for f in found if f}
-    if len(clauses) < 2 or len(named) != 1:
-        return None
-    if all(f or _FILLER_CLAUSE.match(peeled(c)) for f, c in zip(found, clauses)):
+    if len(clauses) >= 2 and len(named) == 1 and all(f or _FILLER_CLAUSE.match(peeled(c)) for f, c in zip(found, clauses)):
         return named.pop()
-    return None
+    return meta_control(normalise(text))
