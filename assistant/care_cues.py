@@ -40,7 +40,8 @@ DISTRESS_CUES = _join((
     r"|\bstop (?:grabbing|hitting|hurting|pushing|shoving|choking|threatening|tracking|following|controlling) me\b",
     r"(?<!won't )(?<!wouldn't )(?<!never )(?<!not )\b(?:hurt|hurts|hurting) me\b(?! (?:to (?:say|see|hear|think|admit))\b)(?! (?:laughing|with (?:laughter|that)))",
     rf"\b{_THEY}(?: \w+){{0,2}} (?:bit|bites|scratched|burned|burnt|struck|strikes|elbowed|headbutted|restrained|strangled"
-    rf"|choked|punched|slapped|kicked|shoved|hit|hits|dragged|spat (?:at|on))(?: \w+){{0,2}} (?:me|my (?:wrist|wrists|arm"
+    rf"|choked|punched|slapped|kicked|shoved|hit|hits|dragged|spat (?:at|on)|smacked|whacked|thumped|battered|clipped"
+    rf"|headlocked|throttled)(?: \w+){{0,2}} (?:me|my (?:wrist|wrists|arm"
     rf"|arms|neck|throat|hair|face|jaw|head|chest|leg|legs|shoulder|shoulders|back|stomach|hand|hands))\b"
     r"(?! (?:up|with (?:a|the) (?:pillow|cushion)|under the table|in the feels)\b)",
     rf"\b{_THEY} (?:didn't|did not) (?:throw|smash|break|punch|kick) (?:anything|things|stuff|walls?|doors?)\b"
@@ -85,8 +86,9 @@ DISTRESS_CUES = _join((
     r"\b(?:can't|cannot|couldn't|could not|can never|not allowed to|don't dare|didn't dare|unable to|not able to)"
     r"(?: \w+)? (?:to )?say no\b(?! to (?:the|a|an|more|another|extra|any|some|that|this|dessert|cake|chocolate|wine"
     r"|pizza|seconds|biscuits?|overtime|work|my (?:boss|manager|mum|dad|friends)|friends|the kids)\b)|\b(?:don't|didn't|never|do not|did not)(?: always| really)? feel (?:like )?i (?:can|could)"
-    r" say no\b|\bfeel (?:like )?i (?:can't|cannot|couldn't) say no\b|\bsay(?:ing)? yes when i (?:mean|want to say) no\b",
-    rf"\bsaid no\b.*\b(?:kept|keeps|carried|carries|went|goes) (?:on|going)\b|\b(?:after|when|once|even though) i(?:'ve|'d)?"
+    r" say (?:no|stop)\b|\bfeel (?:like )?i (?:can't|cannot|couldn't) say (?:no|stop)\b|\bsay(?:ing)? yes when i (?:mean|want to say) no\b",
+    rf"\bsaid no\b.*\b(?:kept|keeps|carried|carries|went|goes) (?:on|going)\b|\b(?:after|when|once|even though|every time"
+    rf"|the first time|if ever) i(?:'ve|'d)?"
     rf" (?:already )?(?:said|say|told {_PARTNER}) no\b|\bsaid no (?:twice|again|three times|\w+ times)\b"
     rf"|\b(?:listen|stops?|respects?|hears?) (?:me )?when i say no\b",
     r"\bsay no without\b|\b(?:punish|punishes|punished|punishing) (?:me|for)\b|\bmake me pay for\b",
@@ -98,7 +100,8 @@ DISTRESS_CUES = _join((
     # self-harm and crisis
     r"\b(?:kill|killing) myself\b(?! laugh)|\bsuicid\w*|\bself[- ]?harm\w*"
     r"|\b(?:hurt|hurting|cut|cutting|harm|harming) myself\b|\b(?:thinking|think|thought) about (?:cutting|pills|overdos\w*)",
-    r"\bend(?:ing)? (?:it all|my life)\b|\bbetter off (?:without me|dead)\b|\b(?:want|wish) i (?:was|were) dead\b"
+    r"\bend(?:ing)? (?:it all|my life)\b|\b(?:think|thinking|thought) (?:about|of) (?:ending|end) (?:it|things|everything)\b"
+    r"|\bwhat goes on (?:in this house|at home|behind closed doors|when we're alone)\b|\bget through (?:tonight|the night)\b|\bbetter off (?:without me|dead)\b|\b(?:want|wish) i (?:was|were) dead\b"
     r"|\b(?:don't|do not|no longer) want to (?:be alive|live|wake up|be here)\b|\bpanic attacks?\b",
     r"\b(?:tired|sick) of (?:living|being alive|life)\b|\b(?:sleep|go to sleep) and (?:not|never) wake up\b"
     r"|\bgoodbye (?:letters?|notes?)\b|\bdon't trust myself\b|\bdo something stupid\b",
@@ -141,7 +144,7 @@ CONSENT_CUES = _join((
     r"\b(?:felt|feel|feeling) (?:so |really |a bit )?(?:used|pressured|pushed|cornered|obliged|trapped)\b"
     r"(?! (?:for time|by (?:the )?time|by the clock|to (?:be quick|rush|hurry)|at work)\b)|\bpressur\w+ me\b",
     r"\b(?:froze|freeze|frozen|zoned out|zone out|switched off)\b|\bwasn't (?:really )?there\b|\bdissociat\w*",
-    r"\bwait(?:ed|ing)? for it to (?:be over|end|finish|stop)\b",
+    r"\bwait(?:ed|ing)? for it to (?:be over|end|finish|stop)\b|\b(?:got|get|getting) through it\b",
     r"\b(?:asked|told|begged) (?:him|her|them) to (?:stop|wait|slow down)\b(?! and (?:he|she|they) did)"
     r"|\b(?:didn't|did not|wouldn't|won't|doesn't) stop when i\b|\bkept saying (?:stop|wait|no)\b",
     r"\b(?:had|have|get|got) no (?:say|choice)\b|\b(?:don't|doesn't|didn't) (?:feel like i )?(?:get|have|had) a (?:say|choice)\b"
@@ -193,7 +196,7 @@ DISTRESS_WORDS = re.compile(
     r"|\bhelp me\b|\bneed (?:some )?help\b|\bneed someone\b|\bget (?:out|away)\b|\bwake up\b|\bbe over\b"
     r"|\bmy body\b|\bon my own\b|\balone\b|\bthe last time\b|\brunning away\b|\bset (?:them|him|her) off\b"
     r"|\bblow up\b|\bcalm down\b|\blet go\b|\bfind out\b|\braised? (?:their|his|her) voice\b|\bput me down\b"
-    r"|\bcarried on\b|\bget through\b|\bany ?more\b|\bout of bed\b|\bhead down\b|\bmy mind\b|\bup for it\b"
+    r"|\bcarried on\b|\bany ?more\b|\bout of bed\b|\bhead down\b|\bmy mind\b|\bup for it\b"
     r"|\bin the mood\b|\bturn (?:them|him|her) down\b|\bjust happened\b|\bthe words out\b|\bending\b|\bleav(?:e|ing)\b"
     r"|\bwant(?:ed)? (?:it )?to stop\b|\bmade to\b|\bmy no\b|\bbetter off\b|\btouched\b|\bcouldn't (?:move|stop)\b"
     r"|\ball to end\b|\btwist\w*|\blose it\b|\btake everything\b|\bpain\b|\bin line\b|\bgo along\b"
@@ -208,11 +211,26 @@ DISTRESS_WORDS = re.compile(
     r"|\bslow down\b|\bsaid i was\b|\bheld down\b|\bwhen it (?:finished|ended|was over)\b|\bany of that\b"
     r"|\bno to mean no\b|\basked (?:first|before)\b|\bbe asked\b")
 
+# Contractions typed or transcribed without the apostrophe ("i dont", "didnt", "im scared"): the rules read them with it.
+_BARE = {"dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "cant": "can't", "couldnt": "couldn't",
+         "wouldnt": "wouldn't", "shouldnt": "shouldn't", "wont": "won't", "isnt": "isn't", "wasnt": "wasn't",
+         "arent": "aren't", "werent": "weren't", "havent": "haven't", "hasnt": "hasn't", "im": "i'm", "ive": "i've",
+         "id": "i'd", "hes": "he's", "shes": "she's", "theyre": "they're", "theyll": "they'll", "theres": "there's",
+         "youre": "you're", "thats": "that's", "whats": "what's", "youve": "you've", "weve": "we've",
+         "theyve": "they've", "hed": "he'd", "theyd": "they'd", "itll": "it'll"}
+_BARE_WORD = re.compile(r"\b(?:" + "|".join(_BARE) + r")\b")
+
+
+def with_apostrophes(words: str) -> str:
+    """`words` with contractions said without their apostrophe written with it."""
+    return _BARE_WORD.sub(lambda m: _BARE[m.group()], words)
+
+
 def words_of(text: str) -> str:
-    """Lower case, the curly apostrophe straightened, clause marks kept as their own tokens, single spaces."""
+    """Lower case, apostrophes straightened and restored, clause marks kept as their own tokens, single spaces."""
     text = text.lower().replace("\u2019", "'")
     text = re.sub(r"([,.;!?])", r" \1 ", re.sub(r"[^\w' ,.;!?-]+", " ", text))
-    return " ".join(text.split())
+    return with_apostrophes(" ".join(text.split()))
 
 
 # The subject of a topic asked for ("can we talk about feeling pressured into sex", "a starter on feeling trapped in

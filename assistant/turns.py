@@ -201,6 +201,7 @@ def answer_control(text: str) -> Optional[str]:
     """A directed command said instead of an answer (stop, skip, help, repeat), or None: the words are the answer.
     Last, an utterance of nothing but talk about the talk names its command (assistant/meta_command.py)."""
     from assistant.dialogue.commands import normalise, peeled
+    from assistant.care_cues import with_apostrophes
     from assistant.meta_command import meta_control
 
     if normalise(text) in _ANSWER_NOT_STOP:
@@ -213,4 +214,4 @@ def answer_control(text: str) -> Optional[str]:
     named = {f for f in found if f}
     if len(clauses) >= 2 and len(named) == 1 and all(f or _FILLER_CLAUSE.match(peeled(c)) for f, c in zip(found, clauses)):
         return named.pop()
-    return meta_control(normalise(text))
+    return meta_control(with_apostrophes(normalise(text)))

@@ -68,6 +68,7 @@ def test_a_disclosure_inside_an_answer_must_be_sure() -> None:
     ("a poor day, a one i'm afraid", False), ("i feel trapped in this marriage", True),
     ("i feel trapped in this job", False), ("that was so awkward i wanted to disappear", False),
     ("we'd like to talk about feeling pressured into things", False), ("i want to talk about how they hit me", True),
+    ("im not safe here", True), ("i dont think i can go on", True), ("she wont let me out of the flat", True),
 ])
 def test_distress_cues(text: str, cue: bool) -> None:
     assert care.has_distress_cue(text) is cue
@@ -80,6 +81,7 @@ def test_distress_cues(text: str, cue: bool) -> None:
     ("it hurt and i wanted to stop", True, True), ("is it normal that it hurts during sex", False, False),
     ("sometimes in bed i just go along with it", False, True), ("we went along with the plan", False, False),
     ("i was scared the whole time", True, True), ("i'm scared to ask for what i like in bed", False, False),
+    ("i didnt want to", True, True), ("amazing, i didnt want to stop", True, False),
 ])
 def test_consent_cues_tell_only_about_intimacy(text: str, intimate: bool, cue: bool) -> None:
     """Not wanting it, giving in, freezing: a disclosure after intimacy or where intimacy is named, never otherwise."""
