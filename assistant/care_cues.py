@@ -111,7 +111,10 @@ DISTRESS_CUES = _join((
     r" (?:in|of) (?:going on|living|anything|any of it)\b|\b(?:can't|cannot|don't think i can|not sure i can)"
     r" (?:go on|keep going|carry on|cope any ?more|cope with anything)\b|\bcan't cope any ?more\b|\bnot coping\b"
     r"|\bwant (?:all of )?(?:it all|all this|all of this|everything) to (?:end|stop|be over)\b",
-    r"\bgiven up on (?:everything|life|myself)\b|\bdon't care (?:what happens to me|if i live|if i wake)\b"
+    r"\b(?:stockpil\w*|saving up|hoarding|collecting) (?:my |the |all my )?(?:tablets|pills|meds|medication)\b"
+    r"|\b(?:next|another) (?:explosion|outburst|blow-?up|rage)\b|\b(?:want|wanting|feel like|thinking about|close to)"
+    r" (?:to )?giv(?:e|ing) up(?= ?(?:$|[,.;!?]| and\b| but\b| on (?:everything|life|myself|it all)\b))"
+    r"|\bgiven up on (?:everything|life|myself)\b|\bdon't care (?:what happens to me|if i live|if i wake)\b"
     r"|\b(?:just )?trying to survive\b|\bin (?:a )?(?:really |very )?(?:dark|bad) place\b|\bdark thoughts\b",
     r"(?<!about )\bfeel(?:ing)? (?:so |completely |totally |utterly )?(?:hopeless|worthless|like a burden|numb|empty inside)\b"
     r"|\b(?:i'm|like i'm) (?:falling apart|drowning|suffocating|disappearing|not (?:even )?a person)\b(?! in (?:work|emails))"
