@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional, Sequence, Tuple
 
-from assistant.care_cues import has_consent_cue, has_distress_cue, has_distress_word, is_ordinary
+from assistant.care_cues import has_consent_cue, has_distress_cue, is_ordinary
 
 DISCLOSURE = "disclose_distress"
-# Inside an answer (a check-in, a consent ask, a guided turn) the classifier alone must be sure, and the answer must
-# hold a word of distress (care_cues.DISTRESS_WORDS): answers use the words disclosures do ("help", "stop", "never
-# wanted") far more often than they are disclosures (bench/care.py, bench/answers.py); a cue is sure by itself.
+# Inside an answer (a check-in, a consent ask, a guided turn) the classifier alone must be fairly sure: answers use the
+# words disclosures do ("help", "stop", "never wanted") far more often than they are disclosures (bench/care.py,
+# bench/answers.py); a cue is sure by itself. Care comes first: no word of the answer is required besides.
 ANSWER_CONFIDENCE = 0.65
 # The calm reply: no judgement, no side, none of their words repeated, an offer to pause; then the helpline line.
 CARE_REPLY = ("Thank you for telling me. I'm glad you said it, and it matters. We can pause here for as long as you "
@@ -37,7 +37,7 @@ def is_disclosure(message: Dict[str, Any], in_answer: bool = False, intimate: bo
         return False
     if is_ordinary(text):
         return False
-    return not in_answer or (float(intent.get("confidence") or 0.0) >= ANSWER_CONFIDENCE and has_distress_word(text))
+    return not in_answer or float(intent.get("confidence") or 0.0) >= ANSWER_CONFIDENCE
 
 
 # Words of a hard answer: a soft acknowledgement follows it, and the closing is a quiet one.

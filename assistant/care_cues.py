@@ -7,7 +7,6 @@ Three kinds, each a general rule rather than a list of sentences:
   or bed): not wanting it, going along, giving in, freezing, feeling used or pressured, it hurting, asking to stop.
   "I didn't want to" after "how was that for you?" is a disclosure; after "did you go to the gym?" it is not.
 - ACTIVITY_REQUEST: an ordinary ask of the companion; with no cue beside it, the line is that ask.
-- DISTRESS_WORDS: a word of distress of any kind; an answer with none is no disclosure by the classifier alone.
 Hard negatives are kept out by the rules' own words: work pressure, scary films, spiders, "killing me", "dead tired".
 """
 
@@ -177,43 +176,6 @@ ACTIVITY_REQUEST = re.compile(
     r"|\bquestions please\b")
 
 
-# At least one word of distress of any kind. Inside an answer a disclosure the classifier alone found needs one:
-# answers use "stop", "help" and "killing me" far more often than they disclose ("help with the school run").
-DISTRESS_WORDS = re.compile(
-    r"\b(?:scar\w*|afraid|fear\w*|frighten\w*|terrif\w*|petrified|panic\w*|shak\w*|trembl\w*|edge|eggshells|nervous"
-    r"|flinch\w*|hurt\w*|harm\w*|hit|hits|bruis\w*|mark|marks|grab\w*|rough|push\w*|shov\w*|slap\w*|chok\w*|punch\w*"
-    r"|kick\w*|threw|throw\w*|smash\w*|bang\w*|yell\w*|scream\w*|shout\w*|angry|anger|temper|rage|drunk|drinking"
-    r"|threat\w*|pinned|beat\w*|violen\w*|pressur\w*|forc\w*|coerc\w*|choice|duty|owe|owed|guilt\w*|punish\w*"
-    r"|allowed|permission|refuse|used|object|cornered|trapped|prisoner|control\w*|watch\w*|track\w*|froze|frozen|zoned"
-    r"|safe\w*|unsafe|danger\w*|escape|hid\w*|hopeless\w*|alive|living|die|dying|dead|death|disappear\w*|vanish"
-    r"|gone|cope|coping|worthless|useless|burden|dark|thoughts|suicid\w*|pills|tablets|cut\w*|cry\w*|cried|tears"
-    r"|numb|breakdown|breaking|pieces|apart|survive|drown\w*|suffocat\w*|abus\w*|assault\w*|rap\w*|blackmail\w*"
-    r"|humiliat\w*|ashamed|shame|crushed|struggl\w*|lonely|upset|crisis|broken|belong\w*|tiny"
-    r"|invisible|nobody|sulk\w*|mood|moods|chore|bill|tally|frigid|row|rows|fight\w*|agree\w*|dare|respected|names"
-    r"|trouble|sorry|plan|reach|whatever|rope|under)\b"
-    r"|\b(?:not|n't) (?:okay|ok|alright|all right|well|coping|a person|myself|asked|care)\b|\b(?:say|said|saying|says)"
-    r" (?:no|yes|stop|wait)\b|\bno (?:say|right)\b|\b(?:felt|feel|feels) like i (?:had|have) to\b|\b(?:made|make|makes) me\b"
-    r"|\bwant(?:ed)? (?:it|to)\b(?= ?(?:$|[,.]| and| but| so))|\bway (?:out|through)\b|\b(?:give|gave|giving) in\b"
-    r"|\balong with\b|\b(?:be|being|wasn't|weren't) (?:here|around)\b|\bgo(?:ing)? on\b|\bkeep going\b"
-    r"|\bend (?:it|this|all|things)\b|\b(?:didn't|won't|wouldn't|doesn't|don't) stop\b|\bstop (?:them|him|her)\b"
-    r"|\bhelp me\b|\bneed (?:some )?help\b|\bneed someone\b|\bget (?:out|away)\b|\bwake up\b|\bbe over\b"
-    r"|\bmy body\b|\bon my own\b|\balone\b|\bthe last time\b|\brunning away\b|\bset (?:them|him|her) off\b"
-    r"|\bblow up\b|\bcalm down\b|\blet go\b|\bfind out\b|\braised? (?:their|his|her) voice\b|\bput me down\b"
-    r"|\bcarried on\b|\bany ?more\b|\bout of bed\b|\bhead down\b|\bmy mind\b|\bup for it\b"
-    r"|\bin the mood\b|\bturn (?:them|him|her) down\b|\bjust happened\b|\bthe words out\b|\bending\b|\bleav(?:e|ing)\b"
-    r"|\bwant(?:ed)? (?:it )?to stop\b|\bmade to\b|\bmy no\b|\bbetter off\b|\btouched\b|\bcouldn't (?:move|stop)\b"
-    r"|\ball to end\b|\btwist\w*|\blose it\b|\btake everything\b|\bpain\b|\bin line\b|\bgo along\b"
-    r"|\bsets? (?:them|him|her) off\b|\btake no\b|\bstomach\b|\bkey in the door\b|\bcan't go\b|\bcheck my\b"
-    r"|\bwant out\b|\bgiving up\b|\bget better\b|\bpretend\w*|\blay there\b|\bfor (?:it|them|him|her) to finish\b"
-    r"|\buntil it was (?:finished|over)\b|\bask first\b|\btired of\b|\bbe okay\b|\bany of it\b|\bstop it\b"
-    r"|\b(?:ask|asked|told) (?:them|him|her) to stop\b|\b(?:this|it all) to end\b|\bnot doing (?:well|okay|ok)\b"
-    r"|\bkeep (?:them|him|her) (?:calm|happy|quiet)\b|\bbad place\b|\bpointless\b|\bempty\b|\bdread\w*|\bsqueez\w*"
-    r"|\bbit me\b|\bpinch\w*|\bgoodbye\b|\btrust myself\b|\bkeep trying\b|\bexist\w*|\bsecrets?\b|\btouch\w*"
-    r"|\bignor\w*|\bfollow\w*|\bpainful\b|\bsore\b|\blaughed\b|\bpeace\b|\bblock\w*|\blet me out\b|\bhands on me\b"
-    r"|\bbank card\b|\bmonitor\w*|\breally bad\b|\bsomeone\b|\bi'm fine\b|\bmy (?:neck|arm|wrist|throat)\b|\binto it\b"
-    r"|\bslow down\b|\bsaid i was\b|\bheld down\b|\bwhen it (?:finished|ended|was over)\b|\bany of that\b"
-    r"|\bno to mean no\b|\basked (?:first|before)\b|\bbe asked\b")
-
 # Contractions typed or transcribed without the apostrophe ("i dont", "didnt", "im scared"): the rules read them with it.
 _BARE = {"dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "cant": "can't", "couldnt": "couldn't",
          "wouldnt": "wouldn't", "shouldnt": "shouldn't", "wont": "won't", "isnt": "isn't", "wasnt": "wasn't",
@@ -290,7 +252,3 @@ def is_ordinary(text: str) -> bool:
     """Whether `text` is an ordinary ask or an everyday fear or tear (the classifier alone may not call it distress)."""
     return is_activity_request(text) or bool(EVERYDAY_WORRY.search(words_of(text)))
 
-
-def has_distress_word(text: str) -> bool:
-    """Whether `text` has any word of distress at all (a disclosure without one is rare; an answer without one common)."""
-    return bool(DISTRESS_WORDS.search(words_of(text)))

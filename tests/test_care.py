@@ -95,11 +95,12 @@ def test_the_question_makes_a_disclosure() -> None:
     assert not care.is_disclosure(said, in_answer=True, intimate=False)
 
 
-def test_an_answer_needs_a_word_of_distress_before_the_classifier_alone_is_believed() -> None:
+def test_an_answer_believes_a_sure_classifier_without_any_particular_word() -> None:
     sure = {"intent": {"name": "disclose_distress", "confidence": 0.95}}
-    assert not care.is_disclosure({**sure, "text": "help with the laundry, it never ends"}, in_answer=True)
-    assert care.is_disclosure({**sure, "text": "i can't see any way through this"}, in_answer=True)
-    assert care.is_disclosure({**sure, "text": "help with the laundry, it never ends"})  # addressed: the classifier
+    unsure = {"intent": {"name": "disclose_distress", "confidence": 0.4}}
+    assert care.is_disclosure({**sure, "text": "i kind of felt i owed them, so i went quiet"}, in_answer=True)
+    assert not care.is_disclosure({**unsure, "text": "i kind of felt i owed them, so i went quiet"}, in_answer=True)
+    assert care.is_disclosure({**unsure, "text": "i kind of felt i owed them, so i went quiet"})  # addressed
 
 
 @pytest.mark.parametrize("text, ask", [
