@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional, Sequence, Tuple
 
+from assistant.care_cues import has_consent_cue, has_distress_cue, is_ordinary
+
 DISCLOSURE = "disclose_distress"
-# Inside an answer (a check-in, a consent ask, a guided turn) the classifier alone must be sure: answers use the
+# Inside an answer (a check-in, a consent ask, a guided turn) the classifier alone must be fairly sure: answers use the
 # words disclosures do ("help", "stop", "never wanted") far more often than they are disclosures (bench/care.py,
-# bench/answers.py); a distress cue (DistressCueGate) is sure by itself.
+# bench/answers.py); a cue is sure by itself. Care comes first: no word of the answer is required besides.
 ANSWER_CONFIDENCE = 0.65
 # The calm reply: no judgement, no side, none of their words repeated, an offer to pause; then the helpline line.
 CARE_REPLY = ("Thank you for telling me. I'm glad you said it, and it matters. We can pause here for as long as you "
@@ -24,36 +26,16 @@ def care_reply(helpline: str) -> Tuple[str, ...]:
     return (CARE_REPLY, helpline)
 
 
-# Words that make a disclosure unmistakable whatever else is said: harm from another person, threats, fear of them,
-# not feeling safe, coercion and control, self-harm and crisis. The NLU's DistressCueGate makes a message with one of
-# them `disclose_distress` (assistant/dialogue/nlu_components.py).
-DISTRESS_CUES = re.compile("|".join((
-    r"\b(?:hit|hits|slapped|slaps|punched|punches|kicked|kicks|choked|chokes|strangled|shoved|shoves|pinned|beats)"
-    r" me\b(?! (?:up|at|to|in|on)\b)",
-    r"\b(?:hurt|hurts|hurting) me\b(?! (?:to (?:say|see|hear|think|admit))\b)",
-    r"\bthreat(?:en|ens|ened|ening)\b",
-    r"\b(?:scared|afraid|frightened|terrified) (?:of|by) (?:him|her|them|my (?:partner|husband|wife|boyfriend|girlfriend))\b",
-    r"\bi(?:'m| am)? (?:not|don't feel|do not feel|never feel|can't feel|can't be|can't keep myself) safe\b"
-    r"|\bfeel unsafe\b|\bmy safety\b|\bnot safe (?:at home|here|with)\b",
-    r"\b(?:forced|coerced|pressured|guilted) (?:me )?into\b|\bcoerc\w*|\bforced (?:me|themselves)\b",
-    r"\b(?:can't|couldn't|not allowed to|don't dare|didn't dare) (?:to )?say no\b",
-    r"\babus(?:e|ed|es|ing|ive)\b|\bsexual(?:ly)? assault\w*|\bassaulted\b|\braped?\b",
-    r"\b(?:kill|killing) myself\b(?! laugh)|\bsuicid\w*|\bself[- ]?harm\w*"
-    r"|\b(?:hurt|hurting|cut|cutting|harm|harming) myself\b",
-    r"\bend(?:ing)? (?:it all|my life)\b|\bbetter off without me\b|\b(?:want|wish) i (?:was|were) dead\b",
-    r"\b(?:don't|do not|no longer) want to (?:be alive|live|wake up)\b|\bpanic attacks?\b",
-)))
-
-
-def has_distress_cue(text: str) -> bool:
-    """Whether `text` says in unmistakable words that someone is unsafe, harmed, coerced or in crisis."""
-    return bool(DISTRESS_CUES.search(" ".join(re.sub(r"[^\w' -]+", " ", text.lower().replace("\u2019", "'")).split())))
-
-
-def is_disclosure(message: Dict[str, Any], in_answer: bool = False) -> bool:
-    """Whether a parsed message tells the companion of distress (inside an answer, a sure one)."""
+def is_disclosure(message: Dict[str, Any], in_answer: bool = False, intimate: bool = False) -> bool:
+    """Whether a parsed message tells the companion of distress: a cue in its words (`intimate`: said after
+    intimacy, where "i didn't want to" is one), else the classifier (inside an answer, a sure one)."""
+    text = str(message.get("text") or "")
+    if has_distress_cue(text) or has_consent_cue(text, intimate):
+        return True
     intent = message.get("intent") or {}
     if intent.get("name") != DISCLOSURE:
+        return False
+    if is_ordinary(text):
         return False
     return not in_answer or float(intent.get("confidence") or 0.0) >= ANSWER_CONFIDENCE
 

@@ -154,14 +154,24 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?:pass|skip)(?: (?:on )?(?:this|that|it|me)(?: one| question)?| (?:the|this|that) question| for now"
             r"| on (?:this|that)(?: one)?)?"
             r"|next(?: question| one)?|(?:i'd )?rather not (?:answer|say)(?: (?:that|this|it)(?: one)?)?|no comment"
-            r"|(?:can we |let's )?move on(?: to the next (?:one|question))?|not this one|i'll sit this one out",
-    "help": r"help(?: me| us)?|what (?:do|should|can) (?:i|we) say(?: here| now)?|how does (?:this|it) work"
-            r"|i don't (?:understand|get it)(?: the question)?|what do you mean|what does that mean|i'm (?:lost|confused)"
-            r"|what are (?:my|our|the) options|what do you want (?:me|us) to say"
-            r"|how (?:am i|are we) (?:supposed|meant) to answer(?: this| that| it)?|how (?:do|should) (?:i|we) answer"
-            r"(?: this| that| it)?",
-    "repeat": r"(?:(?:can|could|would|will) you )?(?:say (?:that|it|the question) again|repeat(?: that| it| the question)?"
-              r"|ask (?:that|it|me)(?: again| one more time)|read (?:that|it) again)|again|pardon(?: me)?|come again|sorry"
+            r"|(?:can we |let's )?move on(?: to the next (?:one|question))?|not this one|i'll sit this one out"
+            r"|(?:i'm )?not (?:answering|doing) (?:that|this)(?: one| question)?|i(?: won't|'d rather not) answer (?:that|this)"
+            r"(?: one| question)?|(?:i'll )?leave (?:that|this) one|(?:i'd like to |can i |let me |i'll )?sit (?:this|that) one out",
+    "help": r"(?:(?:can|could|would) you )?help(?: me| us)?(?: out)?(?: here| with (?:this|that)(?: one| question)?)?"
+            r"|i need (?:some )?help (?:with|answering) (?:this|that)(?: one| question)?"
+            r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:say|answer|put it)(?: here| now| to (?:this|that))?"
+            r"|(?:what|how) (?:am i|are we) (?:supposed|meant|expected) to (?:say|answer|do)(?: here| now| to (?:this|that))?"
+            r"(?: (?:this|that|it))?|how does (?:this|it|that|the check ?-?in)(?: bit| part| one)? work"
+            r"|i (?:don't|do not) (?:understand|get)(?: it| (?:the|this|that) question)?|what do you mean|what does that mean"
+            r"|i'm (?:lost|confused)|what are (?:my|our|the) options|what (?:do|would) you (?:want|like) (?:me|us) to say"
+            r"|what (?:kind|sort|type) of (?:answer|thing|things)(?: do you want| are you after| should i say| do i say)?"
+            r"|(?:i'm |i am )?not sure (?:what|how) to (?:say|answer)(?: (?:this|that|it|here|to (?:this|that)))?"
+            r"|i (?:don't|do not) know (?:what|how) to (?:say|answer) (?:here|to (?:this|that))",
+    "repeat": r"(?:(?:can|could|would|will) you (?:please )?)?(?:say (?:that|it|the question) again|repeat(?: that| it| the"
+              r" question)?|ask (?:that|it|me|us)(?: again| one more time)|read (?:that|it) again"
+              r"|(?:run|go|read) (?:that|it|the question)(?: (?:by|past|over|through|for)(?: (?:me|us))?)? (?:again|once more"
+              r"|one more time)|go over (?:that|it|the question) again|give (?:me|us) (?:that|the question) again)"
+              r"|again|pardon(?: me)?|come again|sorry"
               r"|what|huh|what was (?:that|the question)(?: again)?|what's the question|what did you (?:say|ask)"
               r"|(?:i )?(?:didn't|did not|couldn't) (?:catch|hear)(?: that| it| the question| you)?|one more time",
 }
@@ -188,8 +198,11 @@ def _control_of(text: str) -> Optional[str]:
 
 
 def answer_control(text: str) -> Optional[str]:
-    """A directed command said instead of an answer (stop, skip, help, repeat), or None: the words are the answer."""
+    """A directed command said instead of an answer (stop, skip, help, repeat), or None: the words are the answer.
+    Last, an utterance of nothing but talk about the talk names its command (assistant/meta_command.py)."""
     from assistant.dialogue.commands import normalise, peeled
+    from assistant.care_cues import with_apostrophes
+    from assistant.meta_command import meta_control
 
     if normalise(text) in _ANSWER_NOT_STOP:
         return None
@@ -199,8 +212,6 @@ def answer_control(text: str) -> Optional[str]:
     clauses = [c for c in _CLAUSES.split(text) if normalise(c)]
     found = [_control_of(c) for c in clauses]
     named = {f for f in found if f}
-    if len(clauses) < 2 or len(named) != 1:
-        return None
-    if all(f or _FILLER_CLAUSE.match(peeled(c)) for f, c in zip(found, clauses)):
+    if len(clauses) >= 2 and len(named) == 1 and all(f or _FILLER_CLAUSE.match(peeled(c)) for f, c in zip(found, clauses)):
         return named.pop()
-    return None
+    return meta_control(with_apostrophes(normalise(text)))

@@ -8,14 +8,19 @@ when the reply is the care reply and the evening turned gentle.
 Targets: every care line addressed or answered gets it (recall 1.0); at most 2 % of ordinary lines get it; couple
 talk stays unheard.
 
+A plain text file (tests/data/couple_talk_*.txt) is read as couple talk, every line ordinary: how many are heard in
+the window and how many get the care path.
+
     .venv/bin/python bench/care.py /work/blind7/care.yml [--misses] [--spoken]
+    .venv/bin/python bench/care.py tests/data/couple_talk_eval.txt
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from dialoguebench import care_given, fresh, question_target, rate, run_set, walk_to
+from dialoguebench import care_given, fresh, question_target, rate, run_set, walk_to, yaml_items
 
 
 def run_line(engine: Any, item: Dict[str, Any], hear: Any) -> Dict[str, Any]:
@@ -53,5 +58,13 @@ def miss(r: Dict[str, Any]) -> Optional[str]:
     return f"MISS {r['where']:14} {r['label']:8} care={r['care']} {r['text']!r} -> {r['said'][:1]}" if wrong else None
 
 
+def load(path: Path) -> List[Dict[str, Any]]:
+    """A YAML set, or a text file of couple talk (one ordinary line a line)."""
+    if path.suffix == ".txt":
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        return [{"text": line, "where": "couple_talk", "label": "ordinary"} for line in lines if line]
+    return yaml_items(path)
+
+
 if __name__ == "__main__":
-    run_set(__doc__ or "", run_line, score, miss)
+    run_set(__doc__ or "", run_line, score, miss, load=load)

@@ -147,9 +147,15 @@ def rate(part: int, whole: int) -> float:
 Row = Dict[str, Any]
 
 
+def yaml_items(path: Path) -> List[Row]:
+    """The lines of a set: a YAML list of mappings."""
+    return list(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
 def run_set(doc: str, run_line: Callable[[Any, Row, Hear], Row], score: Callable[[List[Row]], Row],
-            miss: Callable[[Row], Optional[str]], spoken: bool = True) -> None:
-    """The command line every dialogue bench shares: each line of a YAML set run, the scores, and (--misses) the
+            miss: Callable[[Row], Optional[str]], spoken: bool = True,
+            load: Callable[[Path], List[Row]] = yaml_items) -> None:
+    """The command line every dialogue bench shares: each line of a set (`load`) run, the scores, and (--misses) the
     lines that went wrong."""
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("set", type=Path)
@@ -157,7 +163,7 @@ def run_set(doc: str, run_line: Callable[[Any, Row, Hear], Row], score: Callable
     if spoken:
         parser.add_argument("--spoken", action="store_true", help="speak each line, hear it through the recogniser")
     args = parser.parse_args()
-    items = yaml.safe_load(args.set.read_text(encoding="utf-8"))
+    items = load(args.set)
     hear = spoken_hearer(Path(tempfile.mkdtemp(prefix="bench-speech-"))) if getattr(args, "spoken", False) else typed
     engine = load_engine()
     rows = [{**item, **run_line(engine, item, hear)} for item in items]

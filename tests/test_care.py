@@ -6,7 +6,8 @@ from typing import Optional
 
 import pytest
 
-from assistant import care, ratings, taketurns, topics
+from assistant import care, ratings, taketurns, topics, turns
+from assistant.care_cues import is_activity_request
 
 
 @pytest.mark.parametrize("text, rating, heavy", [
@@ -49,16 +50,65 @@ def test_a_disclosure_inside_an_answer_must_be_sure() -> None:
     unsure = {"intent": {"name": "disclose_distress", "confidence": 0.6}}
     assert care.is_disclosure(unsure)
     assert not care.is_disclosure(unsure, in_answer=True)
-    assert care.is_disclosure({"intent": {"name": "disclose_distress", "confidence": 0.9}}, in_answer=True)
+    assert care.is_disclosure({"text": "i feel so alone and scared", "intent": {"name": "disclose_distress",
+                                                                                "confidence": 0.9}}, in_answer=True)
 
 
 @pytest.mark.parametrize("text, cue", [
     ("he hit me", True), ("hit me up tomorrow", False), ("i don't feel safe at home", True),
     ("it's not safe to drive in this", False), ("i'm scared of spiders", False), ("they threatened me", True),
     ("i nearly killed myself laughing", False), ("i've been cutting myself", True),
+    ("they kicked me out of bed last night and i'm frightened", True), ("you'd never hurt me", False),
+    ("i'm scared of what they'll say when they get home", True), ("that ghost story scared me silly", False),
+    ("i tiptoe around their moods, i'm frightened", True), ("i'm frightened of heights", False),
+    ("they read all my texts and won't let me see my sister", True), ("i read all my texts in the morning", False),
+    ("they get nasty until i agree", True), ("i agree until we get to the pudding", False),
+    ("i don't think i can keep going", True), ("the deadline pressure is brutal", False),
+    ("i couldn't say no to another slice of cake", False), ("i can't ever say no to them", True),
+    ("a poor day, a one i'm afraid", False), ("i feel trapped in this marriage", True),
+    ("i feel trapped in this job", False), ("that was so awkward i wanted to disappear", False),
+    ("we'd like to talk about feeling pressured into things", False), ("i want to talk about how they hit me", True),
+    ("im not safe here", True), ("i dont think i can go on", True), ("she wont let me out of the flat", True),
 ])
 def test_distress_cues(text: str, cue: bool) -> None:
     assert care.has_distress_cue(text) is cue
+
+
+@pytest.mark.parametrize("text, intimate, cue", [
+    ("honestly i didn't want to", True, True), ("i didn't want it to finish", True, False),
+    ("i just gave in so they'd be happy", True, True), ("i gave in and had the dessert", False, False),
+    ("i kind of zoned out and waited for it to be over", True, True), ("i felt used", True, True),
+    ("it hurt and i wanted to stop", True, True), ("is it normal that it hurts during sex", False, False),
+    ("sometimes in bed i just go along with it", False, True), ("we went along with the plan", False, False),
+    ("i was scared the whole time", True, True), ("i'm scared to ask for what i like in bed", False, False),
+    ("i didnt want to", True, True), ("amazing, i didnt want to stop", True, False),
+])
+def test_consent_cues_tell_only_about_intimacy(text: str, intimate: bool, cue: bool) -> None:
+    """Not wanting it, giving in, freezing: a disclosure after intimacy or where intimacy is named, never otherwise."""
+    assert (care.has_distress_cue(text) or care.has_consent_cue(text, intimate)) is cue
+
+
+def test_the_question_makes_a_disclosure() -> None:
+    """The same words answer "how was that for you?" as a disclosure and a bedtime question as an answer."""
+    said = {"text": "i didn't really want to, honestly", "intent": {"name": "inform", "confidence": 0.9}}
+    assert care.is_disclosure(said, in_answer=True, intimate=True)
+    assert not care.is_disclosure(said, in_answer=True, intimate=False)
+
+
+def test_an_answer_believes_a_sure_classifier_without_any_particular_word() -> None:
+    sure = {"intent": {"name": "disclose_distress", "confidence": 0.95}}
+    unsure = {"intent": {"name": "disclose_distress", "confidence": 0.4}}
+    assert care.is_disclosure({**sure, "text": "i kind of felt i owed them, so i went quiet"}, in_answer=True)
+    assert not care.is_disclosure({**unsure, "text": "i kind of felt i owed them, so i went quiet"}, in_answer=True)
+    assert care.is_disclosure({**unsure, "text": "i kind of felt i owed them, so i went quiet"})  # addressed
+
+
+@pytest.mark.parametrize("text, ask", [
+    ("my cold is awful so keep it brief", True), ("start the check-in anyway", True),
+    ("i can't see any way through this", False), ("i've got nobody to tell", False),
+])
+def test_ordinary_asks(text: str, ask: bool) -> None:
+    assert is_activity_request(text) is ask
 
 
 @pytest.mark.parametrize("text, missing", [
@@ -98,3 +148,23 @@ def test_the_helpline_setting_is_checked(tmp_path) -> None:
     config.write_text('care:\n  helpline: ""\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="care.helpline"):
         settings.load(config)
+
+
+@pytest.mark.parametrize("text, control", [
+    ("help", "help"), ("could you help me out here", "help"), ("what am i supposed to answer", "help"),
+    ("not sure how to answer this, help", "help"), ("what sort of thing are you after", "help"),
+    ("how does this part work", "help"), ("help with the ironing would be nice", None),
+    ("i'd love some help planning the party", None), ("i'm not answering this one, skip", "skip"),
+    ("i'll sit that one out", "skip"), ("would you read the question through again", "repeat"),
+    ("go over that again", "repeat"), ("ask us that again next month", None),
+    ("stop", "stop"), ("companion, stop", "stop"), ("stop the check-in", "stop"),
+    ("maybe stop rushing the end a little", None), ("say it again tomorrow", None),
+    ("right, we're stopping this now", "stop"), ("i won't answer that, sorry", "skip"),
+    ("leave me out this time, pass", "skip"), ("how would i answer that", "help"),
+    ("what is this question asking me", "help"), ("sorry, i didn't hear you, what was that", "repeat"),
+    ("i don't want it to stop", None), ("let's do that again sometime", None), ("thanks for asking", None),
+    ("enough cuddles for once", None), ("no need to repeat it, i got it", None), ("next time, music on", None),
+])
+def test_a_directed_command_is_a_command_and_anything_else_an_answer(text: str, control: Optional[str]) -> None:
+    """Stop, pass, help and repeat alone or addressed to the companion; the same words inside an answer are the answer."""
+    assert turns.answer_control(text) == control

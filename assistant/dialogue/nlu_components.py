@@ -238,8 +238,10 @@ class DirectedWordingGate(GraphComponent, IntentClassifier):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class DistressCueGate(GraphComponent, IntentClassifier):
-    """Words that make a disclosure unmistakable (assistant/care.py DISTRESS_CUES) make it `disclose_distress`,
-    whatever the classifier leaned to; a plain stop stays a stop."""
+    """Words that make a disclosure unmistakable (assistant/care_cues.py: a distress cue, or a consent cue in a
+    sentence naming intimacy) make it `disclose_distress`, whatever the classifier leaned to; a plain stop stays a
+    stop. A disclosure the classifier alone found in an ordinary ask ("dying of a cold, keep it short") or an everyday
+    fear or tear ("scared of the dark") gives way to the next-ranked intent."""
 
     @classmethod
     def create(
@@ -250,17 +252,26 @@ class DistressCueGate(GraphComponent, IntentClassifier):
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Put `disclose_distress` first where a cue is said."""
-        from assistant.care import DISCLOSURE, has_distress_cue
+        """Put `disclose_distress` first where a cue is said, last where an ordinary ask is all there is."""
+        from assistant.care import DISCLOSURE
+        from assistant.care_cues import has_consent_cue, has_distress_cue, is_ordinary
 
         for message in messages:
             text = message.get(TEXT) or ""
-            if is_stop_command(text) or not has_distress_cue(text):
+            ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != DISCLOSURE]
+            if is_stop_command(text):
                 continue
-            chosen = {"name": DISCLOSURE, "confidence": 1.0}
-            rest = [r for r in message.get("intent_ranking") or [] if r.get("name") != DISCLOSURE]
+            if has_distress_cue(text) or has_consent_cue(text):
+                chosen = {"name": DISCLOSURE, "confidence": 1.0}
+                message.set("intent_ranking", [chosen, *ranking], add_to_output=True)
+            elif (message.get(INTENT) or {}).get("name") == DISCLOSURE and ranking and is_ordinary(text):
+                left = max(1.0 - float((message.get(INTENT) or {}).get("confidence") or 0.0), 1e-6)
+                ranking = [{**r, "confidence": min(1.0, float(r["confidence"]) / left)} for r in ranking]
+                chosen = next((r for r in ranking if is_directed(r["name"], text)), ranking[0])
+                message.set("intent_ranking", [*ranking, {"name": DISCLOSURE, "confidence": 0.0}], add_to_output=True)
+            else:
+                continue
             message.set(INTENT, chosen, add_to_output=True)
-            message.set("intent_ranking", [chosen, *rest], add_to_output=True)
         return messages
 
 

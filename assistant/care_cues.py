@@ -1,0 +1,254 @@
+"""Words that make a disclosure unmistakable, and the words of one that only tell after intimacy.
+
+Three kinds, each a general rule rather than a list of sentences:
+- DISTRESS_CUES, anywhere: harm from another person, threats, fear of a partner, not feeling safe, control,
+  coercion, self-harm and crisis. The NLU's DistressCueGate makes a message with one `disclose_distress`.
+- CONSENT_CUES, only where the talk is about intimacy (an after-intimacy check-in's answer, or a sentence naming sex
+  or bed): not wanting it, going along, giving in, freezing, feeling used or pressured, it hurting, asking to stop.
+  "I didn't want to" after "how was that for you?" is a disclosure; after "did you go to the gym?" it is not.
+- ACTIVITY_REQUEST: an ordinary ask of the companion; with no cue beside it, the line is that ask.
+Hard negatives are kept out by the rules' own words: work pressure, scary films, spiders, "killing me", "dead tired".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Pattern, Sequence
+
+_PARTNER = r"(?:him|her|them|my (?:partner|husband|wife|boyfriend|girlfriend|fianc\w*|spouse|other half|ex))"
+_THEY = r"(?:he|she|they|my (?:partner|husband|wife|boyfriend|girlfriend|spouse))"
+_FEAR = r"(?:scared|afraid|frightened|terrified|petrified|fearful)"
+_END = r"(?= ?(?:$|[,.;!?]| and\b| but\b| so\b| right now\b| all the time\b| the whole time\b| tonight\b))"
+
+
+def _join(parts: Sequence[str]) -> Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
+DISTRESS_CUES = _join((
+    # harm from another person
+    r"\b(?:hit|hits) me\b(?! (?:up|at|to|in|on|with|like|hard with)\b)|\b(?:slapped|slaps|punched|punches|kicked|kicks"
+    r"|choked|chokes|strangled|shoved|shoves|pinned|beats|beat|dragged|drags|spat at|spits at) me\b(?! (?:up|at)\b)",
+    r"\b(?:leave|hurt|punish|kick|dump) me (?:out )?if i (?:don't|didn't|won't|wouldn't|say no|refuse|tell|ever)\b"
+    r"|\bif i (?:ever )?(?:leave|tell anyone)\b.*\b(?:he|she|they)(?:'ll|'d| will| would)\b|\bmake sure i regret\b"
+    r"|\b(?:angry|cross|mad|nasty|sulks?|sulking|sulky) (?:until|unless|if|when) i (?:agree|say no|don't|refuse|do)\b"
+    r"|\buntil (?:he|she|they) calms? down\b|\bcalls? me (?:worthless|useless|names|stupid|pathetic|frigid|disgusting)\b"
+    r"|\bmakes? me feel (?:like )?i owe\b|\blet it happen (?:even though|because|when|so)\b",
+    r"\b(?:didn't|did not|never) (?:scream|yell|shout|lash out|lose it|go off)(?:ed)? (?:at|with) me\b.*\b(?:for once"
+    r"|today|this time)\b|\bonly (?:yelled|screamed|shouted|lost it|hit me|pushed me)\b"
+    r"|\bstop (?:grabbing|hitting|hurting|pushing|shoving|choking|threatening|tracking|following|controlling) me\b",
+    r"(?<!won't )(?<!wouldn't )(?<!never )(?<!not )\b(?:hurt|hurts|hurting) me\b(?! (?:to (?:say|see|hear|think|admit))\b)(?! (?:laughing|with (?:laughter|that)))",
+    rf"\b{_THEY}(?: \w+){{0,2}} (?:bit|bites|scratched|burned|burnt|struck|strikes|elbowed|headbutted|restrained|strangled"
+    rf"|choked|punched|slapped|kicked|shoved|hit|hits|dragged|spat (?:at|on)|smacked|whacked|thumped|battered|clipped"
+    rf"|headlocked|throttled)(?: \w+){{0,2}} (?:me|my (?:wrist|wrists|arm"
+    rf"|arms|neck|throat|hair|face|jaw|head|chest|leg|legs|shoulder|shoulders|back|stomach|hand|hands))\b"
+    r"(?! (?:up|with (?:a|the) (?:pillow|cushion)|under the table|in the feels)\b)",
+    rf"\b{_THEY} (?:didn't|did not) (?:throw|smash|break|punch|kick) (?:anything|things|stuff|walls?|doors?)\b"
+    r"|\bfollow(?:s|ed|ing)? me (?:everywhere|around|from room to room)\b|\b(?:followed|watched|tracked) (?:everywhere"
+    r"|all the time|every (?:minute|hour))\b|\bbeing (?:held|pinned) down\b",
+    r"\bpushed me (?:into|against|over|down|off|out of|to the (?:floor|ground))\b|\b(?:didn't|did not) (?:grab|hit|shove|slap"
+    r"|kick|choke|push|punch) me\b",
+    r"\b(?:grabbed|grabs|grabbing|twisted|twists|yanked|squeezed|squeezes|pinched|pinches) (?:me|my (?:wrist|wrists|arm|arms|neck"
+    r"|throat|hair|face|jaw))\b(?=.*\b(?:hard|mark|bruise|hurt\w*|until|tight|so|again|row|fight|argument)\b)",
+    r"\b(?:held|holds|holding) me down\b|\bgot rough\b|\brough with me\b|\bleft (?:a |some )?(?:mark|marks|bruise|bruises)\b"
+    r"|\bbruises on my\b|\b(?:hide|hiding|cover|covering|covered)(?: up)? (?:the |my )?bruises\b",
+    r"\b(?:threw|throws|throwing|smashed|smashes|broke|punched) (?:a |the |my |his |her |their )?\w+ (?:at|near|next to)"
+    r" (?:me|my)\b|\b(?:fist|fists|hand) through the (?:door|wall)\b|\bsmashed my\b|\b(?:screamed|screams|shouted|yelled)"
+    r" in my face\b",
+    r"\bthreat(?:en|ens|ened|ening)\b",
+    # fear of a partner, of home, of what they will do
+    rf"\b{_FEAR} (?:of|by) {_PARTNER}\b",
+    rf"\b{_FEAR} (?:of )?what {_THEY}(?:'ll|'d| will| would| might| could| is going to)? (?:do|say)\b",
+    rf"\b{_FEAR} of (?:his|her|their) (?:temper|moods?|anger|rages?|reaction|shouting|drinking)\b",
+    rf"\b{_FEAR} (?:to|of) (?:go(?:ing)? (?:home|inside|back|in|to sleep|to bed)|push(?:ing)? back|say(?:ing)? no"
+    rf"|tell(?:ing)? (?:him|her|them|anyone)|leav(?:e|ing)|be (?:alone )?with)\b",
+    rf"\b(?:i'm|i am|i feel|i was|i've been|feeling) (?:so |really |properly |just |too |still |genuinely )?"
+    rf"(?:scared|frightened|terrified|petrified){_END}",
+    rf"\b{_FEAR} (?:all the time|the whole time|every (?:single )?(?:day|night|time))\b|\bof being {_FEAR}\b",
+    r"\b(?:dread|dreading) (?:it when|when|the moment|going home|(?:him|her|them) (?:coming|getting) home)\b"
+    rf"|\bsick with (?:dread|fear|worry) when {_THEY}\b|\bwalking on eggshells\b|\bon edge (?:around|with) " + _PARTNER + r"\b|\bin my own (?:home|house|bed)\b",
+    # not safe, in danger, control
+    r"\bi(?:'m| am)? (?:not|don't feel|do not feel|never feel|can't feel|can't be|can't keep myself) safe\b"
+    r"|\bfeel unsafe\b|\bmy safety\b|\bnot safe (?:at home|here|with)\b|\bin danger\b"
+    r"|\b(?:somewhere|place|anywhere) safe to (?:stay|sleep|go|live)\b|\bsafe (?:place|somewhere) to (?:stay|sleep|live)\b"
+    r"|\b(?:how|until i can|plan to|want to|need to|trying to) (?:leave|get away from) (?:him|her|them|this relationship)\b"
+    r"|\bleave (?:\w+ )?safely\b",
+    r"\b(?:won't|doesn't|don't|wouldn't) let me (?:leave|go out|out|see|have|talk|sleep)\b|\b(?:not|who i'm|what i'm)"
+    r" allowed to (?:see|leave|go|talk|refuse|say|wear|spend)\b",
+    r"\b(?:goes|go|went|going) through my phone\b|\b(?:reads|reading|they read|they check|checks) (?:all )?my (?:messages|texts|emails)\b"
+    rf"|\b{_THEY}(?: \w+){{0,2}} (?:monitors?|checks?|controls?|tracks?|watches|goes through|reads|counts) (?:all |every "
+    rf")?(?:my|every) (?:phone|spending|money|penny|pennies|messages|texts|location|movements|account|bank|calls|receipts)\b"
+    r"|\btrack(?:s|ing|ed)? (?:where i am|my (?:phone|location))\b|\b(?:control|controls|controlling) (?:all )?(?:the|my)"
+    r" money\b|\btaken control\b|\b(?:lock|locks|locked) me (?:out|in)\b|\blike a prisoner\b|\bfeel(?:ing)? watched\b",
+    # coercion
+    r"\b(?:forced|coerced|pressured|guilted|bullied|blackmailed) (?:me )?into\b|\bcoerc\w*|\bforced (?:me|themselves)\b",
+    r"\b(?:can't|cannot|couldn't|could not|can never|not allowed to|don't dare|didn't dare|unable to|not able to)"
+    r"(?: \w+)? (?:to )?say no\b(?! to (?:the|a|an|more|another|extra|any|some|that|this|dessert|cake|chocolate|wine"
+    r"|pizza|seconds|biscuits?|overtime|work|my (?:boss|manager|mum|dad|friends)|friends|the kids)\b)|\b(?:don't|didn't|never|do not|did not)(?: always| really)? feel (?:like )?i (?:can|could)"
+    r" say (?:no|stop)\b|\bfeel (?:like )?i (?:can't|cannot|couldn't) say (?:no|stop)\b|\bsay(?:ing)? yes when i (?:mean|want to say) no\b",
+    rf"\bsaid no\b.*\b(?:kept|keeps|carried|carries|went|goes) (?:on|going)\b|\b(?:after|when|once|even though|every time"
+    rf"|the first time|if ever) i(?:'ve|'d)?"
+    rf" (?:already )?(?:said|say|told {_PARTNER}) no\b|\bsaid no (?:twice|again|three times|\w+ times)\b"
+    rf"|\b(?:listen|stops?|respects?|hears?) (?:me )?when i say no\b",
+    r"\bsay no without\b|\b(?:punish|punishes|punished|punishing) (?:me|for)\b|\bmake me pay for\b",
+    r"\b(?:made|makes|make) me (?:do (?:things|stuff|it again|that again)|have sex|sleep with)\b|\bmy duty\b"
+    r"|\bpushing for sex\b|\bkeeps? pushing (?:for|me)\b",
+    r"\b(?:go|goes|went|going) along with it (?:because|so|to keep|even though|when|or)\b|\bkeep the peace\b"
+    r"|\bkeep (?:him|her|them) (?:calm|from (?:shouting|exploding|kicking off))\b",
+    r"\b(?:abus(?:e|ed|es|ing|ive)\b|sexual(?:ly)? assault\w*|\bassaulted\b|\braped?\b)",
+    # self-harm and crisis
+    r"\b(?:kill|killing) myself\b(?! laugh)|\bsuicid\w*|\bself[- ]?harm\w*"
+    r"|\b(?:hurt|hurting|cut|cutting|harm|harming) myself\b|\b(?:thinking|think|thought) about (?:cutting|pills|overdos\w*)",
+    r"\bend(?:ing)? (?:it all|my life)\b|\b(?:think|thinking|thought) (?:about|of) (?:ending|end) (?:it|things|everything)\b"
+    r"|\bwhat goes on (?:in this house|at home|behind closed doors|when we're alone)\b|\bget through (?:tonight|the night)\b|\bbetter off (?:without me|dead)\b|\b(?:want|wish) i (?:was|were) dead\b"
+    r"|\b(?:don't|do not|no longer) want to (?:be alive|live|wake up|be here)\b|\bpanic attacks?\b",
+    r"\b(?:tired|sick) of (?:living|being alive|life)\b|\b(?:sleep|go to sleep) and (?:not|never) wake up\b"
+    r"|\bgoodbye (?:letters?|notes?)\b|\bdon't trust myself\b|\bdo something stupid\b",
+    r"^(?!.*\b(?:cringe\w*|embarrass\w*|awkward|mortif\w*|blush\w*)\b).*\b(?:want|wanted|wanting) to (?:just )?disappear\b|\bif i (?:just )?(?:wasn't|weren't|was not) (?:here|around)\b"
+    r"|\b(?:about|of) not being (?:here|around)\b|\bnobody would (?:notice|miss me|care)\b",
+    r"\bno point (?:in|to) (?:any of it|going on|living|anything|it all|me)\b|\b(?:don't|can't) see the point"
+    r" (?:in|of) (?:going on|living|anything|any of it)\b|\b(?:can't|cannot|don't think i can|not sure i can)"
+    r" (?:go on|keep going|carry on|cope any ?more|cope with anything)\b|\bcan't cope any ?more\b|\bnot coping\b"
+    r"|\bwant (?:all of )?(?:it all|all this|all of this|everything) to (?:end|stop|be over)\b",
+    r"\b(?:stockpil\w*|saving up|hoarding|collecting) (?:my |the |all my )?(?:tablets|pills|meds|medication)\b"
+    r"|\b(?:next|another) (?:explosion|outburst|blow-?up|rage)\b|\b(?:want|wanting|feel like|thinking about|close to)"
+    r" (?:to )?giv(?:e|ing) up(?= ?(?:$|[,.;!?]| and\b| but\b| on (?:everything|life|myself|it all)\b))"
+    r"|\bgiven up on (?:everything|life|myself)\b|\bdon't care (?:what happens to me|if i live|if i wake)\b"
+    r"|\b(?:just )?trying to survive\b|\bin (?:a )?(?:really |very )?(?:dark|bad) place\b|\bdark thoughts\b",
+    r"(?<!about )\bfeel(?:ing)? (?:so |completely |totally |utterly )?(?:hopeless|worthless|like a burden|numb|empty inside)\b"
+    r"|\b(?:i'm|like i'm) (?:falling apart|drowning|suffocating|disappearing|not (?:even )?a person)\b(?! in (?:work|emails))"
+    r"|\bfeel(?:ing)? trapped\b(?= ?(?:$|[,.;!?]| and\b| but\b| in (?:this|my|our) (?:relationship|marriage|home|house)\b"
+    r"| with (?:him|her|them)\b))"
+    r"|\b(?:don't|doesn't|do not) feel like my body (?:belongs|is mine)\b"
+    r"|\b(?:talk to|see|call|tell) (?:someone|somebody|a doctor) about (?:the |my |these )?(?:thoughts|urges)\b"
+    r"|\bget (?:out|away) (?:of (?:this|the|my) relationship|from (?:him|her|them))\b"
+    r"|\b(?:i'm|i am) (?:a burden|worthless)\b|\beverything (?:feels|is) hopeless\b",
+    r"\b(?:i'm|i am)(?: really| just| honestly| so)? not (?:okay|ok|alright|all right|doing (?:well|okay|ok) at all)\b"
+    r"(?! (?:with|about|if|for)\b)",
+    r"\bcan't stop (?:crying|shaking)\b|\b(?:been )?crying all (?:afternoon|day|evening|night|morning)\b"
+    r"|\b(?:i'm|still|i am) (?:shaking|trembling)\b(?! with (?:laughter|excitement|cold))",
+))
+
+# Said about intimacy, these tell of pressure, fear or harm.
+CONSENT_CUES = _join((
+    r"\b(?:didn't|did not|don't|do not|never)(?: really| even| actually)? (?:want|wanted|fancy|fancied)"
+    r" (?:it|to|that|this|any of (?:it|that|this))(?: (?:tonight|at all|really|this time|then|either))?"
+    r"(?=$| ?[,.;!?]| (?:and|but|so|because|though|even|at all|really|tonight|this time)\b)",
+    r"\b(?:just )?let (?:him|her|them)(?= ?(?:$|[,.;!?]| do (?:it|what)\b| carry on\b| get on with it\b))"
+    r"|\b(?:wouldn't|won't|refused to|didn't even) (?:stop|slow down|listen|wait|take no)\b|\bdidn't (?:listen|slow down) when i\b"
+    r"|\b(?:be asked|ask(?: me)?) (?:first|before)\b|\bno (?:to )?means? no\b|\bhear(?:s)? my no\b"
+    r"|\b(?:made|makes|make) (?:me )?(?:to )?feel guilty\b|\b(?:something|what) i owe\b|\bobligat\w*|\bdebt\b|\bchore\b",
+    r"\b(?:he|she|they) (?:just )?(?:ignored me|carried on|kept going|didn't care|laughed it off|continued anyway)\b"
+    r"|(?<!didn't )(?<!did not )(?<!never )\bwant(?:ed)? it to (?:end|be over|stop)\b(?! (?:so|too) (?:soon|early))"
+    r"|^(?:\w+ )?(?:when|that|the moment) it (?:was )?(?:finished|ended|over|stopped)(?: ?[,.].*)?$",
+    r"\b(?:felt|feel|feels|feeling) like i (?:had|have|owe|owed) (?:to|it)\b|\bi (?:owe|owed) (?:it to )?(?:him|her|them)\b",
+    r"\b(?:go|goes|went|going) along with it\b|\blet it happen\b|\b(?:give|gave|giving) in\b",
+    r"\b(?:felt|feel|feeling) (?:so |really |a bit )?(?:used|pressured|pushed|cornered|obliged|trapped)\b"
+    r"(?! (?:for time|by (?:the )?time|by the clock|to (?:be quick|rush|hurry)|at work)\b)|\bpressur\w+ me\b",
+    r"\b(?:froze|freeze|frozen|zoned out|zone out|switched off)\b|\bwasn't (?:really )?there\b|\bdissociat\w*",
+    r"\bwait(?:ed|ing)? for it to (?:be over|end|finish|stop)\b|\b(?:got|get|getting) through it\b",
+    r"\b(?:asked|told|begged) (?:him|her|them) to (?:stop|wait|slow down)\b(?! and (?:he|she|they) did)"
+    r"|\b(?:didn't|did not|wouldn't|won't|doesn't) stop when i\b|\bkept saying (?:stop|wait|no)\b",
+    r"\b(?:had|have|get|got) no (?:say|choice)\b|\b(?:don't|doesn't|didn't) (?:feel like i )?(?:get|have|had) a (?:say|choice)\b"
+    r"|\bmy choice for once\b|\bbe my choice\b|\bnot allowed to\b|\bowe(?:d)? it to (?:him|her|them)\b",
+    r"\b(?:guilted|guilt|guilts|guilting) (?:me )?into\b|\b(?:wake|woke|woken|waking) (?:me )?up for (?:it|sex)\b",
+    r"\bpushed (?:his|her|their) hands? away\b|\bkeep (?:him|her|them) (?:calm|happy|quiet)\b",
+    rf"\b{_FEAR}{_END}|\b(?:feel|felt|feeling|be|was|am|get) (?:so |really |too )?{_FEAR} (?:afterwards|after|during"
+    rf"|when (?:we|they|he|she))\b",
+))
+# Said in answer to an after-intimacy question only ("is it okay that it hurts when we have sex?" asks, not tells).
+AFTER_INTIMACY_CUES = re.compile(r"\bit hurt(?:s)?\b(?! (?:a (?:little|bit|tiny)|in a good way|less|so good)\b)"
+                                 r"|\b(?:it was|it's|was) (?:really |so |very )?painful\b")
+# Intimacy named in the sentence itself (outside an after-intimacy check-in).
+INTIMACY = re.compile(r"\b(?:sex|sexual|in bed|bedroom|intimacy|intimate|touch(?:ed|ing)?|sleep(?:ing)? with|make love"
+                      r"|made love|kiss(?:ed|ing)?|undress\w*|in the mood|up for it|frigid)\b")
+
+# An ordinary ask of the companion: start or do the check-in or the questions, a starter, keep it short. Said with
+# no distress cue, a line that asks for one ("i'm dying of a cold so keep it short", "bit down, start the check-in")
+# is that ask, not a disclosure.
+ACTIVITY_REQUEST = re.compile(
+    r"\b(?:start|begin|do|carry on|go (?:ahead|on)(?: with)?|ask|give|read|skip|pick|get|have|want|try|fancy|resume)\b"
+    r"(?: \w+){0,4} (?:the |a |an |our |some |tonight's |bedtime |evening |after |short |quick |light )*"
+    r"(?:check ?-?ins?|questions?|starters?|topic|prompt|conversation|one|version|top)\b"
+    r"|\bkeep (?:it|this|them) (?:short|quick|brief|light|gentle|to)\b|\b(?:quick|short) one\b|\bmake (?:it|this) quick\b"
+    r"|\blet's (?:do|get started|go|start)\b|\bgive (?:me|us) a (?:sec|second|minute|moment)\b"
+    r"|\bcheck ?-?ins?\b|\b(?:the|these|your|tonight's|our) (?:questions|prompts?|topics?)\b|\bstarters?\b"
+    r"|\bquestions please\b")
+
+
+# Contractions typed or transcribed without the apostrophe ("i dont", "didnt", "im scared"): the rules read them with it.
+_BARE = {"dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "cant": "can't", "couldnt": "couldn't",
+         "wouldnt": "wouldn't", "shouldnt": "shouldn't", "wont": "won't", "isnt": "isn't", "wasnt": "wasn't",
+         "arent": "aren't", "werent": "weren't", "havent": "haven't", "hasnt": "hasn't", "im": "i'm", "ive": "i've",
+         "id": "i'd", "hes": "he's", "shes": "she's", "theyre": "they're", "theyll": "they'll", "theres": "there's",
+         "youre": "you're", "thats": "that's", "whats": "what's", "youve": "you've", "weve": "we've",
+         "theyve": "they've", "hed": "he'd", "theyd": "they'd", "itll": "it'll"}
+_BARE_WORD = re.compile(r"\b(?:" + "|".join(_BARE) + r")\b")
+
+
+def with_apostrophes(words: str) -> str:
+    """`words` with contractions said without their apostrophe written with it."""
+    return _BARE_WORD.sub(lambda m: _BARE[m.group()], words)
+
+
+def words_of(text: str) -> str:
+    """Lower case, apostrophes straightened and restored, clause marks kept as their own tokens, single spaces."""
+    text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"([,.;!?])", r" \1 ", re.sub(r"[^\w' ,.;!?-]+", " ", text))
+    return with_apostrophes(" ".join(text.split()))
+
+
+# The subject of a topic asked for ("can we talk about feeling pressured into sex", "a starter on feeling trapped in
+# routines"): a subject of the couple's, with no "i", "me" or "my" in it, is what they want to talk about, not a
+# disclosure ("i want to talk about how he hits me" is one).
+_TOPIC_ASK = re.compile(r"\b(?:talk|talking|chat|chatting|question|questions|starter|prompt|conversation|topic|something)"
+                        r" (?:about|on|around) (?!.*\b(?:i|me|my|i'm|i've|myself)\b)")
+
+
+# Enjoyment said outright ("when you held me down playfully, i liked that"): what sounds like force was play.
+_ENJOYED = re.compile(r"\b(?:playful(?:ly)?|i (?:liked|loved|enjoyed) (?:that|it)|in a good way|turned me on|we both wanted)\b")
+
+
+def _told(text: str) -> str:
+    """The words of `text` that tell rather than name a topic asked for (nothing, where it says it was enjoyed)."""
+    words = words_of(text)
+    if _ENJOYED.search(words) and not re.search(rf"\b{_FEAR}\b|\bhurt", words):
+        return ""
+    ask = _TOPIC_ASK.search(words)
+    return words[:ask.start()] if ask else words
+
+
+def has_distress_cue(text: str) -> bool:
+    """Whether `text` says in unmistakable words that someone is unsafe, harmed, coerced or in crisis."""
+    return bool(DISTRESS_CUES.search(_told(text)))
+
+
+def has_consent_cue(text: str, intimate: bool = False) -> bool:
+    """Whether `text` tells of pressure, fear or harm in intimacy: said after intimacy (`intimate`) or naming it."""
+    words = _told(text)
+    if intimate:
+        return bool(CONSENT_CUES.search(words) or AFTER_INTIMACY_CUES.search(words))
+    return bool(CONSENT_CUES.search(words)) and bool(INTIMACY.search(words))
+
+
+def is_activity_request(text: str) -> bool:
+    """Whether `text` asks the companion for an ordinary thing (the check-in, a starter, to keep it short)."""
+    return bool(ACTIVITY_REQUEST.search(words_of(text)))
+
+
+# Everyday fears and tears: of the dark, heights, the dentist, a film; crying at an advert. With no cue beside them a
+# line that has one is talk, not a disclosure, however the classifier leans on "scared" or "cried".
+EVERYDAY_WORRY = re.compile(
+    rf"\b{_FEAR} (?:of|by|about|at) (?:the |a |an |that |this |my |our |his |her |their )?(?:dark|heights?|spiders?|dogs?"
+    r"|flying|flights?|needles?|dentists?|snakes?|clowns?|wasps?|bees|mice|rats?|deep water|water|lifts?|thunder|storms?"
+    r"|lightning|films?|movies?|horror|trailer|ghosts?|exams?|tests?|driving|driving test|interviews?|presentation|results"
+    r"|speech|surgery|operation|scan|doctor|neighbours?|noise|news|wedding|mortgage|bills?|boss|deadline|traffic)\b"
+    r"|\b(?:cry|cried|crying|sobbed|sobbing|welled up|teared up) (?:at|during|through|over|watching|listening to) (?:the |a |an "
+    r"|that |this |our )?(?:film|movie|video|advert|ads?|wedding|song|book|show|episode|news|ending|documentary|match|final"
+    r"|speech|photos?)\b")
+
+
+def is_ordinary(text: str) -> bool:
+    """Whether `text` is an ordinary ask or an everyday fear or tear (the classifier alone may not call it distress)."""
+    return is_activity_request(text) or bool(EVERYDAY_WORRY.search(words_of(text)))
+
