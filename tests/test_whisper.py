@@ -246,6 +246,8 @@ def test_a_rating_heard_as_a_homophone_is_read_as_the_number(rec, maker):
     ("i'll go for", ["i'll go four"]),
     ("probably a free today", ["probably a three today"]),
     ("to or far", ["two or far", "to or four"]),
+    ("probably the two", ["probably a two"]),
+    ("the two of us", []),
     ("we laughed a lot", []),
 ])
 def test_rating_readings(heard, readings):
@@ -300,6 +302,8 @@ def test_a_stop_is_heard_in_every_pitch_and_an_answer_with_stop_stays_an_answer(
     ("A 12 ounce latte, please!", "a twelve ounce latte please"),
     ("Mr. Dashwood had 24 hours", "mister dashwood had twenty four hours"),
     ("Let's do our bedtime check-in.", "let's do our bedtime check in"),
+    ("A3.", "a three"),
+    ("F4", "f four"),
 ])
 def test_whisper_text_in_spoken_words(written, spoken):
     assert whisper.normalise(written) == spoken

@@ -88,9 +88,13 @@ RATING_PRIOR = 2.0
 
 
 def rating_readings(text: str) -> List[str]:
-    """`text` with one word that sounds like a number (a rating half heard) read as that number."""
+    """`text` with one word that sounds like a number (a rating half heard) read as that number, or "the" before
+    a number heard for "a" ("probably the two")."""
     words = text.split()
-    return [" ".join(words[:i] + [NUMBER_ALIKES[w]] + words[i + 1:]) for i, w in enumerate(words) if w in NUMBER_ALIKES]
+    readings = [words[:i] + [NUMBER_ALIKES[w]] + words[i + 1:] for i, w in enumerate(words) if w in NUMBER_ALIKES]
+    readings += [words[:i] + ["a"] + words[i + 1:] for i, w in enumerate(words[:-1]) if w == "the" and
+                 words[i + 1] in _UNITS[1:6] and words[i + 2:i + 3] != ["of"]]
+    return [" ".join(reading) for reading in readings]
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,7 @@ def _join(parts: Sequence[Path], home: Path, small_files: Path) -> None:
 def normalise(text: str) -> str:
     """Whisper's cased, punctuated text in the recognisers' shared form: lower case words, digits spelled."""
     text = re.sub(r"(?<=\w)-(?=\w)", " ", text)
+    text = re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", text)  # "a3", "f4": a number said after a word
     text = re.sub(r"[^\w' ]+", " ", text)
     words = (number_words(word) if word.isdigit() else SPOKEN_FORMS.get(word.lower(), word) for word in text.split())
     return clean_text(" ".join(words))
