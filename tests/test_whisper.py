@@ -254,6 +254,35 @@ def test_rating_readings(heard, readings):
     assert whisper.rating_readings(heard) == readings
 
 
+@pytest.mark.parametrize("looped, takes", [
+    ("stop talking start talking", ["stop talking", "start talking"]),
+    ("companion stop companion start companion star", ["companion stop", "companion start", "companion star"]),
+    ("okay stop okay stop", ["okay stop"]),
+    ("we talked and we laughed", []),
+    ("one two three four", []),
+])
+def test_looped_variants(looped, takes):
+    assert whisper.looped_variants(looped) == takes
+
+
+def test_a_stop_whisper_half_heard_is_a_stop_and_a_start_stays_a_start(rec, maker):
+    """A short utterance is tried as a stop ("okay start" -> "okay stop") and a looped output as each of its takes
+    ("stop talking start talking" -> "stop talking"), on Whisper alone; "start", "not tonight" are no stop."""
+    alone = whisper.WhisperRecognizer(rec.model_dir, prompt=rec.prompt_text["command"],
+                                      open_prompt=rec.prompt_text["open"])
+    def heard(text: str, cents: int) -> str:
+        clip = maker.vary(maker.piper(text), pitch_cents=cents, rate=16000)
+        return alone.decode(EDGE_SILENCE + pcm(clip) + EDGE_SILENCE, alone.context("command")).text
+
+    for text, cents in (("okay stop", 200), ("stop talking", 0), ("stop talking", 200)):
+        assert heard(text, cents) == text, (text, cents)
+    from assistant.dialogue.commands import heard_stop
+
+    for text in ("start", "not tonight", "okay sure"):
+        for cents in (0, 200):
+            assert not heard_stop(heard(text, cents)), (text, cents)
+
+
 def test_a_yes_or_no_question_scores_the_likely_answers(rec, maker):
     """After a yes-or-no question the usual answers are scored against the audio: a robotic "no thanks" that
     Whisper alone writes as "low thanks" is heard as said; an answer outside the set stays Whisper's own."""

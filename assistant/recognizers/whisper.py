@@ -97,6 +97,29 @@ def rating_readings(text: str) -> List[str]:
     return [" ".join(reading) for reading in readings]
 
 
+# A short utterance may be a stop Whisper half heard ("staff", "okay start", "companion star"): each of its words
+# is tried as a stop word, and a reading that makes it a stop is taken when the audio fits it well enough.
+STOP_WORDS = ("stop", "quiet", "enough", "cancel")
+STOP_MAX_WORDS = 3
+STOP_MAX_SECONDS = 2.5
+# Taken when the audio fits the stop reading at least e^-3 as well as Whisper's own words (summed token
+# log-probabilities): stops Whisper half heard in kitchen noise (Piper) fit at -0.4 to -2.4, short commands and
+# answers that are no stop ("start", "okay sure", "not tonight", "yes please") at -6.5 or less.
+STOP_PRIOR = 3.0
+
+
+def stop_readings(text: str) -> List[str]:
+    """Readings of a short transcript with one word as a stop word that make it a stop ("okay start" -> "okay
+    stop"), when it is not one already."""
+    from assistant.dialogue.commands import heard_stop, is_stop_command
+
+    words = text.split()
+    if not words or len(words) > STOP_MAX_WORDS or heard_stop(text):
+        return []
+    readings = {" ".join(words[:i] + [stop] + words[i + 1:]) for i in range(len(words)) for stop in STOP_WORDS}
+    return sorted(r for r in readings if r != text and is_stop_command(r))
+
+
 @dataclass(frozen=True)
 class WhisperWeights:
     """Where one Whisper size comes from: a registry package's folder (joined from parts) and its SHA-256."""
@@ -234,6 +257,20 @@ def collapse_repeats(text: str) -> str:
         if all(_same(words[i], cut) for i, cut in enumerate(tail)) and tail[:-1] == words[:len(tail) - 1]:
             return " ".join(words[:period])  # the opening said again after the end ("next one next")
     return " ".join(words)
+
+
+def looped_variants(text: str) -> List[str]:
+    """The takes of a short output Whisper said two or three times over, each a word different ("stop talking start
+    talking", "companion stop companion start companion star"): the audio holds one of them."""
+    words = text.split()
+    for count in (2, 3):
+        size = len(words) // count
+        if size < 2 or size * count != len(words) or size > STOP_MAX_WORDS:
+            continue
+        takes = [words[i * size:(i + 1) * size] for i in range(count)]
+        if all(sum(a != b for a, b in zip(takes[0], take)) <= 1 for take in takes[1:]):
+            return list(dict.fromkeys(" ".join(take) for take in takes))
+    return []
 
 
 def is_quiet(samples: Samples) -> bool:
@@ -510,24 +547,31 @@ class WhisperRecognizer:
                       (text in HALLUCINATIONS and no_speech > HALLUCINATION_NO_SPEECH)):
             text = ""
         elif text:
+            takes = looped_variants(text) if self.rescoring else []
+            text = self.best_fit(encoded, context.prompt, takes) if len(takes) > 1 else text
             text = self.rescore(encoded, context, text)
         return Decoded(text, no_speech, logprob, encoded.samples)
 
     def readings(self, context: Context, text: str) -> List[Candidate]:
         """Likelier readings of Whisper's words in this turn: the usual answers to a yes-or-no question, or the
         number a rating answer with none heard may hold."""
+        if not self.rescoring:
+            return []
         if context.expects == "rating":
             from assistant.dialogue.entity_values import rating_in_answer
 
-            if self.rescoring and rating_in_answer(text) is None:
+            if rating_in_answer(text) is None:
                 return [self.candidate(reading, -RATING_PRIOR) for reading in rating_readings(text)]
             return []
         return [] if any(c.text == text for c in context.closed) else list(context.closed)
 
     def rescore(self, encoded: Encoded, context: Context, text: str) -> str:
-        """Whisper's words, or the likely reading that fits the audio better, by its margin (the summed token
-        log-probabilities compared when a prior stands in for it, a negative margin; else the mean)."""
-        candidates = self.readings(context, text)
+        """Whisper's words, or a likely reading that fits the audio better by its margin (the summed token
+        log-probabilities compared when a prior stands in for it, a negative margin; else the mean). A stop
+        reading of a short utterance comes first, then the readings this turn expects; one alignment for all."""
+        short = encoded.samples <= STOP_MAX_SECONDS * SAMPLE_RATE and self.rescoring
+        stops = [self.candidate(reading, -STOP_PRIOR) for reading in stop_readings(text)] if short else []
+        candidates = stops + self.readings(context, text)
         if not candidates:
             return text
         own = self.candidate(text).tokens
@@ -537,8 +581,11 @@ class WhisperRecognizer:
             return text
         gains = [(score * len(c.tokens) - scores[0] * len(own)) - c.margin if c.margin < 0 else score - c.margin -
                  scores[0] for score, c in zip(scores[1:], candidates)]
-        best = int(np.argmax(gains))
-        return candidates[best].text if gains[best] > 0 else text
+        for group in (range(len(stops)), range(len(stops), len(candidates))):
+            best = max(group, key=gains.__getitem__, default=None)
+            if best is not None and gains[best] > 0:
+                return candidates[best].text
+        return text
 
     def fits(self, encoded: Encoded, prompt: List[int], texts: Sequence[str]) -> List[float]:
         """How well each of `texts` fits the audio: its mean token log-probability under Whisper (one forced
