@@ -300,11 +300,19 @@ class Encoded:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A reading to score against the audio, tokenised, and by how much it must out-fit Whisper's own words."""
+    """A reading to score against the audio, tokenised. Without a prior it must fit better than Whisper's own
+    words token for token (mean log-probability); with one (log odds that the turn holds it), the summed
+    log-probability plus the prior must beat Whisper's own."""
 
     text: str
     tokens: Tuple[int, ...]
-    margin: float = 0.0
+    prior: Optional[float] = None
+
+    def gain(self, fit: float, own_fit: float, own_tokens: int) -> float:
+        """How much better than Whisper's own words this reading fits, given both mean log-probabilities."""
+        if self.prior is None:
+            return fit - own_fit
+        return fit * len(self.tokens) - own_fit * own_tokens + self.prior
 
 
 @dataclass(frozen=True)
@@ -489,10 +497,10 @@ class WhisperRecognizer:
         """The decoder's prefix for a kind of turn."""
         return self.context(mode, expects).prompt
 
-    def candidate(self, text: str, margin: float = 0.0) -> Candidate:
+    def candidate(self, text: str, prior: Optional[float] = None) -> Candidate:
         """A reading tokenised as Whisper writes a sentence (capitalised, full stop)."""
         ids = self.tokenizer.encode(" " + text.capitalize() + ".", add_special_tokens=False).ids
-        return Candidate(text, tuple(ids), margin)
+        return Candidate(text, tuple(ids), prior)
 
     def stream(self, mode: ListenMode = "command", expects: Expectation = None) -> WhisperStream:
         """Start one utterance."""
@@ -561,16 +569,15 @@ class WhisperRecognizer:
             from assistant.dialogue.entity_values import rating_in_answer
 
             if rating_in_answer(text) is None:
-                return [self.candidate(reading, -RATING_PRIOR) for reading in rating_readings(text)]
+                return [self.candidate(reading, RATING_PRIOR) for reading in rating_readings(text)]
             return []
         return [] if any(c.text == text for c in context.closed) else list(context.closed)
 
     def rescore(self, encoded: Encoded, context: Context, text: str) -> str:
-        """Whisper's words, or a likely reading that fits the audio better by its margin (the summed token
-        log-probabilities compared when a prior stands in for it, a negative margin; else the mean). A stop
-        reading of a short utterance comes first, then the readings this turn expects; one alignment for all."""
+        """Whisper's words, or a likely reading that fits the audio better (Candidate.gain). A stop reading of a
+        short utterance comes first, then the readings this turn expects; one alignment scores them all."""
         short = encoded.samples <= STOP_MAX_SECONDS * SAMPLE_RATE and self.rescoring
-        stops = [self.candidate(reading, -STOP_PRIOR) for reading in stop_readings(text)] if short else []
+        stops = [self.candidate(reading, STOP_PRIOR) for reading in stop_readings(text)] if short else []
         candidates = stops + self.readings(context, text)
         if not candidates:
             return text
@@ -579,8 +586,7 @@ class WhisperRecognizer:
             scores = self._fit_tokens(encoded, context.prompt, [own, *(c.tokens for c in candidates)])
         except RecognizerError:
             return text
-        gains = [(score * len(c.tokens) - scores[0] * len(own)) - c.margin if c.margin < 0 else score - c.margin -
-                 scores[0] for score, c in zip(scores[1:], candidates)]
+        gains = [c.gain(score, scores[0], len(own)) for score, c in zip(scores[1:], candidates)]
         for group in (range(len(stops)), range(len(stops), len(candidates))):
             best = max(group, key=gains.__getitem__, default=None)
             if best is not None and gains[best] > 0:
