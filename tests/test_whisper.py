@@ -265,6 +265,16 @@ def test_looped_variants(looped, takes):
     assert whisper.looped_variants(looped) == takes
 
 
+@pytest.mark.parametrize("heard, readings", [
+    ("okay start", ["cancel", "enough", "okay cancel", "okay enough", "okay quiet", "okay stop", "quiet", "stop"]),
+    ("in half", ["cancel", "enough", "quiet", "stop"]),
+    ("stop it", []),  # a stop already
+    ("let's start the check in", []),  # too long to be a stop half heard
+])
+def test_stop_readings(heard, readings):
+    assert whisper.stop_readings(heard) == readings
+
+
 def test_a_stop_whisper_half_heard_is_a_stop_and_a_start_stays_a_start(rec, maker):
     """A short utterance is tried as a stop ("okay start" -> "okay stop") and a looped output as each of its takes
     ("stop talking start talking" -> "stop talking"), on Whisper alone; "start", "not tonight" are no stop."""

@@ -97,10 +97,12 @@ def rating_readings(text: str) -> List[str]:
     return [" ".join(reading) for reading in readings]
 
 
-# A short utterance may be a stop Whisper half heard ("staff", "okay start", "companion star"): each of its words
-# is tried as a stop word, and a reading that makes it a stop is taken when the audio fits it well enough.
+# A short utterance may be a stop Whisper half heard ("staff", "okay start", "companion star", "in half"): each of
+# its words, and the whole, is tried as a stop word, and a reading that makes it a stop is taken when the audio
+# fits it well enough.
 STOP_WORDS = ("stop", "quiet", "enough", "cancel")
 STOP_MAX_WORDS = 3
+STOP_WORD_MAX_WORDS = 2  # a whole reading of three ("five out of") was a false stop: one word fits few tokens
 STOP_MAX_SECONDS = 2.5
 # Taken when the audio fits the stop reading at least e^-3 as well as Whisper's own words (summed token
 # log-probabilities): stops Whisper half heard in kitchen noise (Piper) fit at -0.4 to -2.4, short commands and
@@ -117,6 +119,8 @@ def stop_readings(text: str) -> List[str]:
     if not words or len(words) > STOP_MAX_WORDS or heard_stop(text):
         return []
     readings = {" ".join(words[:i] + [stop] + words[i + 1:]) for i in range(len(words)) for stop in STOP_WORDS}
+    if len(words) <= STOP_WORD_MAX_WORDS:  # or the whole of it one stop word ("in half" for "enough")
+        readings.update(STOP_WORDS)
     return sorted(r for r in readings if r != text and is_stop_command(r))
 
 
