@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, NoReturn, Optional, Sequence
 
 PROJECT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT / "bench" / "results"
@@ -161,13 +161,18 @@ def bench_recognizer(engine: str, cache: Path, names: Sequence[str] = ("Sam", "A
     if kind != "whisper":
         raise SystemExit(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
 
-    def fail(message: str) -> None:
+    def fail(message: str) -> NoReturn:
         raise SystemExit(f"whisper did not load: {message}")
 
-    recognizer = load_recognizer(ListenSettings(recognizer="whisper", whisper_size=size or "tiny.en"), notify=fail,
-                                 names=names)
+    settings = ListenSettings(recognizer="whisper", whisper_size=size or "tiny.en")
     if bare:  # the measurement "without context": no domain prompt, no per-question hint, no scored answers
-        recognizer.prompt_text = {"command": "", "open": ""}
-        recognizer.hints = {}
-        recognizer._prompts.clear()
-    return recognizer
+        from assistant import paths
+        from assistant.errors import RecognizerError
+        from assistant.recognizers import whisper
+
+        try:
+            return whisper.WhisperRecognizer(whisper.packaged_weights(settings.whisper_size, paths.home() / "cache"),
+                                             context=False)
+        except RecognizerError as err:
+            fail(str(err))
+    return load_recognizer(settings, notify=fail, names=names)

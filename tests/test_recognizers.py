@@ -221,7 +221,7 @@ def test_auto_without_whisper_weights_or_vosk_models_is_pocketsphinx(home, monke
 
     spec = whisper.WEIGHTS["tiny.en"]
     monkeypatch.setitem(whisper.WEIGHTS, "tiny.en", whisper.WhisperWeights(
-        spec.name, ("no_such_weights_package",), spec.folder, spec.parts, spec.sha256, True))
+        spec.name, ("no_such_weights_package",), spec.folder, spec.parts, spec.sha256))
     notes = []
     rec = load_recognizer(ListenSettings(), notify=notes.append)
     assert rec.name == "pocketsphinx" and len(notes) == 1 and "not installed" in notes[0]

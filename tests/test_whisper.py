@@ -110,9 +110,8 @@ def test_collapse_repeats(looped, once):
 def test_output_is_bounded_by_the_audio_length(rec, maker):
     """The token budget grows with the audio: a short clip cannot run away into a paragraph."""
     audio = pcm(maker.espeak("la la la la la la la la la la la la", "en-us", 260))
-    prompt = rec.prompt_tokens("open")
     seconds = len(audio) / 32000
-    decoded = rec.decode(audio, prompt)
+    decoded = rec.decode(audio, rec.context("open"))
     assert len(rec.tokenizer.encode(" " + decoded.text, add_special_tokens=False).ids) <= \
         whisper.MIN_TOKENS + whisper.TOKENS_PER_SECOND * seconds + 2
 
@@ -143,9 +142,9 @@ def test_a_pause_decodes_in_the_background_and_finish_reuses_it(rec, maker):
     calls = []
     original = rec.decode
 
-    def counting(audio, prompt, closed=()):
+    def counting(audio, context, guard=True):
         calls.append(len(audio))
-        return original(audio, prompt, closed)
+        return original(audio, context, guard)
 
     rec.decode = counting
     try:
@@ -188,7 +187,7 @@ def test_corrupt_weights_are_refused_before_use(monkeypatch):
     """A model file whose SHA-256 differs from the pinned one is never loaded: one line, then PocketSphinx."""
     spec = whisper.WEIGHTS["tiny.en"]
     monkeypatch.setitem(whisper.WEIGHTS, "tiny.en", whisper.WhisperWeights(
-        spec.name, spec.packages, spec.folder, spec.parts, "0" * 64, spec.english_only))
+        spec.name, spec.packages, spec.folder, spec.parts, "0" * 64))
     notes = []
     rec = load_recognizer(ListenSettings(recognizer="whisper"), notify=notes.append)
     assert isinstance(rec, PocketSphinxRecognizer)
@@ -204,6 +203,94 @@ def test_a_damaged_model_file_in_a_folder_is_one_line(tmp_path, rec):
     notes = []
     fallback = load_recognizer(ListenSettings(recognizer="whisper", whisper_dir=str(folder)), notify=notes.append)
     assert isinstance(fallback, PocketSphinxRecognizer) and len(notes) == 1 and "\n" not in notes[0]
+
+
+def test_a_folder_model_is_english_only_by_its_own_vocabulary_not_its_name(tmp_path, rec):
+    """A tiny.en model in a folder whose name says nothing is still decoded without language tokens."""
+    folder = tmp_path / "my-whisper"
+    folder.mkdir()
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt", "model.bin"):
+        (folder / name).symlink_to(rec.model_dir / name)
+    loaded = load_recognizer(ListenSettings(recognizer="whisper", whisper_dir=str(folder)), notify=pytest.fail)
+    assert loaded.tokenizer.token_to_id("<|en|>") not in loaded.prompt_tokens("command")
+    assert loaded.prompt_tokens("command")[-2:] == rec.prompt_tokens("command")[-2:]
+
+
+def test_without_context_there_is_no_prompt_hint_or_scored_answer(rec, maker):
+    """The bench's "+bare" measurement: no previous text, no hint of what was asked, nothing rescored."""
+    bare = whisper.WhisperRecognizer(rec.model_dir, context=False)
+    assert bare.context("open", "rating").prompt == bare.context("command").prompt
+    assert bare.context("command", "yes_no").closed == ()
+    audio = EDGE_SILENCE + pcm(maker.espeak("I will go four", "en-us")) + EDGE_SILENCE
+    assert bare.decode(audio, bare.context("open", "rating")).text.split()[-1] != "four"
+
+
+def test_a_rating_heard_as_a_homophone_is_read_as_the_number(rec, maker):
+    """After a rating question an answer with no number heard is scored with its number-like word read as the
+    number ("i will go for" -> "four"); an answer with no rating in it keeps its words."""
+    for voice in ("en-us", "en-us+f3"):
+        audio = EDGE_SILENCE + pcm(maker.espeak("I will go four", voice)) + EDGE_SILENCE
+        context = rec.context("open", "rating")
+        rec.rescoring = False
+        try:
+            assert rec.decode(audio, context).text == "i will go for", voice  # Whisper's own words
+        finally:
+            rec.rescoring = True
+        assert rec.decode(audio, context).text == "i will go four", voice
+    for clip in (maker.piper("we went for a long walk after work"), maker.espeak("we went for a long walk after work")):
+        heard = rec.decode(EDGE_SILENCE + pcm(clip) + EDGE_SILENCE, rec.context("open", "rating")).text
+        assert "for" in heard.split() and "four" not in heard.split(), heard
+
+
+@pytest.mark.parametrize("heard, readings", [
+    ("i'll go for", ["i'll go four"]),
+    ("probably a free today", ["probably a three today"]),
+    ("to or far", ["two or far", "to or four"]),
+    ("probably the two", ["probably a two"]),
+    ("the two of us", []),
+    ("we laughed a lot", []),
+])
+def test_rating_readings(heard, readings):
+    assert whisper.rating_readings(heard) == readings
+
+
+@pytest.mark.parametrize("looped, takes", [
+    ("stop talking start talking", ["stop talking", "start talking"]),
+    ("companion stop companion start companion star", ["companion stop", "companion start", "companion star"]),
+    ("okay stop okay stop", ["okay stop"]),
+    ("we talked and we laughed", []),
+    ("one two three four", []),
+])
+def test_looped_variants(looped, takes):
+    assert whisper.looped_variants(looped) == takes
+
+
+@pytest.mark.parametrize("heard, readings", [
+    ("okay start", ["cancel", "enough", "okay cancel", "okay enough", "okay quiet", "okay stop", "quiet", "stop"]),
+    ("in half", ["cancel", "enough", "quiet", "stop"]),
+    ("stop it", []),  # a stop already
+    ("let's start the check in", []),  # too long to be a stop half heard
+])
+def test_stop_readings(heard, readings):
+    assert whisper.stop_readings(heard) == readings
+
+
+def test_a_stop_whisper_half_heard_is_a_stop_and_a_start_stays_a_start(rec, maker):
+    """A short utterance is tried as a stop ("okay start" -> "okay stop") and a looped output as each of its takes
+    ("stop talking start talking" -> "stop talking"), on Whisper alone; "start", "not tonight" are no stop."""
+    alone = whisper.WhisperRecognizer(rec.model_dir, prompt=rec.prompt_text["command"],
+                                      open_prompt=rec.prompt_text["open"])
+    def heard(text: str, cents: int) -> str:
+        clip = maker.vary(maker.piper(text), pitch_cents=cents, rate=16000)
+        return alone.decode(EDGE_SILENCE + pcm(clip) + EDGE_SILENCE, alone.context("command")).text
+
+    for text, cents in (("okay stop", 200), ("stop talking", 0), ("stop talking", 200)):
+        assert heard(text, cents) == text, (text, cents)
+    from assistant.dialogue.commands import heard_stop
+
+    for text in ("start", "not tonight", "okay sure"):
+        for cents in (0, 200):
+            assert not heard_stop(heard(text, cents)), (text, cents)
 
 
 def test_a_yes_or_no_question_scores_the_likely_answers(rec, maker):
@@ -254,6 +341,8 @@ def test_a_stop_is_heard_in_every_pitch_and_an_answer_with_stop_stays_an_answer(
     ("A 12 ounce latte, please!", "a twelve ounce latte please"),
     ("Mr. Dashwood had 24 hours", "mister dashwood had twenty four hours"),
     ("Let's do our bedtime check-in.", "let's do our bedtime check in"),
+    ("A3.", "a three"),
+    ("F4", "f four"),
 ])
 def test_whisper_text_in_spoken_words(written, spoken):
     assert whisper.normalise(written) == spoken

@@ -89,17 +89,15 @@ def _load_whisper(settings: ListenSettings, names: Sequence[str]) -> Recognizer:
         folder = Path(settings.whisper_dir).expanduser()
         if not (folder / "model.bin").is_file() or not (folder / "tokenizer.json").is_file():
             raise RecognizerError(f"no Whisper model in {folder} (it needs model.bin and tokenizer.json)")
-        english_only = folder.name.endswith(".en") or "tiny.en" in folder.name
     else:
         from assistant import paths
 
         folder = whisper.packaged_weights(settings.whisper_size, paths.home() / "cache")
-        english_only = whisper.WEIGHTS[settings.whisper_size].english_only
     command, open_prompt = whisper.domain_prompt(settings.wake_phrase, names)
     from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
 
     stop_check = PocketSphinxRecognizer(wake_phrase=settings.wake_phrase, stop_check=False)
-    return whisper.WhisperRecognizer(folder, english_only=english_only, prompt=command, open_prompt=open_prompt,
+    return whisper.WhisperRecognizer(folder, prompt=command, open_prompt=open_prompt,
                                      stop_check=stop_check)
 
 

