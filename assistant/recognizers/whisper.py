@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import importlib
 import itertools
@@ -97,7 +98,7 @@ def rating_readings(text: str) -> List[str]:
     return [" ".join(reading) for reading in readings]
 
 
-# A short utterance may be a stop Whisper half heard ("staff", "okay start", "companion star", "in half"): each of
+# A short utterance may be a stop Whisper half heard ("staff", "okay start", "companion star"): each of
 # its words, and the whole, is tried as a stop word, and a reading that makes it a stop is taken when the audio
 # fits it well enough.
 STOP_WORDS = ("stop", "quiet", "enough", "cancel")
@@ -107,8 +108,19 @@ STOP_MAX_SECONDS = 2.5
 # Taken when the audio fits the stop reading at least e^-3 as well as Whisper's own words (summed token
 # log-probabilities): stops Whisper half heard in kitchen noise (Piper) fit at -0.4 to -2.4, short commands and
 # answers that are no stop ("start", "okay sure", "not tonight", "yes please") at -6.5 or less.
-# bench/stop_recall.py, kitchen noise at 12 dB, five voices: recall 0.934 -> 0.947, false stops 0/120 -> 0/120.
+# bench/stop_recall.py, kitchen noise at 12 dB, five voices: recall 0.934 -> 0.947, false stops 0/120 -> 0/120, with
+# every word tried; since then only words spelled like a stop word are ("in half" for "enough" is no longer read).
 STOP_PRIOR = 3.0
+
+
+# Only a word spelled like a stop word is read as one: each reading costs a forced alignment on every short command
+# ("next one", "pass"), and a word with few letters in common ("okay", "please") never turned out to be a stop.
+SOUNDS_LIKE = 0.4
+
+
+def _sounds_like(word: str, stop: str) -> bool:
+    """Whether `word` is spelled near enough to `stop` ("start", "star", "quite") to be tried as it."""
+    return difflib.SequenceMatcher(None, word, stop).ratio() >= SOUNDS_LIKE
 
 
 def stop_readings(text: str) -> List[str]:
@@ -119,9 +131,10 @@ def stop_readings(text: str) -> List[str]:
     words = text.split()
     if not words or len(words) > STOP_MAX_WORDS or heard_stop(text):
         return []
-    readings = {" ".join(words[:i] + [stop] + words[i + 1:]) for i in range(len(words)) for stop in STOP_WORDS}
-    if len(words) <= STOP_WORD_MAX_WORDS:  # or the whole of it one stop word ("in half" for "enough")
-        readings.update(STOP_WORDS)
+    readings = {" ".join(words[:i] + [stop] + words[i + 1:]) for i, word in enumerate(words) for stop in STOP_WORDS
+                if _sounds_like(word, stop)}
+    if len(words) <= STOP_WORD_MAX_WORDS:  # or the whole of it one stop word ("quite" for "quiet")
+        readings.update(stop for stop in STOP_WORDS if _sounds_like("".join(words), stop))
     return sorted(r for r in readings if r != text and is_stop_command(r))
 
 
