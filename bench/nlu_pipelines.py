@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIGS = [PROJECT / "nlu" / "config.yml", PROJECT / "bench" / "configs" / "rasa_default.yml"]
@@ -81,22 +81,12 @@ def train_child(config: Path, nlu_data: Path, out: Path) -> Dict[str, Any]:
     return {"model": str(model), "train s": round(seconds, 1), "train RSS MB": round(_peak_rss_mb())}
 
 
-def eval_child(model: Path, heldout: Path, show_errors: bool, final: bool = False) -> Dict[str, Any]:
-    """Load a model in this fresh process and score it on the held-out file."""
-    _quiet_rasa()
+def agent_parser(agent: Any) -> Callable[[str], Any]:
+    """A loaded Rasa agent's NLU as a text -> Parse function, on an event loop of its own."""
     import asyncio
 
-    start = time.perf_counter()
-    from rasa.core.agent import Agent
-
-    import_s = time.perf_counter() - start
-
-    from assistant.dialogue.evaluate import evaluate, evaluate_talk, reliability, reliability_table
     from assistant.messages import Entity, Parse
 
-    start = time.perf_counter()
-    agent = Agent.load(str(model))
-    load_s = time.perf_counter() - start
     loop = asyncio.new_event_loop()
 
     def parse(text: str) -> Parse:
@@ -105,6 +95,24 @@ def eval_child(model: Path, heldout: Path, show_errors: bool, final: bool = Fals
         entities = tuple(Entity(e["entity"], str(e["value"])) for e in data.get("entities") or [])
         return Parse(text, intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0), entities)
 
+    return parse
+
+
+def eval_child(model: Path, heldout: Path, show_errors: bool, final: bool = False) -> Dict[str, Any]:
+    """Load a model in this fresh process and score it on the held-out file."""
+    _quiet_rasa()
+
+    start = time.perf_counter()
+    from rasa.core.agent import Agent
+
+    import_s = time.perf_counter() - start
+
+    from assistant.dialogue.evaluate import evaluate, evaluate_talk, reliability, reliability_table
+
+    start = time.perf_counter()
+    agent = Agent.load(str(model))
+    load_s = time.perf_counter() - start
+    parse = agent_parser(agent)
     parse("warm up")
     start = time.perf_counter()
     result = evaluate(parse, heldout)

@@ -99,8 +99,9 @@ DIRECTED_CUES: Dict[str, Pattern[str]] = {
                          r"|\b(any ?more|no more)\b|remove|delete|retire|\bdrop|\bban\b|forever|for good|get rid"
                          r"|take (it|that|this)\b.*\bout|\bbin\b|scrap|throw|stop asking|(don't|do not) ask"
                          r"|hate (that|this) (one|question)|off the list|permanently|in (the )?future|from now on"
-                         r"|(don't|do not) (use|bring|show|give|pick)|\berase|\bwipe|\bstrike|\bditch",
-        "save_prompt": r"\bsave|\bkeep\b(?! (on|up|going|at|\w+ing)\b)|favou?rite|bookmark|\bmark\b|\bstore\b|\bstar\b|hold on to|hang on to|\badd\b"
+                         r"|(don't|do not) (use|bring|show|give|pick|repeat)|\berase|\bwipe|\bstrike|\bditch|\bblock"
+                         r"|\blose (it|that|this)\b",
+        "save_prompt": r"\bsave|\bkeep\b(?! (on|up|going|at|\w+ing)\b)|favou?rite|\bfaves?\b|\bfavs?\b|bookmark|\bmark\b|\bstore\b|\bstar\b|hold on to|hang on to|\badd\b"
                        r"|for later|\bpin\b|put (that|this|it)( one| question)? (aside|away)|remember (this|that|it)( one| question| starter| prompt| for us| for later)*$"
                        r"|remember (this|that) (one|question|starter|prompt)",
         "start_checkin": r"check ?-?in|checkin",
@@ -118,3 +119,23 @@ def is_directed(intent: str, text: str) -> bool:
     if cue is None or cue.search(words):
         return True
     return intent == "start_checkin" and canonical_value("checkin", words) is not None
+
+
+_STRONG = r"(?:intense|spicy|racy|bold|daring|heavy|full on|naughty|steamy|hot|raunchy|risqu\w*|explicit|saucy|wild|deep|edgy)"
+# Asking for less: "gentler", "tone it down", "less intense", "too spicy", "nothing too heavy" (not "not gentler", "too tame").
+_GENTLER = re.compile(
+    r"\b(?:gentler|softer|milder|tamer|calmer|lighter|easier|(?:more )?(?:gentle|soft|mild|calm|tame|cosy|cozy|"
+    r"tender|mellow|wholesome|sweet)|less " + _STRONG + r"|(?:tone|dial|turn|bring|take|calm) "
+    r"(?:it |things |that |this |them |the questions )?(?:down|back)\b|ease (?:off|up)\b|go easy\b|"
+    r"(?:not (?:so|too|as)|nothing(?: too)?|no|too) " + _STRONG + r")\b"
+)
+_UNSAID = frozenset({"not", "no", "less", "never", "any", "without", "too", "nothing"})  # "no more gentle", "too tame"
+
+
+def asks_gentler(text: str) -> bool:
+    """Whether `text` asks for gentler questions in so many words: a request_bold parse of it must not stand."""
+    words = normalise(text)
+    for match in _GENTLER.finditer(words):
+        if not _UNSAID.intersection(words[:match.start()].split()[-2:]):
+            return True
+    return False
