@@ -438,11 +438,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         for decoder in decoders:
             print(json.dumps({"decoder": decoder, "condition": "average_noisy", "rate": noisy_average(rows, decoder)}))
         return 0
-    print(f"{'decoder':28} {'condition':10} {'clips':>5} {'accepted':>8} {'rate':>6} {'ms/turn':>8}")
+    print(f"{'decoder':28} {'condition':10} {'clips':>5} {'accepted':>8} {'rate':>6} {'ms/turn':>8} {'ms choice':>9}")
     for row in rows:
         ms = "" if row["ms_per_turn"] is None else str(row["ms_per_turn"])
+        choice = str(row["ms_choice"]) if row["ms_choice"] else ""
         print(f"{row['decoder']:28} {row['condition']:10} {row['n']:5d} {row['accepted']:8d} {row['rate']:6.3f} "
-              f"{ms:>8}")
+              f"{ms:>8} {choice:>9}")
     for decoder in decoders:
         average = noisy_average(rows, decoder)
         if average is not None:
