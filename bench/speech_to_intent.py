@@ -6,10 +6,14 @@ as entities) trained with our pipeline (nlu/config.yml) through Rasa in a temp d
 model (a word network compiled from the grammar, or with --decoder lm a domain LM) from the same expansion. Each clip is then one spoken
 turn (VoicePipeline.hear: webrtcvad endpointing, streaming recognition) and its transcript goes through the NLU.
 Scored as the benchmark scores: the intent is right and every labelled slot is present with the same value.
-Clip names and labels are used for scoring only.
+Clip names and labels are used for scoring only. With --decoder whisper+grammar:SIZE, Whisper chooses the
+grammar sentence said (assistant/recognizers/closed.py), starting from its own transcripts and the grammar
+decoder's, which is scored on the same turns as "grammar (first pass)".
 
   .venv/bin/python bench/speech_to_intent.py --data ../shared/speech-to-intent --limit 40
   nice -n 10 .venv/bin/python bench/speech_to_intent.py --data ../shared/speech-to-intent --json
+  nice -n 10 .venv/bin/python bench/speech_to_intent.py --data ../shared/speech-to-intent --conditions clean,18,12,6 \
+      --decoder whisper+grammar:tiny.en
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
 """Closed-set recognition: what was said, as one sentence of a phrase network (a command grammar or a list of
 phrasings), chosen by Whisper's decoder.
 
-The network's sentences nearest (word edit distance, close spellings cheap) to what a first pass heard (Whisper's
-own transcript, PocketSphinx's word-network decode) are the starting points; each with every other choice at
-each of its positions ("rose" roast -> "dark roast", "ice coffee" -> "iced coffee") is scored against the audio by
-forced alignment on one encoder output, and the best choices are combined and scored again.
+Starting points are the network's sentences nearest (word edit distance, close spellings cheap: "rose" is near
+"roast", "moga" near "mocha") to what was heard: a first pass's transcript (PocketSphinx decoding against the
+same network), Whisper's own transcript, and Whisper's best transcripts in the network's words only. Each is
+crossed with the choices the others make for the same slot or choice; all are scored against the audio by forced
+alignment on one encoder output (end of text included), the best choices at each position are combined and
+scored too, and the best-scoring sentence is the transcript.
 """
 
 from __future__ import annotations
@@ -147,7 +149,8 @@ class Chosen:
 
 
 class ClosedChooser:
-    """Scores a network's sentences against one encoder output with a Whisper recogniser's `fits`."""
+    """Scores a network's sentences against one encoder output of a Whisper recogniser (its model's `align`, as
+    `fits` does, with the end-of-text token added)."""
 
     def __init__(self, whisper: Any, network: PhraseNetwork) -> None:
         self.whisper = whisper
