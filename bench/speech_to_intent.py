@@ -6,10 +6,14 @@ as entities) trained with our pipeline (nlu/config.yml) through Rasa in a temp d
 model (a word network compiled from the grammar, or with --decoder lm a domain LM) from the same expansion. Each clip is then one spoken
 turn (VoicePipeline.hear: webrtcvad endpointing, streaming recognition) and its transcript goes through the NLU.
 Scored as the benchmark scores: the intent is right and every labelled slot is present with the same value.
-Clip names and labels are used for scoring only.
+Clip names and labels are used for scoring only. With --decoder whisper+grammar:SIZE, Whisper chooses the
+grammar sentence said (assistant/recognizers/closed.py), starting from its own transcripts and the grammar
+decoder's, which is scored on the same turns as "grammar (first pass)".
 
   .venv/bin/python bench/speech_to_intent.py --data ../shared/speech-to-intent --limit 40
   nice -n 10 .venv/bin/python bench/speech_to_intent.py --data ../shared/speech-to-intent --json
+  nice -n 10 .venv/bin/python bench/speech_to_intent.py --data ../shared/speech-to-intent --conditions clean,18,12,6 \
+      --decoder whisper+grammar:tiny.en
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
@@ -37,6 +41,7 @@ NLU_EXAMPLES = 600  # grammar expansions the NLU trains on
 LM_SENTENCES = 20000  # expansions the domain LM (--decoder lm) is estimated from
 OTHER_EXAMPLES = 150  # the companion's own sentences, as the "not a command" intent
 SEED = 12
+FIRST_PASS = "grammar (first pass)"  # whisper+grammar also scores its PocketSphinx first pass on the same turns
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,12 @@ def make_recognizer(grammar: Any, work: Path, options: Options) -> Any:
     from assistant.recognizers.grammar import to_fsg
     from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
 
+    if options.decoder.startswith("whisper+grammar"):
+        from assistant.recognizers.closed import ClosedRecognizer, PhraseNetwork
+
+        whisper = make_recognizer(grammar, work, Options(options.decoder.replace("+grammar", ""), seed=options.seed))
+        first = make_recognizer(grammar, work, Options("grammar", options.lw, seed=options.seed, extra=options.extra))
+        return ClosedRecognizer(whisper, PhraseNetwork.from_grammar(grammar), first)
     if options.decoder.startswith("whisper"):
         from benchlib import bench_recognizer
 
@@ -252,15 +263,33 @@ class Turn:
             if heard is None or heard.transcript.text or not self.options.skip_empty:
                 return heard.transcript.text if heard else ""
 
-    def run(self, clip: Path, snr: Optional[int], index: int) -> Tuple[str, Any]:
-        """Transcript and parse of one clip in one condition."""
+    def run(self, clip: Path, snr: Optional[int], index: int) -> Heard:
+        """Transcripts and parses of one clip in one condition (the first pass's too, for whisper+grammar)."""
         import numpy as np
 
         speech = read_audio(clip)
         if snr is not None:
             speech = mix(speech, self.noise, snr, np.random.default_rng([self.options.seed, snr, index]))
+        started = time.perf_counter()
         text = self.hear(to_pcm16(speech))
-        return text, self.nlu.parse(text)
+        heard = Heard(self.options.decoder, text, self.nlu.parse(text), time.perf_counter() - started,
+                      getattr(self.recognizer, "seconds", 0.0))
+        first = getattr(self.recognizer, "first_heard", None)
+        if first is None:
+            return heard
+        return heard._replace(others=((FIRST_PASS, first, self.nlu.parse(first)),))
+
+
+class Heard(NamedTuple):
+    """One turn: the decoder's transcript and parse, seconds for the turn and for the closed choice, and other
+    decoders' (name, transcript, parse) of the same turn."""
+
+    decoder: str
+    text: str
+    parse: Any
+    seconds: float
+    choice_seconds: float
+    others: Tuple[Tuple[str, str, Any], ...] = ()
 
 
 _TURN: Optional[Turn] = None
@@ -272,12 +301,11 @@ def _init_worker(data: Path, work: Path, model: Path, options: Options) -> None:
     _TURN = Turn(data, work, model, options)
 
 
-def _run_task(task: Tuple[str, Optional[int], int, str]) -> Tuple[str, int, str, Any]:
+def _run_task(task: Tuple[str, Optional[int], int, str]) -> Tuple[str, int, Heard]:
     """One (condition, clip) in a worker."""
     name, snr, index, clip = task
     assert _TURN is not None
-    text, parse = _TURN.run(Path(clip), snr, index)
-    return name, index, text, parse
+    return name, index, _TURN.run(Path(clip), snr, index)
 
 
 def conditions(selected: str) -> List[Tuple[str, Optional[int]]]:
@@ -312,12 +340,14 @@ def evaluate(data: Path, limit: int = 0, selected: str = "all", workers: int = 2
     work = Path(tempfile.mkdtemp(prefix="speech-to-intent-"))
     t0 = time.perf_counter()
     model = train_nlu(grammar, work, options.seed)
-    if not options.decoder.startswith("whisper"):
-        make_recognizer(grammar, work, options).decoder("command")  # builds the shared LM/dictionary cache once
+    if not options.decoder.startswith("whisper:"):  # builds the shared LM/dictionary cache once
+        make_recognizer(grammar, work, Options("grammar", seed=options.seed)
+                        if options.decoder.startswith("whisper") else options).decoder("command")
     if progress:
         print(f"assistant built in {time.perf_counter() - t0:.1f} s ({work})", file=sys.stderr)
     tasks = [(name, snr, i, str(clip)) for name, snr in conditions(selected) for i, clip in enumerate(clips)]
-    results: Dict[str, List[bool]] = {name: [] for name, _ in conditions(selected)}
+    results: Dict[Tuple[str, str], List[bool]] = {}
+    seconds: Dict[Tuple[str, str], List[Tuple[float, float]]] = {}
     shown = 0
     t1 = time.perf_counter()
     ctx = multiprocessing.get_context("fork")
@@ -329,34 +359,42 @@ def evaluate(data: Path, limit: int = 0, selected: str = "all", workers: int = 2
         _init_worker(*init)
         pool, outcomes = None, map(_run_task, tasks)
     try:
-        for done, (name, index, text, parse) in enumerate(outcomes, 1):
+        for done, (name, index, heard) in enumerate(outcomes, 1):
             label = labels[clips[index].name]
-            ok = accepted(parse, label)
-            results[name].append(ok)
-            if progress and len(results[name]) == len(clips):
-                oks = results[name]
-                print(f"  done {name}: {sum(oks)}/{len(oks)} = {sum(oks) / len(oks):.3f}", file=sys.stderr)
-            if not ok and shown < misses:
-                shown += 1
-                slots = {e.entity: e.value for e in parse.entities}
-                print(f"  miss {name}: heard {text!r} -> {parse.intent} {slots}; wanted {label['slots']}",
-                      file=sys.stderr)
+            seconds.setdefault((heard.decoder, name), []).append((heard.seconds, heard.choice_seconds))
+            for decoder, text, parse in ((heard.decoder, heard.text, heard.parse), *heard.others):
+                ok = accepted(parse, label)
+                oks = results.setdefault((decoder, name), [])
+                oks.append(ok)
+                if progress and len(oks) == len(clips):
+                    print(f"  done {decoder} {name}: {sum(oks)}/{len(oks)} = {sum(oks) / len(oks):.3f}",
+                          file=sys.stderr)
+                if not ok and shown < misses:
+                    shown += 1
+                    slots = {e.entity: e.value for e in parse.entities}
+                    print(f"  miss {decoder} {name}: heard {text!r} -> {parse.intent} {slots}; wanted "
+                          f"{label['slots']}", file=sys.stderr)
             if progress and done % 50 == 0:
                 print(f"  {done}/{len(tasks)} turns, {time.perf_counter() - t1:.0f} s", file=sys.stderr)
     finally:
         if pool is not None:
             pool.close()
             pool.join()
-    rows = [{"condition": name, "n": len(oks), "accepted": sum(oks), "rate": sum(oks) / max(1, len(oks))}
-            for name, oks in results.items()]
+    rows = []
+    for (decoder, name), oks in sorted(results.items(), key=lambda item: item[0][0] == FIRST_PASS):
+        times = seconds.get((decoder, name), [])
+        rows.append({"decoder": decoder, "condition": name, "n": len(oks), "accepted": sum(oks),
+                     "rate": sum(oks) / max(1, len(oks)),
+                     "ms_per_turn": round(1000 * sum(t for t, _ in times) / len(times)) if times else None,
+                     "ms_choice": round(1000 * sum(c for _, c in times) / len(times)) if times else None})
     if progress:
         print(f"{len(tasks)} turns in {time.perf_counter() - t1:.0f} s", file=sys.stderr)
     return rows
 
 
-def noisy_average(rows: Sequence[Dict[str, Any]]) -> Optional[float]:
-    """Mean rate over the noisy conditions present."""
-    noisy = [r["rate"] for r in rows if r["condition"] != "clean"]
+def noisy_average(rows: Sequence[Dict[str, Any]], decoder: Optional[str] = None) -> Optional[float]:
+    """Mean rate over the noisy conditions present (of one decoder's rows, or all rows)."""
+    noisy = [r["rate"] for r in rows if r["condition"] != "clean" and decoder in (None, r.get("decoder"))]
     return sum(noisy) / len(noisy) if noisy else None
 
 
@@ -370,10 +408,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--stride", type=int, default=1, help="every N-th clip (a spread-out subset)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--misses", type=int, default=0, help="list this many rejected turns on stderr")
-    parser.add_argument("--decoder", choices=("grammar", "lm", "whisper:tiny.en", "whisper:base"),
+    parser.add_argument("--decoder", choices=("grammar", "lm", "whisper:tiny.en", "whisper:base",
+                                              "whisper+grammar:tiny.en", "whisper+grammar:base"),
                         default=Options.decoder,
-                        help="command model: JSGF grammar from context.yaml, a domain trigram LM, or Whisper prompted "
-                             "with the grammar's words")
+                        help="command model: JSGF grammar from context.yaml, a domain trigram LM, Whisper prompted "
+                             "with the grammar's words, or Whisper choosing among the grammar's sentences "
+                             "(whisper+grammar: starting from its own and the grammar decoder's transcripts)")
     parser.add_argument("--lw", type=float, default=0.0, help="PocketSphinx language weight (0: the recogniser's default, 3.0 for a grammar)")
     parser.add_argument("--domain-weight", type=float, default=Options.domain_weight, help="--decoder lm mix")
     parser.add_argument("--generic-top", type=int, default=Options.generic_top, help="--decoder lm generic words")
@@ -395,18 +435,24 @@ def main(argv: Optional[List[str]] = None) -> int:
                       not args.first_utterance, SEED, extra)
     rows = evaluate(data, args.limit, args.conditions, max(1, args.workers), options, args.misses,
                     stride=args.stride)
-    average = noisy_average(rows)
+    decoders = list(dict.fromkeys(r["decoder"] for r in rows))
     if args.json:
         for row in rows:
             print(json.dumps(row))
-        print(json.dumps({"condition": "average_noisy", "rate": average}))
+        for decoder in decoders:
+            print(json.dumps({"decoder": decoder, "condition": "average_noisy", "rate": noisy_average(rows, decoder)}))
         return 0
-    print(f"{'condition':10} {'clips':>5} {'accepted':>8} {'rate':>6}")
+    print(f"{'decoder':28} {'condition':10} {'clips':>5} {'accepted':>8} {'rate':>6} {'ms/turn':>8} {'ms choice':>9}")
     for row in rows:
-        print(f"{row['condition']:10} {row['n']:5d} {row['accepted']:8d} {row['rate']:6.3f}")
-    if average is not None:
-        print(f"average over noise: companion {100 * average:.1f} %  |  published: "
-              + ", ".join(f"{name} {value}" for name, value in PUBLISHED))
+        ms = "" if row["ms_per_turn"] is None else str(row["ms_per_turn"])
+        choice = str(row["ms_choice"]) if row["ms_choice"] else ""
+        print(f"{row['decoder']:28} {row['condition']:10} {row['n']:5d} {row['accepted']:8d} {row['rate']:6.3f} "
+              f"{ms:>8} {choice:>9}")
+    for decoder in decoders:
+        average = noisy_average(rows, decoder)
+        if average is not None:
+            print(f"average over noise, {decoder}: {100 * average:.1f} %")
+    print("published (average over 24-6 dB): " + ", ".join(f"{name} {value}" for name, value in PUBLISHED))
     return 0
 
 

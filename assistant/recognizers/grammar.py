@@ -171,7 +171,7 @@ EDGE_SILENCE_PROB = 0.5
 PAUSE_SILENCE_PROB = 0.005
 
 
-def _symbols(grammar: CommandGrammar) -> List[Tuple[Symbol, ...]]:
+def symbol_sequences(grammar: CommandGrammar) -> List[Tuple[Symbol, ...]]:
     """Every expression as a sequence of symbols (fixed words, choices and slots all become phrase sets)."""
     out = []
     for exprs in grammar.expressions.values():
@@ -188,7 +188,7 @@ def _symbols(grammar: CommandGrammar) -> List[Tuple[Symbol, ...]]:
     return out
 
 
-def _minimal_dag(sequences: Iterable[Tuple[Symbol, ...]]) -> Tuple[List[Dict[Symbol, int]], List[bool]]:
+def minimal_dag(sequences: Iterable[Tuple[Symbol, ...]]) -> Tuple[List[Dict[Symbol, int]], List[bool]]:
     """The smallest deterministic acyclic automaton over symbols accepting exactly `sequences` (state 0 starts)."""
     trie: List[Dict[Symbol, int]] = [{}]
     final = [False]
@@ -230,21 +230,26 @@ def to_fsg(grammar: CommandGrammar, name: str = "command") -> str:
 
     Decoding against it is far cheaper than against the JSGF, whose expressions each repeat every choice
     and slot list (about 16 s of CPU for a 7 s clip on the benchmark's 110 expressions)."""
-    return _dag_fsg(_symbols(grammar), name)
+    return _dag_fsg(symbol_sequences(grammar), name)
 
 
 def sentences_fsg(sentences: Iterable[str], name: str = "command") -> str:
     """A compact FSG accepting exactly the given sentences (normalised), e.g. an NLU file's examples."""
+    return _dag_fsg(sentence_sequences(sentences), name)
+
+
+def sentence_sequences(sentences: Iterable[str]) -> List[Tuple[Symbol, ...]]:
+    """Each distinct (normalised) sentence as a sequence of one-word symbols; an error when there are none."""
     sequences = {tuple((w,) for w in normalize(s).split()) for s in sentences}
     sequences.discard(())
     if not sequences:
         raise ValueError("no sentences for the grammar")
-    return _dag_fsg(sorted(sequences), name)
+    return sorted(sequences)
 
 
 def _dag_fsg(sequences: Iterable[Tuple[Symbol, ...]], name: str) -> str:
     """FSG text for the minimal network over `sequences`: uniform choices, one chain of states per phrase."""
-    edges, finals = _minimal_dag(sequences)
+    edges, finals = minimal_dag(sequences)
     transitions: List[str] = []
     count = len(edges) + 1
     end = len(edges)
