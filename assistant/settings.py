@@ -91,7 +91,7 @@ class ListenSettings:
     wake_threshold: Optional[float] = None  # keyword-spotter first-stage threshold (None: measured default)
     wake_phone_loop: Optional[float] = None  # its garbage-loop probability (None: measured default)
     wake_verify: bool = True  # confirm each detection by aligning the phrase over its audio (bench/wake.py)
-    wake_whisper_check: bool = False  # Whisper, not the rival decoding, as the third check (docs/benchmarks.md)
+    wake_whisper_check: bool = True  # Whisper (when it is the recogniser), not the rival decoding, as the third check
     followup_window_s: float = 8.0  # after a reply: what it invited, no wake phrase (talk closes it at once)
     answer_window_s: float = 30.0  # after a check-in question: time for the partner asked to think and answer
     addressed_window_s: float = 8.0  # after the wake phrase said alone

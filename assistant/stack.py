@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import functools
 import gc
 import importlib
 import time
@@ -33,8 +32,11 @@ class Stack:
 
     def spotter(self) -> Any:
         """A fresh wake-phrase spotter for the configured phrase (Whisper confirms its candidates if asked to)."""
+        from assistant.wake_verify import WhisperPhraseCheck
+
         listen = self.settings.listen
-        return load_spotter(listen, getattr(self.recognizer, "hears_phrase", None) if listen.wake_whisper_check else None)
+        whisper = listen.wake_whisper_check and hasattr(self.recognizer, "fits")
+        return load_spotter(listen, WhisperPhraseCheck(self.recognizer, listen.wake_phrase) if whisper else None)
 
     def close(self) -> None:
         """Release the dialogue engine."""
@@ -43,11 +45,10 @@ class Stack:
             close()
 
 
-def load_spotter(listen: ListenSettings, hears_phrase: Optional[Callable[[str, bytes], bool]] = None) -> Any:
-    """The keyword spotter for the configured wake phrase; `hears_phrase` (Whisper's) confirms each candidate."""
+def load_spotter(listen: ListenSettings, confirm: Optional[Callable[[bytes], bool]] = None) -> Any:
+    """The keyword spotter for the configured wake phrase; `confirm` (Whisper's check) confirms each candidate."""
     from assistant.wake import load_spotter as load
 
-    confirm = None if hears_phrase is None else functools.partial(hears_phrase, listen.wake_phrase)
     return load(listen.wake_phrase, listen.wake_threshold, listen.wake_phone_loop, listen.wake_verify, confirm)
 
 

@@ -293,7 +293,7 @@ class PocketSphinxWakeSpotter:
             wins = functools.partial(confirm, window)
         elif rivals is not None:
             wins = functools.partial(rivals.phrase_wins, window, cmn)
-        if fit is None or not phrase_heard(fit, dynamic_range_db(window), wins, always_ask=confirm is not None):
+        if fit is None or not phrase_heard(fit, dynamic_range_db(window), wins):
             return None
         return WakeHit(hit.phrase, hit.start_s, hit.end_s, round(fit.frame_score, 2))
 

@@ -51,6 +51,13 @@ def overlapping(segment: Dict[str, Any], rows: List[Dict[str, Any]]) -> List[Dic
     return [r for r in rows if r["start_s"] < segment["end_s"] + 0.3 and r["end_s"] > segment["start_s"] - 0.3]
 
 
+def voice_of(labels: Dict[str, Any], segment: Dict[str, Any]) -> str:
+    """The name of the voice that said a labelled segment ("?" if the labels do not say)."""
+    speakers = labels.get("speakers") or []
+    who = segment.get("speaker")
+    return str(speakers[who]) if isinstance(who, int) and 0 <= who < len(speakers) else "?"
+
+
 def score(labels: Dict[str, Any], rows: List[Dict[str, Any]], parse: Any) -> Dict[str, Any]:
     """Counts for one recording."""
     counts: Dict[str, Any] = {k: 0 for k in ("talk", "talk_reacted", "talk_woke", "wake", "request", "wake_acted",
@@ -69,13 +76,13 @@ def score(labels: Dict[str, Any], rows: List[Dict[str, Any]], parse: Any) -> Dic
             counts["talk_woke"] += woke
             if acted:
                 misses.append(f"reacted to talk {seg['text']!r}: {[r.get('intent') for r in hits]}")
+            if woke:
+                misses.append(f"woke on talk ({voice_of(labels, seg)}) {seg['text']!r}: {[r.get('heard') for r in hits]}")
         elif kind in ("wake_request", "wake_only"):
             counts["wake"] += 1
             counts["wake_missed"] += not woke
             if not woke:
-                speakers = labels.get("speakers") or []
-                voice = speakers[seg["speaker"]] if isinstance(seg.get("speaker"), int) and seg["speaker"] < len(speakers) else "?"
-                misses.append(f"wake phrase not heard ({voice}) {seg['text']!r}")
+                misses.append(f"wake phrase not heard ({voice_of(labels, seg)}) {seg['text']!r}")
             if kind == "wake_request":
                 counts["request"] += 1
                 counts["wake_acted"] += acted
@@ -97,7 +104,8 @@ def score(labels: Dict[str, Any], rows: List[Dict[str, Any]], parse: Any) -> Dic
             counts["answer_asked"] += checkin_began
             counts["answer_asked_taken"] += checkin_began and acted
             if not acted:
-                misses.append(f"answer not taken {seg['text']!r} -> {[(r['heard'], r['intent']) for r in hits]}")
+                misses.append(f"answer not taken ({voice_of(labels, seg)}) {seg['text']!r} -> "
+                              f"{[(r['heard'], r['intent']) for r in hits]}")
     counts["misses"] = misses
     return counts
 

@@ -13,6 +13,7 @@ uses a bag-of-ngrams logistic regression on nlu/nlu.yml instead (no Rasa, no ent
   .venv/bin/python bench/spoken_accuracy.py --voices piper --limit 60 --grid   # also try LM mixing weights
   .venv/bin/python bench/spoken_accuracy.py --voices piper-deep      # stress: joe pitched 2-3.5 semitones down
   .venv/bin/python bench/spoken_accuracy.py --voices piper --modes command --data tests/data/nlu_blind_dev2.yml
+  .venv/bin/python bench/spoken_accuracy.py --modes command --engines whisper:tiny.en --compare-nlu /tmp/nlu-before
 """
 
 from __future__ import annotations
@@ -94,8 +95,10 @@ class IntentClassifier:
         return Parse(text, self.model.predict([text])[0] if text.strip() else "out_of_scope", 1.0)
 
 
-def rasa_parser(model_dir: Path) -> Callable[[str], Parse]:
-    """The real trained Rasa model's parse(), trained into `model_dir` first if needed."""
+def rasa_parser(model_dir: Path, nlu_dir: Optional[Path] = None) -> Callable[[str], Parse]:
+    """The real trained Rasa model's parse(), trained into `model_dir` first if needed (on the NLU data in
+    `nlu_dir` instead of nlu/ if given)."""
+    from assistant import paths
     from assistant.dialogue.actions.context import ActionContext
     from assistant.dialogue import training
     from assistant.dialogue.engine import RasaDialogueEngine
@@ -103,7 +106,12 @@ def rasa_parser(model_dir: Path) -> Callable[[str], Parse]:
     from assistant.store import StateStore
 
     t0 = time.perf_counter()
-    result = training.train(model_dir, quiet=True)
+    own = paths.NLU_DIR
+    paths.NLU_DIR = nlu_dir or own
+    try:
+        result = training.train(model_dir, quiet=True)
+    finally:
+        paths.NLU_DIR = own
     t1 = time.perf_counter()
     ctx = ActionContext(Settings(), state=StateStore(Path(tempfile.mkdtemp(prefix="bench-home-")) / "state.json"))
     engine = RasaDialogueEngine.load(result.path, ctx)
@@ -236,6 +244,9 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="also decode command mode scoring this many Gaussians per codebook (default 4)")
     parser.add_argument("--grammar", action="store_true",
                         help="also decode command mode against an FSG of the domain sentences (no LM)")
+    parser.add_argument("--compare-nlu", type=Path, metavar="DIR",
+                        help="also parse the same transcripts with a model trained on the NLU data in DIR (e.g. a copy "
+                             "of nlu/ before a change): NLU before and after on one run's hearing")
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "companion-bench-speech"))
     parser.add_argument("--json", metavar="FILE", help="write the results as JSON")
     args = parser.parse_args(argv)
@@ -253,6 +264,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         parse = rasa_parser(Path(args.model_dir))
         classifier = "rasa"
     entities = not args.stand_in
+    compare: Optional[Callable[[str], Parse]] = None
+    if args.compare_nlu and not args.stand_in:
+        if not (args.compare_nlu / "nlu.yml").is_file():
+            raise SystemExit(f"spoken_accuracy: no nlu.yml in {args.compare_nlu}")
+        compare = rasa_parser(Path(args.model_dir + "-compare"), args.compare_nlu)
     print(f"{len(heldout)} utterances of {args.data.name}, {len(train)} training examples, classifier: {classifier}")
     written, _ = parse_all(parse, [e.text for e in heldout])
     ceiling, ceiling_ms = parse_all(parse, spoken)
@@ -262,6 +278,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         results["text_" + label.split()[0]] = row
         ent = f", entity accuracy {row['entity_acc']:.3f} (n={row['entity_n']})" if entities else ""
         print(f"text-only ceiling, {label}: intent accuracy {row['intent_acc']:.3f}{ent}")
+    if compare is not None:
+        row = score(heldout, spoken, parse_all(compare, spoken)[0], entities)
+        print(f"text-only ceiling, perfect transcript, NLU of {args.compare_nlu}: intent accuracy "
+              f"{row['intent_acc']:.3f}, entity accuracy {row['entity_acc']:.3f}")
     print(f"NLU parse {ceiling_ms:.1f} ms per utterance")
     results["text_intent_acc"] = results["text_perfect"]["intent_acc"]
 
@@ -319,6 +339,11 @@ def main(argv: Optional[List[str]] = None) -> int:
                   f"{row['ms_per_utt']:7.0f} {nlu_ms:7.1f} {row['finish_ms']:9.1f}")
             if mode == "command" and args.misses:
                 row["miss_causes"] = explain_misses(heldout, hyps, parses, ceiling, args.misses)
+            if compare is not None:
+                other = score(heldout, hyps, parse_all(compare, hyps)[0], entities)
+                row["compare_nlu"] = other
+                print(f"{voice:8} {'  the same, NLU of ' + args.compare_nlu.name:34} {other['wer']:6.3f} "
+                      f"{other['intent_acc']:7.3f} {other['entity_acc']:7.3f}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0
