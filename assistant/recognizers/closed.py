@@ -149,8 +149,8 @@ class Chosen:
 
 
 class ClosedChooser:
-    """Scores a network's sentences against one encoder output of a Whisper recogniser (its model's `align`, as
-    `fits` does, with the end-of-text token added)."""
+    """Scores a network's sentences against one encoder output of a Whisper recogniser (its forced alignment, as
+    `fits` uses, with the end-of-text token added and the log-probabilities summed)."""
 
     def __init__(self, whisper: Any, network: PhraseNetwork) -> None:
         self.whisper = whisper
@@ -159,19 +159,9 @@ class ClosedChooser:
     def scores(self, encoded: Any, prompt: List[int], texts: Sequence[str]) -> List[float]:
         """Summed token log-probability of each text, its end included (a sentence that stops before the speech
         does is unlikely to end there), by forced alignment on the one encoder output."""
-        import ctranslate2
-
-        from assistant.errors import RecognizerError
-
-        tokenizer = self.whisper.tokenizer
-        end = tokenizer.token_to_id("<|endoftext|>")
-        tokens = [tokenizer.encode(" " + t.capitalize() + ".", add_special_tokens=False).ids + [end] for t in texts]
-        batch = ctranslate2.StorageView.from_array(np.repeat(np.asarray(encoded.output), len(texts), axis=0))
-        try:
-            aligned = self.whisper.model.align(batch, prompt, tokens, encoded.frames)
-        except (RuntimeError, ValueError) as err:
-            raise RecognizerError(f"Whisper could not score the candidates: {err}") from err
-        return [float(np.sum(np.log(np.maximum(fit.text_token_probs, 1e-12)))) for fit in aligned]
+        end = self.whisper.tokenizer.token_to_id("<|endoftext|>")
+        tokens = [self.whisper.candidate(t).tokens + (end,) for t in texts]
+        return [float(np.sum(logprobs)) for logprobs in self.whisper.token_logprobs(encoded, prompt, tokens)]
 
     def choose(self, encoded: Any, prompt: List[int], heard: Sequence[str]) -> Optional[Chosen]:
         """The best-fitting sentence near the `heard` transcripts (None when none maps on the network): the nearest

@@ -619,13 +619,18 @@ class WhisperRecognizer:
 
     def _fit_tokens(self, encoded: Encoded, prompt: List[int], tokens: Sequence[Sequence[int]]) -> List[float]:
         """Mean token log-probability of each token sequence, aligned in one batch."""
+        return [float(np.mean(logprobs)) for logprobs in self.token_logprobs(encoded, prompt, tokens)]
+
+    def token_logprobs(self, encoded: Encoded, prompt: List[int], tokens: Sequence[Sequence[int]]) -> List[Any]:
+        """Each token sequence's per-token log-probabilities by forced alignment, all in one batch on the one
+        encoder output."""
         ct2 = _import_ctranslate2()
         batch = ct2.StorageView.from_array(np.repeat(np.asarray(encoded.output), len(tokens), axis=0))
         try:
             aligned = self.model.align(batch, prompt, [list(t) for t in tokens], encoded.frames)
         except (RuntimeError, ValueError) as err:
             raise RecognizerError(f"Whisper could not score the candidates: {err}") from err
-        return [float(np.mean(np.log(np.maximum(fit.text_token_probs, 1e-12)))) for fit in aligned]
+        return [np.log(np.maximum(fit.text_token_probs, 1e-12)) for fit in aligned]
 
     def best_fit(self, encoded: Encoded, prompt: List[int], texts: Sequence[str]) -> str:
         """Which of `texts` (the first is Whisper's own) the audio fits best; the first if scoring fails."""
