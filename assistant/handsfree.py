@@ -383,7 +383,7 @@ class HandsFree:
                 self._emit_row(row)
 
     def _maybe_end_early(self) -> None:
-        """End a command as soon as its words already make a whole turn (checked once per pause)."""
+        """End a command as soon as its words already make a whole turn (checked once per pause, once its words are ready)."""
         utt = self.utterance
         early = self.listen.early_endpoint_ms
         if utt is None or utt.stream is None or not early:
@@ -395,8 +395,9 @@ class HandsFree:
             return
         if utt.checked_early:
             return
-        utt.checked_early = True
-        if self.pipeline.ends_early(utt.stream):
+        verdict = self.pipeline.ends_early(utt.stream)
+        utt.checked_early = verdict is not None  # no words yet: the pause's decode is still running, ask again
+        if verdict:
             event = self.endpointer.end_now()
             if event is not None:
                 self._on_endpoint(event)

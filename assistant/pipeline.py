@@ -114,8 +114,9 @@ class VoicePipeline:
             if pause_ms < (self.listen.early_endpoint_ms or 1 << 30):
                 checked_pause = False
             elif not checked_pause:
-                checked_pause = True
-                if self.ends_early(stream):
+                verdict = self.ends_early(stream)
+                checked_pause = verdict is not None
+                if verdict:
                     heard, stream = self._on_endpoint(endpointer.end_now(), stream)
                     if heard:
                         return heard
@@ -125,12 +126,16 @@ class VoicePipeline:
                 return heard
         return None
 
-    def ends_early(self, stream: Any) -> bool:
-        """Whether the words heard so far already make a whole turn (then the trailing silence need not run out)."""
+    def ends_early(self, stream: Any) -> Optional[bool]:
+        """Whether the words heard so far already make a whole turn (then the trailing silence need not run out);
+        None while no words are ready (a decode of the pause still running): ask again on the next chunk."""
         partial = getattr(stream, "partial", None)
         if partial is None:
             return False
-        _, text = strip_wake(partial(), self.wake)
+        heard = partial()
+        if not heard:
+            return None
+        _, text = strip_wake(heard, self.wake)
         complete = bool(self.engine.completes_turn(text, self.mode))
         if complete:
             self.emit("early-endpoint", text=text)

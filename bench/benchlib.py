@@ -93,9 +93,48 @@ class ChildRun:
     lines: List[str] = field(default_factory=list)
 
 
+def high_water_mb(pid: int) -> Optional[float]:
+    """The process's own resident high-water mark (VmHWM, MB); None once it has gone or off Linux."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+class HighWaterWatch:
+    """Reads a child's VmHWM every 50 ms until it exits: the peak of its own memory only.
+
+    wait4's ru_maxrss is not that: Linux carries the spawning process's high-water mark into the child at exec,
+    so a child of a 700 MB bench process reported 710 MB whatever it used itself."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_mb: Optional[float] = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.05):
+            mark = high_water_mb(self.pid)
+            if mark is not None:
+                self.peak_mb = max(self.peak_mb or 0.0, mark)
+
+    def stop(self) -> Optional[float]:
+        """Stop watching; the highest mark read."""
+        self._done.set()
+        self._thread.join()
+        return self.peak_mb
+
+
 def run_child(cmd: Sequence[str], env: Optional[Dict[str, str]] = None, timeout: float = 900,
               cwd: Path = PROJECT) -> ChildRun:
-    """Run a process to the end; its peak RSS comes from wait4 (the kernel's own high-water mark)."""
+    """Run a process to the end; its peak RSS is its own VmHWM, read while it runs (wait4's ru_maxrss where
+    /proc is missing)."""
     full_env = dict(os.environ, **(env or {}))
     launched_at = time.time()
     start = time.monotonic()
@@ -109,15 +148,18 @@ def run_child(cmd: Sequence[str], env: Optional[Dict[str, str]] = None, timeout:
         reader.start()
     killer = threading.Timer(timeout, proc.kill)
     killer.start()
+    watch = HighWaterWatch(proc.pid)
     try:
         _, status, usage = os.wait4(proc.pid, 0)
     finally:
         killer.cancel()
+        peak_mb = watch.stop()
     wall = time.monotonic() - start
     for reader in readers:
         reader.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return ChildRun(proc.returncode, "".join(out), "".join(err), wall, usage.ru_maxrss / 1024.0, launched_at)
+    return ChildRun(proc.returncode, "".join(out), "".join(err), wall,
+                    usage.ru_maxrss / 1024.0 if peak_mb is None else peak_mb, launched_at)
 
 
 def results_dir() -> Path:

@@ -120,14 +120,28 @@ class FakeStream:
         return Transcript(self.words, "fake", None)
 
 
+class LateStream(FakeStream):
+    """Its words come only from the `ready_after`-th partial() on, as while a pause's decode is still running."""
+
+    def __init__(self, words: str, ready_after: int) -> None:
+        super().__init__(words)
+        self.asked = 0
+        self.ready_after = ready_after
+
+    def partial(self) -> str:
+        self.asked += 1
+        return self.words if self.asked > self.ready_after else ""
+
+
 class FakeRecognizer:
     name = "fake"
 
-    def __init__(self, words: str) -> None:
+    def __init__(self, words: str, ready_after: int = 0) -> None:
         self.words = words
+        self.ready_after = ready_after
 
     def stream(self, mode: str, expects: object = None) -> FakeStream:
-        return FakeStream(self.words)
+        return LateStream(self.words, self.ready_after) if self.ready_after else FakeStream(self.words)
 
 
 class FakeEngine:
@@ -163,12 +177,12 @@ def spoken(tmp_path_factory) -> bytes:
 
 
 def wait_ms(words: str, engine: FakeEngine, audio: bytes, mode: str = "command",
-            listen: Optional[ListenSettings] = None) -> float:
+            listen: Optional[ListenSettings] = None, ready_after: int = 0) -> float:
     """How long after the last voiced frame the pipeline ended the utterance (stream position, ms)."""
     from assistant.pipeline import VoicePipeline
 
     listen = listen or ListenSettings()
-    pipeline = VoicePipeline(FakeRecognizer(words), engine, None, listen)
+    pipeline = VoicePipeline(FakeRecognizer(words, ready_after), engine, None, listen)
     pipeline.mode = mode  # type: ignore[assignment]
     endpointer = pipeline.endpointer()
     fed = []
@@ -206,6 +220,13 @@ def test_open_answers_only_end_early_for_a_rating_or_a_control_word(spoken):
     assert wait_ms("a four", rating, spoken, mode="open") <= 290
     assert wait_ms("pass", FakeEngine("skip"), spoken, mode="open") <= 290
     assert wait_ms("more time", FakeEngine("repeat"), spoken, mode="open") >= open_full - 30
+
+
+def test_words_ready_later_in_the_pause_still_end_it_early(spoken):
+    """A decode still running at the first check is asked again each chunk, not given up for the pause."""
+    slow = ListenSettings(trailing_silence_ms=900)
+    assert wait_ms("next one", FakeEngine("skip"), spoken, listen=slow, ready_after=4) <= 450
+    assert wait_ms("give us a starter", FakeEngine("request_prompt"), spoken, listen=slow, ready_after=4) >= 870
 
 
 def test_early_endpoint_can_be_switched_off(spoken):
