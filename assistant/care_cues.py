@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import Pattern, Sequence
 
+from assistant.dialogue.commands import with_apostrophes
+
 _PARTNER = r"(?:him|her|them|my (?:partner|husband|wife|boyfriend|girlfriend|fianc\w*|spouse|other half|ex))"
 _THEY = r"(?:he|she|they|my (?:partner|husband|wife|boyfriend|girlfriend|spouse))"
 _FEAR = r"(?:scared|afraid|frightened|terrified|petrified|fearful)"
@@ -174,21 +176,6 @@ ACTIVITY_REQUEST = re.compile(
     r"|\blet's (?:do|get started|go|start)\b|\bgive (?:me|us) a (?:sec|second|minute|moment)\b"
     r"|\bcheck ?-?ins?\b|\b(?:the|these|your|tonight's|our) (?:questions|prompts?|topics?)\b|\bstarters?\b"
     r"|\bquestions please\b")
-
-
-# Contractions typed or transcribed without the apostrophe ("i dont", "didnt", "im scared"): the rules read them with it.
-_BARE = {"dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "cant": "can't", "couldnt": "couldn't",
-         "wouldnt": "wouldn't", "shouldnt": "shouldn't", "wont": "won't", "isnt": "isn't", "wasnt": "wasn't",
-         "arent": "aren't", "werent": "weren't", "havent": "haven't", "hasnt": "hasn't", "im": "i'm", "ive": "i've",
-         "id": "i'd", "hes": "he's", "shes": "she's", "theyre": "they're", "theyll": "they'll", "theres": "there's",
-         "youre": "you're", "thats": "that's", "whats": "what's", "youve": "you've", "weve": "we've",
-         "theyve": "they've", "hed": "he'd", "theyd": "they'd", "itll": "it'll"}
-_BARE_WORD = re.compile(r"\b(?:" + "|".join(_BARE) + r")\b")
-
-
-def with_apostrophes(words: str) -> str:
-    """`words` with contractions said without their apostrophe written with it."""
-    return _BARE_WORD.sub(lambda m: _BARE[m.group()], words)
 
 
 def words_of(text: str) -> str:
