@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional, Sequence, Tuple
 
-from assistant.care_cues import has_consent_cue, has_distress_cue, is_ordinary
+from assistant.care_cues import has_answer_cue, has_consent_cue, has_distress_cue, is_ordinary
 
 DISCLOSURE = "disclose_distress"
 # Inside an answer (a check-in, a consent ask, a guided turn) the classifier alone must be fairly sure: answers use the
@@ -26,11 +26,13 @@ def care_reply(helpline: str) -> Tuple[str, ...]:
     return (CARE_REPLY, helpline)
 
 
-def is_disclosure(message: Dict[str, Any], in_answer: bool = False, intimate: bool = False) -> bool:
+def is_disclosure(message: Dict[str, Any], in_answer: bool = False, intimate: bool = False,
+                  asked: Optional[str] = None) -> bool:
     """Whether a parsed message tells the companion of distress: a cue in its words (`intimate`: said after
-    intimacy, where "i didn't want to" is one), else the classifier (inside an answer, a sure one)."""
+    intimacy, where "i didn't want to" is one; `asked`: the id of the check-in question it answers), else the
+    classifier (inside an answer, a sure one)."""
     text = str(message.get("text") or "")
-    if has_distress_cue(text) or has_consent_cue(text, intimate):
+    if has_distress_cue(text) or has_consent_cue(text, intimate) or has_answer_cue(text, asked):
         return True
     intent = message.get("intent") or {}
     if intent.get("name") != DISCLOSURE:
