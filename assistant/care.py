@@ -12,6 +12,9 @@ DISCLOSURE = "disclose_distress"
 # words disclosures do ("help", "stop", "never wanted") far more often than they are disclosures (bench/care.py,
 # bench/answers.py); a cue is sure by itself. Care comes first: no word of the answer is required besides.
 ANSWER_CONFIDENCE = 0.65
+# ... and the second opinion from whole words (assistant/dialogue/care_opinion.py) must not be against it: character
+# n-grams give ordinary answers a disclosure's look ("he passed his driving test!"); no opinion counts as agreeing.
+OPINION_FLOOR = 0.6
 # The calm reply: no judgement, no side, none of their words repeated, an offer to pause; then the helpline line.
 CARE_REPLY = ("Thank you for telling me. I'm glad you said it, and it matters. We can pause here for as long as you "
               "need, or stop for tonight; whatever feels right.")
@@ -39,7 +42,11 @@ def is_disclosure(message: Dict[str, Any], in_answer: bool = False, intimate: bo
         return False
     if is_ordinary(text):
         return False
-    return not in_answer or float(intent.get("confidence") or 0.0) >= ANSWER_CONFIDENCE
+    if not in_answer:
+        return True
+    opinion = message.get("care_opinion")
+    sure = float(intent.get("confidence") or 0.0) >= ANSWER_CONFIDENCE
+    return sure and (opinion is None or float(opinion) >= OPINION_FLOOR)
 
 
 # Words of a hard answer: a soft acknowledgement follows it, and the closing is a quiet one.

@@ -217,7 +217,7 @@ INTIMACY = re.compile(r"\b(?:sex|sexual|in bed|bedroom|intimacy|intimate|touch(?
 ACTIVITY_REQUEST = re.compile(
     r"\b(?:start|begin|do|carry on|go (?:ahead|on)(?: with)?|ask|give|read|skip|pick|get|have|want|try|fancy|resume)\b"
     r"(?: \w+){0,4} (?:the |a |an |our |some |tonight's |bedtime |evening |after |short |quick |light )*"
-    r"(?:check ?-?ins?|questions?|starters?|topic|prompt|conversation|one|version|top|mine)\b"
+    r"(?:check ?-?ins?|questions?|starters?|topic|prompt|conversation|one(?! (?:day|night|week|of)\b)|version|top|mine)\b"
     r"|\bkeep (?:it|this|them) (?:short|quick|brief|light|gentle|to)\b|\b(?:quick|short) one\b|\bmake (?:it|this) quick\b"
     r"|\blet's (?:do|get started|go|start)\b|\bgive (?:me|us) a (?:sec|second|minute|moment)\b"
     r"|\bcheck ?-?ins?\b|\b(?:the|these|your|tonight's|our) (?:questions|prompts?|topics?)\b|\bstarters?\b"
@@ -239,13 +239,19 @@ _TOPIC_ASK = re.compile(r"\b(?:talk|talking|chat|chatting|question|questions|sta
 
 
 # Enjoyment said outright ("when you held me down playfully, i liked that"): what sounds like force was play.
-_ENJOYED = re.compile(r"\b(?:playful(?:ly)?|i (?:liked|loved|enjoyed) (?:that|it)|in a good way|turned me on|we both wanted)\b")
+_ENJOYED = re.compile(r"\b(?:playful(?:ly)?|i (?:liked|loved|enjoyed) (?:that|it)|in a good way|turned me on|we both wanted"
+                      r"|(?:didn't|did not|never) want(?:ed)? (?:it|this|that|the night) to (?:end|stop|finish|be over))\b")
+
+
+def _enjoyed(words: str) -> bool:
+    """Whether `words` say outright that it was enjoyed, with no fear or hurt beside."""
+    return bool(_ENJOYED.search(words)) and not re.search(rf"\b{_FEAR}\b|\bhurt", words)
 
 
 def _told(text: str) -> str:
     """The words of `text` that tell rather than name a topic asked for (nothing, where it says it was enjoyed)."""
     words = words_of(text)
-    if _ENJOYED.search(words) and not re.search(rf"\b{_FEAR}\b|\bhurt", words):
+    if _enjoyed(words):
         return ""
     ask = _TOPIC_ASK.search(words)
     return words[:ask.start()] if ask else words
@@ -290,6 +296,8 @@ EVERYDAY_WORRY = re.compile(
 
 
 def is_ordinary(text: str) -> bool:
-    """Whether `text` is an ordinary ask or an everyday fear or tear (the classifier alone may not call it distress)."""
-    return is_activity_request(text) or bool(EVERYDAY_WORRY.search(words_of(text)))
+    """Whether `text` is an ordinary ask, an everyday fear or tear, or enjoyment said outright (the classifier alone
+    may not call it distress)."""
+    words = words_of(text)
+    return is_activity_request(text) or bool(EVERYDAY_WORRY.search(words)) or _enjoyed(words)
 

@@ -95,6 +95,15 @@ def test_the_question_makes_a_disclosure() -> None:
     assert not care.is_disclosure(said, in_answer=True, intimate=False)
 
 
+def test_an_answer_needs_the_second_opinion_when_the_classifier_alone_tells() -> None:
+    """A sure classifier is not enough inside an answer if the words-only opinion is against it; a cue is."""
+    sure = {"name": "disclose_distress", "confidence": 0.97}
+    assert not care.is_disclosure({"text": "he aced his exam", "intent": sure, "care_opinion": 0.2}, in_answer=True)
+    assert care.is_disclosure({"text": "he aced his exam", "intent": sure, "care_opinion": 0.2})  # addressed
+    assert care.is_disclosure({"text": "he threatened me", "intent": sure, "care_opinion": 0.2}, in_answer=True)
+    assert care.is_disclosure({"text": "i feel so small", "intent": sure, "care_opinion": 0.9}, in_answer=True)
+
+
 def test_an_answer_believes_a_sure_classifier_without_any_particular_word() -> None:
     sure = {"intent": {"name": "disclose_distress", "confidence": 0.95}}
     unsure = {"intent": {"name": "disclose_distress", "confidence": 0.4}}

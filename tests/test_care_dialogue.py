@@ -63,6 +63,13 @@ def test_what_was_asked_makes_an_answer_a_disclosure(conversation, companion_hom
     assert all("brother" not in e["answer"] for e in journal.entries())
 
 
+def test_the_second_opinion_reads_whole_words(dialogue_engine):
+    """The words-only opinion is set on every parse: high for a disclosure, low for an ordinary chore."""
+    told = dialogue_engine._run(dialogue_engine.agent.parse_message("i can't say no to them, they just carry on"))
+    chore = dialogue_engine._run(dialogue_engine.agent.parse_message("a hand with the recycling forms, they're endless"))
+    assert told["care_opinion"] > care.OPINION_FLOOR > chore["care_opinion"]
+
+
 def test_couple_talk_that_was_not_addressed_stays_unheard(conversation):
     chat = conversation()
     chat.respond("give us a conversation starter")
