@@ -1,8 +1,11 @@
 """Words that make a disclosure unmistakable, and the words of one that only tell after intimacy.
 
-Three kinds, each a general rule rather than a list of sentences:
-- DISTRESS_CUES, anywhere: harm from another person, threats, fear of a partner, not feeling safe, control,
-  coercion, self-harm and crisis. The NLU's DistressCueGate makes a message with one `disclose_distress`.
+Four kinds, each a general rule rather than a list of sentences:
+- DISTRESS_CUES, anywhere: harm from another person (or its absence taken as good news), threats, fear of a partner,
+  not feeling safe, control, coercion, self-harm and crisis. The NLU's DistressCueGate makes a message with one
+  `disclose_distress`.
+- ANSWER_CUES, only in answer to one check-in question: asked what they enjoyed or appreciated, relief at the
+  partner's absence; asked what they need tomorrow, a way out or safety.
 - CONSENT_CUES, only where the talk is about intimacy (an after-intimacy check-in's answer, or a sentence naming sex
   or bed): not wanting it, going along, giving in, freezing, feeling used or pressured, it hurting, asking to stop.
   "I didn't want to" after "how was that for you?" is a disclosure; after "did you go to the gym?" it is not.
