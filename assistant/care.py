@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Optional, Sequence, Tuple
 
-from assistant.care_cues import has_consent_cue, has_distress_cue, is_ordinary
+from assistant.care_cues import has_answer_cue, has_consent_cue, has_distress_cue, is_ordinary
 
 DISCLOSURE = "disclose_distress"
 # Inside an answer (a check-in, a consent ask, a guided turn) the classifier alone must be fairly sure: answers use the
 # words disclosures do ("help", "stop", "never wanted") far more often than they are disclosures (bench/care.py,
 # bench/answers.py); a cue is sure by itself. Care comes first: no word of the answer is required besides.
 ANSWER_CONFIDENCE = 0.65
+# ... and the second opinion from whole words (assistant/dialogue/care_opinion.py) must not be against it: character
+# n-grams give ordinary answers a disclosure's look ("he passed his driving test!"); no opinion counts as agreeing.
+OPINION_FLOOR = 0.6
 # The calm reply: no judgement, no side, none of their words repeated, an offer to pause; then the helpline line.
 CARE_REPLY = ("Thank you for telling me. I'm glad you said it, and it matters. We can pause here for as long as you "
               "need, or stop for tonight; whatever feels right.")
@@ -26,18 +29,24 @@ def care_reply(helpline: str) -> Tuple[str, ...]:
     return (CARE_REPLY, helpline)
 
 
-def is_disclosure(message: Dict[str, Any], in_answer: bool = False, intimate: bool = False) -> bool:
+def is_disclosure(message: Dict[str, Any], in_answer: bool = False, intimate: bool = False,
+                  asked: Optional[str] = None) -> bool:
     """Whether a parsed message tells the companion of distress: a cue in its words (`intimate`: said after
-    intimacy, where "i didn't want to" is one), else the classifier (inside an answer, a sure one)."""
+    intimacy, where "i didn't want to" is one; `asked`: the id of the check-in question it answers), else the
+    classifier (inside an answer, a sure one)."""
     text = str(message.get("text") or "")
-    if has_distress_cue(text) or has_consent_cue(text, intimate):
+    if has_distress_cue(text) or has_consent_cue(text, intimate) or has_answer_cue(text, asked):
         return True
     intent = message.get("intent") or {}
     if intent.get("name") != DISCLOSURE:
         return False
     if is_ordinary(text):
         return False
-    return not in_answer or float(intent.get("confidence") or 0.0) >= ANSWER_CONFIDENCE
+    if not in_answer:
+        return True
+    opinion = message.get("care_opinion")
+    sure = float(intent.get("confidence") or 0.0) >= ANSWER_CONFIDENCE
+    return sure and (opinion is None or float(opinion) >= OPINION_FLOOR)
 
 
 # Words of a hard answer: a soft acknowledgement follows it, and the closing is a quiet one.

@@ -1,8 +1,11 @@
 """Words that make a disclosure unmistakable, and the words of one that only tell after intimacy.
 
-Three kinds, each a general rule rather than a list of sentences:
-- DISTRESS_CUES, anywhere: harm from another person, threats, fear of a partner, not feeling safe, control,
-  coercion, self-harm and crisis. The NLU's DistressCueGate makes a message with one `disclose_distress`.
+Four kinds, each a general rule rather than a list of sentences:
+- DISTRESS_CUES, anywhere: harm from another person (or its absence taken as good news), threats, fear of a partner,
+  not feeling safe, control, coercion, self-harm and crisis. The NLU's DistressCueGate makes a message with one
+  `disclose_distress`.
+- ANSWER_CUES, only in answer to one check-in question: asked what they enjoyed or appreciated, relief at the
+  partner's absence; asked what they need tomorrow, a way out or safety.
 - CONSENT_CUES, only where the talk is about intimacy (an after-intimacy check-in's answer, or a sentence naming sex
   or bed): not wanting it, going along, giving in, freezing, feeling used or pressured, it hurting, asking to stop.
   "I didn't want to" after "how was that for you?" is a disclosure; after "did you go to the gym?" it is not.
@@ -13,11 +16,18 @@ Hard negatives are kept out by the rules' own words: work pressure, scary films,
 from __future__ import annotations
 
 import re
-from typing import Pattern, Sequence
+from typing import Dict, Optional, Pattern, Sequence
+
+from assistant.dialogue.commands import with_apostrophes
 
 _PARTNER = r"(?:him|her|them|my (?:partner|husband|wife|boyfriend|girlfriend|fianc\w*|spouse|other half|ex))"
 _THEY = r"(?:he|she|they|my (?:partner|husband|wife|boyfriend|girlfriend|spouse))"
 _FEAR = r"(?:scared|afraid|frightened|terrified|petrified|fearful)"
+# Everyday things to be scared of: the dark, heights, the dentist, a film, an exam.
+_THINGS = (r"(?:dark|heights?|spiders?|dogs?|flying|flights?|needles?|dentists?|snakes?|clowns?|wasps?|bees|mice|rats?"
+           r"|deep water|water|lifts?|thunder|storms?|lightning|films?|movies?|horror|trailer|ghosts?|exams?|tests?"
+           r"|driving|driving test|interviews?|presentation|results|speech|surgery|operation|scan|doctor|neighbours?|noise"
+           r"|news|wedding|mortgage|bills?|boss|deadline|traffic|birds?|cats?|horses?|cows?|geese|crowds?|change|the sea)")
 _END = r"(?= ?(?:$|[,.;!?]| and\b| but\b| so\b| right now\b| all the time\b| the whole time\b| tonight\b))"
 
 
@@ -36,7 +46,11 @@ DISTRESS_CUES = _join((
     r"|\bmakes? me feel (?:like )?i owe\b|\blet it happen (?:even though|because|when|so)\b",
     r"\b(?:didn't|did not|never) (?:scream|yell|shout|lash out|lose it|go off)(?:ed)? (?:at|with) me\b.*\b(?:for once"
     r"|today|this time)\b|\bonly (?:yelled|screamed|shouted|lost it|hit me|pushed me)\b"
-    r"|\bstop (?:grabbing|hitting|hurting|pushing|shoving|choking|threatening|tracking|following|controlling) me\b",
+    r"|\b(?:he|she|they) (?:didn't|did not|never|hasn't|haven't) (?:scream|yell|shout|lose (?:his|her|their) temper"
+    r"|kick off|blow up|explode|lash out)(?:ed)?(?= ?(?:$|[,.;!?]| (?:today|tonight|for once|this (?:time|week)|all (?:day"
+    r"|week)|once|lately)\b))"
+    r"|\bstop (?:grabbing|hitting|hurting|pushing|shoving|choking|threatening|tracking|following|controlling|pinching"
+    r"|squeezing|twisting) (?:me|my (?:arm|arms|wrist|wrists|neck|throat|hair|face|jaw|hand|hands))\b",
     r"(?<!won't )(?<!wouldn't )(?<!never )(?<!not )\b(?:hurt|hurts|hurting) me\b(?! (?:to (?:say|see|hear|think|admit))\b)(?! (?:laughing|with (?:laughter|that)))",
     rf"\b{_THEY}(?: \w+){{0,2}} (?:bit|bites|scratched|burned|burnt|struck|strikes|elbowed|headbutted|restrained|strangled"
     rf"|choked|punched|slapped|kicked|shoved|hit|hits|dragged|spat (?:at|on)|smacked|whacked|thumped|battered|clipped"
@@ -45,7 +59,7 @@ DISTRESS_CUES = _join((
     r"(?! (?:up|with (?:a|the) (?:pillow|cushion)|under the table|in the feels)\b)",
     rf"\b{_THEY} (?:didn't|did not) (?:throw|smash|break|punch|kick) (?:anything|things|stuff|walls?|doors?)\b"
     r"|\bfollow(?:s|ed|ing)? me (?:everywhere|around|from room to room)\b|\b(?:followed|watched|tracked) (?:everywhere"
-    r"|all the time|every (?:minute|hour))\b|\bbeing (?:held|pinned) down\b",
+    r"|all the time|every (?:minute|hour))\b",
     r"\bpushed me (?:into|against|over|down|off|out of|to the (?:floor|ground))\b|\b(?:didn't|did not) (?:grab|hit|shove|slap"
     r"|kick|choke|push|punch) me\b",
     r"\b(?:grabbed|grabs|grabbing|twisted|twists|yanked|squeezed|squeezes|pinched|pinches) (?:me|my (?:wrist|wrists|arm|arms|neck"
@@ -58,30 +72,35 @@ DISTRESS_CUES = _join((
     r"\bthreat(?:en|ens|ened|ening)\b",
     # fear of a partner, of home, of what they will do
     rf"\b{_FEAR} (?:of|by) {_PARTNER}\b",
+    rf"\b{_FEAR} of (?!{_THINGS}\b|(?:the|a|an|that|this|it|what|how|being|getting|my|our|your|some|any|all|everything"
+    r"|nothing|anything|something|commitment|failure|people|myself|ageing|death|dying|you)\b)[a-z]+(?<!ing)"
+    r"(?= ?(?:$|[,.;!?]| (?:to|when|if|lately|these days|right now|now|since|at the moment|sometimes|again|whenever)\b))",
     rf"\b{_FEAR} (?:of )?what {_THEY}(?:'ll|'d| will| would| might| could| is going to)? (?:do|say)\b",
     rf"\b{_FEAR} of (?:his|her|their) (?:temper|moods?|anger|rages?|reaction|shouting|drinking)\b",
     rf"\b{_FEAR} (?:to|of) (?:go(?:ing)? (?:home|inside|back|in|to sleep|to bed)|push(?:ing)? back|say(?:ing)? no"
-    rf"|tell(?:ing)? (?:him|her|them|anyone)|leav(?:e|ing)|be (?:alone )?with)\b",
+    rf"|tell(?:ing)? (?:him|her|them|anyone)|leav(?:e|ing)|be (?:alone )?with)\b"
+    rf"|\b{_FEAR} to (?:answer|speak|talk|say (?:anything|how i feel|what i think)|be honest)\b(?=.*\b(?:him|her|them)"
+    rf" (?:in the room|here|there|listening|around|next to me|beside me)\b)|\b(?:more|less) {_FEAR} than (?:close|connected"
+    r"|loved|safe|happy|cared for)\b",
     rf"\b(?:i'm|i am|i feel|i was|i've been|feeling) (?:so |really |properly |just |too |still |genuinely )?"
     rf"(?:scared|frightened|terrified|petrified){_END}",
     rf"\b{_FEAR} (?:all the time|the whole time|every (?:single )?(?:day|night|time))\b|\bof being {_FEAR}\b",
-    r"\b(?:dread|dreading) (?:it when|when|the moment|going home|(?:him|her|them) (?:coming|getting) home)\b"
-    rf"|\bsick with (?:dread|fear|worry) when {_THEY}\b|\bwalking on eggshells\b|\bon edge (?:around|with) " + _PARTNER + r"\b|\bin my own (?:home|house|bed)\b",
+    rf"\bsick with (?:dread|fear|worry) when {_THEY}\b|\bwalking on eggshells\b|\bon edge (?:around|with) " + _PARTNER + r"\b|\bin my own (?:home|house|bed)\b",
     # not safe, in danger, control
     r"\bi(?:'m| am)? (?:not|don't feel|do not feel|never feel|can't feel|can't be|can't keep myself) safe\b"
-    r"|\bfeel unsafe\b|\bmy safety\b|\bnot safe (?:at home|here|with)\b|\bin danger\b"
-    r"|\b(?:somewhere|place|anywhere) safe to (?:stay|sleep|go|live)\b|\bsafe (?:place|somewhere) to (?:stay|sleep|live)\b"
-    r"|\b(?:how|until i can|plan to|want to|need to|trying to) (?:leave|get away from) (?:him|her|them|this relationship)\b"
+    r"|\bmy safety\b|\bnot safe (?:at home|here|with)\b|\bin danger\b"
+    r"|\b(?:somewhere|place|anywhere) safe to (?:stay|sleep|go|live)\b"
     r"|\bleave (?:\w+ )?safely\b",
     r"\b(?:won't|doesn't|don't|wouldn't) let me (?:leave|go out|out|see|have|talk|sleep)\b|\b(?:not|who i'm|what i'm)"
     r" allowed to (?:see|leave|go|talk|refuse|say|wear|spend)\b",
     r"\b(?:goes|go|went|going) through my phone\b|\b(?:reads|reading|they read|they check|checks) (?:all )?my (?:messages|texts|emails)\b"
-    rf"|\b{_THEY}(?: \w+){{0,2}} (?:monitors?|checks?|controls?|tracks?|watches|goes through|reads|counts) (?:all |every "
+    rf"|\b{_THEY}(?: \w+){{0,2}} (?:monitor(?:s|ed)?|check(?:s|ed)?|control(?:s|led)?|track(?:s|ed)?|watch(?:es|ed)|goes through|went through"
+    rf"|reads|read|count(?:s|ed)?) (?:all |every "
     rf")?(?:my|every) (?:phone|spending|money|penny|pennies|messages|texts|location|movements|account|bank|calls|receipts)\b"
     r"|\btrack(?:s|ing|ed)? (?:where i am|my (?:phone|location))\b|\b(?:control|controls|controlling) (?:all )?(?:the|my)"
     r" money\b|\btaken control\b|\b(?:lock|locks|locked) me (?:out|in)\b|\blike a prisoner\b|\bfeel(?:ing)? watched\b",
     # coercion
-    r"\b(?:forced|coerced|pressured|guilted|bullied|blackmailed) (?:me )?into\b|\bcoerc\w*|\bforced (?:me|themselves)\b",
+    r"\b(?:forced|coerced|pressured|guilted|bullied|blackmailed) (?:me )?into\b|\bcoerc\w*",
     r"\b(?:can't|cannot|couldn't|could not|can never|not allowed to|don't dare|didn't dare|unable to|not able to)"
     r"(?: \w+)? (?:to )?say no\b(?! to (?:the|a|an|more|another|extra|any|some|that|this|dessert|cake|chocolate|wine"
     r"|pizza|seconds|biscuits?|overtime|work|my (?:boss|manager|mum|dad|friends)|friends|the kids)\b)|\b(?:don't|didn't|never|do not|did not)(?: always| really)? feel (?:like )?i (?:can|could)"
@@ -90,6 +109,18 @@ DISTRESS_CUES = _join((
     rf"|the first time|if ever) i(?:'ve|'d)?"
     rf" (?:already )?(?:said|say|told {_PARTNER}) no\b|\bsaid no (?:twice|again|three times|\w+ times)\b"
     rf"|\b(?:listen|stops?|respects?|hears?) (?:me )?when i say no\b",
+    r"\b(?:let|lets|allowed|allows) me (?:to )?(?:keep|have|use|spend|see) (?:my own|my) (?:money|bank ?card|card|cards"
+    r"|wages|pay|salary|phone|car|keys|car keys|account|passport)\b|\bmy own (?:money|bank ?card|wages|phone|keys)"
+    r" (?:back|this week|for once)\b",
+    r"\b(?:my )?no (?:doesn't|does not|didn't|did not|never|don't) (?:mean|count|matter)\w*\b"
+    r"|\b(?:easier|simpler|safer|quicker) to (?:just )?(?:say yes|give in|go along|do it|agree) than\b"
+    r"|\bsilent treatment (?:for|until|unless|if|when|whenever|every)\b|\b(?:days|weeks) of (?:the )?silent treatment\b"
+    r"|\b(?:kept|keep|keeping) (?:my head down|my mouth shut|out of (?:his|her|their) way|the peace) and (?:did|do|doing"
+    r"|went along|go along|said yes|say yes|agreed|gave in)\b|\b(?:did|do|doing) (?:what|whatever|everything)"
+    r" (?:he|she|they) (?:wanted|wants|said|says|asked|told me)(?: \w+)? (?:so|to keep|or|because|otherwise)\b",
+    r"\b(?:have|had|got|need) to say yes or\b|\bfeel (?:like )?(?:i|you) (?:have|had) to say yes\b"
+    r"|\b(?:goes|go|went|going) cold on (?:me|you) for\b|\bonly because (?:he|she|they)(?:'d| had| was| were| kept)?"
+    r" (?:been )?(?:on at me|nagging|pestering|pushing|going on)\b",
     r"\bsay no without\b|\b(?:punish|punishes|punished|punishing) (?:me|for)\b|\bmake me pay for\b",
     r"\b(?:made|makes|make) me (?:do (?:things|stuff|it again|that again)|have sex|sleep with)\b|\bmy duty\b"
     r"|\bpushing for sex\b|\bkeeps? pushing (?:for|me)\b",
@@ -103,7 +134,12 @@ DISTRESS_CUES = _join((
     r"|\bwhat goes on (?:in this house|at home|behind closed doors|when we're alone)\b|\bget through (?:tonight|the night)\b|\bbetter off (?:without me|dead)\b|\b(?:want|wish) i (?:was|were) dead\b"
     r"|\b(?:don't|do not|no longer) want to (?:be alive|live|wake up|be here)\b|\bpanic attacks?\b",
     r"\b(?:tired|sick) of (?:living|being alive|life)\b|\b(?:sleep|go to sleep) and (?:not|never) wake up\b"
-    r"|\bgoodbye (?:letters?|notes?)\b|\bdon't trust myself\b|\bdo something stupid\b",
+    r"|\b(?:no|can't|cannot|couldn't|not)\b.*\breason to (?:keep going|go on|live|carry on|wake up|be here|get up)\b"
+    r"|\breason to (?:keep going|go on|live|carry on|wake up|be here|get up)\b(?=.*\b(?:no|can't|cannot|couldn't|not)\b)"
+    r"|\b(?:picturing|imagining|thinking about|think about|fantasi[sz]ing about) (?:\w+ ){0,2}(?:driving|jumping|stepping"
+    r"|walking|falling) (?:off|in front of)\b"
+    r"|\bgoodbye (?:letters?|notes?)\b|\b(?:wrote|written|writing) (?:a|the) (?:note|letter)(?= ?(?:$|[,.;!?]| (?:today"
+    r"|tonight|last night|this morning|for (?:everyone|the kids|my family))\b))|\bdon't trust myself\b|\bdo something stupid\b",
     r"^(?!.*\b(?:cringe\w*|embarrass\w*|awkward|mortif\w*|blush\w*)\b).*\b(?:want|wanted|wanting) to (?:just )?disappear\b|\bif i (?:just )?(?:wasn't|weren't|was not) (?:here|around)\b"
     r"|\b(?:about|of) not being (?:here|around)\b|\bnobody would (?:notice|miss me|care)\b",
     r"\bno point (?:in|to) (?:any of it|going on|living|anything|it all|me)\b|\b(?:don't|can't) see the point"
@@ -113,7 +149,7 @@ DISTRESS_CUES = _join((
     r"\b(?:stockpil\w*|saving up|hoarding|collecting) (?:my |the |all my )?(?:tablets|pills|meds|medication)\b"
     r"|\b(?:next|another) (?:explosion|outburst|blow-?up|rage)\b|\b(?:want|wanting|feel like|thinking about|close to)"
     r" (?:to )?giv(?:e|ing) up(?= ?(?:$|[,.;!?]| and\b| but\b| on (?:everything|life|myself|it all)\b))"
-    r"|\bgiven up on (?:everything|life|myself)\b|\bdon't care (?:what happens to me|if i live|if i wake)\b"
+    r"|\bdon't care (?:what happens to me|if i live|if i wake)\b"
     r"|\b(?:just )?trying to survive\b|\bin (?:a )?(?:really |very )?(?:dark|bad) place\b|\bdark thoughts\b",
     r"(?<!about )\bfeel(?:ing)? (?:so |completely |totally |utterly )?(?:hopeless|worthless|like a burden|numb|empty inside)\b"
     r"|\b(?:i'm|like i'm) (?:falling apart|drowning|suffocating|disappearing|not (?:even )?a person)\b(?! in (?:work|emails))"
@@ -126,7 +162,8 @@ DISTRESS_CUES = _join((
     r"\b(?:i'm|i am)(?: really| just| honestly| so)? not (?:okay|ok|alright|all right|doing (?:well|okay|ok) at all)\b"
     r"(?! (?:with|about|if|for)\b)",
     r"\bcan't stop (?:crying|shaking)\b|\b(?:been )?crying all (?:afternoon|day|evening|night|morning)\b"
-    r"|\b(?:i'm|still|i am) (?:shaking|trembling)\b(?! with (?:laughter|excitement|cold))",
+    r"|(?<!legs are )(?<!knees are )\b(?:i'm|still|i am) (?:shaking|trembling)\b(?! with (?:laughter|excitement|cold)"
+    r"|.*\b(?:haha|lol|in a good way)\b)",
 ))
 
 # Said about intimacy, these tell of pressure, fear or harm.
@@ -159,6 +196,20 @@ CONSENT_CUES = _join((
 # Said in answer to an after-intimacy question only ("is it okay that it hurts when we have sex?" asks, not tells).
 AFTER_INTIMACY_CUES = re.compile(r"\bit hurt(?:s)?\b(?! (?:a (?:little|bit|tiny)|in a good way|less|so good)\b)"
                                  r"|\b(?:it was|it's|was) (?:really |so |very )?painful\b")
+# Said in answer to one question, words that tell what they would not elsewhere: asked what they enjoyed or
+# appreciated, relief at the partner's absence ("when they went out, i could breathe"); asked what they need tomorrow,
+# a way out or safety.
+_RELIEF = re.compile(
+    r"\bwhen (?:he|she|they) (?:finally )?(?:went out|left|was gone|were gone|went (?:away|to work)|fell asleep|stopped)\b"
+    r"|\b(?:could|can|got to) (?:finally |actually |just )?(?:breathe|be myself)\b|\b(?:time|a (?:day|night|evening|break|bit))"
+    r" (?:away from|without) (?:him|her|them)\b|\b(?:him|her|them) (?:being )?(?:away|gone|out of the house)\b")
+_NEED = re.compile(
+    r"^(?:\w+ (?:, )?)?(?:just |honestly )?(?:a way out|an? (?:escape|exit)|out)(?= ?(?:$|[,.;!?]))|\bsomewhere (?:safe|to hide)\b"
+    r"|\ba safe place\b|\bto (?:get|run) away(?: from (?:him|her|them|here|this|it all))?(?= ?(?:$|[,.;!?]))"
+    r"|\bto escape(?: from (?:him|her|them|here|this|it all))?(?= ?(?:$|[,.;!?]))|\bto (?:feel|be|stay|keep) safe"
+    r"(?= ?(?:$|[,.;!?]| at home| tonight| from| with| around)\b)|\b(?:him|her|them) (?:to )?(?:leave|move out|stay away)\b"
+    r"|\bnot (?:to )?(?:have to )?(?:go|come|be) home\b")
+ANSWER_CUES: Dict[str, Pattern[str]] = {"appreciated": _RELIEF, "enjoyable": _RELIEF, "tomorrow": _NEED}
 # Intimacy named in the sentence itself (outside an after-intimacy check-in).
 INTIMACY = re.compile(r"\b(?:sex|sexual|in bed|bedroom|intimacy|intimate|touch(?:ed|ing)?|sleep(?:ing)? with|make love"
                       r"|made love|kiss(?:ed|ing)?|undress\w*|in the mood|up for it|frigid)\b")
@@ -169,26 +220,11 @@ INTIMACY = re.compile(r"\b(?:sex|sexual|in bed|bedroom|intimacy|intimate|touch(?
 ACTIVITY_REQUEST = re.compile(
     r"\b(?:start|begin|do|carry on|go (?:ahead|on)(?: with)?|ask|give|read|skip|pick|get|have|want|try|fancy|resume)\b"
     r"(?: \w+){0,4} (?:the |a |an |our |some |tonight's |bedtime |evening |after |short |quick |light )*"
-    r"(?:check ?-?ins?|questions?|starters?|topic|prompt|conversation|one|version|top)\b"
+    r"(?:check ?-?ins?|questions?|starters?|topic|prompt|conversation|one(?! (?:day|night|week|of)\b)|version|top|mine)\b"
     r"|\bkeep (?:it|this|them) (?:short|quick|brief|light|gentle|to)\b|\b(?:quick|short) one\b|\bmake (?:it|this) quick\b"
     r"|\blet's (?:do|get started|go|start)\b|\bgive (?:me|us) a (?:sec|second|minute|moment)\b"
     r"|\bcheck ?-?ins?\b|\b(?:the|these|your|tonight's|our) (?:questions|prompts?|topics?)\b|\bstarters?\b"
     r"|\bquestions please\b")
-
-
-# Contractions typed or transcribed without the apostrophe ("i dont", "didnt", "im scared"): the rules read them with it.
-_BARE = {"dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "cant": "can't", "couldnt": "couldn't",
-         "wouldnt": "wouldn't", "shouldnt": "shouldn't", "wont": "won't", "isnt": "isn't", "wasnt": "wasn't",
-         "arent": "aren't", "werent": "weren't", "havent": "haven't", "hasnt": "hasn't", "im": "i'm", "ive": "i've",
-         "id": "i'd", "hes": "he's", "shes": "she's", "theyre": "they're", "theyll": "they'll", "theres": "there's",
-         "youre": "you're", "thats": "that's", "whats": "what's", "youve": "you've", "weve": "we've",
-         "theyve": "they've", "hed": "he'd", "theyd": "they'd", "itll": "it'll"}
-_BARE_WORD = re.compile(r"\b(?:" + "|".join(_BARE) + r")\b")
-
-
-def with_apostrophes(words: str) -> str:
-    """`words` with contractions said without their apostrophe written with it."""
-    return _BARE_WORD.sub(lambda m: _BARE[m.group()], words)
 
 
 def words_of(text: str) -> str:
@@ -206,13 +242,19 @@ _TOPIC_ASK = re.compile(r"\b(?:talk|talking|chat|chatting|question|questions|sta
 
 
 # Enjoyment said outright ("when you held me down playfully, i liked that"): what sounds like force was play.
-_ENJOYED = re.compile(r"\b(?:playful(?:ly)?|i (?:liked|loved|enjoyed) (?:that|it)|in a good way|turned me on|we both wanted)\b")
+_ENJOYED = re.compile(r"\b(?:playful(?:ly)?|i (?:liked|loved|enjoyed) (?:that|it)|in a good way|turned me on|we both wanted"
+                      r"|(?:didn't|did not|never) want(?:ed)? (?:it|this|that|the night) to (?:end|stop|finish|be over))\b")
+
+
+def _enjoyed(words: str) -> bool:
+    """Whether `words` say outright that it was enjoyed, with no fear or hurt beside."""
+    return bool(_ENJOYED.search(words)) and not re.search(rf"\b{_FEAR}\b|\bhurt", words)
 
 
 def _told(text: str) -> str:
     """The words of `text` that tell rather than name a topic asked for (nothing, where it says it was enjoyed)."""
     words = words_of(text)
-    if _ENJOYED.search(words) and not re.search(rf"\b{_FEAR}\b|\bhurt", words):
+    if _enjoyed(words):
         return ""
     ask = _TOPIC_ASK.search(words)
     return words[:ask.start()] if ask else words
@@ -231,6 +273,12 @@ def has_consent_cue(text: str, intimate: bool = False) -> bool:
     return bool(CONSENT_CUES.search(words)) and bool(INTIMACY.search(words))
 
 
+def has_answer_cue(text: str, asked: Optional[str]) -> bool:
+    """Whether `text`, said in answer to the check-in question `asked` (its id), tells of distress by what was asked."""
+    cue = ANSWER_CUES.get(asked or "")
+    return bool(cue and cue.search(_told(text)))
+
+
 def is_activity_request(text: str) -> bool:
     """Whether `text` asks the companion for an ordinary thing (the check-in, a starter, to keep it short)."""
     return bool(ACTIVITY_REQUEST.search(words_of(text)))
@@ -239,16 +287,20 @@ def is_activity_request(text: str) -> bool:
 # Everyday fears and tears: of the dark, heights, the dentist, a film; crying at an advert. With no cue beside them a
 # line that has one is talk, not a disclosure, however the classifier leans on "scared" or "cried".
 EVERYDAY_WORRY = re.compile(
-    rf"\b{_FEAR} (?:of|by|about|at) (?:the |a |an |that |this |my |our |his |her |their )?(?:dark|heights?|spiders?|dogs?"
-    r"|flying|flights?|needles?|dentists?|snakes?|clowns?|wasps?|bees|mice|rats?|deep water|water|lifts?|thunder|storms?"
-    r"|lightning|films?|movies?|horror|trailer|ghosts?|exams?|tests?|driving|driving test|interviews?|presentation|results"
-    r"|speech|surgery|operation|scan|doctor|neighbours?|noise|news|wedding|mortgage|bills?|boss|deadline|traffic)\b"
+    rf"\b{_FEAR} (?:of|by|about|at) (?:the |a |an |that |this |my |our |his |her |their )?{_THINGS}\b"
     r"|\b(?:cry|cried|crying|sobbed|sobbing|welled up|teared up) (?:at|during|through|over|watching|listening to) (?:the |a |an "
     r"|that |this |our )?(?:film|movie|video|advert|ads?|wedding|song|book|show|episode|news|ending|documentary|match|final"
-    r"|speech|photos?)\b")
+    r"|speech|photos?)\b"
+    r"|\b(?:die|dying|kill|killing) for (?:a|an|some|my)\b|\b(?:bricking|cacking|wetting) (?:it|myself)\b"
+    r"|\b(?:nearly|almost) (?:had|gave me) a heart attack\b|\b(?:scared|frightened) the (?:life|hell|living daylights) out of\b"
+    r"|\b(?:feet|back|legs|knees|neck|head|shoes|heels|boots|hangover|puns?|jokes?|commute|heat)\b[^.;!?]{0,25}"
+    r"\b(?:killing|murdering|destroying) me\b|\bdreading (?:it|this|that) (?:a (?:little|bit)|slightly)\b"
+    r"|\b(?:i'd|i had) been dreading (?:it|that)(?= ?(?:$|[,.;!?]))")
 
 
 def is_ordinary(text: str) -> bool:
-    """Whether `text` is an ordinary ask or an everyday fear or tear (the classifier alone may not call it distress)."""
-    return is_activity_request(text) or bool(EVERYDAY_WORRY.search(words_of(text)))
+    """Whether `text` is an ordinary ask, an everyday fear or tear, or enjoyment said outright (the classifier alone
+    may not call it distress)."""
+    words = words_of(text)
+    return is_activity_request(text) or bool(EVERYDAY_WORRY.search(words)) or _enjoyed(words)
 

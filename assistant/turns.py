@@ -200,8 +200,7 @@ def _control_of(text: str) -> Optional[str]:
 def answer_control(text: str) -> Optional[str]:
     """A directed command said instead of an answer (stop, skip, help, repeat), or None: the words are the answer.
     Last, an utterance of nothing but talk about the talk names its command (assistant/meta_command.py)."""
-    from assistant.dialogue.commands import normalise, peeled
-    from assistant.care_cues import with_apostrophes
+    from assistant.dialogue.commands import normalise, peeled, with_apostrophes
     from assistant.meta_command import meta_control
 
     if normalise(text) in _ANSWER_NOT_STOP:

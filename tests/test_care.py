@@ -95,12 +95,59 @@ def test_the_question_makes_a_disclosure() -> None:
     assert not care.is_disclosure(said, in_answer=True, intimate=False)
 
 
+def test_an_answer_needs_the_second_opinion_when_the_classifier_alone_tells() -> None:
+    """A sure classifier is not enough inside an answer if the words-only opinion is against it; a cue is."""
+    sure = {"name": "disclose_distress", "confidence": 0.97}
+    assert not care.is_disclosure({"text": "he aced his exam", "intent": sure, "care_opinion": 0.2}, in_answer=True)
+    assert care.is_disclosure({"text": "he aced his exam", "intent": sure, "care_opinion": 0.2})  # addressed
+    assert care.is_disclosure({"text": "he threatened me", "intent": sure, "care_opinion": 0.2}, in_answer=True)
+    assert care.is_disclosure({"text": "i feel so small", "intent": sure, "care_opinion": 0.9}, in_answer=True)
+
+
 def test_an_answer_believes_a_sure_classifier_without_any_particular_word() -> None:
     sure = {"intent": {"name": "disclose_distress", "confidence": 0.95}}
     unsure = {"intent": {"name": "disclose_distress", "confidence": 0.4}}
     assert care.is_disclosure({**sure, "text": "i kind of felt i owed them, so i went quiet"}, in_answer=True)
     assert not care.is_disclosure({**unsure, "text": "i kind of felt i owed them, so i went quiet"}, in_answer=True)
     assert care.is_disclosure({**unsure, "text": "i kind of felt i owed them, so i went quiet"})  # addressed
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("they didn't lose their temper all week", True), ("she didn't shout at the referee for once", False),
+    ("he tracked my phone all weekend", True), ("they handed me my own wages back for once", True),
+    ("my no never counts for much with them", True), ("it's quicker to give in than face the sulking", True),
+    ("they give me the silent treatment whenever i say not tonight", True), ("i'm scared of robin lately", True),
+    ("i'm scared of heights lately", False), ("i've written a letter tonight, for my family", True),
+    ("my knees are still shaking, what a night", False), ("i do whatever she says so she stays calm", True),
+    ("i'm too scared to say anything with him listening", True), ("i felt more afraid than loved", True),
+    ("please stop squeezing my wrist", True), ("i keep thinking about stepping in front of a train", True),
+])
+def test_distress_told_sideways(text: str, cue: bool) -> None:
+    """Harm that didn't happen as good news, one's own things as a favour, a no that counts for nothing."""
+    assert care.has_distress_cue(text) is cue
+
+
+@pytest.mark.parametrize("text, asked, cue", [
+    ("the afternoon she went to work, i could finally breathe", "appreciated", True),
+    ("the afternoon she went to work, i could finally breathe", "connected", False),
+    ("a night away from him", "enjoyable", True), ("that you made me laugh", "appreciated", False),
+    ("honestly, an escape", "tomorrow", True), ("somewhere to hide", "tomorrow", True),
+    ("to escape the office for an hour", "tomorrow", False), ("a lie in and a long walk", "tomorrow", False),
+])
+def test_what_was_asked_changes_what_an_answer_tells(text: str, asked: str, cue: bool) -> None:
+    """Relief at a partner's absence, asked what they enjoyed; a way out, asked what they need."""
+    said = {"text": text, "intent": {"name": "inform", "confidence": 0.9}}
+    assert care.is_disclosure(said, in_answer=True, asked=asked) is cue
+
+
+@pytest.mark.parametrize("text", [
+    "i'd kill for a bath after today", "i'm bricking it about the dentist", "my hangover is killing me",
+    "you nearly gave me a heart attack", "i'm dreading that a bit", "can i do mine now, she's asleep",
+])
+def test_hyperbole_and_plain_asks_are_ordinary(text: str) -> None:
+    """A sure classifier gives way on everyday hyperbole and an ask: nothing there tells of distress."""
+    assert care.is_ordinary(text)
+    assert not care.is_disclosure({"text": text, "intent": {"name": "disclose_distress", "confidence": 0.99}})
 
 
 @pytest.mark.parametrize("text, ask", [

@@ -48,6 +48,28 @@ def test_a_disclosure_inside_a_checkin_pauses_it_and_is_not_journaled(conversati
     assert journal.entries() == []
 
 
+def test_what_was_asked_makes_an_answer_a_disclosure(conversation, companion_home):
+    """Relief at the partner's absence, said when asked what they appreciated, is told, not kept as an answer."""
+    journal = Journal.open(companion_home / "journal.sqlite3")
+    chat = conversation(clock=lambda: NIGHT, journal=journal)
+    reply = chat.respond("let's do our bedtime check in")
+    for _ in range(4):
+        if "appreciat" in " ".join(reply.texts).lower():
+            break
+        reply = chat.respond("fine thanks")
+    assert "appreciat" in " ".join(reply.texts).lower()
+    reply = chat.respond("the evening they spent at their brother's, i could just be myself")
+    assert cared(chat, reply)
+    assert all("brother" not in e["answer"] for e in journal.entries())
+
+
+def test_the_second_opinion_reads_whole_words(dialogue_engine):
+    """The words-only opinion is set on every parse: high for a disclosure, low for an ordinary chore."""
+    told = dialogue_engine._run(dialogue_engine.agent.parse_message("i can't say no to them, they just carry on"))
+    chore = dialogue_engine._run(dialogue_engine.agent.parse_message("a hand with the recycling forms, they're endless"))
+    assert told["care_opinion"] > care.OPINION_FLOOR > chore["care_opinion"]
+
+
 def test_couple_talk_that_was_not_addressed_stays_unheard(conversation):
     chat = conversation()
     chat.respond("give us a conversation starter")

@@ -36,6 +36,21 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
 
 
+# Contractions typed or transcribed without the apostrophe ("i dont", "didnt", "im scared"): the rules read them with it.
+_BARE = {"dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "cant": "can't", "couldnt": "couldn't",
+         "wouldnt": "wouldn't", "shouldnt": "shouldn't", "wont": "won't", "isnt": "isn't", "wasnt": "wasn't",
+         "arent": "aren't", "werent": "weren't", "havent": "haven't", "hasnt": "hasn't", "im": "i'm", "ive": "i've",
+         "id": "i'd", "hes": "he's", "shes": "she's", "theyre": "they're", "theyll": "they'll", "theres": "there's",
+         "youre": "you're", "thats": "that's", "whats": "what's", "youve": "you've", "weve": "we've",
+         "theyve": "they've", "hed": "he'd", "theyd": "they'd", "itll": "it'll"}
+_BARE_WORD = re.compile(r"\b(?:" + "|".join(_BARE) + r")\b")
+
+
+def with_apostrophes(words: str) -> str:
+    """`words` with contractions said without their apostrophe written with it."""
+    return _BARE_WORD.sub(lambda m: _BARE[m.group()], words)
+
+
 def peeled(text: str) -> str:
     """The words of `text` with polite words and wake words peeled off both ends."""
     words = normalise(text)

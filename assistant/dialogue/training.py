@@ -23,7 +23,7 @@ from assistant.errors import DialogueError
 CONFIG_FILE = paths.NLU_DIR / "config.yml"
 DOMAIN_FILE = paths.DIALOGUES_DIR / "domain.yml"
 RASA_VERSION = "3.6.21"
-COMPONENT_SOURCES = tuple(Path(__file__).parent / name for name in ("nlu_components.py", "entity_values.py"))
+COMPONENT_SOURCES = tuple(Path(__file__).parent / name for name in ("nlu_components.py", "entity_values.py", "care_opinion.py"))
 
 
 def training_files() -> List[Path]:

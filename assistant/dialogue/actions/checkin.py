@@ -107,7 +107,7 @@ class ValidateCheckin(FormValidationAction):
         if control == "stop":
             return {"checkin_state": {**plan.to_slot(), "stopped": True}, "requested_slot": None}
         if control is None and care.is_disclosure(tracker.latest_message, in_answer=True,
-                                                  intimate=plan.kind == "after_intimacy"):
+                                                  intimate=plan.kind == "after_intimacy", asked=turn.question_id):
             for line in care.care_reply(self.ctx.settings.care.helpline):  # nothing of it is journaled
                 dispatcher.utter_message(text=line)
             return {"checkin_state": {**plan.to_slot(), "stopped": True, "care": True}, "requested_slot": None,
