@@ -579,6 +579,13 @@ class WhisperRecognizer:
             text = self.rescore(encoded, context, text)
         return Decoded(text, no_speech, logprob, encoded.samples)
 
+    @staticmethod
+    def _rated(context: Context, text: str) -> bool:
+        """Whether `text` answers a rating question with a rating: then it is no half-heard stop ("two-ish")."""
+        from assistant.dialogue.entity_values import rating_in_answer
+
+        return context.expects == "rating" and rating_in_answer(text) is not None
+
     def readings(self, context: Context, text: str) -> List[Candidate]:
         """Likelier readings of Whisper's words in this turn: the usual answers to a yes-or-no question, or the
         number a rating answer with none heard may hold."""
@@ -595,7 +602,7 @@ class WhisperRecognizer:
     def rescore(self, encoded: Encoded, context: Context, text: str) -> str:
         """Whisper's words, or a likely reading that fits the audio better (Candidate.gain). A stop reading of a
         short utterance comes first, then the readings this turn expects; one alignment scores them all."""
-        short = encoded.samples <= STOP_MAX_SECONDS * SAMPLE_RATE and self.rescoring
+        short = encoded.samples <= STOP_MAX_SECONDS * SAMPLE_RATE and self.rescoring and not self._rated(context, text)
         stops = [self.candidate(reading, STOP_PRIOR) for reading in stop_readings(text)] if short else []
         candidates = stops + self.readings(context, text)
         if not candidates:
