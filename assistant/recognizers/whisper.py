@@ -657,7 +657,7 @@ class WhisperRecognizer:
             takes = looped_variants(text) if self.rescoring else []
             text = self.best_fit(encoded, context.prompt, takes) if len(takes) > 1 else text
             steps = result.logits[0] if odds else []
-            numbers = self.spots(ids, steps, self._number_ids, NUMBER_GAP) if context.expects == "rating" else []
+            numbers = self.number_spots(ids, steps) if context.expects == "rating" else []
             stop = self.nearly_stop(encoded, context, text, written, self.spots(ids, steps, self._stop_ids, STOP_GAP))
             text = stop or self.rescore(encoded, context, text, written, numbers)
         return Decoded(text, no_speech, logprob, encoded.samples)
@@ -685,6 +685,10 @@ class WhisperRecognizer:
             if gap <= within and token not in words:
                 spots.append((gap, word, value))
         return [(word, value) for _, word, value in sorted(spots)[:NUMBER_SPOTS]]
+
+    def number_spots(self, ids: Sequence[int], logits: Sequence[Any]) -> List[Tuple[int, str]]:
+        """The words of Whisper's output where a rating number was nearly written, with that number."""
+        return self.spots(ids, logits, self._number_ids, NUMBER_GAP)
 
     def nearly_stop(self, encoded: Encoded, context: Context, text: str, written: str,
                     spots: Sequence[Tuple[int, str]]) -> str:
