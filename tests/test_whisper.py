@@ -308,18 +308,6 @@ def test_stop_readings(heard, readings):
     assert whisper.stop_readings(heard) == readings
 
 
-@pytest.mark.parametrize("written, spots, readings", [
-    ("Okay, it's top.", [(1, "stop")], ["Okay, stop top.", "Okay, stop."]),
-    ("Council hat.", [(0, "cancel")], ["Cancel hat.", "Cancel."]),
-    ("Start talking.", [(0, "stop")], ["Stop talking.", "Stop."]),
-    ("Network Mind.", [(0, "never mind")], ["Never mind Mind.", "Never mind."]),
-    ("I don't get it.", [(1, "forget it")], []),  # "i forget it" is no stop
-    ("Next one.", [], []),
-])
-def test_stop_spot_readings(written, spots, readings):
-    assert whisper.stop_spot_readings(written, spots) == readings
-
-
 def test_a_stop_whisper_half_heard_is_a_stop_and_a_start_stays_a_start(rec, maker):
     """A short utterance is tried as a stop ("okay start" -> "okay stop") and a looped output as each of its takes
     ("stop talking start talking" -> "stop talking"), on Whisper alone; "start", "not tonight" are no stop."""

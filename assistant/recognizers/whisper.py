@@ -171,35 +171,6 @@ def stop_readings(text: str) -> List[str]:
     return sorted(r for r in readings if r != text and is_stop_command(r))
 
 
-# A stop Whisper nearly wrote ("Okay, it's top.", "Canselmet.", "That's in half."): on a short utterance its own
-# next-word odds put a stop word within e^-1.5 of the word it wrote; that word is read as the stop (with the words
-# after it, or without them), and taken when the audio fits it better than Whisper's own words by e^0.5. On the stop
-# phrasings of bench/stop_recall.py in kitchen noise at 12 dB that Whisper alone missed (four voices), the stop word was
-# 0.2 to 1.4 below its own word where the stop was said, and the reading fit -5.2 to +14.6 better (5 of 14 above
-# +0.5); of 330 spoken dev answers, short commands and couple talk one came as close, fitting +0.07 ("ta ra
-# companion" heard "Thought rock companion." read "Stop.").
-STOP_STARTS = {"stop": "stop", "enough": "enough", "quiet": "quiet", "cancel": "cancel", "never": "never mind",
-               "forget": "forget it", "hush": "hush"}
-STOP_GAP = 1.5
-STOP_SPOT_PRIOR = -0.5
-
-
-def stop_spot_readings(written: str, spots: Sequence[Tuple[int, str]]) -> List[str]:
-    """Whisper's written words with the word at each spot read as that spot's stop, and cut after it ("Okay, it's
-    top." with (1, "stop") -> "Okay, stop top.", "Okay, stop."), when that makes a stop."""
-    from assistant.dialogue.commands import heard_stop
-
-    words = written.split()
-    readings: Dict[str, None] = {}
-    for i, stop in spots:
-        if 0 <= i < len(words):
-            said = stop.capitalize() if i == 0 else stop
-            end = re.fullmatch(r".*?([.,!?;:]*)", words[i]).group(1)  # type: ignore[union-attr]
-            for reading in (words[:i] + [said + end] + words[i + 1:], words[:i] + [said + "."]):
-                readings[" ".join(reading)] = None
-    return [reading for reading in readings if heard_stop(normalise(reading))]
-
-
 @dataclass(frozen=True)
 class WhisperWeights:
     """Where one Whisper size comes from: a registry package's folder (joined from parts) and its SHA-256."""
@@ -556,9 +527,8 @@ class WhisperRecognizer:
         self.hints: Dict[Expectation, str] = dict(EXPECTATION_HINTS) if context else {}
         self.closed: Dict[Expectation, Tuple[str, ...]] = dict(CLOSED_ANSWERS) if context else {}
         self.rescoring = context
-        # The tokens Whisper writes a rating number with (" four", " Four", " 4"), and a stop's first word with.
+        # The tokens Whisper writes a rating number with (" four", " Four", " 4").
         self._number_ids = self._word_ids({word: (word, str(i + 1)) for i, word in enumerate(RATING_WORDS)})
-        self._stop_ids = self._word_ids({phrase: (word,) for word, phrase in STOP_STARTS.items()})
 
     def _word_ids(self, forms: Dict[str, Tuple[str, ...]]) -> Dict[int, str]:
         """The single tokens that write each form of a word at a word's start (" four", " Four"), to its value."""
@@ -636,8 +606,7 @@ class WhisperRecognizer:
         if encoded is None:
             return Decoded("", 1.0, 0.0, len(audio) // 2)
         budget = MIN_TOKENS + int(TOKENS_PER_SECOND * encoded.samples / SAMPLE_RATE)
-        short = encoded.samples <= STOP_MAX_SECONDS * SAMPLE_RATE
-        odds = self.rescoring and (context.expects == "rating" or short)  # next-word odds: numbers, stops nearly written
+        odds = context.expects == "rating" and self.rescoring  # next-word odds, for numbers nearly written
         try:
             result = self.model.generate(encoded.output, [context.prompt], beam_size=self.beam_size,
                                          max_length=len(context.prompt) + budget, return_scores=True,
@@ -656,10 +625,8 @@ class WhisperRecognizer:
         elif text:
             takes = looped_variants(text) if self.rescoring else []
             text = self.best_fit(encoded, context.prompt, takes) if len(takes) > 1 else text
-            steps = result.logits[0] if odds else []
-            numbers = self.number_spots(ids, steps) if context.expects == "rating" else []
-            stop = self.nearly_stop(encoded, context, text, written, self.spots(ids, steps, self._stop_ids, STOP_GAP))
-            text = stop or self.rescore(encoded, context, text, written, numbers)
+            numbers = self.number_spots(ids, result.logits[0]) if odds else []
+            text = self.rescore(encoded, context, text, written, numbers)
         return Decoded(text, no_speech, logprob, encoded.samples)
 
     @staticmethod
@@ -689,24 +656,6 @@ class WhisperRecognizer:
     def number_spots(self, ids: Sequence[int], logits: Sequence[Any]) -> List[Tuple[int, str]]:
         """The words of Whisper's output where a rating number was nearly written, with that number."""
         return self.spots(ids, logits, self._number_ids, NUMBER_GAP)
-
-    def nearly_stop(self, encoded: Encoded, context: Context, text: str, written: str,
-                    spots: Sequence[Tuple[int, str]]) -> str:
-        """A stop Whisper nearly wrote in a short utterance, when the audio fits it as well as Whisper's own words
-        (both scored with the end of the sentence), else ""."""
-        from assistant.dialogue.commands import heard_stop
-
-        readings = stop_spot_readings(written, spots) if spots and not heard_stop(text) else []
-        if not readings or self._rated(context, text):
-            return ""
-        tokens = [self.tokenizer.encode(" " + words, add_special_tokens=False).ids + [self._eot]
-                  for words in (written, *readings)]
-        try:
-            fits = [float(np.sum(p)) for p in self.token_logprobs(encoded, context.prompt, tokens)]
-        except RecognizerError:
-            return ""
-        best = int(np.argmax(fits[1:]))
-        return normalise(readings[best]) if fits[1 + best] + STOP_SPOT_PRIOR > fits[0] else ""
 
     def readings(self, context: Context, text: str, written: str = "",
                  spots: Sequence[Tuple[int, str]] = ()) -> List[Candidate]:
