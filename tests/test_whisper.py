@@ -254,6 +254,36 @@ def test_rating_readings(heard, readings):
     assert whisper.rating_readings(heard) == readings
 
 
+@pytest.mark.parametrize("written, spots, readings", [
+    ("Or I think it went well.", [(0, "four")], ["Four I think it went well.", "Four, I think it went well."]),
+    ("Pre-ish, the day was long.", [(0, "three")], ["Three-ish, the day was long."]),
+    ("I'd go to bed.", [(2, "two")], ["I'd go two bed.", "I'd go two, bed."]),
+    ("I too, we were busy.", [(1, "two")], ["I two, we were busy.", "A two, we were busy."]),
+    ("We were fine.", [(5, "five")], []),  # a spot past the words is none
+])
+def test_number_readings(written, spots, readings):
+    assert whisper.number_readings(written, spots) == readings
+
+
+def test_a_rating_whisper_nearly_wrote_is_read_from_its_own_odds(rec, maker):
+    """After a rating question Whisper's next-word odds say where a number was nearly written: the first word of
+    "Three-ish..." said by a robotic voice, and nowhere in an answer with no number."""
+    audio = EDGE_SILENCE + pcm(maker.espeak("Three-ish, the evening was calm")) + EDGE_SILENCE
+    context = rec.context("open", "rating")
+    encoded = rec.encode(audio)
+    result = rec.model.generate(encoded.output, [context.prompt], max_length=len(context.prompt) + 20,
+                                return_logits_vocab=True, beam_size=1)[0]
+    written = rec.tokenizer.decode(result.sequences_ids[0]).split()
+    spots = rec.number_spots(result.sequences_ids[0], result.logits[0])
+    assert written[0].lower().startswith("three") or (0, "three") in spots, (written, spots)
+    assert rec.decode(audio, context).text.split()[0] == "three"
+    plain = EDGE_SILENCE + pcm(maker.piper("we cooked together and went for a walk")) + EDGE_SILENCE
+    encoded = rec.encode(plain)
+    result = rec.model.generate(encoded.output, [context.prompt], max_length=len(context.prompt) + 20,
+                                return_logits_vocab=True, beam_size=1)[0]
+    assert rec.number_spots(result.sequences_ids[0], result.logits[0]) == []
+
+
 @pytest.mark.parametrize("looped, takes", [
     ("stop talking start talking", ["stop talking", "start talking"]),
     ("companion stop companion start companion star", ["companion stop", "companion start", "companion star"]),

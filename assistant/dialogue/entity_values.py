@@ -129,26 +129,49 @@ def find_rating(text: str) -> Optional[str]:
 # In the answer to a rating question a number is the rating unless it counts something or is a pronoun "one".
 _COUNTED = frozenset(
     "of hours hour minutes minute times days day weeks week years year kids children people things drinks glasses "
-    "o'clock am pm more".split()
+    "o'clock am pm more hundred thousand percent".split()
 )
 _ONE_AS_PRONOUN_AFTER = frozenset("that this the no every any each which another other last next some".split())
-_SCALE_OR_RANGE = re.compile(r"\b(?:out of|on a scale of|scale of|from)\s+(?:one|two|three|four|five|[1-5])(?:\s+to\s+(?:five|ten|5|10))?\b"
+_SCALE_OR_RANGE = re.compile(r"\b(?:out of|on a scale of|scale of)\s+(?:one|two|three|four|five|[1-5])(?:\s+to\s+(?:five|ten|5|10))?\b"
+                             r"|\bfrom\s+(?:one|two|three|four|five|[1-5])\s+to\s+(?:five|ten|5|10)\b"
                              r"|\bbetween\s+(?:one|two|three|four|five|[1-5])\s+(?:and|or)\s+(?:one|two|three|four|five|[1-5])\b")
+# "the" before a number names things ("the two dogs"), but not at the end of a thought ("probably the three today")
+# nor in "just the one"; "the one" is otherwise a pronoun.
+_THE_SCORE_BEFORE = frozenset("today tonight now overall really honestly , . ; : ! ?".split()) | {""}
+# A change of mind: a number said after these words ("four and a half... no, five", "less than two, so one",
+# "three or four, call it four") replaces the ones before it.
+_REVISION = re.compile(r"(?:^|\s)(?:no|so|actually|say|call it|make it|go|going|go for|going for|go with|going with|"
+                       r"settle on|settle for|or rather|i mean|round up to|round it up to|rounded up to)"
+                       r"(?:\s+(?:[,.;:!?]|it's|its|with|a|an|maybe|probably|like))*\s*$")
+
+
+def _scores(tokens: List[str]) -> Iterator[Tuple[int, str]]:
+    """Each number of an answer's tokens that is a score: (index, "1"-"5"), not a count, a "we two" or a pronoun."""
+    for i, token, value, before, after in _numbers(tokens):
+        if after in _COUNTED or before in ("us", "we", "these", "those"):
+            continue
+        idiom = token == "one" and tokens[i - 2:i - 1] in (["just"], ["only"])  # "just the one"
+        if before == "the" and not idiom and (token == "one" or after not in _THE_SCORE_BEFORE):
+            continue
+        if token == "one" and before != "the" and (before in _ONE_AS_PRONOUN_AFTER or
+                                                   after in ("who", "thing", "another")):
+            continue
+        yield i, value
 
 
 def rating_in_answer(text: str) -> Optional[str]:
     """The 1-5 rating in an answer to a question that asks for one ("four, the walk was lovely", "two-ish", "4/5",
-    "between three and four, so four"): its first number that is neither a scale, a range, a count nor a pronoun."""
+    "between three and four, so four"): its first number that is neither a scale, a range, a count nor a pronoun,
+    or a later one said after a change of mind ("three, no, four")."""
     words = re.sub(r"(?<=[1-5])\s*/\s*(?:5|five)\b", " ", text.lower())
     words = re.sub(r"(?<=\w)-ish\b|(?<=\w)ish\b", " ", words)
     words = _SCALE_OR_RANGE.sub(" , ", words)
-    for _, token, value, before, after in _numbers(re.findall(r"[\w']+|[,.;:!?]", words)):
-        if after in _COUNTED or before in ("the", "us", "we", "these", "those"):
-            continue
-        if token == "one" and (before in _ONE_AS_PRONOUN_AFTER or after in ("who", "thing", "another")):
-            continue
-        return value
-    return None
+    tokens = re.findall(r"[\w']+|[,.;:!?]", words)
+    scores = list(_scores(tokens))
+    if not scores:
+        return None
+    revised = [value for i, value in scores[1:] if _REVISION.search(" ".join(tokens[max(0, i - 4):i]))]
+    return revised[-1] if revised else scores[0][1]
 
 
 _SUBJECT = re.compile(r"(?<!')\b(?:about|on|around|regarding|concerning|re)\s+(?P<rest>.+)$")
