@@ -40,6 +40,11 @@ def test_a_directed_command_is_a_command_and_anything_else_an_answer(text: str, 
     ("can't answer that one, move on", "skip"), ("won't answer that, let's move on", "skip"),
     ("i don't understand what you're asking, help", "help"), ("how do i reply to that", "help"),
     ("what should we say back", "help"), ("sorry, what? say it again", "repeat"),
+    ("okay companion that's plenty, we're heading up", "stop"), ("we need to stop, it's past midnight", "stop"),
+    ("we'll leave it there thanks", "stop"), ("skip please, i'm not ready", "skip"),
+    ("skip this one, it's too personal", "skip"), ("help, i'm drawing a blank", "help"),
+    ("i don't know what you're after, can you help", "help"), ("could you explain the question", "help"),
+    ("could you repeat the question, i was half asleep", "repeat"), ("sorry i was distracted, repeat that", "repeat"),
 ])
 def test_a_command_with_asides_is_still_the_command(text: str, control: str) -> None:
     """A reason, a filler or the same command said twice around a command, typed or heard without punctuation."""
@@ -55,6 +60,8 @@ def test_a_command_with_asides_is_still_the_command(text: str, control: str) -> 
     "we stopped for ice cream on the way home", "enough sleep for once, i'm good", "again, it was lovely",
     "i don't want it to end, we're good", "sorry, i was grumpy today", "leave the washing up, i'll do it tomorrow",
     "break out the board games more, we're good at those", "no more late nights for me",
+    "the next bit, it was good", "finish early on friday, we're both wiped", "a break, we're exhausted",
+    "honestly i didn't want it to end", "when you said you missed me", "turn in earlier, we're shattered",
 ])
 def test_command_words_inside_an_answer_stay_the_answer(text: str) -> None:
     """An answer about the couple's life keeps its command words, with or without punctuation."""
