@@ -18,6 +18,7 @@ A command said not to be wanted is none ("i don't want it to stop", "no need to 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Dict, List, Optional, Pattern
 
@@ -161,6 +162,7 @@ def meta_control(words: str) -> Optional[str]:
     return kind
 
 
+@functools.lru_cache(maxsize=4096)
 def _phrase(words: str, whole: bool = False) -> Optional[str]:
     """The command a clause of normalised words is on its own, or None; a recogniser's mishearing of a stop only when
     it is the `whole` utterance ("stop and talk more" is no stop)."""
