@@ -1,15 +1,95 @@
-"""A command about the check-in itself, told from an answer by its words: nothing in it but talk about the talk.
+"""Inside a check-in or a guided conversation: the answer, or a command directed at the check-in itself.
 
-"sorry i wasn't listening, what was it", "skip me this time", "how should i answer that" hold only words about the
-question, the speaking and the asking (pronouns, auxiliaries, polite words, say/ask/answer/repeat, question, again)
-and one word that names a command. An answer always brings a word of its own ("stop at the bakery on sunday",
-"enough sleep for once", "help getting the spare room sorted"), so a command word inside an answer stays the answer.
+What the partner asked says is their answer ("maybe stop rushing the end a little", "skip the phone in bed", "next
+time more kissing", "help with the shopping", "say it again tomorrow"), whatever the classifier thinks of it. Only a
+clearly directed command is not, typed or heard (no punctuation needed), in one of three shapes:
+
+- a command phrase and nothing else, once wake and polite words are peeled off ("stop", "companion, stop", "stop the
+  check-in", "skip me", "say that again"; a recogniser's short mishearing of a stop too, commands.heard_stop);
+- a command phrase with asides: filler ("i'm done", "thanks"), the same command said again ("that's us done, no more
+  tonight"), or, after an explicit stop, skip or help, a short reason about the two of them right now ("end the
+  check-in, we're falling asleep"). An aside opens a clause of its own, so "enough sleep for once" stays an answer;
+- nothing but talk about the talk (pronouns, auxiliaries, polite words, say/ask/answer, question, again) and one
+  command word: "sorry i wasn't listening, what was it", "skip me this time", "how should i answer that". An answer
+  always brings a word of its own ("stop at the bakery on sunday", "help getting the spare room sorted").
+
+A command said not to be wanted is none ("i don't want it to stop", "no need to repeat it").
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Optional
+from typing import Dict, List, Optional, Pattern
+
+from assistant.dialogue.commands import heard_stop, is_stop_command, negated, normalise, peeled, with_apostrophes
+
+# One command phrase each, the whole of a peeled clause.
+_ASKING = r"(?:check ?-?ins?|questions?|quiz|survey)"
+_CHECKIN = r"(?:the |this |our |tonight's )?" + _ASKING
+_CONTROL_PATTERNS: Dict[str, str] = {
+    "stop": r"stop asking(?: (?:us|me))?(?: (?:questions|things))?"
+            r"|(?:let's |we can |can we |could we |shall we |(?:i|we)(?:'d| would) like to |(?:i|we) want to "
+            r"|(?:we're|i'm|we are|i am) (?:going to|gonna) |(?:i|we) (?:need|have|ought) to |(?:i|we) should )?"
+            r"(?:end|finish|stop|halt|leave it|wrap(?: it| this| things)? up|finish up|call it|wind (?:it |this |things )?(?:up|down)"
+            r"|pack it in)(?: (?:this|it|that|things|quits|" + _CHECKIN + r"))?"
+            r"(?: (?:here|there|now|for tonight|for today|a night|a day))*"
+            r"|(?:that's|that is) (?:all|it|enough|plenty)(?: for (?:tonight|today|now|the night))?"
+            r"|(?:we'll|i'll) (?:stop|leave it|end it) (?:there|here)"
+            r"|(?:we've|i've) had enough(?: for (?:tonight|today|now))?"
+            r"|(?:we're|we are|i'm|i am|that's us|that's me) (?:done|finished)(?: (?:here|now|for (?:tonight|today|now)))?"
+            r"|(?:can you |could you |please )?(?:turn|switch) (?:it |yourself )?off"
+            r"|no more(?: questions| of (?:this|these|the questions))?(?: (?:tonight|for tonight|for now|please))?"
+            r"|(?:we're|we are|i'm|i am) (?:done|finished) with " + _CHECKIN + r"(?: for tonight| now)?",
+    "skip": r"(?:(?:can|could|may) (?:i|we) |i'd like to |let me |i'll |i will |i think i'll |i'd rather |we'll |just )?"
+            r"(?:pass|skip)(?: (?:on )?(?:this|that|it|me|mine|us|my (?:turn|go|answer|one))(?: one| question)?(?: this (?:time|round))?"
+            r"| (?:the|this|that) question| for now| on (?:this|that)(?: one)?)?"
+            r"|next(?: question| one)?(?: please)?|(?:i'd )?rather not (?:answer|say)(?: (?:that|this|it)(?: one)?)?"
+            r"|(?:i'm |i am )?passing(?: on (?:this|that|it)(?: one)?)?|(?:i'll )?give (?:this|that|it)(?: one| question)? a miss"
+            r"|no comment|(?:can we |could we |let's |just )?move on(?: to the next (?:one|question))?|not this one"
+            r"|i'll sit this one out|(?:i'm )?not (?:answering|doing) (?:that|this)(?: one| question)?"
+            r"|(?:i )?(?:won't|wouldn't|can't|don't want to|do not want to|don't fancy|don't feel like|'d rather not"
+            r"|would rather not|rather not) (?:(?:answer|answering|say|saying)(?: (?:that|this|it)(?: one| question)?)?"
+            r"|(?:do|doing) (?:that|this|it)(?: one| question)?)"
+            r"|(?:i'll )?leave (?:that|this) one|(?:i'd like to |can i |let me |i'll )?sit (?:this|that) one out"
+            r"|leave me out(?: of (?:this|that)(?: one)?)?(?: this time)?",
+    "help": r"(?:(?:can|could|would) you )?help(?: me| us)?(?: out)?(?: here| with (?:this|that)(?: one| question)?)?"
+            r"|i need (?:some )?help (?:with|answering) (?:this|that)(?: one| question)?"
+            r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:say|answer|put it|reply|respond)(?: back)?"
+            r"(?: here| now| to (?:this|that|it)| (?:for|about) (?:this|that))?"
+            r"|(?:what|how) (?:am i|are we) (?:supposed|meant|expected) to (?:say|answer|do)(?: here| now| to (?:this|that))?"
+            r"(?: (?:this|that|it))?|how does (?:this|it|that|the check ?-?in)(?: bit| part| one)? work"
+            r"|i (?:don't|do not) (?:understand|get)(?: it| (?:the|this|that) question)?"
+            r"|(?:(?:i )?(?:don't|do not) (?:understand|get|know|see)|(?:i'm |i am )?not sure) what (?:you're|you are|this is"
+            r"|it's|the question is)"
+            r" (?:asking|after|getting at|on about|looking for)(?: here)?|what do you mean|what does (?:that|it|this) (?:even )?mean"
+            r"|i'm (?:lost|confused|stuck|drawing a blank)|(?:my )?mind(?:'s| has| is)? gone blank"
+            r"|(?:(?:can|could|would) you )?explain(?: (?:that|it|this|the question|this one|what you mean))?"
+            r"|(?:(?:can|could) you )?give (?:me|us) an example|(?:an )?example(?: please)?|like what|such as"
+            r"|what are (?:my|our|the) options|what (?:do|would) you (?:want|like) (?:me|us) to say"
+            r"|what (?:kind|sort|type) of (?:answer|thing|things)(?: do you want| are you after| should i say| do i say)?"
+            r"|(?:i'm |i am )?not sure (?:what|how) to (?:say|answer)(?: (?:this|that|it|here|to (?:this|that)))?"
+            r"|i (?:don't|do not) know (?:what|how) to (?:say|answer) (?:here|to (?:this|that))",
+    "repeat": r"(?:(?:can|could|would|will) you (?:please )?)?(?:say (?:that|it|the question) again|repeat(?: that| it| the"
+              r" question)?|ask (?:that|it|me|us)(?: again| one more time)|read (?:that|it)(?: out)? again"
+              r"|(?:run|go|read) (?:that|it|the question)(?: (?:by|past|over|through|for)(?: (?:me|us))?)? (?:again|once more"
+              r"|one more time)|go over (?:that|it|the question) again|give (?:me|us) (?:that|the question) again)"
+              r"|again|pardon(?: me)?|come again|sorry"
+              r"|what|huh|what was (?:that|the question)(?: again)?|what's the question|what did you (?:just )?(?:say|ask)"
+              r"|(?:i )?(?:didn't|did not|couldn't) (?:catch|hear)(?: that| it| the question| you)?|one more time",
+}
+ANSWER_CONTROLS: Dict[str, Pattern[str]] = {name: re.compile(f"^(?:{pattern})$") for name, pattern in
+                                            _CONTROL_PATTERNS.items()}
+# Quiet as a thing wished for ("what would help tomorrow?" - "peace and quiet"), not a hush.
+_ANSWER_NOT_STOP = frozenset({"peace and quiet", "some quiet", "a bit of quiet", "some peace and quiet"})
+# A clause said around a command that adds nothing to it ("stop please, i'm done", "huh? repeat").
+_FILLER = re.compile(
+    r"^(?:(?:i'm|we're|i am|we are|that's us|that's me|that's it) (?:done|finished)|thanks|thank you|(?:we're|i'm)"
+    r" (?:going|off|heading) to (?:sleep|bed)|good ?night|night night|that's all|huh|eh|hmm+|um+|sorry|please|okay|ok"
+    r"|companion|i missed that|i didn't get that|no thanks|no thank you)$")
+# Bare words that are a command alone but lead answers too ("quiet, we had the house to ourselves"): they take only
+# filler as asides.
+_WEAK = frozenset({"quiet", "be quiet", "silence", "enough", "sorry", "what", "huh", "again", "next", "leave it"})
 
 # Words that talk about the talk. "time" only in "this time" / "one more time" (said as phrases below), so "next time"
 # stays an answer.
@@ -20,20 +100,40 @@ isn't it it's just kind know let let's listen listening lost me mean meant meh m
 ok okay on once one options or out over part pass pardon please question questions quite rather really repeat right
 run said say saying see should skip skipping so sorry sort start stop stopping supposed sure tell than thanks that
 that's the then there this to understand up us wait want was wasn't we we're were what what's when which why will
-with won't would wouldn't yeah yes you your companion check-in checkin check in um uh er hmm huh eh well actually
-again come next end ending finish finished quit cancel enough moment second sec mind asking expected expecting leave
+with won't would wouldn't yeah yes you your you're companion check-in checkin check in um uh er hmm huh eh well
+actually again come next end ending finish finished quit cancel enough moment second sec mind asking expected
+expecting leave mine
 """.split())
+# Words of a reason given with a command, about the two of them right now: wanting the evening over ("we're falling
+# asleep"), not having heard ("i was miles away"), having nothing to say ("i'm drawing a blank"), keeping it to
+# themselves ("it's too personal").
+_REASON = frozenset("""
+asleep sleep sleepy sleeping tired shattered knackered exhausted wiped beat late early bed bedtime night tonight good
+fine falling nodding drifting dropping off calling day both eyes closing yawning it's that's already ready getting
+heading past midnight half
+away miles distracted elsewhere daydreaming somewhere else noisy loud blank stuck idea clue empty
+private personal too much comfortable
+""".split())
+# A reason opens a clause of its own: a subject and what it is or wants ("we're good", "it's late").
+_REASON_OPENS = frozenset("we we're we've we'd i i'm i've i'd it it's that's both you're".split())
+REASON_MAX_WORDS = 6
+# Words a clause cannot end on: what comes after them belongs to it ("i didn't want it to | end").
+_DANGLING = frozenset("""a an the our my your to about of for with and or but so because if when it i we you they he
+she did didn't do don't does doesn't want wanted can can't could couldn't would wouldn't will won't should shouldn't
+is isn't was wasn't are aren't were weren't be never just""".split())
+_OPINION = re.compile(r"^(?:i think|i guess|i reckon) ")
 _PHRASES = re.compile(r"\b(?:this time|one more time|next one|next question|the check ?-?in)\b")
 # The command each word names, strongest first: a stop ends at once whatever else is said.
 _KINDS = (
     ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel|enough|end|ending|finish)\b")),
-    ("skip", re.compile(r"\b(?:pass|skip|skipping|next)\b|\brather not\b|\b(?:don't|do not) want to answer\b"
+    ("skip", re.compile(r"\b(?:pass|skip|skipping)\b|(?<!\bthe )\bnext\b|\brather not\b|\b(?:don't|do not) want to answer\b"
                         r"|\bnot answering\b|\bwon't answer\b")),
     ("help", re.compile(r"\bhelp\b|\bhow (?:should|do|can|would) (?:i|we) answer\b|\bwhat do you want\b"
                         r"|\bwhat (?:do|does|did) (?:you|that|it|this|the question) mean\b|\b(?:meant|supposed|expected) to\b"
-                        r"|\boptions\b|\b(?:don't|do not) understand\b|\bconfused\b|\bi'm lost\b"
+                        r"|\boptions\b|\b(?:don't|do not) understand\b|\bconfused\b|\bi'm lost\b|\bwhat you're asking\b"
                         r"|\bwhat(?:'s| is| are) (?:this|it|the question|this question|that question|you) asking\b|\bwhat kind of (?:answer|thing)\b")),
-    ("repeat", re.compile(r"\bagain\b|\brepeat\b|\bonce more\b|\bone more time\b|\bpardon\b|\bmissed\b"
+    ("repeat", re.compile(r"\bagain\b|\brepeat\b|\bonce more\b|\bone more time\b|\bpardon\b"
+                          r"|\b(?:i|we) (?:\w+ )?missed\b|\bmissed (?:that|it|the question|what)\b"
                           r"|\b(?:didn't|couldn't|can't|did not|could not|wasn't|not) (?:\w+ )?(?:hear|catch|listening)\b"
                           r"|\bwhat was (?:it|that)\b|\bcome again\b")),
 )
@@ -41,10 +141,10 @@ MAX_WORDS = 10
 SHORT = 3
 _SPEECH = re.compile(r"\b(?:say|said|ask|asked|repeat|question|hear|heard|catch|caught|missed|listening|pardon|what was|come"
                      r" again|tell|read|run)\b")
-# "i don't want to stop", "no need to repeat it": a command said not to be wanted is none.
-_NEGATED = re.compile(r"\b(?:don't|do not|not|never|won't|no need to|no)(?: \w+){0,3} (?:stop|stopping|end|finish|quit"
-                      r"|cancel|help|repeat|again|enough|skip|pass|next)\b|\b(?:i'll|i will|we'll|we will) stop\b"
-                      r"|^(?:thanks|thank you)\b|\b(?:if|when) (?:you|we) (?:want|need)\b")
+# Not a command for other reasons: a speaker's own stop ("i'll stop"), thanks, "if you want".
+_NOT_COMMAND = re.compile(r"\b(?:i'll|i will|we'll|we will) stop\b|^(?:thanks|thank you)\b|\b(?:if|when) (?:you|we) (?:want|need)\b")
+_COMMAND_WORDS = frozenset("stop stopping end finish quit cancel help repeat again enough skip pass next".split())
+NEGATION_REACH = 4
 
 
 def meta_control(words: str) -> Optional[str]:
@@ -55,4 +155,60 @@ def meta_control(words: str) -> Optional[str]:
     kind = next((kind for kind, cue in _KINDS if cue.search(words)), None)
     if kind == "repeat" and len(words.split()) > SHORT and not _SPEECH.search(words):
         return None  # "let's do it again" is an answer; "can you ask me that again" is not
-    return None if _NEGATED.search(words) else kind
+    tokens = words.split()
+    if _NOT_COMMAND.search(words) or any(t in _COMMAND_WORDS and negated(tokens, i, NEGATION_REACH)
+                                         for i, t in enumerate(tokens)):
+        return None
+    return kind
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase(words: str, whole: bool = False) -> Optional[str]:
+    """The command a clause of normalised words is on its own, or None; a recogniser's mishearing of a stop only when
+    it is the `whole` utterance ("stop and talk more" is no stop)."""
+    if heard_stop(words) if whole else is_stop_command(words):
+        return "stop"
+    # "no more questions" is a stop though "no" leads "no, stop"; "i think that's enough" is one too
+    forms = (peeled(words), words, peeled(_OPINION.sub("", words)))
+    return next((name for name, pattern in ANSWER_CONTROLS.items() if any(map(pattern.match, forms))),
+                None) or meta_control(words)
+
+
+def _aside(words: List[str], kind: str, strong: bool) -> bool:
+    """Whether a clause said around a `kind` command adds nothing of its own to it."""
+    text = " ".join(words)
+    if _FILLER.match(peeled(text)) or _phrase(text) == kind:
+        return True
+    words = peeled(text).split()  # "sorry, i was distracted"
+    return (strong and 2 <= len(words) <= REASON_MAX_WORDS and words[0] in _REASON_OPENS
+            and all(w in _META or w in _REASON for w in words)
+            and not any(w in _COMMAND_WORDS for w in words))
+
+
+def _with_asides(words: List[str]) -> Optional[str]:
+    """The command in `words` said as a command phrase with asides before and after it, or None."""
+    count = len(words)
+    for start in range(count):
+        for end in range(count, start, -1):
+            if (start, end) == (0, count):
+                continue
+            said_not = negated(words, start, NEGATION_REACH) and not _FILLER.match(peeled(" ".join(words[:start])))
+            kind = None if said_not else _phrase(" ".join(words[start:end]))
+            if kind is None:
+                continue
+            said = peeled(" ".join(words[start:end]))
+            strong = said not in _WEAK and (kind != "repeat" or len(said.split()) > 1 and bool(_SPEECH.search(said)))
+            before, after = words[:start], words[end:]
+            if before and before[-1] in _DANGLING:
+                continue  # "i didn't want it to end": what comes before leads into the command word
+            if all(not part or _aside(part, kind, strong) for part in (before, after)):
+                return kind
+    return None
+
+
+def answer_control(text: str) -> Optional[str]:
+    """A directed command said instead of an answer (stop, skip, help, repeat), or None: the words are the answer."""
+    words = with_apostrophes(normalise(text))
+    if not words or words in _ANSWER_NOT_STOP:
+        return None
+    return _phrase(words, whole=True) or (_with_asides(words.split()) if len(words.split()) <= MAX_WORDS + 4 else None)

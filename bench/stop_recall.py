@@ -6,7 +6,7 @@ then heard faintly (white noise) or in a kitchen (../shared/speech-to-intent/noi
 12 dB SNR, the speech-to-intent benchmark's way). Each clip is decoded by the bundled PocketSphinx in command mode
 (domain LM) and open mode (generic LM, as in a check-in answer), and the transcript goes through the real trained
 Rasa model. A stop is recalled when the parse is `stop` (in open mode: when a check-in would stop,
-assistant/turns.py answer_control). Target: recall >= 0.99.
+assistant/meta_command.py answer_control). Target: recall >= 0.99.
 
   nice -n 10 .venv/bin/python bench/stop_recall.py                      # all phrasings, voices, noises, modes
   .venv/bin/python bench/stop_recall.py --voices piper --noises faint --limit 8   # a quick look
@@ -80,7 +80,7 @@ def decode(recognizer: object, mode: str, audio: bytes) -> str:
 
 def recalled(parse: Parse, transcript: str, mode: str) -> bool:
     """Whether the companion stops: the NLU says stop (command mode), or a check-in answer would stop (open mode)."""
-    from assistant.turns import answer_control
+    from assistant.meta_command import answer_control
 
     if mode == "open":
         return answer_control(transcript) == "stop"

@@ -6,7 +6,7 @@ from typing import Optional
 
 import pytest
 
-from assistant import care, ratings, taketurns, topics, turns
+from assistant import care, ratings, taketurns, topics
 from assistant.care_cues import is_activity_request
 
 
@@ -197,21 +197,3 @@ def test_the_helpline_setting_is_checked(tmp_path) -> None:
         settings.load(config)
 
 
-@pytest.mark.parametrize("text, control", [
-    ("help", "help"), ("could you help me out here", "help"), ("what am i supposed to answer", "help"),
-    ("not sure how to answer this, help", "help"), ("what sort of thing are you after", "help"),
-    ("how does this part work", "help"), ("help with the ironing would be nice", None),
-    ("i'd love some help planning the party", None), ("i'm not answering this one, skip", "skip"),
-    ("i'll sit that one out", "skip"), ("would you read the question through again", "repeat"),
-    ("go over that again", "repeat"), ("ask us that again next month", None),
-    ("stop", "stop"), ("companion, stop", "stop"), ("stop the check-in", "stop"),
-    ("maybe stop rushing the end a little", None), ("say it again tomorrow", None),
-    ("right, we're stopping this now", "stop"), ("i won't answer that, sorry", "skip"),
-    ("leave me out this time, pass", "skip"), ("how would i answer that", "help"),
-    ("what is this question asking me", "help"), ("sorry, i didn't hear you, what was that", "repeat"),
-    ("i don't want it to stop", None), ("let's do that again sometime", None), ("thanks for asking", None),
-    ("enough cuddles for once", None), ("no need to repeat it, i got it", None), ("next time, music on", None),
-])
-def test_a_directed_command_is_a_command_and_anything_else_an_answer(text: str, control: Optional[str]) -> None:
-    """Stop, pass, help and repeat alone or addressed to the companion; the same words inside an answer are the answer."""
-    assert turns.answer_control(text) == control

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.dialogue.commands import heard_stop, is_directed, is_stop_command
-from assistant.turns import answer_control
+from assistant.meta_command import answer_control
 
 
 @pytest.mark.parametrize("text", [

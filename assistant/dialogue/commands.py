@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, Pattern
+from typing import Dict, Pattern, Sequence
 
 from assistant.dialogue.entity_values import canonical_value
 
@@ -84,8 +84,17 @@ _HEARD_HEAD = re.compile(r"^(?:stop|stopped|cancel|cancelled|hush)\b"
                          r"(?! (?:asking|being|you|me|him|her|us|by|off|at|over|for|in|on|\w+ing)\b)")
 _HEARD_END = re.compile(r"(?<!\bi'll )(?<!\bi )(?<!\byou )(?<!\bwe )(?<!\bwe'll )\b(?:stop(?: it| now| please| talking)?"
                         r"|never ?mind|that's enough|be quiet|quiet please)$")
-_HEARD_NOT = re.compile(r"\b(?:don't|do not|not|never|can't|won't|didn't|couldn't|wouldn't|i|i'm|i'll|my|me)\b(?! ?mind)")
+# A short transcript of a stop has no speaker of its own and no past ("i'll stop", "didn't stop").
+_NOT_HEARD = frozenset({"i", "i'm", "i'll", "i'd", "i've", "my", "me", "can't", "didn't", "couldn't", "wouldn't"})
 HEARD_MAX_WORDS = 4
+
+# Words that turn what follows into its opposite: "i don't want it to stop", "no need to repeat it", "not so spicy".
+NEGATIONS = frozenset({"not", "no", "never", "don't", "won't", "without", "nothing"})
+
+
+def negated(words: Sequence[str], at: int, reach: int, also: frozenset[str] = frozenset()) -> bool:
+    """Whether one of the `reach` words before words[at] is a negation (or one of `also`)."""
+    return any(w in NEGATIONS or w in also for w in words[max(0, at - reach):at])
 
 
 def heard_stop(text: str) -> str:
@@ -94,7 +103,8 @@ def heard_stop(text: str) -> str:
         return text
     words = peeled(text)
     count = len(words.split())
-    if not words or count > HEARD_MAX_WORDS or _HEARD_NOT.search(words):
+    tokens = re.sub(r"\bnever ?mind\b", "mind", words).split()  # "never mind" is a stop, not a negation
+    if not words or count > HEARD_MAX_WORDS or negated(tokens, len(tokens), count, also=_NOT_HEARD):
         return ""
     head = _HEARD_HEAD.match(words)
     if head:
@@ -144,13 +154,14 @@ _GENTLER = re.compile(
     r"(?:it |things |that |this |them |the questions )?(?:down|back)\b|ease (?:off|up)\b|go easy\b|"
     r"(?:not (?:so|too|as)|nothing(?: too)?|no|too) " + _STRONG + r")\b"
 )
-_UNSAID = frozenset({"not", "no", "less", "never", "any", "without", "too", "nothing"})  # "no more gentle", "too tame"
+_UNSAID = frozenset({"less", "any", "too"})  # besides a negation: "no more gentle", "less tame", "too tame"
 
 
 def asks_gentler(text: str) -> bool:
     """Whether `text` asks for gentler questions in so many words: a request_bold parse of it must not stand."""
     words = normalise(text)
     for match in _GENTLER.finditer(words):
-        if not _UNSAID.intersection(words[:match.start()].split()[-2:]):
+        before = words[:match.start()].split()
+        if not negated(before, len(before), 2, also=_UNSAID):
             return True
     return False

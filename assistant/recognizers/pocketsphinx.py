@@ -49,7 +49,8 @@ class PocketSphinxStream:
     An open answer may also be heard by a second decoder with the domain LM (`stop_decoder`): the generic LM
     hears "stop" as "staff" or "that's down", the domain LM knows the stop phrasings. When the second decoder
     heard a plain stop ("okay stop", "never mind") and the first did not, the stop is the transcript; so is a stop
-    misheard with a word or two of noise ("stop that you do", commands.heard_stop) by either decoder.
+    misheard with a word or two of noise ("stop that you do", commands.heard_stop) by either decoder, and any command
+    said instead of an answer (meta_command.answer_control: "pass for me", "sorry, pardon?").
     """
 
     def __init__(self, owner: "PocketSphinxRecognizer", decoder: Any, stop_decoder: Any = None) -> None:
@@ -83,6 +84,7 @@ class PocketSphinxStream:
     def finish(self) -> Transcript:
         """End the utterance and return the best hypothesis (a stop either decoder heard, even misheard, wins)."""
         from assistant.dialogue.commands import heard_stop, is_stop_command
+        from assistant.meta_command import answer_control
 
         if not self._open:
             return Transcript("", "pocketsphinx", None)
@@ -95,6 +97,8 @@ class PocketSphinxStream:
         text = texts[0]
         if not is_stop_command(text):
             text = next((stop for stop in map(heard_stop, texts[::-1]) if stop), text)
+        if len(texts) > 1 and answer_control(text) is None and answer_control(texts[1]) is not None:
+            text = texts[1]  # a pass, help or repeat the domain LM heard ("pass for me" the generic LM heard "as for me")
         return Transcript(text, "pocketsphinx", None)
 
 

@@ -17,6 +17,7 @@ from assistant.dialogue.actions.context import ActionContext
 from assistant.dialogue.commands import normalise
 from assistant.dialogue.entity_values import rating_in_answer
 from assistant.errors import StorageError
+from assistant.meta_command import answer_control
 
 FORM = "checkin_form"
 KINDS = ("bedtime", "after_intimacy")
@@ -103,7 +104,7 @@ class ValidateCheckin(FormValidationAction):
         if turn is None:
             return {"checkin_answer": "done"}
         text = str(value or "").strip()
-        control = turns.answer_control(text)
+        control = answer_control(text)
         if control == "stop":
             return {"checkin_state": {**plan.to_slot(), "stopped": True}, "requested_slot": None}
         if control is None and care.is_disclosure(tracker.latest_message, in_answer=True,

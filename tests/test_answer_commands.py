@@ -1,0 +1,77 @@
+"""Inside a check-in an answer is an answer: only a clearly directed command is one (assistant/meta_command.py, no Rasa)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+
+from assistant.dialogue.commands import negated
+from assistant.meta_command import answer_control
+
+
+@pytest.mark.parametrize("text, control", [
+    ("help", "help"), ("could you help me out here", "help"), ("what am i supposed to answer", "help"),
+    ("not sure how to answer this, help", "help"), ("what sort of thing are you after", "help"),
+    ("how does this part work", "help"), ("help with the ironing would be nice", None),
+    ("i'd love some help planning the party", None), ("i'm not answering this one, skip", "skip"),
+    ("i'll sit that one out", "skip"), ("would you read the question through again", "repeat"),
+    ("go over that again", "repeat"), ("ask us that again next month", None),
+    ("stop", "stop"), ("companion, stop", "stop"), ("stop the check-in", "stop"),
+    ("maybe stop rushing the end a little", None), ("say it again tomorrow", None),
+    ("right, we're stopping this now", "stop"), ("i won't answer that, sorry", "skip"),
+    ("leave me out this time, pass", "skip"), ("how would i answer that", "help"),
+    ("what is this question asking me", "help"), ("sorry, i didn't hear you, what was that", "repeat"),
+    ("i don't want it to stop", None), ("let's do that again sometime", None), ("thanks for asking", None),
+    ("enough cuddles for once", None), ("no need to repeat it, i got it", None), ("next time, music on", None),
+])
+def test_a_directed_command_is_a_command_and_anything_else_an_answer(text: str, control: Optional[str]) -> None:
+    """Stop, pass, help and repeat alone or addressed to the companion; the same words inside an answer are the answer."""
+    assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text, control", [
+    ("stop the questions, we're exhausted", "stop"), ("can we end it there, it's late", "stop"),
+    ("wrap it up please, we're shattered", "stop"), ("we're tired, stop", "stop"),
+    ("call it a night we're both yawning", "stop"), ("switch off, we're off to bed", "stop"),
+    ("no more questions tonight, thanks", "stop"), ("that's me finished, stop the check-in", "stop"),
+    ("finish the check in we are tired", "stop"), ("let's stop here we're sleepy", "stop"),
+    ("pass on mine, thanks", "skip"), ("skip my turn please", "skip"), ("i'd rather not say, next question", "skip"),
+    ("can't answer that one, move on", "skip"), ("won't answer that, let's move on", "skip"),
+    ("i don't understand what you're asking, help", "help"), ("how do i reply to that", "help"),
+    ("what should we say back", "help"), ("sorry, what? say it again", "repeat"),
+    ("okay companion that's plenty, we're heading up", "stop"), ("we need to stop, it's past midnight", "stop"),
+    ("we'll leave it there thanks", "stop"), ("skip please, i'm not ready", "skip"),
+    ("skip this one, it's too personal", "skip"), ("help, i'm drawing a blank", "help"),
+    ("i don't know what you're after, can you help", "help"), ("could you explain the question", "help"),
+    ("could you repeat the question, i was half asleep", "repeat"), ("sorry i was distracted, repeat that", "repeat"),
+])
+def test_a_command_with_asides_is_still_the_command(text: str, control: str) -> None:
+    """A reason, a filler or the same command said twice around a command, typed or heard without punctuation."""
+    assert answer_control(text) == control
+    assert answer_control(text.replace(",", "").replace("?", "")) == control
+
+
+@pytest.mark.parametrize("text", [
+    "stop leaving wet towels on the floor, it drives me mad", "skip dessert and go straight to the sofa",
+    "enough takeaways, let's cook together", "end the night with a long bath", "help me with the garden this weekend",
+    "next time, more slow dancing", "let's quit arguing about the dishes, we're good at most things",
+    "can we stop rushing, we're never in a hurry otherwise", "quiet, we had the flat to ourselves",
+    "we stopped for ice cream on the way home", "enough sleep for once, i'm good", "again, it was lovely",
+    "i don't want it to end, we're good", "sorry, i was grumpy today", "leave the washing up, i'll do it tomorrow",
+    "break out the board games more, we're good at those", "no more late nights for me",
+    "the next bit, it was good", "finish early on friday, we're both wiped", "a break, we're exhausted",
+    "honestly i didn't want it to end", "when you said you missed me", "turn in earlier, we're shattered",
+])
+def test_command_words_inside_an_answer_stay_the_answer(text: str) -> None:
+    """An answer about the couple's life keeps its command words, with or without punctuation."""
+    assert answer_control(text) is None
+    assert answer_control(text.replace(",", "")) is None
+
+
+@pytest.mark.parametrize("words, at, reach, expected", [
+    ("i don't want it to stop", 5, 4, True), ("no need to repeat it", 3, 4, True), ("please stop", 1, 4, False),
+    ("not so spicy", 2, 2, True), ("i never said stop", 3, 1, False),
+])
+def test_negated_looks_back_a_few_words(words: str, at: int, reach: int, expected: bool) -> None:
+    assert negated(words.split(), at, reach) is expected
