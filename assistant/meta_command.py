@@ -212,3 +212,38 @@ def answer_control(text: str) -> Optional[str]:
     if not words or words in _ANSWER_NOT_STOP:
         return None
     return _phrase(words, whole=True) or (_with_asides(words.split()) if len(words.split()) <= MAX_WORDS + 4 else None)
+
+
+# What the classifier hears as a command counts inside an answer only when it is said about the talk itself: the
+# check-in, its questions, a turn, the companion, the asking and hearing ("can we stop the whole thing? not tonight",
+# "skip mine, i'll answer it tomorrow", "what were you asking?"). An answer's command word is about the couple's life
+# ("we couldn't stop laughing", "a little more kissing before we skip ahead") and names none of these.
+_ABOUT_THE_TALK = re.compile(
+    r"\b(?:check ?-?ins?|questions?|session|quiz|survey|companion|this one|that one|this bit|the whole thing"
+    r"|the rest of (?:this|it|them)|(?:my|your|their|his|her) (?:turn|go)|mine|answer|answering|ask (?:me|us|it|that)"
+    r"|(?:say|said|read) (?:that|it|this)|what (?:did|were|was) you|(?:hear|catch) (?:you|that|it|the)|pardon"
+    r"|(?:should|can|could|must|do) (?:i|we) say|(?:say|said) to you|once more|one more time|explain"
+    r"|how does (?:this|it|that)|options|commands|next (?:one|question|bit)"
+    r"|switch (?:[\w'-]+ ){0,2}off|shut (?:[\w'-]+ ){0,2}(?:down|off)|call it a night|wrap (?:it|this|things) up)\b")
+# Inside a check-in, the classifier's "start a check-in" with a word of ending is the check-in being ended.
+_ENDING = re.compile(r"\b(?:end|ending|stop|finish|quit|cancel|close|switch (?:[\w'-]+ ){0,2}off|shut (?:[\w'-]+ ){0,2}down"
+                     r"|no more|call it a night|wrap (?:[\w'-]+ )?up|done with|enough)\b")
+CLASSIFIED_CONTROLS = {"stop": "stop", "skip": "skip", "help": "help", "repeat": "repeat"}
+MIN_CLASSIFIED = 0.4
+
+
+def classified_control(intent: Optional[str], confidence: float, text: str) -> Optional[str]:
+    """The command the classifier heard in an answer when the words are about the talk itself, or None."""
+    from assistant.care_cues import with_apostrophes
+
+    words = with_apostrophes(normalise(text))
+    kind = CLASSIFIED_CONTROLS.get(intent or "")
+    if intent == "start_checkin" and _ENDING.search(words):
+        kind = "stop"
+    if kind is None or confidence < MIN_CLASSIFIED or not _ABOUT_THE_TALK.search(words):
+        return None
+    tokens = words.split()
+    if _NOT_COMMAND.search(words) or any(t in _COMMAND_WORDS and negated(tokens, i, NEGATION_REACH + 2)
+                                         for i, t in enumerate(tokens)):
+        return None  # "i don't want the check in to stop": further back, as these are whole sentences
+    return kind

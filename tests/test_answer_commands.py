@@ -7,7 +7,7 @@ from typing import Optional
 import pytest
 
 from assistant.dialogue.commands import negated
-from assistant.meta_command import answer_control
+from assistant.meta_command import answer_control, classified_control
 
 
 @pytest.mark.parametrize("text, control", [
@@ -75,3 +75,23 @@ def test_command_words_inside_an_answer_stay_the_answer(text: str) -> None:
 ])
 def test_negated_looks_back_a_few_words(words: str, at: int, reach: int, expected: bool) -> None:
     assert negated(words.split(), at, reach) is expected
+
+
+@pytest.mark.parametrize("intent, confidence, text, control", [
+    ("stop", 0.62, "could we halt the questions, my eyes are closing", "stop"),
+    ("start_checkin", 0.7, "please end the check-in for us, we're wiped", "stop"),
+    ("skip", 0.9, "nothing from me on this one, ask them instead", "skip"),
+    ("help", 0.95, "which bits am i meant to say, what options are there", "help"),
+    ("repeat", 0.8, "hold on, what did you just ask, the kettle was going", "repeat"),
+    ("stop", 0.95, "we just couldn't stop giggling at the film", None),  # about their evening: no talk named
+    ("skip", 0.9, "a long bath before we skip off to bed", None),
+    ("repeat", 0.97, "again, slower, with the candles lit", None),  # "again" wished for, not asked for
+    ("start_checkin", 0.9, "can we do the after check-in tomorrow instead", None),  # no word of ending
+    ("stop", 0.3, "stop the check-in i suppose", None),  # the classifier too unsure
+    ("stop", 0.9, "i don't want the check-in to stop", None),
+])
+def test_the_classifiers_command_counts_only_about_the_talk(intent: str, confidence: float, text: str,
+                                                             control: Optional[str]) -> None:
+    """A command the classifier heard is one inside an answer only when its words name the check-in, a turn, the
+    companion or the asking; the same command words about the couple's evening stay the answer."""
+    assert classified_control(intent, confidence, text) == control

@@ -17,7 +17,7 @@ from assistant.dialogue.actions.context import ActionContext
 from assistant.dialogue.commands import normalise
 from assistant.dialogue.entity_values import rating_in_answer
 from assistant.errors import StorageError
-from assistant.meta_command import answer_control
+from assistant.meta_command import answer_control, classified_control
 
 FORM = "checkin_form"
 KINDS = ("bedtime", "after_intimacy")
@@ -104,7 +104,9 @@ class ValidateCheckin(FormValidationAction):
         if turn is None:
             return {"checkin_answer": "done"}
         text = str(value or "").strip()
-        control = answer_control(text)
+        heard = tracker.latest_message or {}
+        control = answer_control(text) or classified_control((heard.get("intent") or {}).get("name"),
+                                                             float((heard.get("intent") or {}).get("confidence") or 0.0), text)
         if control == "stop":
             return {"checkin_state": {**plan.to_slot(), "stopped": True}, "requested_slot": None}
         if control is None and care.is_disclosure(tracker.latest_message, in_answer=True,
