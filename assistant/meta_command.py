@@ -234,8 +234,6 @@ MIN_CLASSIFIED = 0.4
 
 def classified_control(intent: Optional[str], confidence: float, text: str) -> Optional[str]:
     """The command the classifier heard in an answer when the words are about the talk itself, or None."""
-    from assistant.care_cues import with_apostrophes
-
     words = with_apostrophes(normalise(text))
     kind = CLASSIFIED_CONTROLS.get(intent or "")
     if intent == "start_checkin" and _ENDING.search(words):
