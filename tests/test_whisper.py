@@ -102,6 +102,8 @@ def test_a_word_said_once_is_heard_once(rec, maker):
     ("next one next", "next one"),
     ("stop the check in stop", "stop the check in"),
     ("we can talk about it", "we can talk about it"),
+    ("turn by turn", "turn by turn"),
+    ("face to face", "face to face"),
 ])
 def test_collapse_repeats(looped, once):
     assert whisper.collapse_repeats(looped) == once
@@ -376,6 +378,7 @@ def test_a_stop_is_heard_in_every_pitch_and_an_answer_with_stop_stays_an_answer(
     ("Let's do our bedtime check-in.", "let's do our bedtime check in"),
     ("A3.", "a three"),
     ("F4", "f four"),
+    ("Play a Favorite.", "play a favourite"),
 ])
 def test_whisper_text_in_spoken_words(written, spoken):
     assert whisper.normalise(written) == spoken

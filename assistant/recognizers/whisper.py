@@ -42,7 +42,9 @@ SPECULATE_AFTER_MS = 150  # unvoiced time after which the utterance so far is de
 VAD_FRAME_MS = 30
 VAD_FRAME_BYTES = SAMPLE_RATE * VAD_FRAME_MS // 1000 * 2
 VAD_AGGRESSIVENESS = 2  # as the endpointer's default (listen.vad_aggressiveness)
-SPOKEN_FORMS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "ok": "okay", "%": "percent"}
+# Whisper spells the American way; the companion's phrasings are British ("favourite").
+SPOKEN_FORMS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "ok": "okay", "%": "percent", "favorite": "favourite",
+                "favorites": "favourites"}
 _UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
          "seventeen eighteen nineteen".split()
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
@@ -278,6 +280,10 @@ def _near(word: str, key: str) -> bool:
                            difflib.SequenceMatcher(None, word, key).ratio() >= 1 - 1 / max(len(key), 1))
 
 
+# Words after which the opening word comes again on purpose ("turn by turn", "day after day"), not as a loop.
+SAID_AGAIN_AFTER = frozenset({"by", "to", "after", "for", "upon"})
+
+
 def collapse_repeats(text: str) -> str:
     """Whisper's loops undone: a phrase said again at once is said once; "five five" is "five".
 
@@ -305,6 +311,8 @@ def collapse_repeats(text: str) -> str:
                 break
     for period in range(2, len(words)):
         tail = words[period:]
+        if len(tail) == 1 and words[period - 1] in SAID_AGAIN_AFTER:
+            continue  # "turn by turn", "face to face": the word is said again on purpose
         if all(_same(words[i], cut) for i, cut in enumerate(tail)) and tail[:-1] == words[:len(tail) - 1]:
             return " ".join(words[:period])  # the opening said again after the end ("next one next")
     return " ".join(words)
