@@ -22,7 +22,7 @@ from assistant.meta_command import answer_control, classified_control
     ("right, we're stopping this now", "stop"), ("i won't answer that, sorry", "skip"),
     ("leave me out this time, pass", "skip"), ("how would i answer that", "help"),
     ("what is this question asking me", "help"), ("sorry, i didn't hear you, what was that", "repeat"),
-    ("i don't want it to stop", None), ("let's do that again sometime", None), ("thanks for asking", None),
+    ("i don't want it to stop", None), ("honestly i didn't want it to end", None), ("let's do that again sometime", None), ("thanks for asking", None),
     ("enough cuddles for once", None), ("no need to repeat it, i got it", None), ("next time, music on", None),
 ])
 def test_a_directed_command_is_a_command_and_anything_else_an_answer(text: str, control: Optional[str]) -> None:

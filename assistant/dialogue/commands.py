@@ -89,7 +89,8 @@ _NOT_HEARD = frozenset({"i", "i'm", "i'll", "i'd", "i've", "my", "me", "can't", 
 HEARD_MAX_WORDS = 4
 
 # Words that turn what follows into its opposite: "i don't want it to stop", "no need to repeat it", "not so spicy".
-NEGATIONS = frozenset({"not", "no", "never", "don't", "won't", "without", "nothing"})
+NEGATIONS = frozenset({"not", "no", "never", "don't", "won't", "without", "nothing", "didn't", "doesn't", "can't",
+                       "cannot", "couldn't", "wouldn't", "shouldn't", "isn't", "wasn't", "aren't", "weren't"})
 
 
 def negated(words: Sequence[str], at: int, reach: int, also: frozenset[str] = frozenset()) -> bool:
