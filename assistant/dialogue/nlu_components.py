@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
@@ -24,7 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack, vstack
 
 from assistant import paths
-from assistant.dialogue.commands import asks_gentler, is_directed, is_stop_command
+from assistant.dialogue.commands import asks_gentler, is_directed, is_stop_command, normalise
 from assistant.dialogue.entity_values import (
     CANONICAL, TOPICS, canonical_value, find_checkin, find_rating, named_kind, subject_of, subject_parts)
 
@@ -197,9 +198,12 @@ class FillerFallback(GraphComponent, IntentClassifier):
         return messages
 
 
+BARE_NUMBER = re.compile(r"(?:a )?(?:one|two|three|four|five|[1-5])")
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class DirectedWordingGate(GraphComponent, IntentClassifier):
-    """A plain "stop" is always stop; a state-changing intent without its own wording gives way to the next one;
+    """A plain "stop" is always stop; a number said alone is an answer (inform); a state-changing intent without its own wording gives way to the next one;
     a bolder ask in words that ask for gentler ("less intense", "tone it down") is keep_gentle.
 
     "that's sweet" leaning towards stop, or "i don't know" towards retire_prompt, become the next-ranked
@@ -222,6 +226,8 @@ class DirectedWordingGate(GraphComponent, IntentClassifier):
             top = message.get(INTENT) or {}
             if is_stop_command(text):
                 chosen = {"name": "stop", "confidence": 1.0}
+            elif top.get("name") != "inform" and BARE_NUMBER.fullmatch(normalise(text)):
+                chosen = {"name": "inform", "confidence": 1.0}  # "one" alone is a rating, never "one more time"
             elif top.get("name") == "request_bold" and asks_gentler(text):  # "tone it down": never a bolder ask
                 chosen = {"name": "keep_gentle", "confidence": float(top.get("confidence") or 0.0)}
             elif top.get("name") and not is_directed(top["name"], text):
