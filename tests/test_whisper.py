@@ -267,23 +267,25 @@ def test_number_readings(written, spots, readings):
     assert whisper.number_readings(written, spots) == readings
 
 
+def written_and_spots(rec, audio: bytes, context) -> tuple:
+    """Whisper's written words for `audio` after a rating question, and where it nearly wrote a number."""
+    encoded = rec.encode(audio)
+    result = rec.model.generate(encoded.output, [context.prompt], max_length=len(context.prompt) + 20,
+                                return_logits_vocab=True, beam_size=1)[0]
+    return (rec.tokenizer.decode(result.sequences_ids[0]).split(),
+            rec.number_spots(result.sequences_ids[0], result.logits[0]))
+
+
 def test_a_rating_whisper_nearly_wrote_is_read_from_its_own_odds(rec, maker):
     """After a rating question Whisper's next-word odds say where a number was nearly written: the first word of
     "Three-ish..." said by a robotic voice, and nowhere in an answer with no number."""
     audio = EDGE_SILENCE + pcm(maker.espeak("Three-ish, the evening was calm")) + EDGE_SILENCE
     context = rec.context("open", "rating")
-    encoded = rec.encode(audio)
-    result = rec.model.generate(encoded.output, [context.prompt], max_length=len(context.prompt) + 20,
-                                return_logits_vocab=True, beam_size=1)[0]
-    written = rec.tokenizer.decode(result.sequences_ids[0]).split()
-    spots = rec.number_spots(result.sequences_ids[0], result.logits[0])
+    written, spots = written_and_spots(rec, audio, context)
     assert written[0].lower().startswith("three") or (0, "three") in spots, (written, spots)
     assert rec.decode(audio, context).text.split()[0] == "three"
     plain = EDGE_SILENCE + pcm(maker.piper("we cooked together and went for a walk")) + EDGE_SILENCE
-    encoded = rec.encode(plain)
-    result = rec.model.generate(encoded.output, [context.prompt], max_length=len(context.prompt) + 20,
-                                return_logits_vocab=True, beam_size=1)[0]
-    assert rec.number_spots(result.sequences_ids[0], result.logits[0]) == []
+    assert written_and_spots(rec, plain, context)[1] == []
 
 
 @pytest.mark.parametrize("looped, takes", [

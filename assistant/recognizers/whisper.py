@@ -535,19 +535,10 @@ class WhisperRecognizer:
         self.hints: Dict[Expectation, str] = dict(EXPECTATION_HINTS) if context else {}
         self.closed: Dict[Expectation, Tuple[str, ...]] = dict(CLOSED_ANSWERS) if context else {}
         self.rescoring = context
-        # The tokens Whisper writes a rating number with (" four", " Four", " 4").
-        self._number_ids = self._word_ids({word: (word, str(i + 1)) for i, word in enumerate(RATING_WORDS)})
-
-    def _word_ids(self, forms: Dict[str, Tuple[str, ...]]) -> Dict[int, str]:
-        """The single tokens that write each form of a word at a word's start (" four", " Four"), to its value."""
-        ids = {}
-        for value, spellings in forms.items():
-            for spelling in spellings:
-                for form in (spelling, spelling.capitalize()):
-                    ident = self.tokenizer.token_to_id("\u0120" + form)
-                    if ident is not None:
-                        ids[ident] = value
-        return ids
+        # The single tokens Whisper writes a rating number with at a word's start (" four", " Four", " 4").
+        self._number_ids: Dict[int, str] = {
+            ident: word for i, word in enumerate(RATING_WORDS) for form in (word, word.capitalize(), str(i + 1))
+            if (ident := self.tokenizer.token_to_id("\u0120" + form)) is not None}
 
     def _special(self, token: str) -> int:
         ident = self.tokenizer.token_to_id(token)
@@ -644,10 +635,9 @@ class WhisperRecognizer:
 
         return context.expects == "rating" and rating_in_answer(text) is not None
 
-    def spots(self, ids: Sequence[int], logits: Sequence[Any], words: Dict[int, str],
-              within: float) -> List[Tuple[int, str]]:
-        """The words of Whisper's output (by index in its written words) where one of `words` (token -> value) was
-        nearly as likely as the word written (log-odds within `within`), likeliest first, at most NUMBER_SPOTS."""
+    def number_spots(self, ids: Sequence[int], logits: Sequence[Any]) -> List[Tuple[int, str]]:
+        """The words of Whisper's output (by index in its written words) where a rating number was nearly as likely
+        as the word written (log-odds within NUMBER_GAP), with that number, likeliest first, at most NUMBER_SPOTS."""
         spots, word = [], -1
         for token, step in zip(ids, logits):
             piece = self.tokenizer.id_to_token(token) or ""
@@ -655,15 +645,11 @@ class WhisperRecognizer:
                 continue
             word += 1
             row = np.asarray(step, dtype=np.float32).ravel()
-            best, value = max((float(row[i]), value) for i, value in words.items())
+            best, value = max((float(row[i]), value) for i, value in self._number_ids.items())
             gap = float(row[token]) - best
-            if gap <= within and token not in words:
+            if gap <= NUMBER_GAP and token not in self._number_ids:
                 spots.append((gap, word, value))
         return [(word, value) for _, word, value in sorted(spots)[:NUMBER_SPOTS]]
-
-    def number_spots(self, ids: Sequence[int], logits: Sequence[Any]) -> List[Tuple[int, str]]:
-        """The words of Whisper's output where a rating number was nearly written, with that number."""
-        return self.spots(ids, logits, self._number_ids, NUMBER_GAP)
 
     def readings(self, context: Context, text: str, written: str = "",
                  spots: Sequence[Tuple[int, str]] = ()) -> List[Candidate]:
@@ -672,12 +658,10 @@ class WhisperRecognizer:
         if not self.rescoring:
             return []
         if context.expects == "rating":
-            from assistant.dialogue.entity_values import rating_in_answer
-
-            if rating_in_answer(text) is None:
-                return ([self.candidate(reading, RATING_PRIOR) for reading in rating_readings(text)] +
-                        [self.written(reading, SPOT_PRIOR) for reading in number_readings(written, spots)])
-            return []
+            if self._rated(context, text):
+                return []
+            return ([self.candidate(reading, RATING_PRIOR) for reading in rating_readings(text)] +
+                    [self.written(reading, SPOT_PRIOR) for reading in number_readings(written, spots)])
         return [] if any(c.text == text for c in context.closed) else list(context.closed)
 
     def written(self, words: str, prior: Optional[float] = None) -> Candidate:
