@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Dict, List, Optional, Pattern
+from typing import Any, Dict, List, Optional, Pattern
 
 from assistant.dialogue.commands import heard_stop, is_stop_command, negated, normalise, peeled, with_apostrophes
 
@@ -147,6 +147,13 @@ _COMMAND_WORDS = frozenset("stop stopping end finish quit cancel help repeat aga
 NEGATION_REACH = 4
 
 
+def _not_wanted(words: str, reach: int = NEGATION_REACH) -> bool:
+    """Whether `words` say a command is not wanted ("i don't want it to stop", "i'll stop", "if you want")."""
+    tokens = words.split()
+    return bool(_NOT_COMMAND.search(words)) or any(t in _COMMAND_WORDS and negated(tokens, i, reach)
+                                                    for i, t in enumerate(tokens))
+
+
 def meta_control(words: str) -> Optional[str]:
     """The command normalised `words` name when nothing but talk about the talk is said, or None (an answer)."""
     plain = _PHRASES.sub(" ", words)
@@ -155,11 +162,7 @@ def meta_control(words: str) -> Optional[str]:
     kind = next((kind for kind, cue in _KINDS if cue.search(words)), None)
     if kind == "repeat" and len(words.split()) > SHORT and not _SPEECH.search(words):
         return None  # "let's do it again" is an answer; "can you ask me that again" is not
-    tokens = words.split()
-    if _NOT_COMMAND.search(words) or any(t in _COMMAND_WORDS and negated(tokens, i, NEGATION_REACH)
-                                         for i, t in enumerate(tokens)):
-        return None
-    return kind
+    return None if _not_wanted(words) else kind
 
 
 @functools.lru_cache(maxsize=4096)
@@ -228,20 +231,18 @@ _ABOUT_THE_TALK = re.compile(
 # Inside a check-in, the classifier's "start a check-in" with a word of ending is the check-in being ended.
 _ENDING = re.compile(r"\b(?:end|ending|stop|finish|quit|cancel|close|switch (?:[\w'-]+ ){0,2}off|shut (?:[\w'-]+ ){0,2}down"
                      r"|no more|call it a night|wrap (?:[\w'-]+ )?up|done with|enough)\b")
-CLASSIFIED_CONTROLS = {"stop": "stop", "skip": "skip", "help": "help", "repeat": "repeat"}
+CLASSIFIED_CONTROLS = frozenset({"stop", "skip", "help", "repeat"})
 MIN_CLASSIFIED = 0.4
 
 
-def classified_control(intent: Optional[str], confidence: float, text: str) -> Optional[str]:
-    """The command the classifier heard in an answer when the words are about the talk itself, or None."""
+def classified_control(message: Dict[str, Any], text: str) -> Optional[str]:
+    """The command the classifier heard in an answer (a parsed `message`) when the words are about the talk itself,
+    or None."""
+    intent = message.get("intent") or {}
+    name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
     words = with_apostrophes(normalise(text))
-    kind = CLASSIFIED_CONTROLS.get(intent or "")
-    if intent == "start_checkin" and _ENDING.search(words):
-        kind = "stop"
-    if kind is None or confidence < MIN_CLASSIFIED or not _ABOUT_THE_TALK.search(words):
+    kind = "stop" if name == "start_checkin" and _ENDING.search(words) else name
+    if kind not in CLASSIFIED_CONTROLS or confidence < MIN_CLASSIFIED or not _ABOUT_THE_TALK.search(words):
         return None
-    tokens = words.split()
-    if _NOT_COMMAND.search(words) or any(t in _COMMAND_WORDS and negated(tokens, i, NEGATION_REACH + 2)
-                                         for i, t in enumerate(tokens)):
-        return None  # "i don't want the check in to stop": further back, as these are whole sentences
-    return kind
+    # "i don't want the check in to stop": the negation further back, as these are whole sentences
+    return None if _not_wanted(words, NEGATION_REACH + 2) else str(kind)

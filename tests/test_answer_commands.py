@@ -94,4 +94,4 @@ def test_the_classifiers_command_counts_only_about_the_talk(intent: str, confide
                                                              control: Optional[str]) -> None:
     """A command the classifier heard is one inside an answer only when its words name the check-in, a turn, the
     companion or the asking; the same command words about the couple's evening stay the answer."""
-    assert classified_control(intent, confidence, text) == control
+    assert classified_control({"intent": {"name": intent, "confidence": confidence}}, text) == control

@@ -104,9 +104,7 @@ class ValidateCheckin(FormValidationAction):
         if turn is None:
             return {"checkin_answer": "done"}
         text = str(value or "").strip()
-        heard = tracker.latest_message or {}
-        control = answer_control(text) or classified_control((heard.get("intent") or {}).get("name"),
-                                                             float((heard.get("intent") or {}).get("confidence") or 0.0), text)
+        control = answer_control(text) or classified_control(tracker.latest_message or {}, text)
         if control == "stop":
             return {"checkin_state": {**plan.to_slot(), "stopped": True}, "requested_slot": None}
         if control is None and care.is_disclosure(tracker.latest_message, in_answer=True,
