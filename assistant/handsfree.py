@@ -383,7 +383,8 @@ class HandsFree:
                 self._emit_row(row)
 
     def _maybe_end_early(self) -> None:
-        """End a command as soon as its words already make a whole turn (checked once per pause, once its words are ready)."""
+        """End a command as soon as its words already make a whole turn (checked once per pause, once its words
+        are ready)."""
         utt = self.utterance
         early = self.listen.early_endpoint_ms
         if utt is None or utt.stream is None or not early:

@@ -203,8 +203,9 @@ BARE_NUMBER = re.compile(r"(?:a )?(?:one|two|three|four|five|[1-5])")
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class DirectedWordingGate(GraphComponent, IntentClassifier):
-    """A plain "stop" is always stop; a number said alone is an answer (inform); a state-changing intent without its own wording gives way to the next one;
-    a bolder ask in words that ask for gentler ("less intense", "tone it down") is keep_gentle.
+    """A plain "stop" is always stop; a number said alone is an answer (inform); a state-changing intent without
+    its own wording gives way to the next one; a bolder ask in words that ask for gentler ("less intense", "tone it
+    down") is keep_gentle.
 
     "that's sweet" leaning towards stop, or "i don't know" towards retire_prompt, become the next-ranked
     intent that fits (often couple_talk), or nlu_fallback when none does.
