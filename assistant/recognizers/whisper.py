@@ -309,13 +309,33 @@ def collapse_repeats(text: str) -> str:
                     break
             if changed:
                 break
-    for period in range(2, len(words)):
-        tail = words[period:]
-        if len(tail) == 1 and words[period - 1] in SAID_AGAIN_AFTER:
+    return " ".join(_without_opening_again(words))
+
+
+# Contractions Whisper writes one way in a sentence and the other way when it loops back ("i'm good ... i am").
+_SPELLED_OUT = {"i'm": "i am", "it's": "it is", "that's": "that is", "we're": "we are", "you're": "you are",
+                "they're": "they are", "i've": "i have", "we've": "we have", "don't": "do not", "didn't": "did not",
+                "i'd": "i would", "we'd": "we would", "can't": "can not", "isn't": "is not", "wasn't": "was not"}
+
+
+def _without_opening_again(words: List[str]) -> List[str]:
+    """`words` without the opening said again after the end, whole or cut short ("next one next"; "not really i'm
+    good not really i am": contractions count spelled out)."""
+    spelled: List[str] = []
+    starts: List[int] = []  # the index in `words` each spelled-out word comes from
+    for index, word in enumerate(words):
+        parts = _SPELLED_OUT.get(word, word).split()
+        spelled += parts
+        starts += [index] * len(parts)
+    for period in range(2, len(spelled)):
+        if starts[period] == starts[period - 1]:
+            continue  # inside one written word
+        tail = spelled[period:]
+        if len(tail) == 1 and spelled[period - 1] in SAID_AGAIN_AFTER:
             continue  # "turn by turn", "face to face": the word is said again on purpose
-        if all(_same(words[i], cut) for i, cut in enumerate(tail)) and tail[:-1] == words[:len(tail) - 1]:
-            return " ".join(words[:period])  # the opening said again after the end ("next one next")
-    return " ".join(words)
+        if all(_same(spelled[i], cut) for i, cut in enumerate(tail)) and tail[:-1] == spelled[:len(tail) - 1]:
+            return words[:starts[period]]  # the opening said again after the end
+    return words
 
 
 def looped_variants(text: str) -> List[str]:
