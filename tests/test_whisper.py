@@ -402,3 +402,15 @@ def test_a_command_turn_takes_the_beam_reading_that_sounds_like_a_command(rec):
                 for text in ("Play one of our family with the sleaze.", "Play one of our favourites, please.")]
     assert rec.likeliest_command(readings, [-0.5, -0.55]) == 1
     assert rec.likeliest_command(readings[:1], [-0.5]) == 0
+
+
+def test_a_beam_reading_with_a_rating_is_found_and_none_is_made_up(rec, maker):
+    """Searching Whisper's beam readings of an answer to a rating question finds the number said, and finds none
+    in an answer that holds no number."""
+    from assistant.dialogue.entity_values import rating_in_answer
+
+    context = rec.context("open", "rating")
+    for said, rating in (("maybe a three, we had a quiet evening", "3"), ("we cooked dinner and went for a walk", None)):
+        encoded = rec.encode(EDGE_SILENCE + pcm(maker.piper(said)) + EDGE_SILENCE)
+        reading = rec.rated_reading(encoded, context, 40)
+        assert (rating_in_answer(reading) if reading else None) == rating, reading
