@@ -223,6 +223,15 @@ def grammar_recognizer(cache: Path) -> object:
     return PocketSphinxRecognizer(cache_dir=cache, grammar=sentences_fsg(sentences))
 
 
+def beamed(recognizer: object, beam: int) -> object:
+    """The same Whisper recogniser (one model) decoding command turns with another beam size."""
+    import copy
+
+    other = copy.copy(recognizer)
+    other.command_beam = beam  # type: ignore[attr-defined]
+    return other
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the benchmark and print a table (and JSON with --json)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -239,6 +248,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--vosk", metavar="DIR", help="also measure Vosk with this (English) model")
     parser.add_argument("--engines", default="pocketsphinx",
                         help="comma list of pocketsphinx, whisper:tiny.en, whisper:base (same clips, one run)")
+    parser.add_argument("--command-beams", default="", metavar="N,N",
+                        help="also decode Whisper's command turns with these beam sizes (1: greedy, no rescoring)")
     parser.add_argument("--grid", action="store_true", help="also try other domain/generic mixing settings")
     parser.add_argument("--topn", type=int, action="append", default=[],
                         help="also decode command mode scoring this many Gaussians per codebook (default 4)")
@@ -303,6 +314,8 @@ def main(argv: Optional[List[str]] = None) -> int:
                         for m in ("command", "open") if m in modes]
         else:
             engines += [(f"{name} ({m})", rec, m) for m in ("command", "open") if m in modes]
+            engines += [(f"{name} (command, beam {beam})", beamed(rec, int(beam)), "command")
+                        for beam in filter(None, args.command_beams.split(",")) if "command" in modes]
     if args.grid:
         for weight, top, lw in ((1.0, 0, 0), (0.8, 3000, 0), (0.9, 10000, 0), (0.9, 3000, 9.0)):
             options = {"lw": lw} if lw else {}

@@ -387,3 +387,33 @@ def test_a_stop_is_heard_in_every_pitch_and_an_answer_with_stop_stays_an_answer(
 ])
 def test_whisper_text_in_spoken_words(written, spoken):
     assert whisper.normalise(written) == spoken
+
+
+def test_phrasings_prefer_what_is_said_to_the_companion():
+    """The word-pair model scores a command-like reading above a garbled one, and no words lowest."""
+    from assistant.recognizers.phrasings import PhrasingModel
+
+    model = PhrasingModel(["play one of our favourites", "give us a starter from our favourites", "next one please"])
+    assert model.score("play one of our favourites please") > model.score("play one of our family with the sleaze")
+    assert model.score("") < model.score("lamp shade orbit")
+
+
+def test_a_command_turn_takes_the_beam_reading_that_sounds_like_a_command(rec):
+    """Of two readings Whisper scored alike, the one in the companion's own words wins; a lone reading stands."""
+    assert rec.context("command").nbest and not rec.context("open", "rating").nbest
+    readings = [rec.tokenizer.encode(f" {text}", add_special_tokens=False).ids
+                for text in ("Play one of our family with the sleaze.", "Play one of our favourites, please.")]
+    assert rec.likeliest_command(readings, [-0.5, -0.55]) == 1
+    assert rec.likeliest_command(readings[:1], [-0.5]) == 0
+
+
+def test_a_beam_reading_with_a_rating_is_found_and_none_is_made_up(rec, maker):
+    """Searching Whisper's beam readings of an answer to a rating question finds the number said, and finds none
+    in an answer that holds no number."""
+    from assistant.dialogue.entity_values import rating_in_answer
+
+    context = rec.context("open", "rating")
+    for said, rating in (("maybe a three, we had a quiet evening", "3"), ("we cooked dinner and went for a walk", None)):
+        encoded = rec.encode(EDGE_SILENCE + pcm(maker.piper(said)) + EDGE_SILENCE)
+        reading = rec.rated_reading(encoded, context, 40)
+        assert (rating_in_answer(reading) if reading else None) == rating, reading

@@ -97,8 +97,10 @@ def _load_whisper(settings: ListenSettings, names: Sequence[str]) -> Recognizer:
     from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
 
     stop_check = PocketSphinxRecognizer(wake_phrase=settings.wake_phrase, stop_check=False)
-    return whisper.WhisperRecognizer(folder, prompt=command, open_prompt=open_prompt,
-                                     stop_check=stop_check)
+    from assistant.recognizers.language_model import default_sources, domain_sentences
+
+    return whisper.WhisperRecognizer(folder, prompt=command, open_prompt=open_prompt, stop_check=stop_check,
+                                     phrasings=lambda: domain_sentences(settings.wake_phrase, *default_sources()))
 
 
 def load_recognizer(settings: ListenSettings, notify: Callable[[str], None] = print_to_stderr,

@@ -11,7 +11,7 @@ import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -19,6 +19,7 @@ from assistant.errors import RecognizerError
 from assistant.messages import Expectation, ListenMode, Transcript
 from assistant.recognizers import clean_text
 from assistant.recognizers.mel import SAMPLE_RATE, Samples, log_mel, pcm16_to_float
+from assistant.recognizers.phrasings import Background
 
 # Noise is not words: Whisper's words on white, pink, brown and real kitchen noise (two levels, both prompts) scored
 # -2.6 to -4.3 on (mean token log-probability - 2 x no-speech probability); speech in Piper and four espeak-ng
@@ -112,6 +113,12 @@ NUMBER_SPOTS = 3
 SAID_FOR_A = frozenset({"i", "the", "and", "uh", "um", "oh"})
 RATING_WORDS = ("one", "two", "three", "four", "five")
 SPOT_PRIOR = 4.0
+# When even those readings hold no rating, a beam's readings are searched for one ("it's one or two for me today" for
+# "it was a 2 for me today", "i'd say fine" under "i'm safe"): one within this of the best beam reading's
+# length-normalised log-probability is taken. espeak-ng voices, dev sets' rated answers: blind12 66 -> 71 of 80,
+# blind9 87 -> 88 of 90, answers with no number read as none 58 -> 58 of 60 (0.05 to 1.0 all gain; 0.3 and up most).
+RATED_BEAM = 5
+RATED_BEAM_GAP = 0.3
 
 
 def number_readings(written: str, spots: Sequence[Tuple[int, str]]) -> List[str]:
@@ -258,12 +265,26 @@ def normalise(text: str) -> str:
     return clean_text(" ".join(words))
 
 
+# The command vocabulary a robotic voice loses most ("favourite" as "family", "mutuality" as "neutrality"), in the
+# prompt after the commands above: with a beam of five and the phrasings' rescoring, espeak-ng intent on the dev sets'
+# commands (measured in bench/spoken_accuracy.py, below).
+COMMAND_WORDS = ("Keep this one among our favourites. Read out a starter we saved earlier. Retire it for good. "
+                 "Softer and gentler, please. Each of us takes a turn. Our mutuality talk together. Sleep well, good "
+                 "night.")
+# Command turns are decoded with a beam, and of its readings the one that sounds most like the companion's own
+# phrasings wins: Whisper's length-normalised log-probability plus this weight times the reading's mean word-pair
+# log-probability under the phrasings (assistant/recognizers/phrasings.py). Tuned on the dev sets' commands in
+# espeak-ng voices: 0.1 to 0.7 all gain, 0.4 most.
+COMMAND_BEAM = 5
+PHRASING_WEIGHT = 0.4
+
+
 def domain_prompt(wake_phrase: str, names: Sequence[str]) -> Tuple[str, str]:
     """The previous text that primes (command, open) turns: the wake phrase, both names, the commands."""
     wake = wake_phrase.strip().capitalize() or "Hey companion"
     couple = f" {names[0]} and {names[1]}." if len(names) == 2 else ""
     command = (f"{wake}, let's do our bedtime check-in.{couple} {wake}, give us a conversation starter about desire. "
-               "Next one. Something bolder. Pause. Go on. Stop. Pass. Say that again.")
+               "Next one. Something bolder. Pause. Go on. Stop. Pass. Say that again. " + COMMAND_WORDS)
     return command, f"{couple.strip()} Stop.".strip()
 
 
@@ -402,6 +423,7 @@ class Context:
     prompt: List[int]
     expects: Expectation = None
     closed: Tuple[Candidate, ...] = ()
+    nbest: bool = False  # a command turn: Whisper's beam readings are rescored by the phrasings
 
 
 class WhisperStream:
@@ -520,9 +542,11 @@ class WhisperRecognizer:
 
     def __init__(self, model_dir: Path, prompt: str = "", threads: int = 2, beam_size: int = 1,
                  open_prompt: str = "", pad_s: float = TRAILING_PAD_S, stop_check: Any = None,
-                 context: bool = True) -> None:
+                 context: bool = True, phrasings: Optional[Callable[[], Sequence[str]]] = None) -> None:
         """`prompt`, `open_prompt`: the previous text for command and open turns; `context` False: no hint of
-        what the last question expects and no likely answers scored (the measurement without context)."""
+        what the last question expects and no likely answers scored (the measurement without context);
+        `phrasings`: the domain sentences, read in the background, whose word pairs choose among a command turn's
+        beam readings."""
         ct2 = _import_ctranslate2()
         try:
             from tokenizers import Tokenizer
@@ -555,6 +579,8 @@ class WhisperRecognizer:
         self.hints: Dict[Expectation, str] = dict(EXPECTATION_HINTS) if context else {}
         self.closed: Dict[Expectation, Tuple[str, ...]] = dict(CLOSED_ANSWERS) if context else {}
         self.rescoring = context
+        self.phrasings = Background(phrasings) if phrasings is not None and context else None
+        self.command_beam = COMMAND_BEAM
         # The single tokens Whisper writes a rating number with at a word's start (" four", " Four", " 4").
         self._number_ids: Dict[int, str] = {
             ident: word for i, word in enumerate(RATING_WORDS) for form in (word, word.capitalize(), str(i + 1))
@@ -572,10 +598,11 @@ class WhisperRecognizer:
         key = (mode, expects)
         if key not in self._contexts:
             text = " ".join(part for part in (self.prompt_text[mode], self.hints.get(expects, "")) if part)
-            previous = self.tokenizer.encode(" " + text, add_special_tokens=False).ids[-110:] if text else []
+            previous = self.tokenizer.encode(" " + text, add_special_tokens=False).ids[-128:] if text else []
             prefix = [self._special("<|startofprev|>")] + previous if previous else []
             closed = tuple(self.candidate(answer) for answer in self.closed.get(expects, ()))
-            self._contexts[key] = Context(prefix + self._start, expects, closed)
+            nbest = mode == "command" and self.phrasings is not None
+            self._contexts[key] = Context(prefix + self._start, expects, closed, nbest)
         return self._contexts[key]
 
     def prompt_tokens(self, mode: ListenMode, expects: Expectation = None) -> List[int]:
@@ -626,17 +653,22 @@ class WhisperRecognizer:
             return Decoded("", 1.0, 0.0, len(audio) // 2)
         budget = MIN_TOKENS + int(TOKENS_PER_SECOND * encoded.samples / SAMPLE_RATE)
         odds = context.expects == "rating" and self.rescoring  # next-word odds, for numbers nearly written
+        beam = self.command_beam if context.nbest else self.beam_size
         try:
-            result = self.model.generate(encoded.output, [context.prompt], beam_size=self.beam_size,
+            result = self.model.generate(encoded.output, [context.prompt], beam_size=beam,
+                                         num_hypotheses=beam if context.nbest else 1,
                                          max_length=len(context.prompt) + budget, return_scores=True,
                                          return_no_speech_prob=True, suppress_blank=True,
                                          repetition_penalty=REPETITION_PENALTY, return_logits_vocab=odds)[0]
         except (RuntimeError, ValueError) as err:
             raise RecognizerError(f"Whisper could not decode: {err}") from err
-        ids = [i for i in result.sequences_ids[0] if i < self._eot]
+        readings = [[i for i in ids if i < self._eot] for ids in result.sequences_ids]
+        scores = [float(score) for score in result.scores] or [0.0] * len(readings)
+        chosen = self.likeliest_command(readings, scores) if context.nbest else 0
+        ids = readings[chosen]
         written = self.tokenizer.decode(ids).strip()
         text = collapse_repeats(normalise(written))
-        logprob = float(result.scores[0]) if result.scores else 0.0
+        logprob = scores[0]
         no_speech = float(result.no_speech_prob)
         if guard and (logprob - 2 * no_speech < NOISE_SCORE or
                       (text in HALLUCINATIONS and no_speech > HALLUCINATION_NO_SPEECH)):
@@ -646,7 +678,34 @@ class WhisperRecognizer:
             text = self.best_fit(encoded, context.prompt, takes) if len(takes) > 1 else text
             numbers = self.number_spots(ids, result.logits[0]) if odds else []
             text = self.rescore(encoded, context, text, written, numbers)
+            if odds and not self._rated(context, text):
+                text = self.rated_reading(encoded, context, budget) or text
         return Decoded(text, no_speech, logprob, encoded.samples)
+
+    def rated_reading(self, encoded: Encoded, context: Context, budget: int) -> str:
+        """An answer to a rating question where none was heard: the likeliest of Whisper's beam readings that holds
+        a rating and scores within RATED_BEAM_GAP of its best, or "" when none does."""
+        try:
+            result = self.model.generate(encoded.output, [context.prompt], beam_size=RATED_BEAM,
+                                         num_hypotheses=RATED_BEAM, max_length=len(context.prompt) + budget,
+                                         return_scores=True, repetition_penalty=REPETITION_PENALTY)[0]
+        except (RuntimeError, ValueError):
+            return ""
+        top = float(result.scores[0]) if result.scores else 0.0
+        for ids, score in zip(result.sequences_ids, result.scores):
+            text = collapse_repeats(normalise(self.tokenizer.decode([i for i in ids if i < self._eot])))
+            if float(score) >= top - RATED_BEAM_GAP and self._rated(context, text):
+                return text
+        return ""
+
+    def likeliest_command(self, readings: Sequence[Sequence[int]], scores: Sequence[float]) -> int:
+        """Which of a command turn's beam readings (token ids, with Whisper's scores) to take: Whisper's score plus
+        PHRASING_WEIGHT times how much it sounds like the companion's phrasings."""
+        model = self.phrasings.model() if self.phrasings is not None else None
+        if model is None or len(readings) < 2:
+            return 0
+        texts = [collapse_repeats(normalise(self.tokenizer.decode(list(ids)))) for ids in readings]
+        return max(range(len(texts)), key=lambda i: scores[i] + PHRASING_WEIGHT * model.score(texts[i]))
 
     @staticmethod
     def _rated(context: Context, text: str) -> bool:
