@@ -132,7 +132,7 @@ def test_domain_model_builds_fast_drops_unknown_words_and_is_cached(tmp_path):
     model_dir = Path(pocketsphinx.get_model_path()) / "en-us"
     sentences = ["let's do our bedtime check in", "qwzxv stop now"]
     first = build_domain_model(sentences, model_dir, cache_dir=tmp_path)
-    assert not first.cached and first.build_seconds < 5  # < 2 s measured; generous for loaded CI machines
+    assert not first.cached  # its build time is a bench figure, not a test's
     assert first.dropped_words == ("qwzxv",)
     words = {line.split()[0].split("(")[0] for line in first.dict_path.read_text().splitlines()}
     assert {"bedtime", "check", "stop"} <= words and "qwzxv" not in words
