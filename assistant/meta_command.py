@@ -22,7 +22,8 @@ import functools
 import re
 from typing import Any, Dict, List, Optional, Pattern
 
-from assistant.dialogue.commands import heard_stop, is_stop_command, negated, normalise, peeled, with_apostrophes
+from assistant.dialogue.commands import (heard_stop, is_stop_command, negated, normalise, peeled, polite_only,
+                                         with_apostrophes)
 
 # One command phrase each, the whole of a peeled clause.
 _ASKING = r"(?:check ?-?ins?|questions?|quiz|survey)"
@@ -38,7 +39,10 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:we'll|i'll) (?:stop|leave it|end it) (?:there|here)"
             r"|(?:we've|i've) had enough(?: for (?:tonight|today|now))?"
             r"|(?:we're|we are|i'm|i am|that's us|that's me) (?:done|finished)(?: (?:here|now|for (?:tonight|today|now)))?"
-            r"|(?:can you |could you |please )?(?:turn|switch) (?:it |yourself )?off"
+            r"|(?:(?:can|could|would) you |please |you can |you could )?(?:turn|switch|shut) (?:(?:it|yourself|this|everything"
+            r"|the whole thing|" + _CHECKIN + r") )?(?:off|down)(?: (?:entirely|completely|altogether))?"
+            r"|(?:cancel|end|stop|finish|skip) the rest(?: of (?:this|it|them|the questions|" + _CHECKIN + r"))?"
+            r"|(?:bring|draw) (?:this|it|things|the whole thing|" + _CHECKIN + r") to (?:a close|an end)"
             r"|no more(?: questions| of (?:this|these|the questions))?(?: (?:tonight|for tonight|for now|please))?"
             r"|(?:we're|we are|i'm|i am) (?:done|finished) with " + _CHECKIN + r"(?: for tonight| now)?",
     "skip": r"(?:(?:can|could|may) (?:i|we) |i'd like to |let me |i'll |i will |i think i'll |i'd rather |we'll |just )?"
@@ -52,13 +56,21 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|would rather not|rather not) (?:(?:answer|answering|say|saying)(?: (?:that|this|it)(?: one| question)?)?"
             r"|(?:do|doing) (?:that|this|it)(?: one| question)?)"
             r"|(?:i'll )?leave (?:that|this) one|(?:i'd like to |can i |let me |i'll )?sit (?:this|that) one out"
-            r"|leave me out(?: of (?:this|that)(?: one)?)?(?: this time)?",
+            r"|leave me out(?: of (?:this|that)(?: one)?)?(?: this time)?|(?:pass|skip)(?: (?:this|that|it|me|mine))?"
+            r"(?: for (?:me|us|now|tonight|this one))+|(?:no answer(?: from me)?|nothing from me)(?: on (?:this|that|it)(?: one)?)?"
+            r"|(?:carry|go|move) (?:on|along)(?: to the next (?:one|question|bit|part))?|not this (?:question|one|time)"
+            r"|(?:i'm |i am |we're |we are )(?:going to|gonna) (?:sit (?:this|that) one out|pass|skip(?: (?:this|that|it))?)"
+            r"|(?:give|hand|pass) (?:my turn|my go|this one|it|that one) (?:over )?to \w+|ask \w+(?: instead)?"
+            r"|(?:can|could) you come back to me(?: later)?",
     "help": r"(?:(?:can|could|would) you )?help(?: me| us)?(?: out)?(?: here| with (?:this|that)(?: one| question)?)?"
             r"|i need (?:some )?help (?:with|answering) (?:this|that)(?: one| question)?"
-            r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:say|answer|put it|reply|respond)(?: back)?"
-            r"(?: here| now| to (?:this|that|it)| (?:for|about) (?:this|that))?"
+            r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:actually |even |really )?(?:say|answer|put it|reply"
+            r"|respond|do)(?: back)?(?: to you)?(?: here| now| next| to (?:this|that|it)| (?:for|about) (?:this|that))?"
+            r"|is there a (?:right|wrong|correct|proper|best) way to (?:answer|do|say) (?:this|that|it)"
+            r"|(?:can|could|would) you walk (?:me|us) through(?: how to (?:do|answer) (?:this|that|it))?(?: one)?"
             r"|(?:what|how) (?:am i|are we) (?:supposed|meant|expected) to (?:say|answer|do)(?: here| now| to (?:this|that))?"
-            r"(?: (?:this|that|it))?|how does (?:this|it|that|the check ?-?in)(?: bit| part| one)? work"
+            r"(?: (?:this|that|it))?|how (?:does|is|do) (?:this|it|that|the check ?-?in)(?: bit| part| one)?"
+            r"(?: (?:supposed|meant) to)? work"
             r"|i (?:don't|do not) (?:understand|get)(?: it| (?:the|this|that) question)?"
             r"|(?:(?:i )?(?:don't|do not) (?:understand|get|know|see)|(?:i'm |i am )?not sure) what (?:you're|you are|this is"
             r"|it's|the question is)"
@@ -68,14 +80,16 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:(?:can|could) you )?give (?:me|us) an example|(?:an )?example(?: please)?|like what|such as"
             r"|what are (?:my|our|the) options|what (?:do|would) you (?:want|like) (?:me|us) to say"
             r"|what (?:kind|sort|type) of (?:answer|thing|things)(?: do you want| are you after| should i say| do i say)?"
+            r"(?: from (?:me|us))?"
             r"|(?:i'm |i am )?not sure (?:what|how) to (?:say|answer)(?: (?:this|that|it|here|to (?:this|that)))?"
             r"|i (?:don't|do not) know (?:what|how) to (?:say|answer) (?:here|to (?:this|that))",
-    "repeat": r"(?:(?:can|could|would|will) you (?:please )?)?(?:say (?:that|it|the question) again|repeat(?: that| it| the"
-              r" question)?|ask (?:that|it|me|us)(?: again| one more time)|read (?:that|it)(?: out)? again"
+    "repeat": r"(?:(?:can|could|would|will) you (?:please )?|(?:would|do) you mind )?(?:say (?:that|it|the question)"
+              r"(?: bit| part| last bit)? again|(?:repeat|repeating)(?: that| it| the question)?(?: for (?:me|us))?|ask (?:that|it|me|us)(?: again| one more time)|read (?:that|it)(?: out)? again"
               r"|(?:run|go|read) (?:that|it|the question)(?: (?:by|past|over|through|for)(?: (?:me|us))?)? (?:again|once more"
               r"|one more time)|go over (?:that|it|the question) again|give (?:me|us) (?:that|the question) again)"
               r"|again|pardon(?: me)?|come again|sorry"
-              r"|what|huh|what was (?:that|the question)(?: again)?|what's the question|what did you (?:just )?(?:say|ask)"
+              r"|what|huh|what (?:was|is) (?:that|the (?:actual |last )?question)(?: again)?"
+              r"|what (?:was|were) (?:i|we) (?:meant|supposed) to (?:be )?(?:answering|answer|saying)|what's the question|what did you (?:just )?(?:say|ask)"
               r"|(?:i )?(?:didn't|did not|couldn't) (?:catch|hear)(?: that| it| the question| you)?|one more time",
 }
 ANSWER_CONTROLS: Dict[str, Pattern[str]] = {name: re.compile(f"^(?:{pattern})$") for name, pattern in
@@ -111,7 +125,7 @@ _REASON = frozenset("""
 asleep sleep sleepy sleeping tired shattered knackered exhausted wiped beat late early bed bedtime night tonight good
 fine falling nodding drifting dropping off calling day both eyes closing yawning it's that's already ready getting
 heading past midnight half
-away miles distracted elsewhere daydreaming somewhere else noisy loud blank stuck idea clue empty
+away miles distracted elsewhere daydreaming zoned drifted wandered somewhere else noisy loud blank stuck idea clue empty
 private personal too much comfortable
 """.split())
 # A reason opens a clause of its own: a subject and what it is or wants ("we're good", "it's late").
@@ -128,6 +142,7 @@ _KINDS = (
     ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel|enough|end|ending|finish)\b")),
     ("skip", re.compile(r"\b(?:pass|skip|skipping)\b|(?<!\bthe )\bnext\b|\brather not\b|\b(?:don't|do not) want to answer\b"
                         r"|\bnot answering\b|\bwon't answer\b")),
+    ("repeat", re.compile(r"\bwhat (?:was|were) (?:i|we) (?:meant|supposed|expected) to\b")),  # the question gone by
     ("help", re.compile(r"\bhelp\b|\bhow (?:should|do|can|would) (?:i|we) answer\b|\bwhat do you want\b"
                         r"|\bwhat (?:do|does|did) (?:you|that|it|this|the question) mean\b|\b(?:meant|supposed|expected) to\b"
                         r"|\boptions\b|\b(?:don't|do not) understand\b|\bconfused\b|\bi'm lost\b|\bwhat you're asking\b"
@@ -143,6 +158,7 @@ _SPEECH = re.compile(r"\b(?:say|said|ask|asked|repeat|question|hear|heard|catch|
                      r" again|tell|read|run)\b")
 # Not a command for other reasons: a speaker's own stop ("i'll stop"), thanks, "if you want".
 _NOT_COMMAND = re.compile(r"\b(?:i'll|i will|we'll|we will) stop\b|^(?:thanks|thank you)\b|\b(?:if|when) (?:you|we) (?:want|need)\b")
+_MENTIONED = re.compile(r"\b(?:say|said|type|typed|just say|word) (?:stop|skip|pass|help|repeat|next|end)\b")
 _COMMAND_WORDS = frozenset("stop stopping end finish quit cancel help repeat again enough skip pass next".split())
 NEGATION_REACH = 4
 
@@ -157,6 +173,8 @@ def _not_wanted(words: str, reach: int = NEGATION_REACH) -> bool:
 def meta_control(words: str) -> Optional[str]:
     """The command normalised `words` name when nothing but talk about the talk is said, or None (an answer)."""
     plain = _PHRASES.sub(" ", words)
+    if _MENTIONED.search(words):
+        return None  # "can i say skip?": the word asked about, not said
     if not words or len(words.split()) > MAX_WORDS or any(w not in _META for w in plain.split()):
         return None
     kind = next((kind for kind, cue in _KINDS if cue.search(words)), None)
@@ -209,12 +227,55 @@ def _with_asides(words: List[str]) -> Optional[str]:
     return None
 
 
+# Typed sentence and clause ends; a "?" on a bare "pardon" or "come again" makes it a question about the question.
+_SENTENCE = re.compile(r"([^.?!;,]+)([.?!;,]*)")
+_POINTED = re.compile(r"\b(?:this|that|it|here|now|answer|answering|say|question|do|work|example|explain|mean|options)\b")
+_ASKED_AGAIN = frozenset({"pardon", "pardon me", "come again", "sorry"})
+SENTENCE_ASIDES_MAX = 12
+
+
+def _own_sentence(words: str, asked: bool) -> Optional[str]:
+    """The command a typed sentence is when it is a directed command by itself, strong enough to stand beside other
+    sentences ("skip mine", "cancel this", "say that bit again", "pardon?"), or None. A help needs a pointer to the
+    asking ("help with this", not "can you help"); words that only talk about the talk need a question or a word of
+    speech ("what was i meant to say?", not "the end bit")."""
+    kind = _phrase(words)
+    said = peeled(words)
+    if kind is None or (said in _WEAK and not asked):
+        return None
+    if kind == "help" and not _POINTED.search(said):
+        return None
+    if not any(pattern.match(said) or pattern.match(words) for pattern in ANSWER_CONTROLS.values()) and not (
+            is_stop_command(words) or asked or _SPEECH.search(said)):
+        return None
+    if kind == "repeat" and not (asked and said in _ASKED_AGAIN or len(said.split()) > 1 and _SPEECH.search(said)):
+        return None
+    return kind
+
+
+def _sentence_command(text: str) -> Optional[str]:
+    """A directed command typed as the first or last sentence of its own, whatever short sentences go with it: a
+    reason or a word to the partner ("Pass. Ask Sam.", "Come again? The fan's too loud.", "Skip mine. I'll answer it
+    tomorrow.")."""
+    parts = [(with_apostrophes(normalise(m.group(1))), "?" in m.group(2)) for m in _SENTENCE.finditer(text)]
+    parts = [(words, asked) for words, asked in parts if words and not polite_only(words)]
+    if len(parts) < 2:
+        return None
+    for at in (0, len(parts) - 1):
+        kind = _own_sentence(*parts[at])
+        rest = " ".join(words for i, (words, _) in enumerate(parts) if i != at)
+        if kind and len(rest.split()) <= SENTENCE_ASIDES_MAX and not _not_wanted(rest):
+            return kind
+    return None
+
+
 def answer_control(text: str) -> Optional[str]:
     """A directed command said instead of an answer (stop, skip, help, repeat), or None: the words are the answer."""
     words = with_apostrophes(normalise(text))
     if not words or words in _ANSWER_NOT_STOP:
         return None
-    return _phrase(words, whole=True) or (_with_asides(words.split()) if len(words.split()) <= MAX_WORDS + 4 else None)
+    return (_phrase(words, whole=True) or (_with_asides(words.split()) if len(words.split()) <= MAX_WORDS + 4 else None)
+            or _sentence_command(text))
 
 
 # What the classifier hears as a command counts inside an answer only when it is said about the talk itself: the
