@@ -30,7 +30,7 @@ _ASKING = r"(?:check ?-?ins?|questions?|quiz|survey)"
 _CHECKIN = r"(?:the |this |our |tonight's )?" + _ASKING
 _CONTROL_PATTERNS: Dict[str, str] = {
     "stop": r"stop asking(?: (?:us|me))?(?: (?:questions|things))?"
-            r"|(?:let's |we can |can we |could we |shall we |(?:i|we)(?:'d| would) like to |(?:i|we) want to "
+            r"|(?:time to |let's |we can |can we |could we |shall we |(?:i|we)(?:'d| would) like to |(?:i|we) want to "
             r"|(?:we're|i'm|we are|i am) (?:going to|gonna) |(?:i|we) (?:need|have|ought) to |(?:i|we) should )?"
             r"(?:end|finish|stop|halt|leave it|wrap(?: it| this| things)? up|finish up|call it|wind (?:it |this |things )?(?:up|down)"
             r"|pack it in)(?: (?:this|it|that|things|quits|" + _CHECKIN + r"))?"
@@ -42,6 +42,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:(?:can|could|would) you |please |you can |you could )?(?:turn|switch|shut) (?:(?:it|yourself|this|everything"
             r"|the whole thing|" + _CHECKIN + r") )?(?:off|down)(?: (?:entirely|completely|altogether))?"
             r"|(?:cancel|end|stop|finish|skip) the rest(?: of (?:this|it|them|the questions|" + _CHECKIN + r"))?"
+            r"|(?:(?:can|could|would) you (?:please )?|please |let's )?close (?:this|it|" + _CHECKIN + r")(?: (?:down|off|now|here|for tonight))*"
             r"|(?:bring|draw) (?:this|it|things|the whole thing|" + _CHECKIN + r") to (?:a close|an end)"
             r"|no more(?: questions| of (?:this|these|the questions))?(?: (?:tonight|for tonight|for now|please))?"
             r"|(?:we're|we are|i'm|i am) (?:done|finished) with " + _CHECKIN + r"(?: for tonight| now)?",
@@ -61,12 +62,13 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:carry|go|move) (?:on|along)(?: to the next (?:one|question|bit|part))?|not this (?:question|one|time)"
             r"|(?:i'm |i am |we're |we are )(?:going to|gonna) (?:sit (?:this|that) one out|pass|skip(?: (?:this|that|it))?)"
             r"|(?:give|hand|pass) (?:my turn|my go|this one|it|that one) (?:over )?to \w+|ask \w+(?: instead)?"
-            r"|(?:can|could) you come back to me(?: later)?",
+            r"|(?:can|could) you come back to me(?: later)?|(?:over to|your (?:go|turn)) \w+|\w+ your (?:go|turn)",
     "help": r"(?:(?:can|could|would) you )?help(?: me| us)?(?: out)?(?: here| with (?:this|that)(?: one| question)?)?"
             r"|i need (?:some )?help (?:with|answering) (?:this|that)(?: one| question)?"
             r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:actually |even |really )?(?:say|answer|put it|reply"
-            r"|respond|do)(?: back)?(?: to you)?(?: here| now| next| to (?:this|that|it)| (?:for|about) (?:this|that))?"
-            r"|is there a (?:right|wrong|correct|proper|best) way to (?:answer|do|say) (?:this|that|it)"
+            r"|respond|do)(?: back)?(?: to you)?(?: here| now| next| (?:to |with |for |about )?(?:this|that|it)(?: bit| part| one)?)?"
+            r"|(?:is there|what's|what is) an? (?:right|wrong|correct|proper|best|good) way to (?:answer|do|say) (?:this|that|it)"
+            r"(?: one| question)?"
             r"|(?:can|could|would) you walk (?:me|us) through(?: how to (?:do|answer) (?:this|that|it))?(?: one)?"
             r"|(?:what|how) (?:am i|are we) (?:supposed|meant|expected) to (?:say|answer|do)(?: here| now| to (?:this|that))?"
             r"(?: (?:this|that|it))?|how (?:does|is|do) (?:this|it|that|the check ?-?in)(?: bit| part| one)?"
@@ -89,7 +91,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
               r"|one more time)|go over (?:that|it|the question) again|give (?:me|us) (?:that|the question) again)"
               r"|again|pardon(?: me)?|come again|sorry"
               r"|what|huh|what (?:was|is) (?:that|the (?:actual |last )?question)(?: again)?"
-              r"|what (?:was|were) (?:i|we) (?:meant|supposed) to (?:be )?(?:answering|answer|saying)|what's the question|what did you (?:just )?(?:say|ask)"
+              r"|what (?:was|were) (?:i|we) (?:meant|supposed) to (?:be )?(?:answering|answer|saying)|what's the question|what (?:did|were) you (?:just )?(?:say|ask|asking|saying)(?: (?:me|us))?"
               r"|(?:i )?(?:didn't|did not|couldn't) (?:catch|hear)(?: that| it| the question| you)?|one more time",
 }
 ANSWER_CONTROLS: Dict[str, Pattern[str]] = {name: re.compile(f"^(?:{pattern})$") for name, pattern in
@@ -230,19 +232,23 @@ def _with_asides(words: List[str]) -> Optional[str]:
 # Typed sentence and clause ends; a "?" on a bare "pardon" or "come again" makes it a question about the question.
 _SENTENCE = re.compile(r"([^.?!;,]+)([.?!;,]*)")
 _POINTED = re.compile(r"\b(?:this|that|it|here|now|answer|answering|say|question|do|work|example|explain|mean|options)\b")
+_CLOSER = re.compile(r"^(?:that's|that is) (?:all|it|enough)$")
 _ASKED_AGAIN = frozenset({"pardon", "pardon me", "come again", "sorry"})
 SENTENCE_ASIDES_MAX = 12
 
 
-def _own_sentence(words: str, asked: bool) -> Optional[str]:
+def _own_sentence(words: str, asked: bool, bare: bool = False) -> Optional[str]:
     """The command a typed sentence is when it is a directed command by itself, strong enough to stand beside other
     sentences ("skip mine", "cancel this", "say that bit again", "pardon?"), or None. A help needs a pointer to the
     asking ("help with this", not "can you help"); words that only talk about the talk need a question or a word of
-    speech ("what was i meant to say?", not "the end bit")."""
+    speech ("what was i meant to say?", not "the end bit"). A `bare` one (one word, a closer: "pass", "that's all")
+    stands only beside its own asides."""
     kind = _phrase(words)
     said = peeled(words)
     if kind is None or (said in _WEAK and not asked):
         return None
+    if bare and not (asked and said in _ASKED_AGAIN) and (len(said.split()) == 1 or said in _WEAK or _CLOSER.match(said)):
+        return None  # "Pass. I loved it, nothing to add" is an answer; "Pass. Ask Sam." is not
     if kind == "help" and not _POINTED.search(said):
         return None
     if not any(pattern.match(said) or pattern.match(words) for pattern in ANSWER_CONTROLS.values()) and not (
@@ -262,9 +268,11 @@ def _sentence_command(text: str) -> Optional[str]:
     if len(parts) < 2:
         return None
     for at in (0, len(parts) - 1):
-        kind = _own_sentence(*parts[at])
         rest = " ".join(words for i, (words, _) in enumerate(parts) if i != at)
-        if kind and len(rest.split()) <= SENTENCE_ASIDES_MAX and not _not_wanted(rest):
+        kind = _own_sentence(*parts[at])
+        if kind is None or len(rest.split()) > SENTENCE_ASIDES_MAX or _not_wanted(rest):
+            continue
+        if _own_sentence(*parts[at], bare=True) or _aside(rest.split(), kind, True):
             return kind
     return None
 
@@ -282,16 +290,19 @@ def answer_control(text: str) -> Optional[str]:
 # check-in, its questions, a turn, the companion, the asking and hearing ("can we stop the whole thing? not tonight",
 # "skip mine, i'll answer it tomorrow", "what were you asking?"). An answer's command word is about the couple's life
 # ("we couldn't stop laughing", "a little more kissing before we skip ahead") and names none of these.
+# "switch off the phones" names a thing of theirs; "switch the check-in off" and "switch off, we're tired" do not.
+_TALK_OFF = (r"(?:(?:it|yourself|this|everything|the whole thing|(?:the |this )?(?:check ?-?ins?|questions)) )?(?:off|down)"
+             r"(?! (?:the|my|your|our|his|her|their|all|those|these|them|that|this)\b)")
 _ABOUT_THE_TALK = re.compile(
     r"\b(?:check ?-?ins?|questions?|session|quiz|survey|companion|this one|that one|this bit|the whole thing"
     r"|the rest of (?:this|it|them)|(?:my|your|their|his|her) (?:turn|go)|mine|answer|answering|ask (?:me|us|it|that)"
     r"|(?:say|said|read) (?:that|it|this)|what (?:did|were|was) you|(?:hear|catch) (?:you|that|it|the)|pardon"
     r"|(?:should|can|could|must|do) (?:i|we) say|(?:say|said) to you|once more|one more time|explain"
     r"|how does (?:this|it|that)|options|commands|next (?:one|question|bit)"
-    r"|switch (?:[\w'-]+ ){0,2}off|shut (?:[\w'-]+ ){0,2}(?:down|off)|call it a night|wrap (?:it|this|things) up)\b")
+    r"|(?:switch|shut|turn) " + _TALK_OFF + r"|call it a night|wrap (?:it|this|things) up)\b")
 # Inside a check-in, the classifier's "start a check-in" with a word of ending is the check-in being ended.
-_ENDING = re.compile(r"\b(?:end|ending|stop|finish|quit|cancel|close|switch (?:[\w'-]+ ){0,2}off|shut (?:[\w'-]+ ){0,2}down"
-                     r"|no more|call it a night|wrap (?:[\w'-]+ )?up|done with|enough)\b")
+_ENDING = re.compile(r"\b(?:end|ending|stop|finish|quit|cancel|close|(?:switch|shut|turn) " + _TALK_OFF
+                     + r"|no more|call it a night|wrap (?:[\w'-]+ )?up|done with|enough)\b")
 CLASSIFIED_CONTROLS = frozenset({"stop", "skip", "help", "repeat"})
 MIN_CLASSIFIED = 0.4
 
