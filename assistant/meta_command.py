@@ -76,7 +76,10 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|i (?:don't|do not) (?:understand|get)(?: it| (?:the|this|that) question)?"
             r"|(?:(?:i )?(?:don't|do not) (?:understand|get|know|see)|(?:i'm |i am )?not sure) what (?:you're|you are|this is"
             r"|it's|the question is)"
-            r" (?:asking|after|getting at|on about|looking for)(?: here)?|what do you mean|what does (?:that|it|this) (?:even )?mean"
+            r" (?:asking|after|getting at|on about|looking for)(?: here)?|what do you mean"
+            r"|what (?:are you|is this|is it|is the question) (?:after|asking|getting at|looking for)(?: here)?"
+            r"|(?:(?:can|could|would) you )?(?:say|put|ask|word) (?:that|it|this|the question) (?:another|a different) way"
+            r"|(?:(?:can|could|would) you )?(?:rephrase|reword) (?:that|it|this|the question)|what does (?:that|it|this) (?:even )?mean"
             r"|i'm (?:lost|confused|stuck|drawing a blank)|(?:my )?mind(?:'s| has| is)? gone blank"
             r"|(?:(?:can|could|would) you )?explain(?: (?:that|it|this|the question|this one|what you mean))?"
             r"|(?:(?:can|could) you )?give (?:me|us) an example|(?:an )?example(?: please)?|like what|such as"
@@ -118,7 +121,7 @@ run said say saying see should skip skipping so sorry sort start stop stopping s
 that's the then there this to understand up us wait want was wasn't we we're were what what's when which why will
 with won't would wouldn't yeah yes you your you're companion check-in checkin check in um uh er hmm huh eh well
 actually again come next end ending finish finished quit cancel enough moment second sec mind asking expected
-expecting leave mine
+expecting leave mine by follow
 """.split())
 # Words of a reason given with a command, about the two of them right now: wanting the evening over ("we're falling
 # asleep"), not having heard ("i was miles away"), having nothing to say ("i'm drawing a blank"), keeping it to
@@ -147,7 +150,7 @@ _KINDS = (
     ("repeat", re.compile(r"\bwhat (?:was|were) (?:i|we) (?:meant|supposed|expected) to\b")),  # the question gone by
     ("help", re.compile(r"\bhelp\b|\bhow (?:should|do|can|would) (?:i|we) answer\b|\bwhat do you want\b"
                         r"|\bwhat (?:do|does|did) (?:you|that|it|this|the question) mean\b|\b(?:meant|supposed|expected) to\b"
-                        r"|\boptions\b|\b(?:don't|do not) understand\b|\bconfused\b|\bi'm lost\b|\bwhat you're asking\b"
+                        r"|\boptions\b|\b(?:don't|do not|didn't) (?:really |quite )?(?:understand|follow)\b|\bwhat you mean\b|\bconfused\b|\bi'm lost\b|\bwhat you're asking\b"
                         r"|\bwhat(?:'s| is| are) (?:this|it|the question|this question|that question|you) asking\b|\bwhat kind of (?:answer|thing)\b")),
     ("repeat", re.compile(r"\bagain\b|\brepeat\b|\bonce more\b|\bone more time\b|\bpardon\b"
                           r"|\b(?:i|we) (?:\w+ )?missed\b|\bmissed (?:that|it|the question|what)\b"
@@ -159,7 +162,8 @@ SHORT = 3
 _SPEECH = re.compile(r"\b(?:say|said|ask|asked|repeat|question|hear|heard|catch|caught|missed|listening|pardon|what was|come"
                      r" again|tell|read|run)\b")
 # Not a command for other reasons: a speaker's own stop ("i'll stop"), thanks, "if you want".
-_NOT_COMMAND = re.compile(r"\b(?:i'll|i will|we'll|we will) stop\b|^(?:thanks|thank you)\b|\b(?:if|when) (?:you|we) (?:want|need)\b")
+_OWN_SPEECH = re.compile(r"\b(?:i|i'd|i'll|we|we'd|we'll|i would|i will) (?:say|said|tell|told)\b")
+_NOT_COMMAND = re.compile(r"\b(?:i'll|i will|we'll|we will) stop\b(?! (?:the |this )?(?:check ?-?ins?|questions?)\b)|^(?:thanks|thank you)\b|\b(?:if|when) (?:you|we) (?:want|need)\b")
 _MENTIONED = re.compile(r"\b(?:say|said|type|typed|just say|word) (?:stop|skip|pass|help|repeat|next|end)\b")
 _COMMAND_WORDS = frozenset("stop stopping end finish quit cancel help repeat again enough skip pass next".split())
 NEGATION_REACH = 4
@@ -180,6 +184,8 @@ def meta_control(words: str) -> Optional[str]:
     if not words or len(words.split()) > MAX_WORDS or any(w not in _META for w in plain.split()):
         return None
     kind = next((kind for kind, cue in _KINDS if cue.search(words)), None)
+    if kind == "repeat" and _OWN_SPEECH.search(words):
+        return None  # "i'd say it again and again": the speaker's own words
     if kind == "repeat" and len(words.split()) > SHORT and not _SPEECH.search(words):
         return None  # "let's do it again" is an answer; "can you ask me that again" is not
     return None if _not_wanted(words) else kind
@@ -241,7 +247,7 @@ def _own_sentence(words: str, asked: bool, bare: bool = False) -> Optional[str]:
     """The command a typed sentence is when it is a directed command by itself, strong enough to stand beside other
     sentences ("skip mine", "cancel this", "say that bit again", "pardon?"), or None. A help needs a pointer to the
     asking ("help with this", not "can you help"); words that only talk about the talk need a question or a word of
-    speech ("what was i meant to say?", not "the end bit"). A `bare` one (one word, a closer: "pass", "that's all")
+    question ("what was i meant to say?", not "the end bit", "enough said"). A `bare` one (one word, a closer: "pass", "that's all")
     stands only beside its own asides."""
     kind = _phrase(words)
     said = peeled(words)
@@ -252,7 +258,7 @@ def _own_sentence(words: str, asked: bool, bare: bool = False) -> Optional[str]:
     if kind == "help" and not _POINTED.search(said):
         return None
     if not any(pattern.match(said) or pattern.match(words) for pattern in ANSWER_CONTROLS.values()) and not (
-            is_stop_command(words) or asked or _SPEECH.search(said)):
+            is_stop_command(words) or asked):
         return None
     if kind == "repeat" and not (asked and said in _ASKED_AGAIN or len(said.split()) > 1 and _SPEECH.search(said)):
         return None
@@ -299,9 +305,10 @@ _ABOUT_THE_TALK = re.compile(
     r"|(?:say|said|read) (?:that|it|this)|what (?:did|were|was) you|(?:hear|catch) (?:you|that|it|the)|pardon"
     r"|(?:should|can|could|must|do) (?:i|we) say|(?:say|said) to you|once more|one more time|explain"
     r"|how does (?:this|it|that)|options|commands|next (?:one|question|bit)"
-    r"|(?:switch|shut|turn) " + _TALK_OFF + r"|call it a night|wrap (?:it|this|things) up)\b")
+    r"|(?:switch|shut|turn) " + _TALK_OFF + r"|call it a night|wrap (?:it|this|things) up|(?:what|how) to (?:say|answer|reply)"
+    r"|(?:skip|move on|pass it|over)(?: straight)? to \w+$|(?:skip|pass on|pass|cancel|repeat|explain) (?:this|that|it)(?: one)?$)\b")
 # Inside a check-in, the classifier's "start a check-in" with a word of ending is the check-in being ended.
-_ENDING = re.compile(r"\b(?:end|ending|stop|finish|quit|cancel|close|(?:switch|shut|turn) " + _TALK_OFF
+_ENDING = re.compile(r"\b(?:end|ending|stop|finish|quit|cancel|close|kill|scrap|done|(?:switch|shut|turn) " + _TALK_OFF
                      + r"|no more|call it a night|wrap (?:[\w'-]+ )?up|done with|enough)\b")
 CLASSIFIED_CONTROLS = frozenset({"stop", "skip", "help", "repeat"})
 MIN_CLASSIFIED = 0.4
@@ -314,7 +321,11 @@ def classified_control(message: Dict[str, Any], text: str) -> Optional[str]:
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
     words = with_apostrophes(normalise(text))
     kind = "stop" if name == "start_checkin" and _ENDING.search(words) else name
-    if kind not in CLASSIFIED_CONTROLS or confidence < MIN_CLASSIFIED or not _ABOUT_THE_TALK.search(words):
+    # the talk named within one typed clause: "i'd rather skip this, honestly", not "enough said, it was fab"
+    clauses = [with_apostrophes(said(m.group(1))) for m in _SENTENCE.finditer(text) for said in (normalise, peeled)]
+    if kind not in CLASSIFIED_CONTROLS or confidence < MIN_CLASSIFIED or not any(map(_ABOUT_THE_TALK.search, clauses)):
         return None
+    if kind == "repeat" and _OWN_SPEECH.search(words):
+        return None  # "i'd say it again and again"
     # "i don't want the check in to stop": the negation further back, as these are whole sentences
     return None if _not_wanted(words, NEGATION_REACH + 2) else str(kind)

@@ -124,3 +124,24 @@ def test_a_bare_command_word_beside_an_answer_stays_the_answer(text: str) -> Non
     skip") beside an answer's own words is part of the answer."""
     assert answer_control(text) is None
     assert classified_control({"intent": {"name": "stop", "confidence": 0.9}}, text) is None
+
+
+@pytest.mark.parametrize("intent, text, control", [
+    ("stop", "right, we'll stop the questions there i think", "stop"),  # the speaker stopping the talk itself
+    ("start_checkin", "okay that's the check-in done for tonight", "stop"),
+    ("skip", "i'd sooner skip this, to be honest", "skip"), ("skip", "can we skip straight to alex", "skip"),
+    ("help", "help, what is this question getting at", "help"), ("help", "tell me what to say, i'm blank", "help"),
+    ("repeat", "i'd say that again any day, thank you", None),  # the speaker's own words
+    ("stop", "enough said, a lovely night", None),  # "said" and "it" in two clauses name no talk
+    ("repeat", "that you asked me twice if i was comfy meant a lot", None),
+])
+def test_the_talk_is_named_within_one_clause(intent: str, text: str, control: Optional[str]) -> None:
+    """The classifier's command stands when one typed clause names the talk; narrated speech names none."""
+    assert classified_control({"intent": {"name": intent, "confidence": 0.9}}, text) == control
+
+
+@pytest.mark.parametrize("text", ["i'm not quite sure what you mean by this one",
+                                  "i don't really follow the question, sorry", "could you word it a different way"])
+def test_not_following_the_question_asks_for_help(text: str) -> None:
+    """Not following the question, or asking for it in other words, is a request for help."""
+    assert answer_control(text) == "help"
