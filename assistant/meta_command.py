@@ -48,6 +48,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:we're|we are|i'm|i am) (?:done|finished) with " + _CHECKIN + r"(?: for tonight| now)?",
     "skip": r"(?:(?:can|could|may) (?:i|we) |i'd like to |let me |i'll |i will |i think i'll |i'd rather |we'll |just )?"
             r"(?:pass|skip)(?: (?:on )?(?:this|that|it|me|mine|us|my (?:turn|go|answer|one))(?: one| question)?(?: this (?:time|round))?"
+            r"| this (?:time|round)"
             r"| (?:the|this|that) question| for now| on (?:this|that)(?: one)?)?"
             r"|next(?: question| one)?(?: please)?|(?:i'd )?rather not (?:answer|say)(?: (?:that|this|it)(?: one)?)?"
             r"|(?:i'm |i am )?passing(?: on (?:this|that|it)(?: one)?)?|(?:i'll )?give (?:this|that|it)(?: one| question)? a miss"
@@ -61,8 +62,10 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?: for (?:me|us|now|tonight|this one))+|(?:no answer(?: from me)?|nothing from me)(?: on (?:this|that|it)(?: one)?)?"
             r"|(?:carry|go|move) (?:on|along)(?: to the next (?:one|question|bit|part))?|not this (?:question|one|time)"
             r"|(?:i'm |i am |we're |we are )(?:going to|gonna) (?:sit (?:this|that) one out|pass|skip(?: (?:this|that|it))?)"
-            r"|(?:give|hand|pass) (?:my turn|my go|this one|it|that one) (?:over )?to \w+|ask \w+(?: instead)?"
-            r"|(?:can|could) you come back to me(?: later)?|(?:over to|your (?:go|turn)) \w+|\w+ your (?:go|turn)",
+            r"|(?:give|hand|pass) (?:my turn|my go|this one|it|that one) (?:over )?to \w+|ask (?!(?:again|me|us|that|it|the|this)\b)\w+(?: instead)?"
+            r"|(?:can|could) you come back to me(?: later)?|(?:over to|your (?:go|turn)) \w+|\w+ your (?:go|turn)"
+            r"|\w+ can (?:go|answer|have (?:it|a go))|(?:i've got |i have |i've )?nothing to (?:say|add)"
+            r"(?: (?:on|about|to) (?:this|that|it))?",
     "help": r"(?:(?:can|could|would) you )?help(?: me| us)?(?: out)?(?: here| with (?:this|that)(?: one| question)?)?"
             r"|i need (?:some )?help (?:with|answering) (?:this|that)(?: one| question)?"
             r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:actually |even |really )?(?:say|answer|put it|reply"
@@ -80,7 +83,8 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|what (?:are you|is this|is it|is the question) (?:after|asking|getting at|looking for)(?: here)?"
             r"|(?:(?:can|could|would) you )?(?:say|put|ask|word) (?:that|it|this|the question) (?:another|a different) way"
             r"|(?:(?:can|could|would) you )?(?:rephrase|reword) (?:that|it|this|the question)|what does (?:that|it|this) (?:even )?mean"
-            r"|i'm (?:lost|confused|stuck|drawing a blank)|(?:my )?mind(?:'s| has| is)? gone blank"
+            r"|i'm (?:lost|confused|stuck|stumped|drawing a blank|not following)|i (?:don't|do not) follow"
+            r"|what do you (?:need|want) (?:from|of) (?:me|us)|any (?:hints?|tips?|ideas?|clues?)|(?:my )?mind(?:'s| has| is)? gone blank"
             r"|(?:(?:can|could|would) you )?explain(?: (?:that|it|this|the question|this one|what you mean))?"
             r"|(?:(?:can|could) you )?give (?:me|us) an example|(?:an )?example(?: please)?|like what|such as"
             r"|what are (?:my|our|the) options|what (?:do|would) you (?:want|like) (?:me|us) to say"
@@ -130,7 +134,7 @@ _REASON = frozenset("""
 asleep sleep sleepy sleeping tired shattered knackered exhausted wiped beat late early bed bedtime night tonight good
 fine falling nodding drifting dropping off calling day both eyes closing yawning it's that's already ready getting
 heading past midnight half
-away miles distracted elsewhere daydreaming zoned drifted wandered somewhere else noisy loud blank stuck idea clue empty
+nothing away miles distracted elsewhere daydreaming zoned drifted wandered somewhere else noisy loud blank stuck idea clue empty
 private personal too much comfortable
 """.split())
 # A reason opens a clause of its own: a subject and what it is or wants ("we're good", "it's late").
@@ -238,7 +242,7 @@ def _with_asides(words: List[str]) -> Optional[str]:
 # Typed sentence and clause ends; a "?" on a bare "pardon" or "come again" makes it a question about the question.
 _SENTENCE = re.compile(r"([^.?!;,]+)([.?!;,]*)")
 _POINTED = re.compile(r"\b(?:this|that|it|here|now|answer|answering|say|question|do|work|example|explain|mean|options)\b")
-_CLOSER = re.compile(r"^(?:that's|that is) (?:all|it|enough)$")
+_CLOSER = re.compile(r"^(?:(?:that's|that is) (?:all|it|enough)$|(?:i've got |i have |i've )?nothing to (?:say|add))")
 _ASKED_AGAIN = frozenset({"pardon", "pardon me", "come again", "sorry"})
 SENTENCE_ASIDES_MAX = 12
 
