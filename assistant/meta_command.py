@@ -241,7 +241,7 @@ def _with_asides(words: List[str]) -> Optional[str]:
 
 # Typed sentence and clause ends; a "?" on a bare "pardon" or "come again" makes it a question about the question.
 _SENTENCE = re.compile(r"([^.?!;,]+)([.?!;,]*)")
-_POINTED = re.compile(r"\b(?:this|that|it|here|now|answer|answering|say|question|do|work|example|explain|mean|options)\b")
+_POINTED = re.compile(r"\b(?:this|that|it|here|now|answer|answering|say|question|do|work|example|explain|mean|options|hints?|tips?|ideas?|clues?)\b")
 _CLOSER = re.compile(r"^(?:(?:that's|that is) (?:all|it|enough)$|(?:i've got |i have |i've )?nothing to (?:say|add))")
 _ASKED_AGAIN = frozenset({"pardon", "pardon me", "come again", "sorry"})
 SENTENCE_ASIDES_MAX = 12
