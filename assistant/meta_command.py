@@ -37,7 +37,8 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?: (?:here|there|now|for tonight|for today|a night|a day))*"
             r"|(?:that's|that is) (?:all|it|enough|plenty)(?: for (?:tonight|today|now|the night))?"
             r"|(?:we'll|i'll) (?:stop|leave it|end it) (?:there|here)"
-            r"|(?:we've|i've) had enough(?: for (?:tonight|today|now))?"
+            r"|(?:we've|i've) had (?:enough|our fill|plenty)(?: of (?:this|questions|the questions|" + _CHECKIN + r"))?"
+            r"(?: for (?:tonight|today|now))?"
             r"|(?:we're|we are|i'm|i am|that's us|that's me) (?:done|finished)(?: (?:here|now|for (?:tonight|today|now)))?"
             r"|(?:(?:can|could|would) you |please |you can |you could )?(?:turn|switch|shut) (?:(?:it|yourself|this|everything"
             r"|the whole thing|" + _CHECKIN + r") )?(?:off|down)(?: (?:entirely|completely|altogether))?"
@@ -60,7 +61,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:i'll )?leave (?:that|this) one|(?:i'd like to |can i |let me |i'll )?sit (?:this|that) one out"
             r"|leave me out(?: of (?:this|that)(?: one)?)?(?: this time)?|(?:pass|skip)(?: (?:this|that|it|me|mine))?"
             r"(?: for (?:me|us|now|tonight|this one))+|(?:no answer(?: from me)?|nothing from me)(?: on (?:this|that|it)(?: one)?)?"
-            r"|(?:carry|go|move) (?:on|along)(?: to the next (?:one|question|bit|part))?|not this (?:question|one|time)"
+            r"|(?:carry|go|move) (?:on|along)(?: to the next (?:one|question|bit|part)| without (?:me|us))?(?: this time| tonight)?|not this (?:question|one|time)"
             r"|(?:i'm |i am |we're |we are )(?:going to|gonna) (?:sit (?:this|that) one out|pass|skip(?: (?:this|that|it))?)"
             r"|(?:give|hand|pass) (?:my turn|my go|this one|it|that one) (?:over )?to \w+|ask (?!(?:again|me|us|that|it|the|this)\b)\w+(?: instead)?"
             r"|(?:can|could) you come back to me(?: later)?|(?:over to|your (?:go|turn)) \w+|\w+ your (?:go|turn)"
@@ -90,7 +91,8 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|what are (?:my|our|the) options|what (?:do|would) you (?:want|like) (?:me|us) to say"
             r"|what (?:kind|sort|type) of (?:answer|thing|things)(?: do you want| are you after| should i say| do i say)?"
             r"(?: from (?:me|us))?"
-            r"|(?:i'm |i am )?not sure (?:what|how) to (?:say|answer)(?: (?:this|that|it|here|to (?:this|that)))?"
+            r"|(?:i'm |i am )?not sure (?:what|how) to (?:say|answer|put (?:this|it|that)(?: into words)?)"
+            r"(?: (?:this|that|it|here|to (?:this|that)))?"
             r"|i (?:don't|do not) know (?:what|how) to (?:say|answer) (?:here|to (?:this|that))",
     "repeat": r"(?:(?:can|could|would|will) you (?:please )?|(?:would|do) you mind )?(?:say (?:that|it|the question)"
               r"(?: bit| part| last bit)? again|(?:repeat|repeating)(?: that| it| the question)?(?: for (?:me|us))?|ask (?:that|it|me|us)(?: again| one more time)|read (?:that|it)(?: out)? again"
@@ -125,7 +127,7 @@ run said say saying see should skip skipping so sorry sort start stop stopping s
 that's the then there this to understand up us wait want was wasn't we we're were what what's when which why will
 with won't would wouldn't yeah yes you your you're companion check-in checkin check in um uh er hmm huh eh well
 actually again come next end ending finish finished quit cancel enough moment second sec mind asking expected
-expecting leave mine by follow
+expecting leave mine by follow example examples
 """.split())
 # Words of a reason given with a command, about the two of them right now: wanting the evening over ("we're falling
 # asleep"), not having heard ("i was miles away"), having nothing to say ("i'm drawing a blank"), keeping it to
@@ -135,10 +137,10 @@ asleep sleep sleepy sleeping tired shattered knackered exhausted wiped beat late
 fine falling nodding drifting dropping off calling day both eyes closing yawning it's that's already ready getting
 heading past midnight half
 nothing away miles distracted elsewhere daydreaming zoned drifted wandered somewhere else noisy loud blank stuck idea clue empty
-private personal too much comfortable
+private personal too much comfortable think
 """.split())
 # A reason opens a clause of its own: a subject and what it is or wants ("we're good", "it's late").
-_REASON_OPENS = frozenset("we we're we've we'd i i'm i've i'd it it's that's both you're".split())
+_REASON_OPENS = frozenset("we we're we've we'd i i'm i've i'd it it's that's both you're too so".split())
 REASON_MAX_WORDS = 6
 # Words a clause cannot end on: what comes after them belongs to it ("i didn't want it to | end").
 _DANGLING = frozenset("""a an the our my your to about of for with and or but so because if when it i we you they he
@@ -152,7 +154,8 @@ _KINDS = (
     ("skip", re.compile(r"\b(?:pass|skip|skipping)\b|(?<!\bthe )\bnext\b|\brather not\b|\b(?:don't|do not) want to answer\b"
                         r"|\bnot answering\b|\bwon't answer\b")),
     ("repeat", re.compile(r"\bwhat (?:was|were) (?:i|we) (?:meant|supposed|expected) to\b")),  # the question gone by
-    ("help", re.compile(r"\bhelp\b|\bhow (?:should|do|can|would) (?:i|we) answer\b|\bwhat do you want\b"
+    ("help", re.compile(r"\bhelp\b|\bexamples?\b|\b(?:what|how) (?:should|do|can|would|am|must) (?:i|we)(?: be)?"
+                        r" (?:say|saying|answer|answering|reply|put)\b|\bhow (?:should|do|can|would) (?:i|we) answer\b|\bwhat do you want\b"
                         r"|\bwhat (?:do|does|did) (?:you|that|it|this|the question) mean\b|\b(?:meant|supposed|expected) to\b"
                         r"|\boptions\b|\b(?:don't|do not|didn't) (?:really |quite )?(?:understand|follow)\b|\bwhat you mean\b|\bconfused\b|\bi'm lost\b|\bwhat you're asking\b"
                         r"|\bwhat(?:'s| is| are) (?:this|it|the question|this question|that question|you) asking\b|\bwhat kind of (?:answer|thing)\b")),

@@ -107,6 +107,8 @@ def test_the_classifiers_command_counts_only_about_the_talk(intent: str, confide
     ("I don't follow. What should I say?", "help"), ("How do I do this bit?", "help"),
     ("What was the question? I was in the kitchen.", "repeat"), ("Repeat the question please, the TV was on.", "repeat"),
     ("Pardon? The kettle was going.", "repeat"), ("I'll skip this round. Sam can answer.", "skip"),
+    ("Skip! So sleepy, sorry.", "skip"), ("We've had our fill of this. Night night.", "stop"),
+    ("go on without us tonight", "skip"), ("could you give an example answer", "help"),
     ("nothing to add on this, skip", "skip"), ("Any tips? I'm stumped here.", "help"), ("Hmm? Ask it again, please.", "repeat"),
 ])
 def test_a_command_typed_as_its_own_sentence_stands_beside_any_short_sentence(text: str, control: str) -> None:
