@@ -107,7 +107,7 @@ def test_the_classifiers_command_counts_only_about_the_talk(intent: str, confide
     ("I don't follow. What should I say?", "help"), ("How do I do this bit?", "help"),
     ("What was the question? I was in the kitchen.", "repeat"), ("Repeat the question please, the TV was on.", "repeat"),
     ("Pardon? The kettle was going.", "repeat"), ("I'll skip this round. Sam can answer.", "skip"),
-    ("Skip! So sleepy, sorry.", "skip"), ("We've had our fill of this. Night night.", "stop"),
+    ("Skip! Too sleepy to think, sorry.", "skip"), ("We've had our fill of this. Night night.", "stop"),
     ("go on without us tonight", "skip"), ("could you give an example answer", "help"),
     ("nothing to add on this, skip", "skip"), ("Any tips? I'm stumped here.", "help"), ("Hmm? Ask it again, please.", "repeat"),
 ])
