@@ -22,27 +22,34 @@ import functools
 import re
 from typing import Any, Dict, List, Optional, Pattern
 
-from assistant.dialogue.commands import heard_stop, is_stop_command, negated, normalise, peeled, with_apostrophes
+from assistant.dialogue.commands import (heard_stop, is_stop_command, negated, normalise, peeled, polite_only,
+                                         with_apostrophes)
 
 # One command phrase each, the whole of a peeled clause.
 _ASKING = r"(?:check ?-?ins?|questions?|quiz|survey)"
 _CHECKIN = r"(?:the |this |our |tonight's )?" + _ASKING
 _CONTROL_PATTERNS: Dict[str, str] = {
     "stop": r"stop asking(?: (?:us|me))?(?: (?:questions|things))?"
-            r"|(?:let's |we can |can we |could we |shall we |(?:i|we)(?:'d| would) like to |(?:i|we) want to "
+            r"|(?:time to |let's |we can |can we |could we |shall we |(?:i|we)(?:'d| would) like to |(?:i|we) want to "
             r"|(?:we're|i'm|we are|i am) (?:going to|gonna) |(?:i|we) (?:need|have|ought) to |(?:i|we) should )?"
             r"(?:end|finish|stop|halt|leave it|wrap(?: it| this| things)? up|finish up|call it|wind (?:it |this |things )?(?:up|down)"
             r"|pack it in)(?: (?:this|it|that|things|quits|" + _CHECKIN + r"))?"
             r"(?: (?:here|there|now|for tonight|for today|a night|a day))*"
             r"|(?:that's|that is) (?:all|it|enough|plenty)(?: for (?:tonight|today|now|the night))?"
             r"|(?:we'll|i'll) (?:stop|leave it|end it) (?:there|here)"
-            r"|(?:we've|i've) had enough(?: for (?:tonight|today|now))?"
+            r"|(?:we've|i've) had (?:enough|our fill|plenty)(?: of (?:this|questions|the questions|" + _CHECKIN + r"))?"
+            r"(?: for (?:tonight|today|now))?"
             r"|(?:we're|we are|i'm|i am|that's us|that's me) (?:done|finished)(?: (?:here|now|for (?:tonight|today|now)))?"
-            r"|(?:can you |could you |please )?(?:turn|switch) (?:it |yourself )?off"
+            r"|(?:(?:can|could|would) you |please |you can |you could )?(?:turn|switch|shut) (?:(?:it|yourself|this|everything"
+            r"|the whole thing|" + _CHECKIN + r") )?(?:off|down)(?: (?:entirely|completely|altogether))?"
+            r"|(?:cancel|end|stop|finish|skip) the rest(?: of (?:this|it|them|the questions|" + _CHECKIN + r"))?"
+            r"|(?:(?:can|could|would) you (?:please )?|please |let's )?close (?:this|it|" + _CHECKIN + r")(?: (?:down|off|now|here|for tonight))*"
+            r"|(?:bring|draw) (?:this|it|things|the whole thing|" + _CHECKIN + r") to (?:a close|an end)"
             r"|no more(?: questions| of (?:this|these|the questions))?(?: (?:tonight|for tonight|for now|please))?"
             r"|(?:we're|we are|i'm|i am) (?:done|finished) with " + _CHECKIN + r"(?: for tonight| now)?",
     "skip": r"(?:(?:can|could|may) (?:i|we) |i'd like to |let me |i'll |i will |i think i'll |i'd rather |we'll |just )?"
             r"(?:pass|skip)(?: (?:on )?(?:this|that|it|me|mine|us|my (?:turn|go|answer|one))(?: one| question)?(?: this (?:time|round))?"
+            r"| this (?:time|round)"
             r"| (?:the|this|that) question| for now| on (?:this|that)(?: one)?)?"
             r"|next(?: question| one)?(?: please)?|(?:i'd )?rather not (?:answer|say)(?: (?:that|this|it)(?: one)?)?"
             r"|(?:i'm |i am )?passing(?: on (?:this|that|it)(?: one)?)?|(?:i'll )?give (?:this|that|it)(?: one| question)? a miss"
@@ -52,30 +59,48 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|would rather not|rather not) (?:(?:answer|answering|say|saying)(?: (?:that|this|it)(?: one| question)?)?"
             r"|(?:do|doing) (?:that|this|it)(?: one| question)?)"
             r"|(?:i'll )?leave (?:that|this) one|(?:i'd like to |can i |let me |i'll )?sit (?:this|that) one out"
-            r"|leave me out(?: of (?:this|that)(?: one)?)?(?: this time)?",
+            r"|leave me out(?: of (?:this|that)(?: one)?)?(?: this time)?|(?:pass|skip)(?: (?:this|that|it|me|mine))?"
+            r"(?: for (?:me|us|now|tonight|this one))+|(?:no answer(?: from me)?|nothing from me)(?: on (?:this|that|it)(?: one)?)?"
+            r"|(?:carry|go|move) (?:on|along)(?: to the next (?:one|question|bit|part)| without (?:me|us))?(?: this time| tonight)?|not this (?:question|one|time)"
+            r"|(?:i'm |i am |we're |we are )(?:going to|gonna) (?:sit (?:this|that) one out|pass|skip(?: (?:this|that|it))?)"
+            r"|(?:give|hand|pass) (?:my turn|my go|this one|it|that one) (?:over )?to \w+|ask (?!(?:again|me|us|that|it|the|this)\b)\w+(?: instead)?"
+            r"|(?:can|could) you come back to me(?: later)?|(?:over to|your (?:go|turn)) \w+|\w+ your (?:go|turn)"
+            r"|\w+ can (?:go|answer|have (?:it|a go))|(?:i've got |i have |i've )?nothing to (?:say|add)"
+            r"(?: (?:on|about|to) (?:this|that|it))?",
     "help": r"(?:(?:can|could|would) you )?help(?: me| us)?(?: out)?(?: here| with (?:this|that)(?: one| question)?)?"
             r"|i need (?:some )?help (?:with|answering) (?:this|that)(?: one| question)?"
-            r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:say|answer|put it|reply|respond)(?: back)?"
-            r"(?: here| now| to (?:this|that|it)| (?:for|about) (?:this|that))?"
+            r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:actually |even |really )?(?:say|answer|put it|reply"
+            r"|respond|do)(?: back)?(?: to you)?(?: here| now| next| (?:to |with |for |about )?(?:this|that|it)(?: bit| part| one)?)?"
+            r"|(?:is there|what's|what is) an? (?:right|wrong|correct|proper|best|good) way to (?:answer|do|say) (?:this|that|it)"
+            r"(?: one| question)?"
+            r"|(?:can|could|would) you walk (?:me|us) through(?: how to (?:do|answer) (?:this|that|it))?(?: one)?"
             r"|(?:what|how) (?:am i|are we) (?:supposed|meant|expected) to (?:say|answer|do)(?: here| now| to (?:this|that))?"
-            r"(?: (?:this|that|it))?|how does (?:this|it|that|the check ?-?in)(?: bit| part| one)? work"
+            r"(?: (?:this|that|it))?|how (?:does|is|do) (?:this|it|that|the check ?-?in)(?: bit| part| one)?"
+            r"(?: (?:supposed|meant) to)? work"
             r"|i (?:don't|do not) (?:understand|get)(?: it| (?:the|this|that) question)?"
             r"|(?:(?:i )?(?:don't|do not) (?:understand|get|know|see)|(?:i'm |i am )?not sure) what (?:you're|you are|this is"
             r"|it's|the question is)"
-            r" (?:asking|after|getting at|on about|looking for)(?: here)?|what do you mean|what does (?:that|it|this) (?:even )?mean"
-            r"|i'm (?:lost|confused|stuck|drawing a blank)|(?:my )?mind(?:'s| has| is)? gone blank"
+            r" (?:asking|after|getting at|on about|looking for)(?: here)?|what do you mean"
+            r"|what (?:are you|is this|is it|is the question) (?:after|asking|getting at|looking for)(?: here)?"
+            r"|(?:(?:can|could|would) you )?(?:say|put|ask|word) (?:that|it|this|the question) (?:another|a different) way"
+            r"|(?:(?:can|could|would) you )?(?:rephrase|reword) (?:that|it|this|the question)|what does (?:that|it|this) (?:even )?mean"
+            r"|i'm (?:lost|confused|stuck|stumped|drawing a blank|not following)|i (?:don't|do not) follow"
+            r"|what do you (?:need|want) (?:from|of) (?:me|us)|any (?:hints?|tips?|ideas?|clues?)|(?:my )?mind(?:'s| has| is)? gone blank"
             r"|(?:(?:can|could|would) you )?explain(?: (?:that|it|this|the question|this one|what you mean))?"
             r"|(?:(?:can|could) you )?give (?:me|us) an example|(?:an )?example(?: please)?|like what|such as"
             r"|what are (?:my|our|the) options|what (?:do|would) you (?:want|like) (?:me|us) to say"
             r"|what (?:kind|sort|type) of (?:answer|thing|things)(?: do you want| are you after| should i say| do i say)?"
-            r"|(?:i'm |i am )?not sure (?:what|how) to (?:say|answer)(?: (?:this|that|it|here|to (?:this|that)))?"
+            r"(?: from (?:me|us))?"
+            r"|(?:i'm |i am )?not sure (?:what|how) to (?:say|answer|put (?:this|it|that)(?: into words)?)"
+            r"(?: (?:this|that|it|here|to (?:this|that)))?"
             r"|i (?:don't|do not) know (?:what|how) to (?:say|answer) (?:here|to (?:this|that))",
-    "repeat": r"(?:(?:can|could|would|will) you (?:please )?)?(?:say (?:that|it|the question) again|repeat(?: that| it| the"
-              r" question)?|ask (?:that|it|me|us)(?: again| one more time)|read (?:that|it)(?: out)? again"
+    "repeat": r"(?:(?:can|could|would|will) you (?:please )?|(?:would|do) you mind )?(?:say (?:that|it|the question)"
+              r"(?: bit| part| last bit)? again|(?:repeat|repeating)(?: that| it| the question)?(?: for (?:me|us))?|ask (?:that|it|me|us)(?: again| one more time)|read (?:that|it)(?: out)? again"
               r"|(?:run|go|read) (?:that|it|the question)(?: (?:by|past|over|through|for)(?: (?:me|us))?)? (?:again|once more"
               r"|one more time)|go over (?:that|it|the question) again|give (?:me|us) (?:that|the question) again)"
               r"|again|pardon(?: me)?|come again|sorry"
-              r"|what|huh|what was (?:that|the question)(?: again)?|what's the question|what did you (?:just )?(?:say|ask)"
+              r"|what|huh|what (?:was|is) (?:that|the (?:actual |last )?question)(?: again)?"
+              r"|what (?:was|were) (?:i|we) (?:meant|supposed) to (?:be )?(?:answering|answer|saying)|what's the question|what (?:did|were) you (?:just )?(?:say|ask|asking|saying)(?: (?:me|us))?"
               r"|(?:i )?(?:didn't|did not|couldn't) (?:catch|hear)(?: that| it| the question| you)?|one more time",
 }
 ANSWER_CONTROLS: Dict[str, Pattern[str]] = {name: re.compile(f"^(?:{pattern})$") for name, pattern in
@@ -102,7 +127,7 @@ run said say saying see should skip skipping so sorry sort start stop stopping s
 that's the then there this to understand up us wait want was wasn't we we're were what what's when which why will
 with won't would wouldn't yeah yes you your you're companion check-in checkin check in um uh er hmm huh eh well
 actually again come next end ending finish finished quit cancel enough moment second sec mind asking expected
-expecting leave mine
+expecting leave mine by follow example examples
 """.split())
 # Words of a reason given with a command, about the two of them right now: wanting the evening over ("we're falling
 # asleep"), not having heard ("i was miles away"), having nothing to say ("i'm drawing a blank"), keeping it to
@@ -111,11 +136,11 @@ _REASON = frozenset("""
 asleep sleep sleepy sleeping tired shattered knackered exhausted wiped beat late early bed bedtime night tonight good
 fine falling nodding drifting dropping off calling day both eyes closing yawning it's that's already ready getting
 heading past midnight half
-away miles distracted elsewhere daydreaming somewhere else noisy loud blank stuck idea clue empty
-private personal too much comfortable
+nothing away miles distracted elsewhere daydreaming zoned drifted wandered somewhere else noisy loud blank stuck idea clue empty
+private personal too much comfortable think
 """.split())
 # A reason opens a clause of its own: a subject and what it is or wants ("we're good", "it's late").
-_REASON_OPENS = frozenset("we we're we've we'd i i'm i've i'd it it's that's both you're".split())
+_REASON_OPENS = frozenset("we we're we've we'd i i'm i've i'd it it's that's both you're too so".split())
 REASON_MAX_WORDS = 6
 # Words a clause cannot end on: what comes after them belongs to it ("i didn't want it to | end").
 _DANGLING = frozenset("""a an the our my your to about of for with and or but so because if when it i we you they he
@@ -128,9 +153,11 @@ _KINDS = (
     ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel|enough|end|ending|finish)\b")),
     ("skip", re.compile(r"\b(?:pass|skip|skipping)\b|(?<!\bthe )\bnext\b|\brather not\b|\b(?:don't|do not) want to answer\b"
                         r"|\bnot answering\b|\bwon't answer\b")),
-    ("help", re.compile(r"\bhelp\b|\bhow (?:should|do|can|would) (?:i|we) answer\b|\bwhat do you want\b"
+    ("repeat", re.compile(r"\bwhat (?:was|were) (?:i|we) (?:meant|supposed|expected) to\b")),  # the question gone by
+    ("help", re.compile(r"\bhelp\b|\bexamples?\b|\b(?:what|how) (?:should|do|can|would|am|must) (?:i|we)(?: be)?"
+                        r" (?:say|saying|answer|answering|reply|put)\b|\bhow (?:should|do|can|would) (?:i|we) answer\b|\bwhat do you want\b"
                         r"|\bwhat (?:do|does|did) (?:you|that|it|this|the question) mean\b|\b(?:meant|supposed|expected) to\b"
-                        r"|\boptions\b|\b(?:don't|do not) understand\b|\bconfused\b|\bi'm lost\b|\bwhat you're asking\b"
+                        r"|\boptions\b|\b(?:don't|do not|didn't) (?:really |quite )?(?:understand|follow)\b|\bwhat you mean\b|\bconfused\b|\bi'm lost\b|\bwhat you're asking\b"
                         r"|\bwhat(?:'s| is| are) (?:this|it|the question|this question|that question|you) asking\b|\bwhat kind of (?:answer|thing)\b")),
     ("repeat", re.compile(r"\bagain\b|\brepeat\b|\bonce more\b|\bone more time\b|\bpardon\b"
                           r"|\b(?:i|we) (?:\w+ )?missed\b|\bmissed (?:that|it|the question|what)\b"
@@ -142,7 +169,9 @@ SHORT = 3
 _SPEECH = re.compile(r"\b(?:say|said|ask|asked|repeat|question|hear|heard|catch|caught|missed|listening|pardon|what was|come"
                      r" again|tell|read|run)\b")
 # Not a command for other reasons: a speaker's own stop ("i'll stop"), thanks, "if you want".
-_NOT_COMMAND = re.compile(r"\b(?:i'll|i will|we'll|we will) stop\b|^(?:thanks|thank you)\b|\b(?:if|when) (?:you|we) (?:want|need)\b")
+_OWN_SPEECH = re.compile(r"\b(?:i|i'd|i'll|we|we'd|we'll|i would|i will) (?:say|said|tell|told)\b")
+_NOT_COMMAND = re.compile(r"\b(?:i'll|i will|we'll|we will) stop\b(?! (?:the |this )?(?:check ?-?ins?|questions?)\b)|^(?:thanks|thank you)\b|\b(?:if|when) (?:you|we) (?:want|need)\b")
+_MENTIONED = re.compile(r"\b(?:say|said|type|typed|just say|word) (?:stop|skip|pass|help|repeat|next|end)\b")
 _COMMAND_WORDS = frozenset("stop stopping end finish quit cancel help repeat again enough skip pass next".split())
 NEGATION_REACH = 4
 
@@ -157,9 +186,13 @@ def _not_wanted(words: str, reach: int = NEGATION_REACH) -> bool:
 def meta_control(words: str) -> Optional[str]:
     """The command normalised `words` name when nothing but talk about the talk is said, or None (an answer)."""
     plain = _PHRASES.sub(" ", words)
+    if _MENTIONED.search(words):
+        return None  # "can i say skip?": the word asked about, not said
     if not words or len(words.split()) > MAX_WORDS or any(w not in _META for w in plain.split()):
         return None
     kind = next((kind for kind, cue in _KINDS if cue.search(words)), None)
+    if kind == "repeat" and _OWN_SPEECH.search(words):
+        return None  # "i'd say it again and again": the speaker's own words
     if kind == "repeat" and len(words.split()) > SHORT and not _SPEECH.search(words):
         return None  # "let's do it again" is an answer; "can you ask me that again" is not
     return None if _not_wanted(words) else kind
@@ -209,28 +242,81 @@ def _with_asides(words: List[str]) -> Optional[str]:
     return None
 
 
+# Typed sentence and clause ends; a "?" on a bare "pardon" or "come again" makes it a question about the question.
+_SENTENCE = re.compile(r"([^.?!;,]+)([.?!;,]*)")
+_POINTED = re.compile(r"\b(?:this|that|it|here|now|answer|answering|say|question|do|work|example|explain|mean|options|hints?|tips?|ideas?|clues?)\b")
+_CLOSER = re.compile(r"^(?:(?:that's|that is) (?:all|it|enough)$|(?:i've got |i have |i've )?nothing to (?:say|add))")
+_ASKED_AGAIN = frozenset({"pardon", "pardon me", "come again", "sorry"})
+SENTENCE_ASIDES_MAX = 12
+
+
+def _own_sentence(words: str, asked: bool, bare: bool = False) -> Optional[str]:
+    """The command a typed sentence is when it is a directed command by itself, strong enough to stand beside other
+    sentences ("skip mine", "cancel this", "say that bit again", "pardon?"), or None. A help needs a pointer to the
+    asking ("help with this", not "can you help"); words that only talk about the talk need a question or a word of
+    question ("what was i meant to say?", not "the end bit", "enough said"). A `bare` one (one word, a closer: "pass", "that's all")
+    stands only beside its own asides."""
+    kind = _phrase(words)
+    said = peeled(words)
+    if kind is None or (said in _WEAK and not asked):
+        return None
+    if bare and not (asked and said in _ASKED_AGAIN) and (len(said.split()) == 1 or said in _WEAK or _CLOSER.match(said)):
+        return None  # "Pass. I loved it, nothing to add" is an answer; "Pass. Ask Sam." is not
+    if kind == "help" and not _POINTED.search(said):
+        return None
+    if not any(pattern.match(said) or pattern.match(words) for pattern in ANSWER_CONTROLS.values()) and not (
+            is_stop_command(words) or asked):
+        return None
+    if kind == "repeat" and not (asked and said in _ASKED_AGAIN or len(said.split()) > 1 and _SPEECH.search(said)):
+        return None
+    return kind
+
+
+def _sentence_command(text: str) -> Optional[str]:
+    """A directed command typed as the first or last sentence of its own, whatever short sentences go with it: a
+    reason or a word to the partner ("Pass. Ask Sam.", "Come again? The fan's too loud.", "Skip mine. I'll answer it
+    tomorrow.")."""
+    parts = [(with_apostrophes(normalise(m.group(1))), "?" in m.group(2)) for m in _SENTENCE.finditer(text)]
+    parts = [(words, asked) for words, asked in parts if words and not polite_only(words)]
+    if len(parts) < 2:
+        return None
+    for at in (0, len(parts) - 1):
+        rest = " ".join(words for i, (words, _) in enumerate(parts) if i != at)
+        kind = _own_sentence(*parts[at])
+        if kind is None or len(rest.split()) > SENTENCE_ASIDES_MAX or _not_wanted(rest):
+            continue
+        if _own_sentence(*parts[at], bare=True) or _aside(rest.split(), kind, True):
+            return kind
+    return None
+
+
 def answer_control(text: str) -> Optional[str]:
     """A directed command said instead of an answer (stop, skip, help, repeat), or None: the words are the answer."""
     words = with_apostrophes(normalise(text))
     if not words or words in _ANSWER_NOT_STOP:
         return None
-    return _phrase(words, whole=True) or (_with_asides(words.split()) if len(words.split()) <= MAX_WORDS + 4 else None)
+    return (_phrase(words, whole=True) or (_with_asides(words.split()) if len(words.split()) <= MAX_WORDS + 4 else None)
+            or _sentence_command(text))
 
 
 # What the classifier hears as a command counts inside an answer only when it is said about the talk itself: the
 # check-in, its questions, a turn, the companion, the asking and hearing ("can we stop the whole thing? not tonight",
 # "skip mine, i'll answer it tomorrow", "what were you asking?"). An answer's command word is about the couple's life
 # ("we couldn't stop laughing", "a little more kissing before we skip ahead") and names none of these.
+# "switch off the phones" names a thing of theirs; "switch the check-in off" and "switch off, we're tired" do not.
+_TALK_OFF = (r"(?:(?:it|yourself|this|everything|the whole thing|(?:the |this )?(?:check ?-?ins?|questions)) )?(?:off|down)"
+             r"(?! (?:the|my|your|our|his|her|their|all|those|these|them|that|this)\b)")
 _ABOUT_THE_TALK = re.compile(
     r"\b(?:check ?-?ins?|questions?|session|quiz|survey|companion|this one|that one|this bit|the whole thing"
     r"|the rest of (?:this|it|them)|(?:my|your|their|his|her) (?:turn|go)|mine|answer|answering|ask (?:me|us|it|that)"
     r"|(?:say|said|read) (?:that|it|this)|what (?:did|were|was) you|(?:hear|catch) (?:you|that|it|the)|pardon"
     r"|(?:should|can|could|must|do) (?:i|we) say|(?:say|said) to you|once more|one more time|explain"
     r"|how does (?:this|it|that)|options|commands|next (?:one|question|bit)"
-    r"|switch (?:[\w'-]+ ){0,2}off|shut (?:[\w'-]+ ){0,2}(?:down|off)|call it a night|wrap (?:it|this|things) up)\b")
+    r"|(?:switch|shut|turn) " + _TALK_OFF + r"|call it a night|wrap (?:it|this|things) up|(?:what|how) to (?:say|answer|reply)"
+    r"|(?:skip|move on|pass it|over)(?: straight)? to \w+$|(?:skip|pass on|pass|cancel|repeat|explain) (?:this|that|it)(?: one)?$)\b")
 # Inside a check-in, the classifier's "start a check-in" with a word of ending is the check-in being ended.
-_ENDING = re.compile(r"\b(?:end|ending|stop|finish|quit|cancel|close|switch (?:[\w'-]+ ){0,2}off|shut (?:[\w'-]+ ){0,2}down"
-                     r"|no more|call it a night|wrap (?:[\w'-]+ )?up|done with|enough)\b")
+_ENDING = re.compile(r"\b(?:end|ending|stop|finish|quit|cancel|close|kill|scrap|done|(?:switch|shut|turn) " + _TALK_OFF
+                     + r"|no more|call it a night|wrap (?:[\w'-]+ )?up|done with|enough)\b")
 CLASSIFIED_CONTROLS = frozenset({"stop", "skip", "help", "repeat"})
 MIN_CLASSIFIED = 0.4
 
@@ -242,7 +328,11 @@ def classified_control(message: Dict[str, Any], text: str) -> Optional[str]:
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
     words = with_apostrophes(normalise(text))
     kind = "stop" if name == "start_checkin" and _ENDING.search(words) else name
-    if kind not in CLASSIFIED_CONTROLS or confidence < MIN_CLASSIFIED or not _ABOUT_THE_TALK.search(words):
+    # the talk named within one typed clause: "i'd rather skip this, honestly", not "enough said, it was fab"
+    clauses = [with_apostrophes(said(m.group(1))) for m in _SENTENCE.finditer(text) for said in (normalise, peeled)]
+    if kind not in CLASSIFIED_CONTROLS or confidence < MIN_CLASSIFIED or not any(map(_ABOUT_THE_TALK.search, clauses)):
         return None
+    if kind == "repeat" and _OWN_SPEECH.search(words):
+        return None  # "i'd say it again and again"
     # "i don't want the check in to stop": the negation further back, as these are whole sentences
     return None if _not_wanted(words, NEGATION_REACH + 2) else str(kind)

@@ -24,6 +24,7 @@ from assistant.meta_command import answer_control, classified_control
     ("what is this question asking me", "help"), ("sorry, i didn't hear you, what was that", "repeat"),
     ("i don't want it to stop", None), ("honestly i didn't want it to end", None), ("let's do that again sometime", None), ("thanks for asking", None),
     ("enough cuddles for once", None), ("no need to repeat it, i got it", None), ("next time, music on", None),
+    ("can i say skip? or do i have to answer", None),  # the word asked about, not said: the classifier's to read
 ])
 def test_a_directed_command_is_a_command_and_anything_else_an_answer(text: str, control: Optional[str]) -> None:
     """Stop, pass, help and repeat alone or addressed to the companion; the same words inside an answer are the answer."""
@@ -95,3 +96,55 @@ def test_the_classifiers_command_counts_only_about_the_talk(intent: str, confide
     """A command the classifier heard is one inside an answer only when its words name the check-in, a turn, the
     companion or the asking; the same command words about the couple's evening stay the answer."""
     assert classified_control({"intent": {"name": intent, "confidence": confidence}}, text) == control
+
+
+@pytest.mark.parametrize("text, control", [
+    ("We'd like to end this here. Big day tomorrow.", "stop"), ("Shut it down please, we're done.", "stop"),
+    ("Could you close the check-in now? We're nodding off.", "stop"), ("Time to call it, companion.", "stop"),
+    ("Skip. Alex, your go.", "skip"), ("Nothing from me on this one, over to Alex.", "skip"),
+    ("Can I pass? Not feeling it tonight.", "skip"), ("Skip my go, I'll think about it.", "skip"),
+    ("What's a good way to answer this one?", "help"), ("Help! What do I say?", "help"),
+    ("I don't follow. What should I say?", "help"), ("How do I do this bit?", "help"),
+    ("What was the question? I was in the kitchen.", "repeat"), ("Repeat the question please, the TV was on.", "repeat"),
+    ("Pardon? The kettle was going.", "repeat"), ("I'll skip this round. Sam can answer.", "skip"),
+    ("Skip! Too sleepy to think, sorry.", "skip"), ("We've had our fill of this. Night night.", "stop"),
+    ("go on without us tonight", "skip"), ("could you give an example answer", "help"),
+    ("nothing to add on this, skip", "skip"), ("Any tips? I'm stumped here.", "help"), ("Hmm? Ask it again, please.", "repeat"),
+])
+def test_a_command_typed_as_its_own_sentence_stands_beside_any_short_sentence(text: str, control: str) -> None:
+    """A directed command that is a sentence of its own, first or last, with a reason or a word to the partner."""
+    assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text", [
+    "We should stop ordering takeaway every Friday.", "Pass me the remote less and talk to me more, ha.",
+    "Pass. I loved every minute of it, nothing to add.", "I need a hand with the laundry, can you help?",
+    "Switch off the phones earlier, that's all.", "The end was my favourite part.",
+    "Cancel the gym tomorrow so we can sleep in.",
+])
+def test_a_bare_command_word_beside_an_answer_stays_the_answer(text: str) -> None:
+    """A one-word command, a closer ("that's all"), a plain "can you help" or a command word mentioned ("can i say
+    skip") beside an answer's own words is part of the answer."""
+    assert answer_control(text) is None
+    assert classified_control({"intent": {"name": "stop", "confidence": 0.9}}, text) is None
+
+
+@pytest.mark.parametrize("intent, text, control", [
+    ("stop", "right, we'll stop the questions there i think", "stop"),  # the speaker stopping the talk itself
+    ("start_checkin", "okay that's the check-in done for tonight", "stop"),
+    ("skip", "i'd sooner skip this, to be honest", "skip"), ("skip", "can we skip straight to alex", "skip"),
+    ("help", "help, what is this question getting at", "help"), ("help", "tell me what to say, i'm blank", "help"),
+    ("repeat", "i'd say that again any day, thank you", None),  # the speaker's own words
+    ("stop", "enough said, a lovely night", None),  # "said" and "it" in two clauses name no talk
+    ("repeat", "that you asked me twice if i was comfy meant a lot", None),
+])
+def test_the_talk_is_named_within_one_clause(intent: str, text: str, control: Optional[str]) -> None:
+    """The classifier's command stands when one typed clause names the talk; narrated speech names none."""
+    assert classified_control({"intent": {"name": intent, "confidence": 0.9}}, text) == control
+
+
+@pytest.mark.parametrize("text", ["i'm not quite sure what you mean by this one",
+                                  "i don't really follow the question, sorry", "could you word it a different way"])
+def test_not_following_the_question_asks_for_help(text: str) -> None:
+    """Not following the question, or asking for it in other words, is a request for help."""
+    assert answer_control(text) == "help"

@@ -62,6 +62,12 @@ def peeled(text: str) -> str:
     return words
 
 
+def polite_only(text: str) -> bool:
+    """Whether `text` is nothing but polite or wake words ("actually", "please", "okay companion")."""
+    words = normalise(text)
+    return bool(words) and (peeled(f"{words} x") == "x" or peeled(f"x {words}") == "x")
+
+
 # "that's all for now", "that's all from us tonight": the contract's way of ending the session, a goodbye, not a stop.
 _ALL_FOR_NOW = re.compile(r"^(?:that's|that is) all (?:for (?:now|tonight|today|the night|this evening)|from us)\b")
 
