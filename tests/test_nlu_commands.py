@@ -48,6 +48,8 @@ def test_heard_stops(text: str, stop: str) -> None:
     ("save_prompt", "remember this question for us", True),
     ("stop", "that's sweet", False),
     ("stop", "please stop", True),
+    ("stop", "switch yourself off for now", True),
+    ("stop", "did you turn off the oven", False),
     ("start_checkin", "how was your day", False),
     ("greet", "anything at all", True),
 ])

@@ -125,7 +125,8 @@ DIRECTED_CUES: Dict[str, Pattern[str]] = {
     intent: re.compile(pattern)
     for intent, pattern in {
         "stop": r"\bstop|enough|cancel|quiet|\bhush|\bshh|shush|whisht|wheesht|silen|never ?mind|forget (it|about it)|\bend\b(?! of)|\bquit"
-                r"|that's all|\bhalt\b|\bpause\b|finish",
+                r"|that's all|\bhalt\b|\bpause\b|finish"
+                r"|\b(switch|turn) (yourself |it )?off\b(?! (the|that|this|your|my|his|her|our|their|at|before|when)(\s|$))",
         "retire_prompt": r"\bagain\b|\bnever\b.*\b(ask|use|hear|show|bring|want|say|give)\b.*\b(that|this|it|one|question|us)\b"
                          r"|\bnever\b.*\b(that one|this one|that question)"
                          r"|\b(any ?more|no more)\b|remove|delete|retire|\bdrop|\bban\b|forever|for good|get rid"
