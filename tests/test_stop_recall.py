@@ -53,29 +53,6 @@ def test_spoken_answers_rarely_stop(stop_bench, dialogue_engine, tmp_path_factor
     assert result["n"] == 30 and len(result["false_stops"]) <= 1, result["false_stops"]
 
 
-@pytest.mark.parametrize("heard, readings", [
-    ("hey companion had to sit up", ["hey companion that's enough"]),  # robotic "that's enough" after the wake phrase
-    ("okay now to sit up", ["okay forget it"]),
-    ("let them mind", ["never mind"]),  # "never mind" bent out of its words
-    ("can solve that", ["cancel that", "forget it"]),
-])
-def test_a_short_utterance_is_tried_as_the_two_word_stops_it_spells_like(heard: str, readings: list) -> None:
-    """The words after the lead are read as each two-word stop phrasing spelled a little like them; the audio
-    decides (Whisper's alignment)."""
-    from assistant.recognizers.whisper import phrasing_readings
-
-    assert phrasing_readings(heard) == readings
-
-
-@pytest.mark.parametrize("heard", ["stop", "okay that's enough", "we had a really nice dinner with friends tonight", "",
-                                   "next one", "go on", "pass", "yes please"])
-def test_a_stop_or_a_long_answer_gets_no_stop_phrasing(heard: str) -> None:
-    """A stop already, or more than a short command's words: nothing to align."""
-    from assistant.recognizers.whisper import phrasing_readings
-
-    assert phrasing_readings(heard) == []
-
-
 def test_the_held_out_stops_are_apart_from_the_tuned_ones(stop_bench) -> None:
     """--heldout measures phrasings nobody tuned on: none is also in the tuned list."""
     assert len(stop_bench.HELDOUT_STOPS) >= 15

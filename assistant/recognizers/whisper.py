@@ -173,28 +173,6 @@ def stop_readings(text: str) -> List[str]:
     return sorted(r for r in readings if r != text and is_stop_command(r))
 
 
-# Stop phrasings of two words that robotic voices bend out of their words ("have to sit up" for "that's enough",
-# "let them mind" for "never mind", "can solve that" for "cancel that"): a short utterance's words after its lead
-# ("hey companion", "okay") are tried as each one spelled a little like them (SOUNDS_LIKE, letters only), and the
-# same prior decides. Short commands mostly spell like none ("next one", "go on", "pass") and cost no alignment.
-STOP_PHRASINGS = ("that's enough", "never mind", "be quiet", "cancel that", "forget it")
-PHRASING_MAX_WORDS = 4
-
-
-def phrasing_readings(text: str) -> List[str]:
-    """A short transcript's words after its lead read as each two-word stop phrasing ("hey companion had to sit
-    up" -> "hey companion that's enough", ...), when it is not a stop already."""
-    from assistant.dialogue.commands import heard_stop, peeled
-
-    core = peeled(text)
-    if not core or len(core.split()) > PHRASING_MAX_WORDS or heard_stop(text):
-        return []
-    lead = text.strip()[: max(0, text.strip().find(core))].strip()
-    letters = core.replace(" ", "")
-    return [f"{lead} {phrase}".strip() for phrase in STOP_PHRASINGS
-            if _sounds_like(letters, phrase.replace(" ", ""))]
-
-
 @dataclass(frozen=True)
 class WhisperWeights:
     """Where one Whisper size comes from: a registry package's folder (joined from parts) and its SHA-256."""
@@ -726,8 +704,7 @@ class WhisperRecognizer:
         """Whisper's words, or a likely reading that fits the audio better (Candidate.gain). A stop reading of a
         short utterance comes first, then the readings this turn expects; one alignment scores them all."""
         short = encoded.samples <= STOP_MAX_SECONDS * SAMPLE_RATE and self.rescoring and not self._rated(context, text)
-        spelled = stop_readings(text) + phrasing_readings(text) if short else []
-        stops = [self.candidate(reading, STOP_PRIOR) for reading in dict.fromkeys(spelled)]
+        stops = [self.candidate(reading, STOP_PRIOR) for reading in stop_readings(text)] if short else []
         candidates = stops + self.readings(context, text, written, spots)
         if not candidates:
             return text
