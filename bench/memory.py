@@ -4,7 +4,7 @@ One process per configuration runs the 13-turn session of bench/latency.py (not 
 peak includes the recogniser with both language models, the dialogue model and the voice. bench/run_all.py
 takes the same peak from its paced latency sessions instead.
 
-    .venv/bin/python bench/memory.py [--model-dir DIR] [--tree DIR --tree-model-dir DIR]
+    .venv/bin/python bench/memory.py [--model-dir DIR] [--tree DIR --tree-model-dir DIR] [--quick]
 """
 
 from __future__ import annotations
@@ -32,10 +32,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--model-dir", type=Path, help="model folder (default: the project's, trained if needed)")
     parser.add_argument("--tree", type=Path, help="also measure another source tree (an older commit)")
     parser.add_argument("--tree-model-dir", type=Path, help="the model that tree trained itself")
+    parser.add_argument("--quick", action="store_true", help="only ours (and --tree): no COMPANION_LEAN_RASA=0 row")
     args = parser.parse_args(argv)
     model_dir = project_model_dir(args.model_dir)
     rows = []
-    for name, env in (("ours", None), ("ours, Rasa imported as usual (COMPANION_LEAN_RASA=0)", NO_LEAN)):
+    configurations = [("ours", None), ("ours, Rasa imported as usual (COMPANION_LEAN_RASA=0)", NO_LEAN)]
+    for name, env in configurations[:1] if args.quick else configurations:
         result = peak_rss(model_dir, env)
         rows.append([name, str(result["turns"]), fmt(result["peak_rss_mb"])])
     if args.tree:

@@ -51,3 +51,29 @@ def test_spoken_answers_rarely_stop(stop_bench, dialogue_engine, tmp_path_factor
     maker_dir = shared_maker(tmp_path_factory.getbasetemp()).cache_dir
     result = stop_bench.false_stops(dialogue_engine.parse, Path(maker_dir), 30)
     assert result["n"] == 30 and len(result["false_stops"]) <= 1, result["false_stops"]
+
+
+def test_the_held_out_stops_are_apart_from_the_tuned_ones(stop_bench) -> None:
+    """--heldout measures phrasings nobody tuned on: none is also in the tuned list."""
+    assert len(stop_bench.HELDOUT_STOPS) >= 15
+    assert not set(stop_bench.HELDOUT_STOPS) & set(stop_bench.STOP_PHRASES)
+
+
+def test_the_noise_guard_tells_speech_from_clatter_by_the_floor(stop_bench) -> None:
+    """Real kitchen noise alone stays under SPEECH_OVER_FLOOR_DB above its own floor; a stop said over it rises
+    above; digital silence around a clip (which no microphone gives) is no floor."""
+    import numpy as np
+
+    from assistant.recognizers.whisper import SPEECH_OVER_FLOOR_DB, above_floor_db
+    from speech_to_intent import read_audio
+
+    if not stop_bench.KITCHEN.exists():
+        pytest.skip(f"{stop_bench.KITCHEN} is not here")
+    kitchen = read_audio(stop_bench.KITCHEN).astype(np.float32)
+    windows = [kitchen[start:start + 24000] for start in range(0, kitchen.size - 24000, 40000)]
+    assert windows and max(above_floor_db(w) for w in windows) < SPEECH_OVER_FLOOR_DB
+    speech = windows[0].copy()
+    speech[8000:12000] += 0.5 * np.sin(np.arange(4000) * 0.1).astype(np.float32)  # a loud voiced stretch
+    assert above_floor_db(speech) >= SPEECH_OVER_FLOOR_DB
+    padded = np.concatenate([np.zeros(8000, np.float32), windows[0], np.zeros(8000, np.float32)])
+    assert above_floor_db(padded) < SPEECH_OVER_FLOOR_DB
