@@ -197,6 +197,7 @@ CONSENT_CUES = _join((
     r"\b(?:go|goes|went|going) along with it\b|\blet it happen\b|\b(?:give|gave|giving) in\b",
     r"\b(?:felt|feel|feeling) (?:so |really |a bit )?(?:used|pressured|pushed|cornered|obliged|trapped)\b"
     r"(?! (?:for time|by (?:the )?time|by the clock|to (?:be quick|rush|hurry)|at work)\b)|\bpressur\w+ me\b",
+    r"^(?!.*\b(?:repeat|again|what was|the question|drifted off|miles away|in the meeting)\b).*?"
     r"(?<!we )(?<!both )\b(?:froze|freeze|frozen|zoned out|zone out|switched off)\b|\bwasn't (?:really )?there\b|\bdissociat\w*",
     r"\bflinch\w*|\b(?:kept|keep|keeping|shut|closed) my eyes (?:shut |closed )?(?:and|until|till)\b|\band waited\b"
     r"(?! for (?:you|him|her|them|the|a|my)\b)|\bwait(?:ed|ing)? for it to (?:be over|end|finish|stop)\b|\b(?:got|get|getting) through it\b",
