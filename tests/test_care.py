@@ -102,7 +102,8 @@ def test_an_answer_needs_the_second_opinion_when_the_classifier_alone_tells() ->
     """A sure classifier is not enough inside an answer if the words-only opinion is against it; a cue is."""
     sure = {"name": "disclose_distress", "confidence": 0.97}
     assert not care.is_disclosure({"text": "he aced his exam", "intent": sure, "care_opinion": 0.2}, in_answer=True)
-    assert care.is_disclosure({"text": "he aced his exam", "intent": sure, "care_opinion": 0.2})  # addressed
+    assert care.is_disclosure({"text": "he aced his exam", "intent": sure, "care_opinion": 0.5})  # addressed
+    assert not care.is_disclosure({"text": "he aced his exam", "intent": sure, "care_opinion": 0.2})  # clearly not
     assert care.is_disclosure({"text": "he threatened me", "intent": sure, "care_opinion": 0.2}, in_answer=True)
     assert care.is_disclosure({"text": "i feel so small", "intent": sure, "care_opinion": 0.9}, in_answer=True)
 

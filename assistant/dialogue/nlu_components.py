@@ -251,7 +251,8 @@ class DistressCueGate(GraphComponent, IntentClassifier):
     """Words that make a disclosure unmistakable (assistant/care_cues.py: a distress cue, or a consent cue in a
     sentence naming intimacy) make it `disclose_distress`, whatever the classifier leaned to; a plain stop stays a
     stop. A disclosure the classifier alone found in an ordinary ask ("dying of a cold, keep it short") or an everyday
-    fear or tear ("scared of the dark") gives way to the next-ranked intent."""
+    fear or tear ("scared of the dark"), or one the word-level opinion is clearly against, gives way to the next-ranked
+    intent."""
 
     @classmethod
     def create(
