@@ -15,6 +15,10 @@ ANSWER_CONFIDENCE = 0.65
 # ... and the second opinion from whole words (assistant/dialogue/care_opinion.py) must not be against it: character
 # n-grams give ordinary answers a disclosure's look ("he passed his driving test!"); no opinion counts as agreeing.
 OPINION_FLOOR = 0.6
+# Anywhere, a disclosure the classifier alone found gives way when the word opinion is clearly against it: asks of the
+# companion ("do you have anything in french?") caught a disclosure's look from character n-grams (bench/care.py: the
+# addressed disclosures it finds score 0.46 and up, the asks it wrongly took 0.2-0.33).
+OPINION_AGAINST = 0.35
 # The calm reply: no judgement, no side, none of their words repeated, an offer to pause; then the helpline line.
 CARE_REPLY = ("Thank you for telling me. I'm glad you said it, and it matters. We can pause here for as long as you "
               "need, or stop for tonight; whatever feels right.")
@@ -29,6 +33,13 @@ def care_reply(helpline: str) -> Tuple[str, ...]:
     return (CARE_REPLY, helpline)
 
 
+def doubted(message: Dict[str, Any]) -> bool:
+    """Whether a disclosure the classifier alone found is doubtful: an ordinary ask or everyday worry, or words the
+    second opinion is clearly against."""
+    opinion = message.get("care_opinion")
+    return is_ordinary(str(message.get("text") or "")) or (opinion is not None and float(opinion) < OPINION_AGAINST)
+
+
 def is_disclosure(message: Dict[str, Any], in_answer: bool = False, intimate: bool = False,
                   asked: Optional[str] = None) -> bool:
     """Whether a parsed message tells the companion of distress: a cue in its words (`intimate`: said after
@@ -40,7 +51,7 @@ def is_disclosure(message: Dict[str, Any], in_answer: bool = False, intimate: bo
     intent = message.get("intent") or {}
     if intent.get("name") != DISCLOSURE:
         return False
-    if is_ordinary(text):
+    if doubted(message):
         return False
     if not in_answer:
         return True

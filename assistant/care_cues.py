@@ -28,6 +28,8 @@ _THINGS = (r"(?:dark|heights?|spiders?|dogs?|flying|flights?|needles?|dentists?|
            r"|deep water|water|lifts?|thunder|storms?|lightning|films?|movies?|horror|trailer|ghosts?|exams?|tests?"
            r"|driving|driving test|interviews?|presentation|results|speech|surgery|operation|scan|doctor|neighbours?|noise"
            r"|news|wedding|mortgage|bills?|boss|deadline|traffic|birds?|cats?|horses?|cows?|geese|crowds?|change|the sea)")
+# A laugh beside the words: what they say was a joke.
+_LAUGH = r"(?:lol|lmao|ha|haha\w*|ha ha|hehe|cracked up|in stitches|(?:still|was|were|i'm|we're|both) laughing)"
 _END = r"(?= ?(?:$|[,.;!?]| and\b| but\b| so\b| right now\b| all the time\b| the whole time\b| tonight\b))"
 
 
@@ -45,7 +47,7 @@ DISTRESS_CUES = _join((
     r"|\buntil (?:he|she|they) calms? down\b|\bcalls? me (?:worthless|useless|names|stupid|pathetic|frigid|disgusting)\b"
     r"|\bmakes? me feel (?:like )?i owe\b|\blet it happen (?:even though|because|when|so)\b",
     r"\b(?:didn't|did not|never) (?:scream|yell|shout|lash out|lose it|go off)(?:ed)? (?:at|with) me\b.*\b(?:for once"
-    r"|today|this time)\b|\bonly (?:yelled|screamed|shouted|lost it|hit me|pushed me)\b"
+    r"|today|tonight|this time)\b|\bonly (?:yelled|screamed|shouted|lost it|hit me|pushed me)\b"
     r"|\b(?:he|she|they) (?:didn't|did not|never|hasn't|haven't) (?:scream|yell|shout|lose (?:his|her|their) temper"
     r"|kick off|blow up|explode|lash out)(?:ed)?(?= ?(?:$|[,.;!?]| (?:today|tonight|for once|this (?:time|week)|all (?:day"
     r"|week)|once|lately)\b))"
@@ -61,7 +63,7 @@ DISTRESS_CUES = _join((
     r"|\bfollow(?:s|ed|ing)? me (?:everywhere|around|from room to room)\b|\b(?:followed|watched|tracked) (?:everywhere"
     r"|all the time|every (?:minute|hour))\b",
     r"\bpushed me (?:into|against|over|down|off|out of|to the (?:floor|ground))\b|\b(?:didn't|did not) (?:grab|hit|shove|slap"
-    r"|kick|choke|push|punch) me\b",
+    r"|kick|choke|push|punch) me\b(?! (?:to|for|about|on|into (?:talking|saying|answering))\b)",
     r"\b(?:grabbed|grabs|grabbing|twisted|twists|yanked|squeezed|squeezes|pinched|pinches) (?:me|my (?:wrist|wrists|arm|arms|neck"
     r"|throat|hair|face|jaw))\b(?=.*\b(?:hard|mark|bruise|hurt\w*|until|tight|so|again|row|fight|argument)\b)",
     r"\b(?:held|holds|holding) me down\b|\bgot rough\b|\brough with me\b|\bleft (?:a |some )?(?:mark|marks|bruise|bruises)\b"
@@ -70,6 +72,13 @@ DISTRESS_CUES = _join((
     r" (?:me|my)\b|\b(?:fist|fists|hand) through the (?:door|wall)\b|\bsmashed my\b|\b(?:screamed|screams|shouted|yelled)"
     r" in my face\b",
     r"\bthreat(?:en|ens|ened|ening)\b",
+    # threats without the word: papers and the right to stay, the children, private pictures
+    r"\b(?:lose|losing|cancel|take away|lost) (?:my|your|their) (?:visa|residency|residence|papers|right to stay|status)\b"
+    r"(?=.*\b(?:leave|leaving|left|go|tell|say no)\b)|\b(?:get|have|got) (?:me|you) deported\b"
+    r"|\b(?:report|reporting|shop|call|ring) (?:me|you) (?:to|in to) (?:immigration|the home office)\b"
+    r"|\bnever see (?:the|my|our|your) (?:kids|children|baby|son|daughter|boys|girls) again\b"
+    r"|\b(?:take|takes|took|taking) (?:the|my|our|your) (?:kids|children|baby) (?:away )?(?:from me|off me|if)\b"
+    r"|\b(?:intimate|private|naked|nude|explicit) (?:photos?|pictures?|pics|videos?|images?)\b",
     # fear of a partner, of home, of what they will do
     rf"\b{_FEAR} (?:of|by) {_PARTNER}\b",
     rf"\b{_FEAR} of (?!{_THINGS}\b|(?:the|a|an|that|this|it|what|how|being|getting|my|our|your|some|any|all|everything"
@@ -82,7 +91,8 @@ DISTRESS_CUES = _join((
     rf"|\b{_FEAR} to (?:answer|speak|talk|say (?:anything|how i feel|what i think)|be honest)\b(?=.*\b(?:him|her|them)"
     rf" (?:in the room|here|there|listening|around|next to me|beside me)\b)|\b(?:more|less) {_FEAR} than (?:close|connected"
     r"|loved|safe|happy|cared for)\b",
-    rf"\b(?:i'm|i am|i feel|i was|i've been|feeling) (?:so |really |properly |just |too |still |genuinely )?"
+    rf"^(?!.*\b(?:{_THINGS}|{_LAUGH})\b).*?\b(?:i'm|i am|i feel|i was|i've been|feeling) (?:so |really |properly |just "
+    r"|too |still |genuinely )?"
     rf"(?:scared|frightened|terrified|petrified){_END}",
     rf"\b{_FEAR} (?:all the time|the whole time|every (?:single )?(?:day|night|time))\b|\bof being {_FEAR}\b",
     rf"\bsick with (?:dread|fear|worry) when {_THEY}\b|\bwalking on eggshells\b|\bon edge (?:around|with) " + _PARTNER + r"\b|\bin my own (?:home|house|bed)\b",
@@ -110,7 +120,10 @@ DISTRESS_CUES = _join((
     rf" (?:already )?(?:said|say|told {_PARTNER}) no\b|\bsaid no (?:twice|again|three times|\w+ times)\b"
     rf"|\b(?:listen|stops?|respects?|hears?) (?:me )?when i say no\b",
     r"\b(?:let|lets|allowed|allows) me (?:to )?(?:keep|have|use|spend|see) (?:my own|my) (?:money|bank ?card|card|cards"
-    r"|wages|pay|salary|phone|car|keys|car keys|account|passport)\b|\bmy own (?:money|bank ?card|wages|phone|keys)"
+    r"|wages|pay|salary|phone|car|keys|car keys|account|passport)\b"
+    r"|\b(?:give|gives|gave|hand|hands|handed) (?:me )?(?:back )?my (?:own )?(?:bank ?card|wages|salary|passport|papers"
+    r"|documents)\b|\b(?:did|do|doing|get|got) everything right so\b|\bso (?:nothing|he|she|they) (?:didn't |wouldn't |doesn't )?"
+    r"kick(?:ed|s)? off\b|\bflinch\w* (?:when|whenever|if|every time) (?:he|she|they)\b|\bmy own (?:money|bank ?card|wages|phone|keys)"
     r" (?:back|this week|for once)\b",
     r"\b(?:my )?no (?:doesn't|does not|didn't|did not|never|don't) (?:mean|count|matter)\w*\b"
     r"|\b(?:easier|simpler|safer|quicker) to (?:just )?(?:say yes|give in|go along|do it|agree) than\b"
@@ -128,6 +141,8 @@ DISTRESS_CUES = _join((
     r"|\bkeep (?:him|her|them) (?:calm|from (?:shouting|exploding|kicking off))\b",
     r"\b(?:abus(?:e|ed|es|ing|ive)\b|sexual(?:ly)? assault\w*|\bassaulted\b|\braped?\b)",
     # self-harm and crisis
+    r"\bhow many (?:pills|tablets|paracetamol) (?:it would|it'd|would it|it will|will it|to) (?:take|kill)\b"
+    r"|\b(?:i|i just) (?:don't|can't) feel anything any ?more\b",
     r"\b(?:kill|killing) myself\b(?! laugh)|\bsuicid\w*|\bself[- ]?harm\w*"
     r"|\b(?:hurt|hurting|cut|cutting|harm|harming) myself\b|\b(?:thinking|think|thought) about (?:cutting|pills|overdos\w*)",
     r"\bend(?:ing)? (?:it all|my life)\b|\b(?:think|thinking|thought) (?:about|of) (?:ending|end) (?:it|things|everything)\b"
@@ -173,7 +188,7 @@ CONSENT_CUES = _join((
     r"(?=$| ?[,.;!?]| (?:and|but|so|because|though|even|at all|really|tonight|this time)\b)",
     r"\b(?:just )?let (?:him|her|them)(?= ?(?:$|[,.;!?]| do (?:it|what)\b| carry on\b| get on with it\b))"
     r"|\b(?:wouldn't|won't|refused to|didn't even) (?:stop|slow down|listen|wait|take no)\b|\bdidn't (?:listen|slow down) when i\b"
-    r"|\b(?:be asked|ask(?: me)?) (?:first|before)\b|\bno (?:to )?means? no\b|\bhear(?:s)? my no\b"
+    r"|\b(?:be asked|ask(?: me)?) (?:first|before)\b|\bno (?:to )?(?:means?|meant) no\b|\bhear(?:s)? my no\b"
     r"|\b(?:made|makes|make) (?:me )?(?:to )?feel guilty\b|\b(?:something|what) i owe\b|\bobligat\w*|\bdebt\b|\bchore\b",
     r"\b(?:he|she|they) (?:just )?(?:ignored me|carried on|kept going|didn't care|laughed it off|continued anyway)\b"
     r"|(?<!didn't )(?<!did not )(?<!never )\bwant(?:ed)? it to (?:end|be over|stop)\b(?! (?:so|too) (?:soon|early))"
@@ -182,8 +197,10 @@ CONSENT_CUES = _join((
     r"\b(?:go|goes|went|going) along with it\b|\blet it happen\b|\b(?:give|gave|giving) in\b",
     r"\b(?:felt|feel|feeling) (?:so |really |a bit )?(?:used|pressured|pushed|cornered|obliged|trapped)\b"
     r"(?! (?:for time|by (?:the )?time|by the clock|to (?:be quick|rush|hurry)|at work)\b)|\bpressur\w+ me\b",
-    r"\b(?:froze|freeze|frozen|zoned out|zone out|switched off)\b|\bwasn't (?:really )?there\b|\bdissociat\w*",
-    r"\bwait(?:ed|ing)? for it to (?:be over|end|finish|stop)\b|\b(?:got|get|getting) through it\b",
+    r"^(?!.*\b(?:repeat|again|what was|the question|drifted off|miles away|in the meeting)\b).*?"
+    r"(?<!we )(?<!both )\b(?:froze|freeze|frozen|zoned out|zone out|switched off)\b|\bwasn't (?:really )?there\b|\bdissociat\w*",
+    r"\bflinch\w*|\b(?:kept|keep|keeping|shut|closed) my eyes (?:shut |closed )?(?:and|until|till)\b|\band waited\b"
+    r"(?! for (?:you|him|her|them|the|a|my)\b)|\bwait(?:ed|ing)? for it to (?:be over|end|finish|stop)\b|\b(?:got|get|getting) through it\b",
     r"\b(?:asked|told|begged) (?:him|her|them) to (?:stop|wait|slow down)\b(?! and (?:he|she|they) did)"
     r"|\b(?:didn't|did not|wouldn't|won't|doesn't) stop when i\b|\bkept saying (?:stop|wait|no)\b",
     r"\b(?:had|have|get|got) no (?:say|choice)\b|\b(?:don't|doesn't|didn't) (?:feel like i )?(?:get|have|had) a (?:say|choice)\b"
@@ -193,6 +210,10 @@ CONSENT_CUES = _join((
     rf"\b{_FEAR}{_END}|\b(?:feel|felt|feeling|be|was|am|get) (?:so |really |too )?{_FEAR} (?:afterwards|after|during"
     rf"|when (?:we|they|he|she))\b",
 ))
+# A knock of one's own: what hurt was an ankle, a cramp, a stubbed toe.
+_OWN_KNOCK = (r"\bi (?:hurt|twisted|sprained|stubbed|pulled|banged|bumped|cut|burnt|burned|broke|jarred|tweaked|strained"
+              r"|grazed) my (?:ankle|knee|back|toe|toes|foot|finger|thumb|wrist|shoulder|neck|hand|leg|hip|head|elbow|calf"
+              r"|hamstring|arm)\b|\b(?:nobody|no one)(?:'s| is| was| got) hurt\b|\b(?:cramp|cramped|cramping|a stitch)\b")
 # Said in answer to an after-intimacy question only ("is it okay that it hurts when we have sex?" asks, not tells).
 AFTER_INTIMACY_CUES = re.compile(r"\bit hurt(?:s)?\b(?! (?:a (?:little|bit|tiny)|in a good way|less|so good)\b)"
                                  r"|\b(?:it was|it's|was) (?:really |so |very )?painful\b")
@@ -269,7 +290,8 @@ def has_consent_cue(text: str, intimate: bool = False) -> bool:
     """Whether `text` tells of pressure, fear or harm in intimacy: said after intimacy (`intimate`) or naming it."""
     words = _told(text)
     if intimate:
-        return bool(CONSENT_CUES.search(words) or AFTER_INTIMACY_CUES.search(words))
+        return bool(CONSENT_CUES.search(words)) or (bool(AFTER_INTIMACY_CUES.search(words))
+                                                    and not re.search(_OWN_KNOCK, words))
     return bool(CONSENT_CUES.search(words)) and bool(INTIMACY.search(words))
 
 
@@ -284,14 +306,17 @@ def is_activity_request(text: str) -> bool:
     return bool(ACTIVITY_REQUEST.search(words_of(text)))
 
 
-# Everyday fears and tears: of the dark, heights, the dentist, a film; crying at an advert. With no cue beside them a
+# Everyday fears and tears: of the dark, heights, the dentist, a film; crying at an advert; a laugh, a dare ("dying to
+# hear"), a knock of one's own (a twisted ankle, a cramp). With no cue beside them a
 # line that has one is talk, not a disclosure, however the classifier leans on "scared" or "cried".
 EVERYDAY_WORRY = re.compile(
     rf"\b{_FEAR} (?:of|by|about|at) (?:the |a |an |that |this |my |our |his |her |their )?{_THINGS}\b"
     r"|\b(?:cry|cried|crying|sobbed|sobbing|welled up|teared up) (?:at|during|through|over|watching|listening to) (?:the |a |an "
     r"|that |this |our )?(?:film|movie|video|advert|ads?|wedding|song|book|show|episode|news|ending|documentary|match|final"
     r"|speech|photos?)\b"
-    r"|\b(?:die|dying|kill|killing) for (?:a|an|some|my)\b|\b(?:bricking|cacking|wetting) (?:it|myself)\b"
+    r"|\b(?:die|dying|kill|killing) for (?:a|an|some|my)\b|\bdying to (?:hear|know|see|find out|try|tell|ask|get)\b"
+    rf"|\b{_LAUGH}\b(?= ?(?:$|[,.;!?]| about\b| at\b| so\b))"
+    rf"|{_OWN_KNOCK}|\b(?:bricking|cacking|wetting) (?:it|myself)\b"
     r"|\b(?:nearly|almost) (?:had|gave me) a heart attack\b|\b(?:scared|frightened) the (?:life|hell|living daylights) out of\b"
     r"|\b(?:feet|back|legs|knees|neck|head|shoes|heels|boots|hangover|puns?|jokes?|commute|heat)\b[^.;!?]{0,25}"
     r"\b(?:killing|murdering|destroying) me\b|\bdreading (?:it|this|that) (?:a (?:little|bit)|slightly)\b"

@@ -82,6 +82,9 @@ def test_distress_cues(text: str, cue: bool) -> None:
     ("sometimes in bed i just go along with it", False, True), ("we went along with the plan", False, False),
     ("i was scared the whole time", True, True), ("i'm scared to ask for what i like in bed", False, False),
     ("i didnt want to", True, True), ("amazing, i didnt want to stop", True, False),
+    ("i flinched every time", True, True), ("i shut my eyes and waited", True, True), ("no should mean no", True, False),
+    ("next time maybe no meant no", True, True), ("we both froze when the dog barked", True, False),
+    ("sorry i zoned out, what was the question", True, False), ("my calf cramped and it hurt", True, False),
 ])
 def test_consent_cues_tell_only_about_intimacy(text: str, intimate: bool, cue: bool) -> None:
     """Not wanting it, giving in, freezing: a disclosure after intimacy or where intimacy is named, never otherwise."""
@@ -99,7 +102,8 @@ def test_an_answer_needs_the_second_opinion_when_the_classifier_alone_tells() ->
     """A sure classifier is not enough inside an answer if the words-only opinion is against it; a cue is."""
     sure = {"name": "disclose_distress", "confidence": 0.97}
     assert not care.is_disclosure({"text": "he aced his exam", "intent": sure, "care_opinion": 0.2}, in_answer=True)
-    assert care.is_disclosure({"text": "he aced his exam", "intent": sure, "care_opinion": 0.2})  # addressed
+    assert care.is_disclosure({"text": "he aced his exam", "intent": sure, "care_opinion": 0.5})  # addressed
+    assert not care.is_disclosure({"text": "he aced his exam", "intent": sure, "care_opinion": 0.2})  # clearly not
     assert care.is_disclosure({"text": "he threatened me", "intent": sure, "care_opinion": 0.2}, in_answer=True)
     assert care.is_disclosure({"text": "i feel so small", "intent": sure, "care_opinion": 0.9}, in_answer=True)
 
@@ -121,6 +125,11 @@ def test_an_answer_believes_a_sure_classifier_without_any_particular_word() -> N
     ("my knees are still shaking, what a night", False), ("i do whatever she says so she stays calm", True),
     ("i'm too scared to say anything with him listening", True), ("i felt more afraid than loved", True),
     ("please stop squeezing my wrist", True), ("i keep thinking about stepping in front of a train", True),
+    ("she says i'd lose my residency the day i left her", True), ("i'll lose my visa if i switch employers", False),
+    ("he said i would never see our daughter again", True), ("i read up on how many tablets it would take", True),
+    ("i need them to hand back my passport", True), ("i got everything right so he didn't kick off", True),
+    ("i'm terrified of that wasp, ha", False), ("a wasp landed on me and i was terrified", False),
+    ("she noticed i was tired and didn't push me to talk", False), ("he didn't shout at me tonight", True),
 ])
 def test_distress_told_sideways(text: str, cue: bool) -> None:
     """Harm that didn't happen as good news, one's own things as a favour, a no that counts for nothing."""

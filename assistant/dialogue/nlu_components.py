@@ -251,7 +251,8 @@ class DistressCueGate(GraphComponent, IntentClassifier):
     """Words that make a disclosure unmistakable (assistant/care_cues.py: a distress cue, or a consent cue in a
     sentence naming intimacy) make it `disclose_distress`, whatever the classifier leaned to; a plain stop stays a
     stop. A disclosure the classifier alone found in an ordinary ask ("dying of a cold, keep it short") or an everyday
-    fear or tear ("scared of the dark") gives way to the next-ranked intent."""
+    fear or tear ("scared of the dark"), or one the word-level opinion is clearly against, gives way to the next-ranked
+    intent."""
 
     @classmethod
     def create(
@@ -263,8 +264,8 @@ class DistressCueGate(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Put `disclose_distress` first where a cue is said, last where an ordinary ask is all there is."""
-        from assistant.care import DISCLOSURE
-        from assistant.care_cues import has_consent_cue, has_distress_cue, is_ordinary
+        from assistant.care import DISCLOSURE, doubted
+        from assistant.care_cues import has_consent_cue, has_distress_cue
 
         for message in messages:
             text = message.get(TEXT) or ""
@@ -274,7 +275,8 @@ class DistressCueGate(GraphComponent, IntentClassifier):
             if has_distress_cue(text) or has_consent_cue(text):
                 chosen = {"name": DISCLOSURE, "confidence": 1.0}
                 message.set("intent_ranking", [chosen, *ranking], add_to_output=True)
-            elif (message.get(INTENT) or {}).get("name") == DISCLOSURE and ranking and is_ordinary(text):
+            elif (message.get(INTENT) or {}).get("name") == DISCLOSURE and ranking and doubted(
+                    {"text": text, "care_opinion": message.get("care_opinion")}):
                 left = max(1.0 - float((message.get(INTENT) or {}).get("confidence") or 0.0), 1e-6)
                 ranking = [{**r, "confidence": min(1.0, float(r["confidence"]) / left)} for r in ranking]
                 chosen = next((r for r in ranking if is_directed(r["name"], text)), ranking[0])
