@@ -618,7 +618,9 @@ class WhisperRecognizer:
             previous = self.tokenizer.encode(" " + text, add_special_tokens=False).ids[-128:] if text else []
             prefix = [self._special("<|startofprev|>")] + previous if previous else []
             closed = tuple(self.candidate(answer) for answer in self.closed.get(expects, ()))
-            nbest = mode == "command" and self.phrasings is not None
+            # a command turn's readings lean towards the companion's phrasings; an answer to a yes-or-no question
+            # has its own likely answers (`closed`) and may be anything else ("maybe after a cuddle")
+            nbest = mode == "command" and expects is None and self.phrasings is not None
             self._contexts[key] = Context(prefix + self._start, expects, closed, nbest)
         return self._contexts[key]
 
