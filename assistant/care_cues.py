@@ -144,7 +144,11 @@ DISTRESS_CUES = _join((
     r"\bhow many (?:pills|tablets|paracetamol) (?:it would|it'd|would it|it will|will it|to) (?:take|kill)\b"
     r"|\b(?:i|i just) (?:don't|can't) feel anything any ?more\b",
     r"\b(?:kill|killing) myself\b(?! laugh)|\bsuicid\w*|\bself[- ]?harm\w*"
-    r"|\b(?:hurt|hurting|cut|cutting|harm|harming) myself\b|\b(?:thinking|think|thought) about (?:cutting|pills|overdos\w*)",
+    r"|\b(?:hurt|hurting|cut|cutting|harm|harming) myself\b|\b(?:thinking|think|thought) about (?:cutting|pills|overdos\w*)"
+    # a harm done to one's own body on purpose (not "cut my hair short on purpose")
+    r"|\b(?:burn(?:ed|t|s|ing)?|cut(?:s|ting)?|hit(?:s|ting)?|scratch(?:ed|es|ing)?|punch(?:ed|es|ing)?|scald(?:ed|s|ing)?"
+    r"|bruis(?:ed|es|ing)|hurt(?:s|ing)?) (?:myself|my (?:own )?(?:arms?|wrists?|legs?|thighs?|hands?|skin|stomach|hips?"
+    r"|head|face|fingers?|chest))\b[^.;!?]{0,40}\bon purpose\b",
     r"\bend(?:ing)? (?:it all|my life)\b|\b(?:think|thinking|thought) (?:about|of) (?:ending|end) (?:it|things|everything)\b"
     r"|\bwhat goes on (?:in this house|at home|behind closed doors|when we're alone)\b|\bget through (?:tonight|the night)\b|\bbetter off (?:without me|dead)\b|\b(?:want|wish) i (?:was|were) dead\b"
     r"|\b(?:don't|do not|no longer) want to (?:be alive|live|wake up|be here)\b|\bpanic attacks?\b",

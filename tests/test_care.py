@@ -69,6 +69,8 @@ def test_a_disclosure_inside_an_answer_must_be_sure() -> None:
     ("i feel trapped in this job", False), ("that was so awkward i wanted to disappear", False),
     ("we'd like to talk about feeling pressured into things", False), ("i want to talk about how they hit me", True),
     ("im not safe here", True), ("i dont think i can go on", True), ("she wont let me out of the flat", True),
+    ("i scratched my wrists raw on purpose last night", True), ("i cut my hair really short on purpose", False),
+    ("i keep hitting my legs on purpose when it gets bad", True), ("i burnt the toast on purpose so you'd cook", False),
 ])
 def test_distress_cues(text: str, cue: bool) -> None:
     assert care.has_distress_cue(text) is cue
