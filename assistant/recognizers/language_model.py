@@ -116,7 +116,10 @@ def domain_sentences(wake_phrase: str = "hey companion", nlu_files: Sequence[Pat
 # NLU files the command model leaves out: nlu/variety.yml, variety2.yml, variety3.yml, care_more.yml (the longer
 # disclosures) and wishes.yml (topics asked for as wishes) hold hundreds of long, varied phrasings written for the
 # text classifier's sake; in the language model they would only thin out the short commands a recogniser must hear.
-LM_LEFT_OUT = frozenset({"variety.yml", "variety2.yml", "variety3.yml", "care_more.yml", "wishes.yml"})
+# commands_fresh.yml too (registers, hesitations, couple talk in command words): in the phrasings that choose among
+# Whisper's command readings it turned "hey companion go on" into "you can go on" (tests/test_conversations_voice.py).
+LM_LEFT_OUT = frozenset({"variety.yml", "variety2.yml", "variety3.yml", "care_more.yml", "wishes.yml",
+                         "commands_fresh.yml"})
 
 
 def default_sources() -> Tuple[List[Path], List[Path]]:

@@ -614,7 +614,10 @@ class WhisperRecognizer:
         last question expects as previous text) and the likely answers, tokenised."""
         key = (mode, expects)
         if key not in self._contexts:
-            text = " ".join(part for part in (self.prompt_text[mode], self.hints.get(expects, "")) if part)
+            # an answer to a question (a rating, a yes or no) is primed by the names and the question's hint, not by
+            # the command vocabulary robotic voices lose: with it, a bedtime "no thanks" came out "low thanks"
+            primer = self.prompt_text[mode].replace(COMMAND_WORDS, "").strip() if expects else self.prompt_text[mode]
+            text = " ".join(part for part in (primer, self.hints.get(expects, "")) if part)
             previous = self.tokenizer.encode(" " + text, add_special_tokens=False).ids[-128:] if text else []
             prefix = [self._special("<|startofprev|>")] + previous if previous else []
             closed = tuple(self.candidate(answer) for answer in self.closed.get(expects, ()))
