@@ -79,7 +79,7 @@ class Clip:
 def sox_pcm(path: Path, raw_rate: Optional[int] = None) -> bytes:
     """Any audio file as 16 kHz mono int16 bytes (headerless .raw files are read as raw_rate int16)."""
     src = ["-t", "raw", "-r", str(raw_rate), "-e", "signed", "-b", "16", "-c", "1"] if raw_rate else []
-    done = subprocess.run(["sox", "-V1", *src, str(path), "-t", "raw", "-r", str(RATE), "-e", "signed", "-b", "16",
+    done = subprocess.run(["sox", "-R", "-V1", *src, str(path), "-t", "raw", "-r", str(RATE), "-e", "signed", "-b", "16",
                            "-c", "1", "-"], capture_output=True)
     if done.returncode != 0:
         raise RuntimeError(f"sox cannot read {path}: {done.stderr.decode()[:200]}")

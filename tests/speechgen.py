@@ -105,14 +105,14 @@ class SpeechMaker:
             effects += ["pad", str(pad_s[0]), str(pad_s[1])]
         if noise > 0:
             clean = out.with_suffix(".clean.wav")
-            _run(["sox", str(src), "-c", "1", str(clean), *effects])
+            _run(["sox", "-R", str(src), "-c", "1", str(clean), *effects])
             with wave.open(str(clean)) as handle:
                 src_rate, seconds = handle.getframerate(), handle.getnframes() / handle.getframerate()
             hiss = out.with_suffix(".noise.wav")
             _run(["sox", "-R", "-n", "-r", str(src_rate), "-c", "1", "-b", "16", str(hiss),
                   "synth", f"{seconds:.3f}", "whitenoise", "vol", str(noise)])
             mixed = out.with_suffix(".mixed.wav")
-            _run(["sox", "-m", "-v", "1", str(clean), "-v", "1", str(hiss), str(mixed)])
+            _run(["sox", "-R", "-m", "-v", "1", str(clean), "-v", "1", str(hiss), str(mixed)])
             clean.unlink()
             hiss.unlink()
             src, effects = mixed, []
@@ -123,7 +123,7 @@ class SpeechMaker:
             fmt += ["-b", str(bits)]
         if encoding:
             fmt += ["-e", encoding]
-        _run(["sox", "-V1", str(src), *fmt, "-c", str(channels), str(tmp), *effects])
+        _run(["sox", "-R", "-V1", str(src), *fmt, "-c", str(channels), str(tmp), *effects])
         if noise > 0:
             Path(src).unlink()
         tmp.replace(out)

@@ -121,7 +121,7 @@ def real_speech(limit: int) -> bytes:
     clips = sorted(S2I.glob("*.flac"))[:limit]
     if not clips:
         pytest.skip("../shared/speech-to-intent is not here")
-    done = subprocess.run(["sox", *map(str, clips), "-t", "raw", "-r", "16000", "-e", "signed", "-b", "16",
+    done = subprocess.run(["sox", "-R", *map(str, clips), "-t", "raw", "-r", "16000", "-e", "signed", "-b", "16",
                            "-c", "1", "-"], capture_output=True, check=True)
     return done.stdout
 

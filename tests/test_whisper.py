@@ -80,7 +80,7 @@ def test_real_kitchen_noise_alone_is_no_words(rec, tmp_path):
     assert clips
     for clip in clips:
         out = tmp_path / f"{clip.stem}.wav"
-        subprocess.run(["sox", "-V1", str(clip), "-r", "16000", "-c", "1", "-b", "16", str(out), "trim", "0", "3"],
+        subprocess.run(["sox", "-R", "-V1", str(clip), "-r", "16000", "-c", "1", "-b", "16", str(out), "trim", "0", "3"],
                        check=True)
         for mode in ("command", "open"):
             assert transcribe(rec, pcm(out), mode).text == "", (clip.name, mode)
@@ -295,6 +295,9 @@ def test_a_rating_whisper_nearly_wrote_is_read_from_its_own_odds(rec, maker):
     ("stop talking start talking", ["stop talking", "start talking"]),
     ("companion stop companion start companion star", ["companion stop", "companion start", "companion star"]),
     ("okay stop okay stop", ["okay stop"]),
+    ("okay start okay stop okay start okay", ["okay start", "okay stop"]),
+    ("stop talking start talking stop", ["stop talking", "start talking"]),
+    ("tell me tell us more", []),
     ("we talked and we laughed", []),
     ("one two three four", []),
 ])

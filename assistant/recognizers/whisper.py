@@ -361,13 +361,17 @@ def _without_opening_again(words: List[str]) -> List[str]:
 
 def looped_variants(text: str) -> List[str]:
     """The takes of a short output Whisper said two or three times over, each a word different ("stop talking start
-    talking", "companion stop companion start companion star"): the audio holds one of them."""
+    talking", "companion stop companion start companion star"), perhaps cut off mid-take by the token budget ("okay
+    start okay stop okay start okay"): the audio holds one of them."""
     words = text.split()
-    for count in (2, 3):
-        size = len(words) // count
-        if size < 2 or size * count != len(words) or size > STOP_MAX_WORDS:
+    for size in range(STOP_MAX_WORDS, 1, -1):
+        count, cut = divmod(len(words), size)
+        if count not in (2, 3):
             continue
         takes = [words[i * size:(i + 1) * size] for i in range(count)]
+        tail = words[count * size:]
+        if cut and not any(take[:cut] == tail for take in takes):
+            continue
         if all(sum(a != b for a, b in zip(takes[0], take)) <= 1 for take in takes[1:]):
             return list(dict.fromkeys(" ".join(take) for take in takes))
     return []
