@@ -126,6 +126,7 @@ DIRECTED_CUES: Dict[str, Pattern[str]] = {
     for intent, pattern in {
         "stop": r"\bstop|enough|cancel|quiet|\bhush|\bshh|shush|whisht|wheesht|silen|never ?mind|forget (it|about it)|\bend\b(?! of)|\bquit"
                 r"|that's all|\bhalt\b|\bpause\b|finish"
+                r"|\b(wrap|wind) (it |things |this |that |us )?up\b|\bpack it in\b|\bleave it (there|at that)\b"
                 r"|\b(switch|turn) (yourself |it )?off\b(?! (the|that|this|your|my|his|her|our|their|at|before|when)(\s|$))",
         "retire_prompt": r"\bagain\b|\bnever\b.*\b(ask|use|hear|show|bring|want|say|give)\b.*\b(that|this|it|one|question|us)\b"
                          r"|\bnever\b.*\b(that one|this one|that question)"
