@@ -6,7 +6,8 @@ theme weighs, and against which ordinary words (a theme alone decides nothing: "
 Each theme is a class of wording written by meaning, not from any evaluation line: being watched or checked on;
 hiding, secrecy and keeping up appearances; crying; no say or choice; fear, bracing and flinching; the partner
 as the one who acts; a night or a body that was not one's own; hopelessness and dark thoughts; a hedge before
-something hard ("i don't know if this matters"); harm to the body.
+something hard ("i don't know if this matters"); harm to the body. Two more tell an ordinary answer: an
+everyday cause named, and a softening beside the hard words.
 """
 
 from __future__ import annotations
@@ -55,6 +56,19 @@ _THEMES: Tuple[Tuple[str, str], ...] = (
               r"|not supposed to (?:say|tell)|can i (?:tell|say) (?:you )?something|it's silly but|(?:i|it) (?:might|may)"
               r" be overreacting|overreacting|i don't know what to do|doesn't matter but|if (?:that|this) (?:counts|makes"
               r" sense|matters))\b"),
+    # ... and two that tell an ordinary answer: an everyday cause named (work, health, chores, errands, weather,
+    # pets, time), and a softening said beside the hard words ("nothing to do with them", "happy tears")
+    ("everyday", r"\b(?:work|job|office|boss|manager|colleagues?|meeting|meetings|deadline|emails?|shift|slides"
+                 r"|exam|exams|school|homework|uni|gym|run|running|match|training|traffic|train|bus|commute|weather|rain"
+                 r"|cold|flu|migraine|headache|back|knee|legs|cough|dentist|appointment|bank|card|bills?|tax|shopping"
+                 r"|groceries|dishes|laundry|washing|bins|hoover\w*|cleaning|cooking|dinner|lunch|breakfast|dog|cat|vet"
+                 r"|kids|baby|mum|dad|parents|sister|brother|neighbours?|parking|car|garage|boiler|plumber|builders"
+                 r"|printer|laptop|internet|wifi|telly|tv|film|show|game|phone call|the time|the clock|sleep|tired"
+                 r"|shattered|knackered|exhausted)\b"),
+    ("mild", r"\b(?:nothing to do with (?:them|him|her|you)|no big deal|nothing (?:serious|major"
+             r"|bad)|happy (?:tears|emotional|crying)|in a good way|but (?:lovely|nice|good|great|fine|okay|we're (?:okay"
+             r"|fine|good))|it's fine really|all good|for a laugh|only joking|i'm (?:fine|okay|good) (?:now|really)"
+             r"|we (?:sorted|laughed|made up)|silly (?:me|really)|not the end of the world)\b"),
     ("body_harm", r"\b(?:bruis\w*|marks? on|mark on|welts?|bleed\w*|blood|bled|cuts? on|scar\w*|burn\w* (?:on|my)"
                   r"|grab\w*|choke\w*|chok\w*|strangl\w*|wrists?|throat|neck|black eye|split lip|sore (?:wrist|arm|neck"
                   r"|throat))\b"),
