@@ -23,7 +23,10 @@ from assistant.errors import DialogueError
 CONFIG_FILE = paths.NLU_DIR / "config.yml"
 DOMAIN_FILE = paths.DIALOGUES_DIR / "domain.yml"
 RASA_VERSION = "3.6.21"
-COMPONENT_SOURCES = tuple(Path(__file__).parent / name for name in ("nlu_components.py", "entity_values.py", "care_opinion.py"))
+# The sources whose code shapes what is trained: the components, and what the care opinion's terms read (its themes,
+# and the care cues' way of reading words).
+COMPONENT_SOURCES = (*(Path(__file__).parent / name for name in ("nlu_components.py", "entity_values.py", "care_opinion.py")),
+                     *(Path(__file__).parent.parent / name for name in ("care_themes.py", "care_cues.py")))
 
 
 def training_files() -> List[Path]:
