@@ -28,44 +28,81 @@ from assistant.dialogue.commands import (heard_stop, is_stop_command, negated, n
 # One command phrase each, the whole of a peeled clause.
 _ASKING = r"(?:check ?-?ins?|questions?|quiz|survey)"
 _CHECKIN = r"(?:the |this |our |tonight's )?" + _ASKING
+_FOR_NOW = r"(?: for (?:tonight|today|now|the night|one night|this evening|the evening|the day|us))?"
 _CONTROL_PATTERNS: Dict[str, str] = {
     "stop": r"stop asking(?: (?:us|me))?(?: (?:questions|things))?"
             r"|(?:time to |let's |we can |can we |could we |shall we |(?:i|we)(?:'d| would) like to |(?:i|we) want to "
-            r"|(?:we're|i'm|we are|i am) (?:going to|gonna) |(?:i|we) (?:need|have|ought) to |(?:i|we) should )?"
+            r"|(?:we're|i'm|we are|i am) (?:going to|gonna) |(?:i|we) (?:need|have|ought) to |(?:i|we) should "
+            r"|(?:i|we)(?:'d| would) (?:rather|prefer to|sooner) )?"
+            r"(?:(?:maybe|just|please|perhaps|probably|now|all) )*"
             r"(?:end|finish|stop|halt|leave it|wrap(?: it| this| things)? up|finish up|call it|wind (?:it |this |things )?(?:up|down)"
             r"|pack it in)(?: (?:this|it|that|things|quits|" + _CHECKIN + r"))?"
-            r"(?: (?:here|there|now|for tonight|for today|a night|a day))*"
-            r"|(?:that's|that is) (?:all|it|enough|plenty)(?: for (?:tonight|today|now|the night))?"
-            r"|(?:we'll|i'll) (?:stop|leave it|end it) (?:there|here)"
-            r"|(?:we've|i've) had (?:enough|our fill|plenty)(?: of (?:this|questions|the questions|" + _CHECKIN + r"))?"
-            r"(?: for (?:tonight|today|now))?"
-            r"|(?:we're|we are|i'm|i am|that's us|that's me) (?:done|finished)(?: (?:here|now|for (?:tonight|today|now)))?"
-            r"|(?:(?:can|could|would) you |please |you can |you could )?(?:turn|switch|shut) (?:(?:it|yourself|this|everything"
+            r"(?: (?:here|there|now|for tonight|for today|for the night|for one night|a night|a day|at that))*"
+            r"|(?:(?:that's|that is|that'll be|that will be) (?:all|it|enough|plenty)|that'll do|that will do)(?: (?:questions|of (?:this|that|the questions)))?"
+            + _FOR_NOW + r"|(?:we'll (?:stop|leave it|end it)|i'll (?:stop|leave it|end it) (?:there|here))(?: (?:there|here))?"
+            + _FOR_NOW + r"|(?:we've|i've) had (?:enough|our fill|plenty)(?: of (?:this|questions|the questions|" + _CHECKIN + r"))?"
+            + _FOR_NOW + r"|(?:we're|we are|i'm|i am|that's us|that's me) (?:done|finished)(?: (?:here|now))?" + _FOR_NOW
+            + r"|that's (?:us|me)(?: (?:then|now))?" + _FOR_NOW + r"|(?:let's |we'll |we can |i'll )?leave it (?:at that|there|here)" + _FOR_NOW
+            + r"|(?:(?:can|could|would) you |please |you can |you could )?(?:turn|switch|shut) (?:(?:it|yourself|this|everything"
             r"|the whole thing|" + _CHECKIN + r") )?(?:off|down)(?: (?:entirely|completely|altogether))?"
             r"|(?:cancel|end|stop|finish|skip) the rest(?: of (?:this|it|them|the questions|" + _CHECKIN + r"))?"
             r"|(?:(?:can|could|would) you (?:please )?|please |let's )?close (?:this|it|" + _CHECKIN + r")(?: (?:down|off|now|here|for tonight))*"
             r"|(?:bring|draw) (?:this|it|things|the whole thing|" + _CHECKIN + r") to (?:a close|an end)"
             r"|no more(?: questions| of (?:this|these|the questions))?(?: (?:tonight|for tonight|for now|please))?"
-            r"|(?:we're|we are|i'm|i am) (?:done|finished) with " + _CHECKIN + r"(?: for tonight| now)?",
-    "skip": r"(?:(?:can|could|may) (?:i|we) |i'd like to |let me |i'll |i will |i think i'll |i'd rather |we'll |just )?"
-            r"(?:pass|skip)(?: (?:on )?(?:this|that|it|me|mine|us|my (?:turn|go|answer|one))(?: one| question)?(?: this (?:time|round))?"
+            r"|(?:we're|we are|i'm|i am) (?:done|finished) with " + _CHECKIN + r"(?: for tonight| now)?"
+            # the rest put off to another night: "let's leave the rest for tomorrow", "pick this up another time"
+            r"|(?:let's |we'll |we can |can we |could we |we will |i'd like to |we'd like to )?(?:(?:maybe|just) )?"
+            r"(?:(?:leave|do|finish) (?:the rest|the others|the other questions|" + _CHECKIN + r")|(?:leave|finish) this)"
+            r"(?: (?:for|till|until))? (?:tomorrow(?: night)?|another (?:time|night|day|evening)|later|some other (?:time|night))"
+            r"|(?:let's |we'll |we can |can we |could we )?(?:pick|take) (?:this|the rest|" + _CHECKIN + r") up"
+            r" (?:again )?(?:tomorrow(?: night)?|another (?:time|night|day|evening)|later)"
+            # the check-in itself not wanted tonight: "let's not do this tonight", "we don't want to carry on now"
+            r"|(?:let's|can we|could we) (?:just )?not (?:do|continue|carry on with|go on with|finish) (?:this|it|the rest|"
+            + _CHECKIN + r")(?: (?:tonight|now|right now|any ?more))*"
+            r"|(?:i|we) (?:don't|do not) (?:want|feel like|fancy) (?:to )?(?:doing |do |continuing |continue |carrying on"
+            r" |carry on |going on |go on )?(?:this|it|the rest|any more|more|" + _CHECKIN + r")?(?: (?:any ?more|right now))*"
+            r" (?:tonight|now)|(?:i|we) (?:don't|do not) want to (?:do|continue|carry on with) (?:the rest|" + _CHECKIN + r")"
+            r"(?: (?:any ?more|tonight|now))*"
+            r"|(?:that's|that is) (?:it|all) (?:for|from) (?:us|the two of us|both of us)(?: (?:tonight|for tonight|now))?"
+            r"|(?:i'm|we're|i am|we are) calling it(?: a night| quits| there| here)?"
+            r"|(?:can|could) we (?:just |please )*be done(?: (?:now|here|for tonight|for now))?|let's (?:just )?be done(?: now)?"
+            r"|(?:all )?done(?: (?:now|here|for tonight))?|all finished"
+            r"|cut (?:it|this|things|" + _CHECKIN + r") short(?: (?:tonight|please|now))*",
+    "skip": r"(?:(?:can|could|may) (?:i|we) |i'd like to |let me |i'll |i will |i think i'll |i'd rather |we'll |just "
+            r"|i (?:want|choose|prefer|decide|need) to |i'd prefer to |i'm (?:going to|gonna|just going to) |(?:i|we) )?"
+            r"(?:pass|skip)(?: (?:on )?(?:this|that|it|me|mine|us|my (?:turn|go|answer|one|question))(?: one| question)?"
+            r"(?: (?:this (?:time|round)|for (?:now|tonight)|please))?"
             r"| this (?:time|round)"
             r"| (?:the|this|that) question| for now| on (?:this|that)(?: one)?)?"
             r"|next(?: question| one)?(?: please)?|(?:i'd )?rather not (?:answer|say)(?: (?:that|this|it)(?: one)?)?"
-            r"|(?:i'm |i am )?passing(?: on (?:this|that|it)(?: one)?)?|(?:i'll )?give (?:this|that|it)(?: one| question)? a miss"
+            r"|(?:i'm |i am )?(?:passing|skipping)(?: (?:on )?(?:this|that|it|me|mine|my turn)(?: one| question)?)?"
+            r"(?: (?:this (?:time|round)|for (?:now|tonight)))?"
+            r"|(?:i'll |i will |i'm going to |i'm gonna |i |can i |could i )?(?:take|have|get) a (?:pass|skip|rain ?check)"
+            r"(?: (?:on|for) (?:this|that|it|mine)(?: one| question)?)?(?: (?:this time|tonight|for now))?"
+            r"|(?:(?:can|could) you )?(?:come back to me|ask me (?:later|last|after|another time|in a (?:bit|minute|sec|moment)))"
+            r"(?: (?:later|after|in a (?:bit|minute|sec|moment)|please))*"
+            r"|(?:i'll |i will |we'll |can you |could you |just )?let (?!(?:me|us|it|that|this|the|them|go|him|her|you)\b)\w+ (?:go|answer|have (?:it|a go|this one)|take (?:it|this one))"
+            r"(?: (?:first|instead|this time|on this one))?"
+            r"|(?:can we |could we |let's |just |please )?(?:skip|jump|move on|move|go|pass it|hand it|over) (?:straight )?to (?!(?:bed|sleep|work|school|the|a|my|your|our|his"
+            r"|her|their|it|this|that|him|them|me)\b)\w+(?: (?:instead|now|first))?"
+            r"|(?:i (?:don't|do not) have|i've got|i have|i've|i got) (?:an answer|anything|nothing|no answer)"
+            r"(?: (?:for|to|on) (?:this|that|it|you)(?: one| question)?)?|i've got nothing|i got nothing"
+            r"|(?:can|could|may) (?:i|we) not (?:answer|do|say) (?:this|that|it)(?: one| question)?|(?:i'll )?give (?:this|that|it)(?: one| question)? a miss"
             r"|no comment|(?:can we |could we |let's |just )?move on(?: to the next (?:one|question))?|not this one"
-            r"|i'll sit this one out|(?:i'm )?not (?:answering|doing) (?:that|this)(?: one| question)?"
+            r"|i'll sit this one out|(?:i'm |i am )?not (?:answering|doing|going to answer|gonna answer|going to do) (?:that|this|it)"
+            r"(?: one| question)?(?: (?:tonight|now|this time))?"
             r"|(?:i )?(?:won't|wouldn't|can't|don't want to|do not want to|don't fancy|don't feel like|'d rather not"
-            r"|would rather not|rather not) (?:(?:answer|answering|say|saying)(?: (?:that|this|it)(?: one| question)?)?"
+            r"|would rather not|rather not|i'd prefer not to|i would prefer not to|prefer not to|i'd sooner not|would sooner not) (?:(?:answer|answering|say|saying)(?: (?:that|this|it)(?: one| question)?)?"
             r"|(?:do|doing) (?:that|this|it)(?: one| question)?)"
             r"|(?:i'll )?leave (?:that|this) one|(?:i'd like to |can i |let me |i'll )?sit (?:this|that) one out"
             r"|leave me out(?: of (?:this|that)(?: one)?)?(?: this time)?|(?:pass|skip)(?: (?:this|that|it|me|mine))?"
             r"(?: for (?:me|us|now|tonight|this one))+|(?:no answer(?: from me)?|nothing from me)(?: on (?:this|that|it)(?: one)?)?"
             r"|(?:carry|go|move) (?:on|along)(?: to the next (?:one|question|bit|part)| without (?:me|us))?(?: this time| tonight)?|not this (?:question|one|time)"
             r"|(?:i'm |i am |we're |we are )(?:going to|gonna) (?:sit (?:this|that) one out|pass|skip(?: (?:this|that|it))?)"
-            r"|(?:give|hand|pass) (?:my turn|my go|this one|it|that one) (?:over )?to \w+|ask (?!(?:again|me|us|that|it|the|this)\b)\w+(?: instead)?"
+            r"|(?:give|hand|pass) (?:my turn|my go|this one|this|it|that one|mine|this question) (?:over )?to \w+"
+            r"(?: (?:instead|first|this time))?|ask (?!(?:again|me|us|that|it|the|this)\b)\w+(?: instead)?"
             r"|(?:can|could) you come back to me(?: later)?|(?:over to|your (?:go|turn)) \w+|\w+ your (?:go|turn)"
-            r"|\w+ can (?:go|answer|have (?:it|a go))|(?:i've got |i have |i've )?nothing to (?:say|add)"
+            r"|\w+ can (?:go|answer|have (?:it|a go))(?: (?:this|that) one| first| instead)?|(?:i've got |i have |i've )?nothing to (?:say|add)"
             r"(?: (?:on|about|to) (?:this|that|it))?",
     "help": r"(?:(?:can|could|would) you )?help(?: me| us)?(?: out)?(?: here| with (?:this|that)(?: one| question)?)?"
             r"|i need (?:some )?help (?:with|answering) (?:this|that)(?: one| question)?"
@@ -93,9 +130,51 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?: from (?:me|us))?"
             r"|(?:i'm |i am )?not sure (?:what|how) to (?:say|answer|put (?:this|it|that)(?: into words)?)"
             r"(?: (?:this|that|it|here|to (?:this|that)))?"
-            r"|i (?:don't|do not) know (?:what|how) to (?:say|answer) (?:here|to (?:this|that))",
+            r"|i (?:don't|do not) know (?:what|how) to (?:say|answer) (?:here|to (?:this|that))"
+            # asking for help in so many words: "i need a little help here", "can i get some help"
+            r"|(?:i|we) (?:need|could use|could do with|want|would like|'d like) (?:some |a (?:little |bit of |little bit of )?)?help"
+            r"(?: (?:here|please|now|with (?:this|that|it)(?: one| question)?|answering(?: (?:this|that|it))?))*"
+            r"|(?:(?:can|could|may) (?:i|we) (?:get|have)|(?:can|could) (?:i|we) ask for) (?:some |a (?:little |bit of )?)?help"
+            r"(?: (?:here|please|with (?:this|that|it)(?: one| question)?))*"
+            # a nudge: "any suggestions", "could you give me a hint", "i need an example"
+            r"|(?:(?:can|could|would) you (?:please )?)?(?:give|offer|show) (?:me|us) (?:a |an |some |any |a few )?"
+            r"(?:hints?|clues?|tips?|pointers?|ideas?|suggestions?|examples?|nudge|prompt|starter)(?: please| here)*"
+            r"|(?:i|we) (?:need|could use|want|'d like|would like) (?:a |an |some |a few )?(?:hints?|clues?|tips?|pointers?|ideas?"
+            r"|suggestions?|examples?|nudge|prompt)(?: please| here)*"
+            r"|(?:(?:have you )?got |do you have )?any (?:hints?|tips?|ideas?|clues?|suggestions?|pointers?|examples?)"
+            r"(?: (?:for (?:me|us|this|that)|here|please))*"
+            # not knowing what to say or what is wanted: "i don't know what to say", "no idea what you mean"
+            r"|(?:i (?:don't|do not|really don't|honestly don't) (?:know|understand|get)|(?:i'm |i am )?not (?:really |quite |too )?sure"
+            r"|(?:i have |i've got |i've )?(?:no|not a) (?:idea|clue)|i can't think) (?:what|how) (?:to|i should|i'm (?:supposed|meant) to"
+            r"|i am (?:supposed|meant) to|i (?:need|have) to) (?:say|answer|reply|respond|put it|talk about|do|start)"
+            r"(?: (?:here|now|to (?:this|that|it)|this|that|it)(?: one| question)?)?"
+            r"|(?:i (?:don't|do not|really don't) (?:know|understand|get)|(?:i'm |i am )?not (?:really |quite |too )?sure"
+            r"|(?:i have |i've got |i've )?(?:no|not a) (?:idea|clue)) what (?:you(?:'re| are)?|it(?:'s| is)?|the question(?:'s| is)?|this(?:'s| is)?)"
+            r" (?:want|wants|mean|means|need|needs|asking|after|looking for|getting at|on about)(?: (?:me|us) to (?:say|answer|tell you))?"
+            r"(?: (?:here|by (?:that|this|it)|from (?:me|us)))?"
+            # how it works: "how does this work again", "i'm not sure how this works"
+            r"|(?:(?:i (?:don't|do not) (?:know|get|understand)|(?:i'm |i am )?not (?:really |quite )?sure) )?how (?:this|it|the check ?-?in)"
+            r"(?: bit| part)? works|how (?:does|do) (?:this|it|the check ?-?in)(?: bit| part)? work (?:again|exactly)"
+            r"|what (?:are|were) the rules(?: (?:here|again))?|what happens (?:now|next)|what now"
+            r"|is there a (?:right|wrong|correct|good|proper) (?:answer|thing to say)(?: (?:here|to (?:this|that)))?"
+            r"|(?:do|should|can) (?:i|we) (?:just )?(?:say|give|pick) (?:a|the) (?:number|score|rating)"
+            # what a word of the question means: "what do you mean by close", "what does appreciated mean here"
+            r"|what (?:exactly )?do you (?:mean|want) by (?:that|this|it|[\w']+(?: [\w']+)?)(?: (?:here|exactly))?"
+            r"|what does (?:that|it|this|[\w']+(?: [\w']+)?) (?:even |actually )?mean(?: (?:here|exactly|in this question))?"
+            r"|(?:(?:can|could|would) you )?explain what you mean(?: by (?:that|this|it|[\w']+(?: [\w']+)?))?"
+            r"|what (?:exactly |actually |even )?(?:are you|is this|is it|is the question) (?:after|asking|getting at|looking for)"
+            r"(?: (?:me|here|exactly|for))*"
+            r"|what (?:kind|sort|type) of (?:answer|thing|things|stuff) (?:are you looking for|are you expecting|are you hoping for"
+            r"|can (?:i|we) say|should (?:i|we) (?:give|say)|do you mean|counts?)(?: (?:here|to (?:this|that)))?"
+            r"|what (?:do|would|does) (?:you|it) (?:want|need|expect) (?:me|us) to (?:say|tell you|answer|talk about)(?: here)?"
+            r"|what (?:should|do|can|shall|could) (?:i|we) (?:talk about|tell you|mention|say about (?:this|that|it))"
+            r"|what(?:'s| is| would be| might be) (?:a |an |the )?(?:good|right|typical|normal|usual|example|sample|possible|best)"
+            r" (?:answer|thing to say|reply)(?: (?:to|for) (?:this|that|it)(?: one| question)?)?",
     "repeat": r"(?:(?:can|could|would|will) you (?:please )?|(?:would|do) you mind )?(?:say (?:that|it|the question)"
-              r"(?: bit| part| last bit)? again|(?:repeat|repeating)(?: that| it| the question)?(?: for (?:me|us))?|ask (?:that|it|me|us)(?: again| one more time)|read (?:that|it)(?: out)? again"
+              r"(?: bit| part| last bit)? again"
+              r"|(?:say|read|ask|repeat) (?:that|it|the question)(?: (?:again|once more|one more time))?"
+              r" (?:slower|more slowly|louder|more clearly|a (?:bit|little) (?:slower|louder|more slowly))"
+              r"|what was (?:that|the) (?:last )?(?:bit|part)(?: (?:again|you said))?|(?:repeat|repeating)(?: that| it| the question)?(?: for (?:me|us))?|ask (?:that|it|me|us)(?: again| one more time)|read (?:that|it)(?: out)? again"
               r"|(?:run|go|read) (?:that|it|the question)(?: (?:by|past|over|through|for)(?: (?:me|us))?)? (?:again|once more"
               r"|one more time)|go over (?:that|it|the question) again|give (?:me|us) (?:that|the question) again)"
               r"|again|pardon(?: me)?|come again|sorry"
@@ -111,10 +190,18 @@ _ANSWER_NOT_STOP = frozenset({"peace and quiet", "some quiet", "a bit of quiet",
 _FILLER = re.compile(
     r"^(?:(?:i'm|we're|i am|we are|that's us|that's me|that's it) (?:done|finished)|thanks|thank you|(?:we're|i'm)"
     r" (?:going|off|heading) to (?:sleep|bed)|good ?night|night night|that's all|huh|eh|hmm+|um+|sorry|please|okay|ok"
-    r"|companion|i missed that|i didn't get that|no thanks|no thank you)$")
+    r"|companion|i missed that|i didn't get that|no thanks|no thank you|not (?:tonight|now|right now)(?: thanks)?"
+    r"|if (?:that's|that is|it's|it is) (?:ok|okay|alright|all right|fine|allowed)|if you don't mind|if i may|if i can"
+    r"|honestly|to be honest|really|truly)$")
+
+
+def _filler(words: str) -> bool:
+    """Whether a clause said around a command is filler, peeled or as said ("not tonight, stop")."""
+    return bool(_FILLER.match(peeled(words)) or _FILLER.match(words))
 # Bare words that are a command alone but lead answers too ("quiet, we had the house to ourselves"): they take only
 # filler as asides.
-_WEAK = frozenset({"quiet", "be quiet", "silence", "enough", "sorry", "what", "huh", "again", "next", "leave it"})
+_WEAK = frozenset({"quiet", "be quiet", "silence", "enough", "sorry", "what", "huh", "again", "next", "leave it", "done",
+                   "all done"})
 
 # Words that talk about the talk. "time" only in "this time" / "one more time" (said as phrases below), so "next time"
 # stays an answer.
@@ -128,6 +215,8 @@ that's the then there this to understand up us wait want was wasn't we we're wer
 with won't would wouldn't yeah yes you your you're companion check-in checkin check in um uh er hmm huh eh well
 actually again come next end ending finish finished quit cancel enough moment second sec mind asking expected
 expecting leave mine by follow example examples
+point exactly even something anything idea ideas hint hints clue clues tip tips suggestion suggestions about think
+thinking talk word words means meaning reply last thing things type
 """.split())
 # Words of a reason given with a command, about the two of them right now: wanting the evening over ("we're falling
 # asleep"), not having heard ("i was miles away"), having nothing to say ("i'm drawing a blank"), keeping it to
@@ -138,27 +227,34 @@ fine falling nodding drifting dropping off calling day both eyes closing yawning
 heading past midnight half
 nothing away miles distracted elsewhere daydreaming zoned drifted wandered somewhere else noisy loud blank stuck idea clue empty
 private personal too much comfortable think
+blanking stumped clueless comes coming springs
 """.split())
 # A reason opens a clause of its own: a subject and what it is or wants ("we're good", "it's late").
-_REASON_OPENS = frozenset("we we're we've we'd i i'm i've i'd it it's that's both you're too so".split())
+_REASON_OPENS = frozenset("we we're we've we'd i i'm i've i'd it it's that's both you're too so nothing".split())
 REASON_MAX_WORDS = 6
 # Words a clause cannot end on: what comes after them belongs to it ("i didn't want it to | end").
 _DANGLING = frozenset("""a an the our my your to about of for with and or but so because if when it i we you they he
 she did didn't do don't does doesn't want wanted can can't could couldn't would wouldn't will won't should shouldn't
 is isn't was wasn't are aren't were weren't be never just""".split())
-_OPINION = re.compile(r"^(?:i think|i guess|i reckon) ")
+_OPINION = re.compile(r"^(?:i think|i guess|i reckon) | (?:i think|i guess|i reckon|i suppose)$")
 _PHRASES = re.compile(r"\b(?:this time|one more time|next one|next question|the check ?-?in)\b")
 # The command each word names, strongest first: a stop ends at once whatever else is said.
 _KINDS = (
     ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel|enough|end|ending|finish)\b")),
     ("skip", re.compile(r"\b(?:pass|skip|skipping)\b|(?<!\bthe )\bnext\b|\brather not\b|\b(?:don't|do not) want to answer\b"
-                        r"|\bnot answering\b|\bwon't answer\b")),
+                        r"|\bnot answering\b|\bwon't answer\b|\bnot (?:going to|gonna) answer\b")),
     ("repeat", re.compile(r"\bwhat (?:was|were) (?:i|we) (?:meant|supposed|expected) to\b")),  # the question gone by
     ("help", re.compile(r"\bhelp\b|\bexamples?\b|\b(?:what|how) (?:should|do|can|would|am|must) (?:i|we)(?: be)?"
                         r" (?:say|saying|answer|answering|reply|put)\b|\bhow (?:should|do|can|would) (?:i|we) answer\b|\bwhat do you want\b"
                         r"|\bwhat (?:do|does|did) (?:you|that|it|this|the question) mean\b|\b(?:meant|supposed|expected) to\b"
                         r"|\boptions\b|\b(?:don't|do not|didn't) (?:really |quite )?(?:understand|follow)\b|\bwhat you mean\b|\bconfused\b|\bi'm lost\b|\bwhat you're asking\b"
-                        r"|\bwhat(?:'s| is| are) (?:this|it|the question|this question|that question|you) asking\b|\bwhat kind of (?:answer|thing)\b")),
+                        r"|\bwhat(?:'s| is| are) (?:this|it|the question|this question|that question|you) asking\b|\bwhat kind of (?:answer|thing)\b"
+                        r"|\bwhat(?:'s| is) (?:the point of|(?:this|the|that) question (?:about|for|after))\b"
+                        r"|\bwhat (?:exactly |actually )?(?:do|would|does) (?:you|it) (?:want|like|need)\b|\bwhat to (?:say|answer|talk about)\b"
+                        r"|\b(?:my|an?|the) answer (?:be|sound like)\b"
+                        r"|\b(?:any|some|a few|got any|have any) (?:ideas?|hints?|clues?|tips?|suggestions?|pointers?)\b"
+                        r"|\b(?:a|an) (?:hint|clue|tip|suggestion|pointer)\b"
+                        r"|\bthink of (?:something|anything|an answer)\b")),
     ("repeat", re.compile(r"\bagain\b|\brepeat\b|\bonce more\b|\bone more time\b|\bpardon\b"
                           r"|\b(?:i|we) (?:\w+ )?missed\b|\bmissed (?:that|it|the question|what)\b"
                           r"|\b(?:didn't|couldn't|can't|did not|could not|wasn't|not) (?:\w+ )?(?:hear|catch|listening)\b"
@@ -169,7 +265,8 @@ SHORT = 3
 _SPEECH = re.compile(r"\b(?:say|said|ask|asked|repeat|question|hear|heard|catch|caught|missed|listening|pardon|what was|come"
                      r" again|tell|read|run)\b")
 # Not a command for other reasons: a speaker's own stop ("i'll stop"), thanks, "if you want".
-_OWN_SPEECH = re.compile(r"\b(?:i|i'd|i'll|we|we'd|we'll|i would|i will) (?:say|said|tell|told)\b")
+_OWN_SPEECH = re.compile(r"\b(?:i|i'd|i'll|we|we'd|we'll|i would|i will|i've|we've) (?:(?:just|kept|keep) )?(?:say|said|tell|told|read|reread"
+                         r"|re-read|heard|listened|watched|played)\b|\b(?:again and again|over and over)\b")
 _NOT_COMMAND = re.compile(r"\b(?:i'll|i will|we'll|we will) stop\b(?! (?:the |this )?(?:check ?-?ins?|questions?)\b)|^(?:thanks|thank you)\b|\b(?:if|when) (?:you|we) (?:want|need)\b")
 _MENTIONED = re.compile(r"\b(?:say|said|type|typed|just say|word) (?:stop|skip|pass|help|repeat|next|end)\b")
 _COMMAND_WORDS = frozenset("stop stopping end finish quit cancel help repeat again enough skip pass next".split())
@@ -213,7 +310,7 @@ def _phrase(words: str, whole: bool = False) -> Optional[str]:
 def _aside(words: List[str], kind: str, strong: bool) -> bool:
     """Whether a clause said around a `kind` command adds nothing of its own to it."""
     text = " ".join(words)
-    if _FILLER.match(peeled(text)) or _phrase(text) == kind:
+    if _filler(text) or _phrase(text) == kind:
         return True
     words = peeled(text).split()  # "sorry, i was distracted"
     return (strong and 2 <= len(words) <= REASON_MAX_WORDS and words[0] in _REASON_OPENS
@@ -228,7 +325,7 @@ def _with_asides(words: List[str]) -> Optional[str]:
         for end in range(count, start, -1):
             if (start, end) == (0, count):
                 continue
-            said_not = negated(words, start, NEGATION_REACH) and not _FILLER.match(peeled(" ".join(words[:start])))
+            said_not = negated(words, start, NEGATION_REACH) and not _filler(" ".join(words[:start]))
             kind = None if said_not else _phrase(" ".join(words[start:end]))
             if kind is None:
                 continue
@@ -245,7 +342,12 @@ def _with_asides(words: List[str]) -> Optional[str]:
 # Typed sentence and clause ends; a "?" on a bare "pardon" or "come again" makes it a question about the question.
 _SENTENCE = re.compile(r"([^.?!;,]+)([.?!;,]*)")
 _POINTED = re.compile(r"\b(?:this|that|it|here|now|answer|answering|say|question|do|work|example|explain|mean|options|hints?|tips?|ideas?|clues?)\b")
-_CLOSER = re.compile(r"^(?:(?:that's|that is) (?:all|it|enough)$|(?:i've got |i have |i've )?nothing to (?:say|add))")
+_CLOSER = re.compile(r"^(?:(?:that's|that is) (?:all|it|enough)$|(?:i've got |i have |i've )?nothing to (?:say|add)"
+                     r"|(?:all )?(?:done|finished)\b|(?:i've got|i have|i got) nothing$"
+                     # lost for words, which closes an answer as often as it asks for help ("i don't know what to say, it
+                     # was perfect")
+                     r"|(?:i (?:really |honestly )?(?:don't|do not) know|(?:i'm |i am )?not (?:really |quite )?sure|(?:i have |i've got )?no idea"
+                     r"|i can't think) (?:what|how) to (?:say|put))")
 _ASKED_AGAIN = frozenset({"pardon", "pardon me", "come again", "sorry"})
 SENTENCE_ASIDES_MAX = 12
 
@@ -332,7 +434,7 @@ def classified_control(message: Dict[str, Any], text: str) -> Optional[str]:
     clauses = [with_apostrophes(said(m.group(1))) for m in _SENTENCE.finditer(text) for said in (normalise, peeled)]
     if kind not in CLASSIFIED_CONTROLS or confidence < MIN_CLASSIFIED or not any(map(_ABOUT_THE_TALK.search, clauses)):
         return None
-    if kind == "repeat" and _OWN_SPEECH.search(words):
-        return None  # "i'd say it again and again"
+    if kind == "repeat" and (_OWN_SPEECH.search(words) or len(words.split()) > SHORT + 1 and not _SPEECH.search(words)):
+        return None  # "i'd say it again and again", "i read it again and again", "once more, like that, next time"
     # "i don't want the check in to stop": the negation further back, as these are whole sentences
     return None if _not_wanted(words, NEGATION_REACH + 2) else str(kind)

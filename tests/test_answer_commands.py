@@ -148,3 +148,37 @@ def test_the_talk_is_named_within_one_clause(intent: str, text: str, control: Op
 def test_not_following_the_question_asks_for_help(text: str) -> None:
     """Not following the question, or asking for it in other words, is a request for help."""
     assert answer_control(text) == "help"
+
+
+@pytest.mark.parametrize("text, control", [
+    ("let's leave the rest for tomorrow", "stop"), ("can we not do this tonight", "stop"),
+    ("that's it for us", "stop"), ("we'll stop there for tonight I think", "stop"), ("not tonight, stop", "stop"),
+    ("um, can we maybe just stop there? I'm knackered", "stop"), ("let's leave it at that", "stop"),
+    ("we'd rather stop now if that's okay", "stop"), ("I reckon that's us for the night", "stop"),
+    ("I'll take a rain check on this one", "skip"), ("nah, pass", "skip"), ("like, pass", "skip"),
+    ("I choose to pass.", "skip"), ("come back to me", "skip"), ("let Alex go", "skip"),
+    ("I'd prefer not to answer that one", "skip"), ("I'm not going to answer that one", "skip"),
+    ("pass, nothing comes to mind", "skip"), ("I'm gonna skip this one if that's ok", "skip"),
+    ("i need some help", "help"), ("any suggestions?", "help"), ("can you give me a hint?", "help"),
+    ("I don't know what to say.", "help"), ("I'm not sure how this works.", "help"),
+    ("what do you mean by appreciated?", "help"), ("what does close mean here?", "help"),
+    ("is there a right answer?", "help"), ("help, I'm blanking", "help"), ("what should my answer be?", "help"),
+    ("what exactly do you want to know?", "help"), ("I don't know what you want me to say", "help"),
+    ("what was that last bit?", "repeat"), ("could you say it slower?", "repeat"),
+])
+def test_commands_in_everyday_words(text: str, control: str) -> None:
+    """Putting the check-in off to another night, a hand-over by name, asking for a hint or what a word of the
+    question means, being lost for words on its own: directed commands in the words people use."""
+    assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text", [
+    "I don't know what to say, it was perfect.", "I don't know how to say it, but it felt really close.",
+    "that it was my idea for once", "pick it up from the station tomorrow", "let's do this again another night",
+    "Finished the whole box set together, a five.", "the note in my lunchbox, I read it again and again",
+])
+def test_lost_for_words_beside_an_answer_stays_the_answer(text: str) -> None:
+    """Being lost for words beside a word of praise, or an idea, a chore or a plan put off, is the answer."""
+    assert answer_control(text) is None
+    if "again" in text:
+        assert classified_control({"intent": {"name": "repeat", "confidence": 0.9}}, text) is None
