@@ -43,6 +43,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             + _FOR_NOW + r"|(?:we've|i've) had (?:enough|our fill|plenty)(?: of (?:this|questions|the questions|" + _CHECKIN + r"))?"
             + _FOR_NOW + r"|(?:we're|we are|i'm|i am|that's us|that's me) (?:done|finished)(?: (?:here|now))?" + _FOR_NOW
             + r"|that's (?:us|me)(?: (?:then|now))?" + _FOR_NOW + r"|(?:let's |we'll |we can |i'll )?leave it (?:at that|there|here)" + _FOR_NOW
+            + r"|(?:i'm |we're |i am |we are )(?:turning|switching|shutting) (?:(?:it|you|this|everything|" + _CHECKIN + r") )?(?:off|down)"
             + r"|(?:(?:can|could|would) you |please |you can |you could )?(?:turn|switch|shut) (?:(?:it|yourself|this|everything"
             r"|the whole thing|" + _CHECKIN + r") )?(?:off|down)(?: (?:entirely|completely|altogether))?"
             r"|(?:cancel|end|stop|finish|skip) the rest(?: of (?:this|it|them|the questions|" + _CHECKIN + r"))?"
@@ -59,9 +60,9 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             # the check-in itself not wanted tonight: "let's not do this tonight", "we don't want to carry on now"
             r"|(?:let's|can we|could we) (?:just )?not (?:do|continue|carry on with|go on with|finish) (?:this|it|the rest|"
             + _CHECKIN + r")(?: (?:tonight|now|right now|any ?more))*"
-            r"|(?:i|we) (?:don't|do not) (?:want|feel like|fancy) (?:to )?(?:doing |do |continuing |continue |carrying on"
-            r" |carry on |going on |go on )?(?:this|it|the rest|any more|more|" + _CHECKIN + r")?(?: (?:any ?more|right now))*"
-            r" (?:tonight|now)|(?:i|we) (?:don't|do not) want to (?:do|continue|carry on with) (?:the rest|" + _CHECKIN + r")"
+            r"|(?:i|we) (?:don't|do not) (?:want|feel like|fancy)(?: to)?(?: (?:doing|do|continuing|continue|carrying on|carry on"
+            r"|going on|go on|keep going|keeping going))?(?: (?:this|it|the rest|any more|more|" + _CHECKIN + r"))?"
+            r"(?: (?:any ?more|right now))* (?:tonight|now)|(?:i|we) (?:don't|do not) want to (?:do|continue|carry on with) (?:the rest|" + _CHECKIN + r")"
             r"(?: (?:any ?more|tonight|now))*"
             r"|(?:that's|that is) (?:it|all) (?:for|from) (?:us|the two of us|both of us)(?: (?:tonight|for tonight|now))?"
             r"|(?:i'm|we're|i am|we are) calling it(?: a night| quits| there| here)?"
@@ -74,7 +75,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?: (?:this (?:time|round)|for (?:now|tonight)|please))?"
             r"| this (?:time|round)"
             r"| (?:the|this|that) question| for now| on (?:this|that)(?: one)?)?"
-            r"|next(?: question| one)?(?: please)?|(?:i'd )?rather not (?:answer|say)(?: (?:that|this|it)(?: one)?)?"
+            r"|next(?: question| one| person| partner| turn)?(?: please)?|(?:i'd )?rather not (?:answer|say)(?: (?:that|this|it)(?: one)?)?"
             r"|(?:i'm |i am )?(?:passing|skipping)(?: (?:on )?(?:this|that|it|me|mine|my turn)(?: one| question)?)?"
             r"(?: (?:this (?:time|round)|for (?:now|tonight)))?"
             r"|(?:i'll |i will |i'm going to |i'm gonna |i |can i |could i )?(?:take|have|get) a (?:pass|skip|rain ?check)"
@@ -121,7 +122,15 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|what (?:are you|is this|is it|is the question) (?:after|asking|getting at|looking for)(?: here)?"
             r"|(?:(?:can|could|would) you )?(?:say|put|ask|word) (?:that|it|this|the question) (?:another|a different) way"
             r"|(?:(?:can|could|would) you )?(?:rephrase|reword) (?:that|it|this|the question)|what does (?:that|it|this) (?:even )?mean"
-            r"|i'm (?:lost|confused|stuck|stumped|drawing a blank|not following)|i (?:don't|do not) follow"
+            r"|(?:i'm|i am|we're|we are) (?:a (?:bit|little) |slightly |quite |so |really |totally |completely )?(?:lost|confused"
+            r"|puzzled|baffled|stuck|stumped|drawing a blank|not following|not with you)"
+            r"(?: (?:by|about|with|on) (?:the question|this(?: one| question)?|that(?: one| question)?|it|what you mean))?(?: here| now)?"
+            r"|i (?:don't|do not) follow"
+            r"|(?:(?:can|could|would) you )?(?:tell|show) (?:me|us) how (?:this|it|the check ?-?in)(?: bit| part)? works"
+            r"|what would you say(?: (?:here|to (?:this|that)))?|what (?:would|do) you (?:suggest|recommend)"
+            r"|what(?:'s| is) the (?:idea|point|aim|goal|purpose)(?: (?:here|of (?:this|that|it)(?: one| question)?))?"
+            r"|(?:how|what) (?:am i|are we|do i|should i|can i) (?:supposed to |meant to |expected to )?put (?:a number|a score|a rating)"
+            r" on (?:that|this|it)"
             r"|what do you (?:need|want) (?:from|of) (?:me|us)|any (?:hints?|tips?|ideas?|clues?)|(?:my )?mind(?:'s| has| is)? gone blank"
             r"|(?:(?:can|could|would) you )?explain(?: (?:that|it|this|the question|this one|what you mean))?"
             r"|(?:(?:can|could) you )?give (?:me|us) an example|(?:an )?example(?: please)?|like what|such as"
@@ -132,13 +141,15 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?: (?:this|that|it|here|to (?:this|that)))?"
             r"|i (?:don't|do not) know (?:what|how) to (?:say|answer) (?:here|to (?:this|that))"
             # asking for help in so many words: "i need a little help here", "can i get some help"
-            r"|(?:i|we) (?:need|could use|could do with|want|would like|'d like) (?:some |a (?:little |bit of |little bit of )?)?help"
+            r"|(?:i|we) (?:need|could use|could do with|want|would like|'d like) (?:some |a (?:little |bit of |little bit of )?)?"
+            r"(?:help|guidance|direction|steer)"
             r"(?: (?:here|please|now|with (?:this|that|it)(?: one| question)?|answering(?: (?:this|that|it))?))*"
             r"|(?:(?:can|could|may) (?:i|we) (?:get|have)|(?:can|could) (?:i|we) ask for) (?:some |a (?:little |bit of )?)?help"
             r"(?: (?:here|please|with (?:this|that|it)(?: one| question)?))*"
             # a nudge: "any suggestions", "could you give me a hint", "i need an example"
             r"|(?:(?:can|could|would) you (?:please )?)?(?:give|offer|show) (?:me|us) (?:a |an |some |any |a few )?"
-            r"(?:hints?|clues?|tips?|pointers?|ideas?|suggestions?|examples?|nudge|prompt|starter)(?: please| here)*"
+            r"(?:hints?|clues?|tips?|pointers?|ideas?|suggestions?|examples?|nudge|prompt|starter|starting point|place to start"
+            r"|steer)(?: please| here)*"
             r"|(?:i|we) (?:need|could use|want|'d like|would like) (?:a |an |some |a few )?(?:hints?|clues?|tips?|pointers?|ideas?"
             r"|suggestions?|examples?|nudge|prompt)(?: please| here)*"
             r"|(?:(?:have you )?got |do you have )?any (?:hints?|tips?|ideas?|clues?|suggestions?|pointers?|examples?)"
@@ -227,10 +238,10 @@ fine falling nodding drifting dropping off calling day both eyes closing yawning
 heading past midnight half
 nothing away miles distracted elsewhere daydreaming zoned drifted wandered somewhere else noisy loud blank stuck idea clue empty
 private personal too much comfortable think
-blanking stumped clueless comes coming springs
+blanking stumped clueless comes coming springs mood energy headspace state later tomorrow another
 """.split())
 # A reason opens a clause of its own: a subject and what it is or wants ("we're good", "it's late").
-_REASON_OPENS = frozenset("we we're we've we'd i i'm i've i'd it it's that's both you're too so nothing".split())
+_REASON_OPENS = frozenset("we we're we've we'd we'll i i'm i've i'd i'll it it's that's both you're too so nothing".split())
 REASON_MAX_WORDS = 6
 # Words a clause cannot end on: what comes after them belongs to it ("i didn't want it to | end").
 _DANGLING = frozenset("""a an the our my your to about of for with and or but so because if when it i we you they he
@@ -312,7 +323,7 @@ def _aside(words: List[str], kind: str, strong: bool) -> bool:
     text = " ".join(words)
     if _filler(text) or _phrase(text) == kind:
         return True
-    words = peeled(text).split()  # "sorry, i was distracted"
+    words = peeled(re.sub(r"\bnext time\b", "later", text)).split()  # "sorry, i was distracted", "i'll go next time"
     return (strong and 2 <= len(words) <= REASON_MAX_WORDS and words[0] in _REASON_OPENS
             and all(w in _META or w in _REASON for w in words)
             and not any(w in _COMMAND_WORDS for w in words))
@@ -374,12 +385,15 @@ def _own_sentence(words: str, asked: bool, bare: bool = False) -> Optional[str]:
     return kind
 
 
+_NAME = re.compile(r"^[A-Z][a-z]+$")
+
+
 def _sentence_command(text: str) -> Optional[str]:
     """A directed command typed as the first or last sentence of its own, whatever short sentences go with it: a
     reason or a word to the partner ("Pass. Ask Sam.", "Come again? The fan's too loud.", "Skip mine. I'll answer it
     tomorrow.")."""
-    parts = [(with_apostrophes(normalise(m.group(1))), "?" in m.group(2)) for m in _SENTENCE.finditer(text)]
-    parts = [(words, asked) for words, asked in parts if words and not polite_only(words)]
+    said = [m for m in _SENTENCE.finditer(text) if normalise(m.group(1)) and not polite_only(m.group(1))]
+    parts = [(with_apostrophes(normalise(m.group(1))), "?" in m.group(2)) for m in said]
     if len(parts) < 2:
         return None
     for at in (0, len(parts) - 1):
@@ -387,7 +401,8 @@ def _sentence_command(text: str) -> Optional[str]:
         kind = _own_sentence(*parts[at])
         if kind is None or len(rest.split()) > SENTENCE_ASIDES_MAX or _not_wanted(rest):
             continue
-        if _own_sentence(*parts[at], bare=True) or _aside(rest.split(), kind, True):
+        handed = kind == "skip" and len(parts) == 2 and _NAME.match(said[1 - at].group(1).strip())  # "Pass. Alex?"
+        if _own_sentence(*parts[at], bare=True) or handed or _aside(rest.split(), kind, True):
             return kind
     return None
 

@@ -182,3 +182,22 @@ def test_lost_for_words_beside_an_answer_stays_the_answer(text: str) -> None:
     assert answer_control(text) is None
     if "again" in text:
         assert classified_control({"intent": {"name": "repeat", "confidence": 0.9}}, text) is None
+
+
+@pytest.mark.parametrize("text, control", [
+    ("we don't want to continue tonight", "stop"), ("I'm shutting this down, goodnight", "stop"),
+    ("stop, we're not in the mood", "stop"), ("skip, I'll go next time", "skip"), ("Pass. Sam?", "skip"),
+    ("next person please", "skip"), ("what would you say?", "help"), ("I need some guidance here", "help"),
+    ("how am I supposed to put a number on that?", "help"), ("I'm a bit confused by the question", "help"),
+    ("can you give me a starting point?", "help"), ("what's the idea here?", "help"),
+    ("can you tell me how this works?", "help"),
+])
+def test_commands_with_a_name_a_promise_or_a_plea(text: str, control: str) -> None:
+    """A pass handed to the partner by name, a promise to answer later, being confused by the question."""
+    assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text", ["Let Sam go first next time.", "I'm lost without you, honestly.",
+                                  "pass the salt more often, Sam", "what's the point of arguing about bins"])
+def test_names_promises_and_lost_in_an_answer(text: str) -> None:
+    assert answer_control(text) is None
