@@ -31,18 +31,20 @@ _CHECKIN = r"(?:the |this |our |tonight's )?" + _ASKING
 _FOR_NOW = r"(?: for (?:tonight|today|now|the night|one night|this evening|the evening|the day|us))?"
 _CONTROL_PATTERNS: Dict[str, str] = {
     "stop": r"stop asking(?: (?:us|me))?(?: (?:questions|things))?"
-            r"|(?:time to |let's |we can |can we |could we |shall we |(?:i|we)(?:'d| would) like to |(?:i|we) want to "
+            r"|(?:time to |let's |we can |we'll |we will |can we |could we |shall we |(?:i|we)(?:'d| would) like to |(?:i|we) want to "
             r"|(?:we're|i'm|we are|i am) (?:going to|gonna) |(?:i|we) (?:need|have|ought) to |(?:i|we) should "
             r"|(?:i|we)(?:'d| would) (?:rather|prefer to|sooner) )?"
             r"(?:(?:maybe|just|please|perhaps|probably|now|all) )*"
             r"(?:end|finish|stop|halt|leave it|wrap(?: it| this| things)? up|finish up|call it|wind (?:it |this |things )?(?:up|down)"
             r"|pack it in)(?: (?:this|it|that|things|quits|" + _CHECKIN + r"))?"
             r"(?: (?:here|there|now|for tonight|for today|for the night|for one night|a night|a day|at that))*"
-            r"|(?:(?:that's|that is|that'll be|that will be) (?:all|it|enough|plenty)|that'll do|that will do)(?: (?:questions|of (?:this|that|the questions)))?"
+            r"|(?:that's|that is) (?:the check ?-?in|the questions|it|this|us|me) (?:done|over|finished)" + _FOR_NOW
+            + r"|(?:(?:that's|that is|that'll be|that will be) (?:all|it|enough|plenty)|that'll do|that will do)(?: (?:questions|of (?:this|that|the questions)))?"
             + _FOR_NOW + r"|(?:we'll (?:stop|leave it|end it)|i'll (?:stop|leave it|end it) (?:there|here))(?: (?:there|here))?"
             + _FOR_NOW + r"|(?:we've|i've) had (?:enough|our fill|plenty)(?: of (?:this|questions|the questions|" + _CHECKIN + r"))?"
             + _FOR_NOW + r"|(?:we're|we are|i'm|i am|that's us|that's me) (?:done|finished)(?: (?:here|now))?" + _FOR_NOW
-            + r"|that's (?:us|me)(?: (?:then|now))?" + _FOR_NOW + r"|(?:let's |we'll |we can |i'll )?leave it (?:at that|there|here)" + _FOR_NOW
+            + r"|that's (?:us|me)(?: (?:then|now|done|finished))?(?: for (?:tonight|today|now|the night|one night|this evening))"
+            r"|that's (?:us|me) (?:then|now)|(?:let's |we'll |we can |i'll )?leave it (?:at that|there|here)" + _FOR_NOW
             + r"|(?:i'm |we're |i am |we are )(?:turning|switching|shutting) (?:(?:it|you|this|everything|" + _CHECKIN + r") )?(?:off|down)"
             + r"|(?:(?:can|could|would) you |please |you can |you could )?(?:turn|switch|shut) (?:(?:it|yourself|this|everything"
             r"|the whole thing|" + _CHECKIN + r") )?(?:off|down)(?: (?:entirely|completely|altogether))?"
@@ -60,9 +62,9 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             # the check-in itself not wanted tonight: "let's not do this tonight", "we don't want to carry on now"
             r"|(?:let's|can we|could we) (?:just )?not (?:do|continue|carry on with|go on with|finish) (?:this|it|the rest|"
             + _CHECKIN + r")(?: (?:tonight|now|right now|any ?more))*"
-            r"|(?:i|we) (?:don't|do not) (?:want|feel like|fancy)(?: to)?(?: (?:doing|do|continuing|continue|carrying on|carry on"
-            r"|going on|go on|keep going|keeping going))?(?: (?:this|it|the rest|any more|more|" + _CHECKIN + r"))?"
-            r"(?: (?:any ?more|right now))* (?:tonight|now)|(?:i|we) (?:don't|do not) want to (?:do|continue|carry on with) (?:the rest|" + _CHECKIN + r")"
+            r"|(?:i|we) (?:don't|do not) (?:want|feel like|fancy)(?: to)? (?:(?:doing|do|continuing|continue|carrying on|carry on"
+            r"|going on|go on|keep going|keeping going)(?: (?:this|it|the rest|" + _CHECKIN + r"))?|this|it|the rest|any more|more|"
+            + _CHECKIN + r")(?: (?:any ?more|right now))* (?:tonight|now)|(?:i|we) (?:don't|do not) want to (?:do|continue|carry on with) (?:the rest|" + _CHECKIN + r")"
             r"(?: (?:any ?more|tonight|now))*"
             r"|(?:that's|that is) (?:it|all) (?:for|from) (?:us|the two of us|both of us)(?: (?:tonight|for tonight|now))?"
             r"|(?:i'm|we're|i am|we are) calling it(?: a night| quits| there| here)?"
@@ -90,7 +92,9 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?: (?:for|to|on) (?:this|that|it|you)(?: one| question)?)?|i've got nothing|i got nothing"
             r"|(?:can|could|may) (?:i|we) not (?:answer|do|say) (?:this|that|it)(?: one| question)?|(?:i'll )?give (?:this|that|it)(?: one| question)? a miss"
             r"|no comment|(?:can we |could we |let's |just )?move on(?: to the next (?:one|question))?|not this one"
-            r"|i'll sit this one out|(?:i'm |i am )?not (?:answering|doing|going to answer|gonna answer|going to do) (?:that|this|it)"
+            r"|i'll sit this one out|(?:i'll |i will |let me |i'm going to |i'm gonna )?sit out (?:this|that)(?: one| question)?"
+            r"|(?:i'm|i am) out (?:on|for) (?:this|that)(?: one| question)?(?: (?:tonight|this time))?"
+            r"|my answer(?:'s| is| will be) (?:a )?(?:pass|skip)|(?:i'm |i am )?not (?:answering|doing|going to answer|gonna answer|going to do) (?:that|this|it)"
             r"(?: one| question)?(?: (?:tonight|now|this time))?"
             r"|(?:i )?(?:won't|wouldn't|can't|don't want to|do not want to|don't fancy|don't feel like|'d rather not"
             r"|would rather not|rather not|i'd prefer not to|i would prefer not to|prefer not to|i'd sooner not|would sooner not) (?:(?:answer|answering|say|saying)(?: (?:that|this|it)(?: one| question)?)?"
@@ -101,7 +105,9 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:carry|go|move) (?:on|along)(?: to the next (?:one|question|bit|part)| without (?:me|us))?(?: this time| tonight)?|not this (?:question|one|time)"
             r"|(?:i'm |i am |we're |we are )(?:going to|gonna) (?:sit (?:this|that) one out|pass|skip(?: (?:this|that|it))?)"
             r"|(?:give|hand|pass) (?:my turn|my go|this one|this|it|that one|mine|this question) (?:over )?to \w+"
-            r"(?: (?:instead|first|this time))?|ask (?!(?:again|me|us|that|it|the|this)\b)\w+(?: instead)?"
+            r"(?: (?:instead|first|this time))?|(?:(?:can|could) you |just |please )?ask (?!(?:again|me|us|that|it|the|this)\b)\w+"
+            r"(?: (?:instead|first|now|this one))?"
+            r"|(?:please )?(?:don't|do not) ask me (?:this|that)(?: one| question)?(?: (?:tonight|now|please))?"
             r"|(?:can|could) you come back to me(?: later)?|(?:over to|your (?:go|turn)) \w+|\w+ your (?:go|turn)"
             r"|\w+ can (?:go|answer|have (?:it|a go))(?: (?:this|that) one| first| instead)?|(?:i've got |i have |i've )?nothing to (?:say|add)"
             r"(?: (?:on|about|to) (?:this|that|it))?",
@@ -165,7 +171,8 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?: (?:here|by (?:that|this|it)|from (?:me|us)))?"
             # how it works: "how does this work again", "i'm not sure how this works"
             r"|(?:(?:i (?:don't|do not) (?:know|get|understand)|(?:i'm |i am )?not (?:really |quite )?sure) )?how (?:this|it|the check ?-?in)"
-            r"(?: bit| part)? works|how (?:does|do) (?:this|it|the check ?-?in)(?: bit| part)? work (?:again|exactly)"
+            r"(?: bit| part| thing)? works|how (?:does|do) (?:this|it|the check ?-?in)(?: bit| part| thing)? work(?: (?:again|exactly))?"
+            r"|what counts as (?:an? |the )?(?:answer|good answer|right answer)"
             r"|what (?:are|were) the rules(?: (?:here|again))?|what happens (?:now|next)|what now"
             r"|is there a (?:right|wrong|correct|good|proper) (?:answer|thing to say)(?: (?:here|to (?:this|that)))?"
             r"|(?:do|should|can) (?:i|we) (?:just )?(?:say|give|pick) (?:a|the) (?:number|score|rating)"
@@ -251,7 +258,7 @@ _OPINION = re.compile(r"^(?:i think|i guess|i reckon) | (?:i think|i guess|i rec
 _PHRASES = re.compile(r"\b(?:this time|one more time|next one|next question|the check ?-?in)\b")
 # The command each word names, strongest first: a stop ends at once whatever else is said.
 _KINDS = (
-    ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel|enough|end|ending|finish)\b")),
+    ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel|enough)\b|(?<!\bthe )\b(?:end|ending|finish)\b")),  # "the end bit"
     ("skip", re.compile(r"\b(?:pass|skip|skipping)\b|(?<!\bthe )\bnext\b|\brather not\b|\b(?:don't|do not) want to answer\b"
                         r"|\bnot answering\b|\bwon't answer\b|\bnot (?:going to|gonna) answer\b")),
     ("repeat", re.compile(r"\bwhat (?:was|were) (?:i|we) (?:meant|supposed|expected) to\b")),  # the question gone by
@@ -343,7 +350,7 @@ def _with_asides(words: List[str]) -> Optional[str]:
             said = peeled(" ".join(words[start:end]))
             strong = said not in _WEAK and (kind != "repeat" or len(said.split()) > 1 and bool(_SPEECH.search(said)))
             before, after = words[:start], words[end:]
-            if before and before[-1] in _DANGLING:
+            if before and before[-1] in _DANGLING or after and after[0] == "to":
                 continue  # "i didn't want it to end": what comes before leads into the command word
             if all(not part or _aside(part, kind, strong) for part in (before, after)):
                 return kind
@@ -386,6 +393,7 @@ def _own_sentence(words: str, asked: bool, bare: bool = False) -> Optional[str]:
 
 
 _NAME = re.compile(r"^[A-Z][a-z]+$")
+_CONTINUED = re.compile(r"^(?:so|and|but|because|or|then) ")  # "i'm out of ideas for dinner, so help with that"
 
 
 def _sentence_command(text: str) -> Optional[str]:
@@ -398,7 +406,7 @@ def _sentence_command(text: str) -> Optional[str]:
         return None
     for at in (0, len(parts) - 1):
         rest = " ".join(words for i, (words, _) in enumerate(parts) if i != at)
-        kind = _own_sentence(*parts[at])
+        kind = None if _CONTINUED.match(parts[at][0]) else _own_sentence(*parts[at])
         if kind is None or len(rest.split()) > SENTENCE_ASIDES_MAX or _not_wanted(rest):
             continue
         handed = kind == "skip" and len(parts) == 2 and _NAME.match(said[1 - at].group(1).strip())  # "Pass. Alex?"

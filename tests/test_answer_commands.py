@@ -201,3 +201,22 @@ def test_commands_with_a_name_a_promise_or_a_plea(text: str, control: str) -> No
                                   "pass the salt more often, Sam", "what's the point of arguing about bins"])
 def test_names_promises_and_lost_in_an_answer(text: str) -> None:
     assert answer_control(text) is None
+
+
+@pytest.mark.parametrize("text, control", [
+    ("ok that's the check-in done, thanks", "stop"), ("we'll call it a night, thank you", "stop"),
+    ("aye that's us, stop there", "stop"), ("don't ask me this one", "skip"), ("can you ask Sam first", "skip"),
+    ("I'll sit out this one", "skip"), ("my answer's pass", "skip"), ("I'm out on this one", "skip"),
+    ("what counts as an answer?", "help"), ("how does this thing work", "help"),
+])
+def test_commands_said_the_long_way_round(text: str, control: str) -> None:
+    assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text", [
+    "the end bit, honestly", "I don't want tonight to end", "that's us, always laughing",
+    "I'm out of ideas for dinner, so help with that", "we'll finish the puzzle another night",
+])
+def test_the_end_as_a_thing_and_help_that_follows_on_stay_the_answer(text: str) -> None:
+    """'the end' is a part of the evening; a command word led by 'so' or 'and' goes on from the answer before it."""
+    assert answer_control(text) is None
