@@ -37,7 +37,8 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?:(?:maybe|just|please|perhaps|probably|now|all) )*"
             r"(?:end|finish|stop|halt|leave it|wrap(?: it| this| things)? up|finish up|call it|wind (?:it |this |things )?(?:up|down)"
             r"|pack it in)(?: (?:this|it|that|things|quits|" + _CHECKIN + r"))?"
-            r"(?: (?:here|there|now|for tonight|for today|for the night|for one night|a night|a day|at that))*"
+            r"(?: (?:here|there|now|for tonight|for today|for the night|for one night|a night|a day|at that|early|a bit early"
+            r"|a little early|tonight))*"
             r"|(?:that's|that is) (?:the check ?-?in|the questions|it|this|us|me) (?:done|over|finished)" + _FOR_NOW
             + r"|(?:(?:that's|that is|that'll be|that will be) (?:all|it|enough|plenty)|that'll do|that will do)(?: (?:questions|of (?:this|that|the questions)))?"
             + _FOR_NOW + r"|(?:we'll (?:stop|leave it|end it)|i'll (?:stop|leave it|end it) (?:there|here))(?: (?:there|here))?"
@@ -115,7 +116,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|i need (?:some )?help (?:with|answering) (?:this|that)(?: one| question)?"
             r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:actually |even |really )?(?:say|answer|put it|reply"
             r"|respond|do)(?: back)?(?: to you)?(?: here| now| next| (?:to |with |for |about )?(?:this|that|it)(?: bit| part| one)?)?"
-            r"|(?:is there|what's|what is) an? (?:right|wrong|correct|proper|best|good) way to (?:answer|do|say) (?:this|that|it)"
+            r"|(?:is there|what's|what is) an? (?:right|wrong|correct|proper|best|good) way to (?:answer|do|say)(?: (?:this|that|it))?"
             r"(?: one| question)?"
             r"|(?:can|could|would) you walk (?:me|us) through(?: how to (?:do|answer) (?:this|that|it))?(?: one)?"
             r"|(?:what|how) (?:am i|are we) (?:supposed|meant|expected) to (?:say|answer|do)(?: here| now| to (?:this|that))?"
@@ -273,12 +274,13 @@ _KINDS = (
                         r"|\b(?:any|some|a few|got any|have any) (?:ideas?|hints?|clues?|tips?|suggestions?|pointers?)\b"
                         r"|\b(?:a|an) (?:hint|clue|tip|suggestion|pointer)\b"
                         r"|\bthink of (?:something|anything|an answer)\b")),
-    ("repeat", re.compile(r"\bagain\b|\brepeat\b|\bonce more\b|\bone more time\b|\bpardon\b"
+    ("repeat", re.compile(r"\bagain\b|\brepeat\b|\bonce more\b|\bone more time\b|\bpardon(?! (?:the|my|our|his|her|their|me for)\b)"
                           r"|\b(?:i|we) (?:\w+ )?missed\b|\bmissed (?:that|it|the question|what)\b"
                           r"|\b(?:didn't|couldn't|can't|did not|could not|wasn't|not) (?:\w+ )?(?:hear|catch|listening)\b"
                           r"|\bwhat was (?:it|that)\b|\bcome again\b")),
 )
 MAX_WORDS = 10
+_YES = re.compile(r"\b(?:yes|yeah|yep|definitely|absolutely|gladly)\b")
 SHORT = 3
 _SPEECH = re.compile(r"\b(?:say|said|ask|asked|repeat|question|hear|heard|catch|caught|missed|listening|pardon|what was|come"
                      r" again|tell|read|run)\b")
@@ -308,8 +310,8 @@ def meta_control(words: str) -> Optional[str]:
     kind = next((kind for kind, cue in _KINDS if cue.search(words)), None)
     if kind == "repeat" and _OWN_SPEECH.search(words):
         return None  # "i'd say it again and again": the speaker's own words
-    if kind == "repeat" and len(words.split()) > SHORT and not _SPEECH.search(words):
-        return None  # "let's do it again" is an answer; "can you ask me that again" is not
+    if kind == "repeat" and not _SPEECH.search(words) and (len(words.split()) > SHORT or _YES.search(words)):
+        return None  # "again? yes please" wishes for more  # "let's do it again" is an answer; "can you ask me that again" is not
     return None if _not_wanted(words) else kind
 
 
@@ -325,10 +327,15 @@ def _phrase(words: str, whole: bool = False) -> Optional[str]:
                 None) or meta_control(words)
 
 
+# The check-in put off, said beside a stop ("Stop. We'll do this tomorrow."): alone it may be a plan of theirs.
+_DEFERRED = re.compile(r"^(?:we'll|we will|let's|we can|can we|we could) (?:do|finish|continue|carry on with|pick up) (?:this|it|the rest)"
+                       r"(?: up)? (?:tomorrow(?: night)?|another (?:time|night|day|evening)|later|some other (?:time|night))$")
+
+
 def _aside(words: List[str], kind: str, strong: bool) -> bool:
     """Whether a clause said around a `kind` command adds nothing of its own to it."""
     text = " ".join(words)
-    if _filler(text) or _phrase(text) == kind:
+    if _filler(text) or _phrase(text) == kind or kind == "stop" and _DEFERRED.match(peeled(text)):
         return True
     words = peeled(re.sub(r"\bnext time\b", "later", text)).split()  # "sorry, i was distracted", "i'll go next time"
     return (strong and 2 <= len(words) <= REASON_MAX_WORDS and words[0] in _REASON_OPENS
@@ -434,7 +441,7 @@ _TALK_OFF = (r"(?:(?:it|yourself|this|everything|the whole thing|(?:the |this )?
 _ABOUT_THE_TALK = re.compile(
     r"\b(?:check ?-?ins?|questions?|session|quiz|survey|companion|this one|that one|this bit|the whole thing"
     r"|the rest of (?:this|it|them)|(?:my|your|their|his|her) (?:turn|go)|mine|answer|answering|ask (?:me|us|it|that)"
-    r"|(?:say|said|read) (?:that|it|this)|what (?:did|were|was) you|(?:hear|catch) (?:you|that|it|the)|pardon"
+    r"|(?:say|said|read) (?:that|it|this)|what (?:did|were|was) you|(?:hear|catch) (?:you|that|it|the)|pardon(?! (?:the|my|our|his|her|their|me for)\b)"
     r"|(?:should|can|could|must|do) (?:i|we) say|(?:say|said) to you|once more|one more time|explain"
     r"|how does (?:this|it|that)|options|commands|next (?:one|question|bit)"
     r"|(?:switch|shut|turn) " + _TALK_OFF + r"|call it a night|wrap (?:it|this|things) up|(?:what|how) to (?:say|answer|reply)"

@@ -220,3 +220,18 @@ def test_commands_said_the_long_way_round(text: str, control: str) -> None:
 def test_the_end_as_a_thing_and_help_that_follows_on_stay_the_answer(text: str) -> None:
     """'the end' is a part of the evening; a command word led by 'so' or 'and' goes on from the answer before it."""
     assert answer_control(text) is None
+
+
+@pytest.mark.parametrize("text, control", [
+    ("Stop. We'll finish this another night.", "stop"), ("Could we stop early tonight?", "stop"),
+    ("What's a good way to answer?", "help"),
+])
+def test_a_stop_beside_the_check_in_put_off(text: str, control: str) -> None:
+    assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text", ["Again? Yes please.", "Pardon my French, it was amazing.",
+                                  "We'll do this again tomorrow, I hope."])
+def test_more_wished_for_and_a_pardon_of_manners_stay_the_answer(text: str) -> None:
+    assert answer_control(text) is None
+    assert classified_control({"intent": {"name": "repeat", "confidence": 0.9}}, text) is None
