@@ -105,7 +105,8 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?: for (?:me|us|now|tonight|this one))+|(?:no answer(?: from me)?|nothing from me)(?: on (?:this|that|it)(?: one)?)?"
             r"|(?:carry|go|move) (?:on|along)(?: to the next (?:one|question|bit|part)| without (?:me|us))?(?: this time| tonight)?|not this (?:question|one|time)"
             r"|(?:i'm |i am |we're |we are )(?:going to|gonna) (?:sit (?:this|that) one out|pass|skip(?: (?:this|that|it))?)"
-            r"|(?:give|hand|pass) (?:my turn|my go|this one|this|it|that one|mine|this question) (?:over )?to \w+"
+            r"|(?:i'll |i will |i'm going to |let me |can i |could i )?(?:give|hand|pass) (?:my turn|my go|this one|this|it|that one|mine"
+            r"|this question) (?:over )?to \w+"
             r"(?: (?:instead|first|this time))?|(?:(?:can|could) you |just |please )?ask (?!(?:again|me|us|that|it|the|this)\b)\w+"
             r"(?: (?:instead|first|now|this one))?"
             r"|(?:please )?(?:don't|do not) ask me (?:this|that)(?: one| question)?(?: (?:tonight|now|please))?"
@@ -174,6 +175,8 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:(?:i (?:don't|do not) (?:know|get|understand)|(?:i'm |i am )?not (?:really |quite )?sure) )?how (?:this|it|the check ?-?in)"
             r"(?: bit| part| thing)? works|how (?:does|do) (?:this|it|the check ?-?in)(?: bit| part| thing)? work(?: (?:again|exactly))?"
             r"|what counts as (?:an? |the )?(?:answer|good answer|right answer)"
+            r"|how (?:does|do) (?:these|the|this|your) (?:questions?|check ?-?ins?)(?: (?:thing|bit|part))? work"
+            r"|how (?:do|should|would|can) (?:i|we) (?:answer|reply to|respond to) (?:a|the) question like (?:that|this)"
             r"|what (?:are|were) the rules(?: (?:here|again))?|what happens (?:now|next)|what now"
             r"|is there a (?:right|wrong|correct|good|proper) (?:answer|thing to say)(?: (?:here|to (?:this|that)))?"
             r"|(?:do|should|can) (?:i|we) (?:just )?(?:say|give|pick) (?:a|the) (?:number|score|rating)"
@@ -236,6 +239,8 @@ actually again come next end ending finish finished quit cancel enough moment se
 expecting leave mine by follow example examples
 point exactly even something anything idea ideas hint hints clue clues tip tips suggestion suggestions about think
 thinking talk word words means meaning reply last thing things type
+way hand back round yourself gonna wanna gotta pick choose number score rating explain explaining these
+oh ah gosh god jeez honestly basically literally kinda sorta
 """.split())
 # Words of a reason given with a command, about the two of them right now: wanting the evening over ("we're falling
 # asleep"), not having heard ("i was miles away"), having nothing to say ("i'm drawing a blank"), keeping it to
@@ -273,7 +278,9 @@ _KINDS = (
                         r"|\b(?:my|an?|the) answer (?:be|sound like)\b"
                         r"|\b(?:any|some|a few|got any|have any) (?:ideas?|hints?|clues?|tips?|suggestions?|pointers?)\b"
                         r"|\b(?:a|an) (?:hint|clue|tip|suggestion|pointer)\b"
-                        r"|\bthink of (?:something|anything|an answer)\b")),
+                        r"|\bthink of (?:something|anything|an answer)\b|\bexplain\b|\bway to (?:answer|say|reply|respond|do)\b"
+                        r"|\b(?:not sure|unsure) (?:if |that )?i (?:understand|follow|get)\b|\b(?:pick|choose|decide on) (?:a|the) (?:number|score|rating)\b"
+                        r"|\ba hand\b")),
     ("repeat", re.compile(r"\bagain\b|\brepeat\b|\bonce more\b|\bone more time\b|\bpardon(?! (?:the|my|our|his|her|their|me for)\b)"
                           r"|\b(?:i|we) (?:\w+ )?missed\b|\bmissed (?:that|it|the question|what)\b"
                           r"|\b(?:didn't|couldn't|can't|did not|could not|wasn't|not) (?:\w+ )?(?:hear|catch|listening)\b"
@@ -293,9 +300,15 @@ _COMMAND_WORDS = frozenset("stop stopping end finish quit cancel help repeat aga
 NEGATION_REACH = 4
 
 
-def _not_wanted(words: str, reach: int = NEGATION_REACH) -> bool:
-    """Whether `words` say a command is not wanted ("i don't want it to stop", "i'll stop", "if you want")."""
-    tokens = words.split()
+# Not knowing or hearing is no refusal of what follows ("i don't know, can you help?").
+_NOT_KNOWING = re.compile(r"\b(?:don't|do not|didn't|did not|can't|couldn't|not) (?=(?:really |quite )?(?:know|understand|follow"
+                          r"|remember|hear|catch)\b)")
+
+
+def _not_wanted(words: str, reach: int = NEGATION_REACH, kind: Optional[str] = None) -> bool:
+    """Whether `words` say a command is not wanted ("i don't want it to stop", "i'll stop", "if you want"); not knowing
+    or hearing comes before a help or a repeat without refusing it."""
+    tokens = (_NOT_KNOWING.sub("", words) if kind in ("help", "repeat") else words).split()
     return bool(_NOT_COMMAND.search(words)) or any(t in _COMMAND_WORDS and negated(tokens, i, reach)
                                                     for i, t in enumerate(tokens))
 
@@ -312,7 +325,7 @@ def meta_control(words: str) -> Optional[str]:
         return None  # "i'd say it again and again": the speaker's own words
     if kind == "repeat" and not _SPEECH.search(words) and (len(words.split()) > SHORT or _YES.search(words)):
         return None  # "again? yes please" wishes for more  # "let's do it again" is an answer; "can you ask me that again" is not
-    return None if _not_wanted(words) else kind
+    return None if _not_wanted(words, kind=kind) else kind
 
 
 @functools.lru_cache(maxsize=4096)
@@ -467,4 +480,4 @@ def classified_control(message: Dict[str, Any], text: str) -> Optional[str]:
     if kind == "repeat" and (_OWN_SPEECH.search(words) or len(words.split()) > SHORT + 1 and not _SPEECH.search(words)):
         return None  # "i'd say it again and again", "i read it again and again", "once more, like that, next time"
     # "i don't want the check in to stop": the negation further back, as these are whole sentences
-    return None if _not_wanted(words, NEGATION_REACH + 2) else str(kind)
+    return None if _not_wanted(words, NEGATION_REACH + 2, kind) else str(kind)

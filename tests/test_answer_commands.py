@@ -235,3 +235,21 @@ def test_a_stop_beside_the_check_in_put_off(text: str, control: str) -> None:
 def test_more_wished_for_and_a_pardon_of_manners_stay_the_answer(text: str) -> None:
     assert answer_control(text) is None
     assert classified_control({"intent": {"name": "repeat", "confidence": 0.9}}, text) is None
+
+
+@pytest.mark.parametrize("text, control", [
+    ("oh gosh, um, I honestly don't know, can you help?", "help"), ("could you explain that a bit?", "help"),
+    ("I'm not sure I understand the question", "help"), ("how do I pick a number?", "help"),
+    ("I need a hand with this one", "help"), ("how do these questions work?", "help"),
+    ("can I skip and come back?", "skip"), ("skip me this time round", "skip"), ("gonna pass", "skip"),
+    ("I'll pass this one to Sam", "skip"), ("can you repeat yourself?", "repeat"),
+])
+def test_talk_about_the_talk_in_more_words(text: str, control: str) -> None:
+    """Hesitations, a hand, a number to pick, coming back later: still nothing but talk about the talk."""
+    assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text", ["i don't think we should stop", "i didn't hear you stop", "again, like that",
+                                  "help with work", "I'd pick a four"])
+def test_not_knowing_frees_only_a_help_or_a_repeat(text: str) -> None:
+    assert answer_control(text) is None
