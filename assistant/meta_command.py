@@ -42,7 +42,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:that's|that is) (?:the check ?-?in|the questions|it|this|us|me) (?:done|over|finished)" + _FOR_NOW
             + r"|(?:(?:that's|that is|that'll be|that will be) (?:all|it|enough|plenty)|that'll do|that will do)(?: (?:questions|of (?:this|that|the questions)))?"
             + _FOR_NOW + r"|(?:we'll (?:stop|leave it|end it)|i'll (?:stop|leave it|end it) (?:there|here))(?: (?:there|here))?"
-            + _FOR_NOW + r"|(?:we've|i've) had (?:enough|our fill|plenty)(?: of (?:this|questions|the questions|" + _CHECKIN + r"))?"
+            + _FOR_NOW + r"|(?:we've|i've) had (?:enough|our fill|plenty)(?: questions)?(?: of (?:this|questions|the questions|" + _CHECKIN + r"))?"
             + _FOR_NOW + r"|(?:we're|we are|i'm|i am|that's us|that's me) (?:done|finished)(?: (?:here|now))?" + _FOR_NOW
             + r"|that's (?:us|me)(?: (?:then|now|done|finished))?(?: for (?:tonight|today|now|the night|one night|this evening))"
             r"|that's (?:us|me) (?:then|now)|(?:let's |we'll |we can |i'll )?leave it (?:at that|there|here)" + _FOR_NOW
@@ -214,7 +214,8 @@ _FILLER = re.compile(
     r" (?:going|off|heading) to (?:sleep|bed)|good ?night|night night|that's all|huh|eh|hmm+|um+|sorry|please|okay|ok"
     r"|companion|i missed that|i didn't get that|no thanks|no thank you|not (?:tonight|now|right now)(?: thanks)?"
     r"|if (?:that's|that is|it's|it is) (?:ok|okay|alright|all right|fine|allowed)|if you don't mind|if i may|if i can"
-    r"|honestly|to be honest|really|truly)$")
+    r"|honestly|to be honest|really|truly|cheers|ta|many thanks|thanks (?:so|very) much|thank you (?:so|very) much"
+    r"|(?:sorry|thanks|thank you|cheers|over to you|your (?:turn|go)) [a-z]+)$")  # "pass, sorry Alex"
 
 
 def _filler(words: str) -> bool:
@@ -272,7 +273,7 @@ _KINDS = (
                         r" (?:say|saying|answer|answering|reply|put)\b|\bhow (?:should|do|can|would) (?:i|we) answer\b|\bwhat do you want\b"
                         r"|\bwhat (?:do|does|did) (?:you|that|it|this|the question) mean\b|\b(?:meant|supposed|expected) to\b"
                         r"|\boptions\b|\b(?:don't|do not|didn't) (?:really |quite )?(?:understand|follow)\b|\bwhat you mean\b|\bconfused\b|\bi'm lost\b|\bwhat you're asking\b"
-                        r"|\bwhat(?:'s| is| are) (?:this|it|the question|this question|that question|you) asking\b|\bwhat kind of (?:answer|thing)\b"
+                        r"|\bwhat(?:'s| is| are) (?:this|it|the question|this question|that question|this one|that one|you) asking\b|\bwhat kind of (?:answer|thing)\b"
                         r"|\bwhat(?:'s| is) (?:the point of|(?:this|the|that) question (?:about|for|after))\b"
                         r"|\bwhat (?:exactly |actually )?(?:do|would|does) (?:you|it) (?:want|like|need)\b|\bwhat to (?:say|answer|talk about)\b"
                         r"|\b(?:my|an?|the) answer (?:be|sound like)\b"

@@ -253,3 +253,11 @@ def test_talk_about_the_talk_in_more_words(text: str, control: str) -> None:
                                   "help with work", "I'd pick a four"])
 def test_not_knowing_frees_only_a_help_or_a_repeat(text: str) -> None:
     assert answer_control(text) is None
+
+
+@pytest.mark.parametrize("text, control", [
+    ("that's enough, cheers", "stop"), ("pass, sorry Sam", "skip"), ("I've had enough questions for tonight", "stop"),
+    ("what's this one asking?", "help"),
+])
+def test_thanks_and_a_word_to_the_partner_beside_a_command(text: str, control: str) -> None:
+    assert answer_control(text) == control
