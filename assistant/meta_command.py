@@ -383,6 +383,7 @@ _SENTENCE = re.compile(r"([^.?!;,]+)([.?!;,]*)")
 _POINTED = re.compile(r"\b(?:this|that|it|here|now|answer|answering|say|question|do|work|example|explain|mean|options|hints?|tips?|ideas?|clues?)\b")
 _CLOSER = re.compile(r"^(?:(?:that's|that is) (?:all|it|enough)$|(?:i've got |i have |i've )?nothing to (?:say|add)"
                      r"|(?:all )?(?:done|finished)\b|(?:i've got|i have|i got) nothing$"
+                     r"|(?:i'm|i am|we're|we are) (?:done|finished)(?: in)?$"  # "I'm done, in the best way"
                      # lost for words, which closes an answer as often as it asks for help ("i don't know what to say, it
                      # was perfect")
                      r"|(?:i (?:really |honestly )?(?:don't|do not) know|(?:i'm |i am )?not (?:really |quite )?sure|(?:i have |i've got )?no idea"
