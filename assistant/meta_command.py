@@ -56,7 +56,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:we're|we are|i'm|i am) (?:done|finished) with " + _CHECKIN + r"(?: for tonight| now)?"
             # the rest put off to another night: "let's leave the rest for tomorrow", "pick this up another time"
             r"|(?:let's |we'll |we can |can we |could we |we will |i'd like to |we'd like to )?(?:(?:maybe|just) )?"
-            r"(?:(?:leave|do|finish) (?:the rest|the others|the other questions|" + _CHECKIN + r")|(?:leave|finish) this)"
+            r"(?:(?:leave|do|finish) (?:the rest|the others|the other questions|" + _CHECKIN + r")|(?:leave|finish|do) this)"
             r"(?: (?:for|till|until))? (?:tomorrow(?: night)?|another (?:time|night|day|evening)|later|some other (?:time|night))"
             r"|(?:let's |we'll |we can |can we |could we )?(?:pick|take) (?:this|the rest|" + _CHECKIN + r") up"
             r" (?:again )?(?:tomorrow(?: night)?|another (?:time|night|day|evening)|later)"
@@ -71,7 +71,10 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:i'm|we're|i am|we are) calling it(?: a night| quits| there| here)?"
             r"|(?:can|could) we (?:just |please )*be done(?: (?:now|here|for tonight|for now))?|let's (?:just )?be done(?: now)?"
             r"|(?:all )?done(?: (?:now|here|for tonight))?|all finished"
-            r"|cut (?:it|this|things|" + _CHECKIN + r") short(?: (?:tonight|please|now))*",
+            r"|cut (?:it|this|things|" + _CHECKIN + r") short(?: (?:tonight|please|now))*"
+            # off to sleep, said instead of an answer: the check-in is over
+            r"|(?:(?:we're|i'm|we are|i am) (?:going|off|heading|gonna go|going to go) to (?:sleep|bed)|good ?night|night night)"
+            r"(?: (?:now|then))?",
     "skip": r"(?:(?:can|could|may) (?:i|we) |i'd like to |let me |i'll |i will |i think i'll |i'd rather |we'll |just "
             r"|i (?:want|choose|prefer|decide|need) to |i'd prefer to |i'm (?:going to|gonna|just going to) |(?:i|we) )?"
             r"(?:pass|skip)(?: (?:on )?(?:this|that|it|me|mine|us|my (?:turn|go|answer|one|question))(?: one| question)?"
@@ -196,7 +199,9 @@ _CONTROL_PATTERNS: Dict[str, str] = {
               r"(?: bit| part| last bit)? again"
               r"|(?:say|read|ask|repeat) (?:that|it|the question)(?: (?:again|once more|one more time))?"
               r" (?:slower|more slowly|louder|more clearly|a (?:bit|little) (?:slower|louder|more slowly))"
-              r"|what was (?:that|the) (?:last )?(?:bit|part)(?: (?:again|you said))?|(?:repeat|repeating)(?: that| it| the question)?(?: for (?:me|us))?|ask (?:that|it|me|us)(?: again| one more time)|read (?:that|it)(?: out)? again"
+              r"|what was (?:that|the) (?:last )?(?:bit|part)(?: (?:again|you said))?"
+              r"|(?:(?:can|could|would) you (?:please )?)?(?:say|read|ask) (?:[\w']+ ){0,2}(?:a (?:bit|little) )?(?:slower|louder|more slowly"
+              r"|more clearly)|(?:repeat|repeating)(?: that| it| the question)?(?: for (?:me|us))?|ask (?:that|it|me|us)(?: again| one more time)|read (?:that|it)(?: out)? again"
               r"|(?:run|go|read) (?:that|it|the question)(?: (?:by|past|over|through|for)(?: (?:me|us))?)? (?:again|once more"
               r"|one more time)|go over (?:that|it|the question) again|give (?:me|us) (?:that|the question) again)"
               r"|again|pardon(?: me)?|come again|sorry"
@@ -252,7 +257,7 @@ fine falling nodding drifting dropping off calling day both eyes closing yawning
 heading past midnight half
 nothing away miles distracted elsewhere daydreaming zoned drifted wandered somewhere else noisy loud blank stuck idea clue empty
 private personal too much comfortable think
-blanking stumped clueless comes coming springs mood energy headspace state later tomorrow another
+blanking stumped clueless comes coming springs mood energy headspace state later tomorrow another left
 """.split())
 # A reason opens a clause of its own: a subject and what it is or wants ("we're good", "it's late").
 _REASON_OPENS = frozenset("we we're we've we'd we'll i i'm i've i'd i'll it it's that's both you're too so nothing".split())
@@ -265,7 +270,7 @@ _OPINION = re.compile(r"^(?:i think|i guess|i reckon) | (?:i think|i guess|i rec
 _PHRASES = re.compile(r"\b(?:this time|one more time|next one|next question|the check ?-?in)\b")
 # The command each word names, strongest first: a stop ends at once whatever else is said.
 _KINDS = (
-    ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel|enough)\b|(?<!\bthe )\b(?:end|ending|finish)\b")),  # "the end bit"
+    ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel)\b|\benough\b(?! about)|(?<!\bthe )\b(?:end|ending|finish)\b")),  # "the end bit"
     ("skip", re.compile(r"\b(?:pass|skip|skipping)\b|(?<!\bthe )\bnext\b|\brather not\b|\b(?:don't|do not) want to answer\b"
                         r"|\bnot answering\b|\bwon't answer\b|\bnot (?:going to|gonna) answer\b")),
     ("repeat", re.compile(r"\bwhat (?:was|were) (?:i|we) (?:meant|supposed|expected) to\b")),  # the question gone by
