@@ -51,7 +51,18 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|the whole thing|" + _CHECKIN + r") )?(?:off|down)(?: (?:entirely|completely|altogether))?"
             r"|(?:cancel|end|stop|finish|skip) the rest(?: of (?:this|it|them|the questions|" + _CHECKIN + r"))?"
             r"|(?:(?:can|could|would) you (?:please )?|please |let's )?close (?:this|it|" + _CHECKIN + r")(?: (?:down|off|now|here|for tonight))*"
-            r"|(?:bring|draw) (?:this|it|things|the whole thing|" + _CHECKIN + r") to (?:a close|an end)"
+            r"|(?:let's |can we |could we |we'll |(?:can|could) you |please )?(?:bring|draw) (?:this|it|things|the whole thing|"
+            + _CHECKIN + r") to (?:a close|an end)(?: (?:now|here|please|for tonight))*"
+            # any verb of ending with the check-in named: "terminate the check-in", "the check-in's over"
+            r"|(?:(?:can|could) you |please |let's )?(?:terminate|abort|kill|scrap|drop|ditch|exit|leave|quit|end|stop|finish|cancel"
+            r"|close) (?:the |this |our |tonight's )?(?:rest of (?:the |this )?)?(?:check ?-?ins?|questions|session|quiz)"
+            r"(?: (?:now|please|tonight|for tonight|here))*"
+            r"|(?:the |this |our )?(?:check ?-?in|questions?|session|quiz)(?:'s| is| are) (?:over|done|finished|ended)" + _FOR_NOW
+            + r"|(?:i'd|we'd|i would|we would) rather we (?:stopped|ended|finished|left it|called it a night)(?: (?:here|there|now))?"
+            r"|time out|(?:we've|i've|we have|i have) (?:done|said|answered) (?:enough|plenty)" + _FOR_NOW
+            + r"|that'll do (?:us|me)" + _FOR_NOW
+            + r"|(?:let's|can we|could we|we'll|we should) (?:just )?not (?:go on|carry on|continue|keep going)"
+            r"(?: with (?:this|it|the rest|" + _CHECKIN + r"))?(?: (?:tonight|now|any ?more))*"
             r"|no more(?: questions| of (?:this|these|the questions))?(?: (?:tonight|for tonight|for now|please))?"
             r"|(?:we're|we are|i'm|i am) (?:done|finished) with " + _CHECKIN + r"(?: for tonight| now)?"
             # the rest put off to another night: "let's leave the rest for tomorrow", "pick this up another time"
@@ -106,6 +117,13 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:i'll )?leave (?:that|this) one|(?:i'd like to |can i |let me |i'll )?sit (?:this|that) one out"
             r"|leave me out(?: of (?:this|that)(?: one)?)?(?: this time)?|(?:pass|skip)(?: (?:this|that|it|me|mine))?"
             r"(?: for (?:me|us|now|tonight|this one))+|(?:no answer(?: from me)?|nothing from me)(?: on (?:this|that|it)(?: one)?)?"
+            r"(?: (?:this time|tonight|this round))?"
+            r"|count me out(?: (?:of|on|for) (?:this|that)(?: one| question)?)?(?: (?:this time|tonight))?"
+            r"|(?:i'll |i will |let me |i'm going to )?leave (?:this|that|it)(?: one| question)? (?:to|for) (?!(?:me|us|you|later|tomorrow)\b)\w+"
+            r"|not me(?: (?:this time|tonight|on this one|for this one))?"
+            r"|(?:i'll |i will |let me |i'm going to |i think i'll )?let (?:this|that) one (?:go|pass|slide)(?: (?:this time|tonight))?"
+            r"|i (?:choose|decide|prefer|want|would like|'d like|would rather|'d rather) not to (?:answer|say|respond)"
+            r"(?: (?:this|that|it)(?: one| question)?)?"
             r"|(?:carry|go|move) (?:on|along)(?: to the next (?:one|question|bit|part)| without (?:me|us))?(?: this time| tonight)?|not this (?:question|one|time)"
             r"|(?:i'm |i am |we're |we are )(?:going to|gonna) (?:sit (?:this|that) one out|pass|skip(?: (?:this|that|it))?)"
             r"|(?:i'll |i will |i'm going to |let me |can i |could i )?(?:give|hand|pass) (?:my turn|my go|this one|this|it|that one|mine"
@@ -193,6 +211,12 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|can (?:i|we) say|should (?:i|we) (?:give|say)|do you mean|counts?)(?: (?:here|to (?:this|that)))?"
             r"|what (?:do|would|does) (?:you|it) (?:want|need|expect) (?:me|us) to (?:say|tell you|answer|talk about)(?: here)?"
             r"|what (?:should|do|can|shall|could) (?:i|we) (?:talk about|tell you|mention|say about (?:this|that|it))"
+            r"|(?:(?:can|could|would) you (?:please )?)?give (?:me|us) (?:some |a (?:bit of |little )?)?(?:guidance|direction|help|steer)"
+            r"(?: (?:here|please|with (?:this|that)(?: one)?))*"
+            r"|what (?:is it|exactly is it|is it that) (?:you|this question|the question) (?:want|wants|need|needs|are asking"
+            r"|'re asking|is asking)(?: (?:to know|me to say|from me))?"
+            r"|what(?:'s| is) (?:the|this|that) question (?:getting at|after|asking|looking for|about|trying to (?:ask|get at|find out))"
+            r"|what(?:'s| is| am i) expected (?:of|from) (?:me|us)(?: (?:here|now))?|what do you expect (?:of|from) (?:me|us)(?: here)?"
             r"|what(?:'s| is| would be| might be) (?:a |an |the )?(?:good|right|typical|normal|usual|example|sample|possible|best)"
             r" (?:answer|thing to say|reply)(?: (?:to|for) (?:this|that|it)(?: one| question)?)?",
     "repeat": r"(?:(?:can|could|would|will) you (?:please )?|(?:would|do) you mind )?(?:say (?:that|it|the question)"
@@ -220,7 +244,7 @@ _FILLER = re.compile(
     r"|companion|i missed that|i didn't get that|no thanks|no thank you|not (?:tonight|now|right now)(?: thanks)?"
     r"|if (?:that's|that is|it's|it is) (?:ok|okay|alright|all right|fine|allowed)|if you don't mind|if i may|if i can"
     r"|honestly|to be honest|really|truly|cheers|ta|many thanks|thanks (?:so|very) much|thank you (?:so|very) much"
-    r"|(?:sorry|thanks|thank you|cheers|over to you|your (?:turn|go)) [a-z]+)$")  # "pass, sorry Alex"
+    r"|(?:sorry|thanks|thank you|cheers|over to you|your (?:turn|go)) [a-z]+|[a-z]+'s (?:turn|go))$")  # "pass, sorry Alex"
 
 
 def _filler(words: str) -> bool:
@@ -388,7 +412,7 @@ _SENTENCE = re.compile(r"([^.?!;,]+)([.?!;,]*)")
 _POINTED = re.compile(r"\b(?:this|that|it|here|now|answer|answering|say|question|do|work|example|explain|mean|options|hints?|tips?|ideas?|clues?)\b")
 _CLOSER = re.compile(r"^(?:(?:that's|that is) (?:all|it|enough)$|(?:i've got |i have |i've )?nothing to (?:say|add)"
                      r"|(?:all )?(?:done|finished)\b|(?:i've got|i have|i got) nothing$"
-                     r"|(?:i'm|i am|we're|we are) (?:done|finished)(?: in)?$"  # "I'm done, in the best way"
+                     r"|(?:i'm|i am|we're|we are) (?:done|finished)(?: in)?$|not me$"  # "I'm done, in the best way"
                      # lost for words, which closes an answer as often as it asks for help ("i don't know what to say, it
                      # was perfect")
                      r"|(?:i (?:really |honestly )?(?:don't|do not) know|(?:i'm |i am )?not (?:really |quite )?sure|(?:i have |i've got )?no idea"
@@ -467,7 +491,7 @@ _ABOUT_THE_TALK = re.compile(
     r"|(?:switch|shut|turn) " + _TALK_OFF + r"|call it a night|wrap (?:it|this|things) up|(?:what|how) to (?:say|answer|reply)"
     r"|(?:skip|move on|pass it|over)(?: straight)? to \w+$|(?:skip|pass on|pass|cancel|repeat|explain) (?:this|that|it)(?: one)?$)\b")
 # Inside a check-in, the classifier's "start a check-in" with a word of ending is the check-in being ended.
-_ENDING = re.compile(r"\b(?:end|ending|stop|finish|quit|cancel|close|kill|scrap|done|(?:switch|shut|turn) " + _TALK_OFF
+_ENDING = re.compile(r"\b(?:end|ending|stop|finish|quit|cancel|close|kill|scrap|done|terminate|abort|exit|over|(?:switch|shut|turn) " + _TALK_OFF
                      + r"|no more|call it a night|wrap (?:[\w'-]+ )?up|done with|enough)\b")
 CLASSIFIED_CONTROLS = frozenset({"stop", "skip", "help", "repeat"})
 MIN_CLASSIFIED = 0.4

@@ -188,6 +188,14 @@ def test_not_following_the_question_asks_for_help(text: str) -> None:
     ("how do these questions work?", "help"), ("what's this one asking?", "help"),
     ("what was that last bit?", "repeat"), ("could you say it slower?", "repeat"),
     ("can you repeat yourself?", "repeat"), ("could you say it a bit slower", "repeat"),
+    ("right, the check-in's over", "stop"), ("terminate the check-in", "stop"),
+    ("let's bring this to an end", "stop"), ("I'd rather we stopped here", "stop"),
+    ("let's not go on, we're exhausted", "stop"), ("time out, we're done", "stop"),
+    ("we've done enough for one night", "stop"), ("count me out of this one", "skip"), ("skip, Sam's turn", "skip"),
+    ("no answer from me this time", "skip"), ("I'll leave this to Sam", "skip"), ("not me this time", "skip"),
+    ("I choose not to answer", "skip"), ("I'll let this one go", "skip"), ("can you give me some guidance?", "help"),
+    ("what is it you want to know?", "help"), ("what's the question getting at?", "help"),
+    ("what's expected of me here?", "help"),
 ])
 def test_commands_in_everyday_words(text: str, control: str) -> None:
     """Directed commands in the words people use: the check-in put off or not wanted tonight, a pass handed to the
@@ -212,6 +220,8 @@ AGAIN = frozenset({
     "We'll do this again tomorrow, I hope.", "i don't think we should stop", "i didn't hear you stop",
     "again, like that", "help with work", "I'd pick a four", "we're going to bed early tomorrow",
     "goodnight kisses, more of those", "enough about me, what about you", "I'm done, in the best way",
+    "leave it to me, I'll cook tomorrow", "the session at the gym was over quickly",
+    "not me, them, they were lovely",
 ])
 def test_the_same_words_in_an_answer_stay_the_answer(text: str) -> None:
     """Lost for words beside praise, "the end" as a part of the evening, a command word led on by "so", a plan of
