@@ -120,7 +120,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?: (?:this time|tonight|this round))?"
             r"|count me out(?: (?:of|on|for) (?:this|that)(?: one| question)?)?(?: (?:this time|tonight))?"
             r"|(?:i'll |i will |let me |i'm going to )?leave (?:this|that|it)(?: one| question)? (?:to|for) (?!(?:me|us|you|later|tomorrow)\b)\w+"
-            r"|not me(?: (?:this time|tonight|on this one|for this one))?"
+            r"|not me(?: (?:this time|tonight|on this one|for this one))?|(?:skip|jump|move) (?:ahead|forward|along)(?: please)?"
             r"|(?:i'll |i will |let me |i'm going to |i think i'll )?let (?:this|that) one (?:go|pass|slide)(?: (?:this time|tonight))?"
             r"|i (?:choose|decide|prefer|want|would like|'d like|would rather|'d rather) not to (?:answer|say|respond)"
             r"(?: (?:this|that|it)(?: one| question)?)?"
@@ -371,8 +371,8 @@ def _phrase(words: str, whole: bool = False) -> Optional[str]:
 
 
 # The check-in put off, said beside a stop ("Stop. We'll do this tomorrow."): alone it may be a plan of theirs.
-_DEFERRED = re.compile(r"^(?:we'll|we will|let's|we can|can we|we could) (?:do|finish|continue|carry on with|pick up) (?:this|it|the rest)"
-                       r"(?: up)? (?:tomorrow(?: night)?|another (?:time|night|day|evening)|later|some other (?:time|night))$")
+_DEFERRED = re.compile(r"^(?:we'll|we will|let's|we can|can we|we could) (?:(?:do|finish|continue|carry on with|pick up) (?:this|it|the rest)"
+                       r"(?: up)?|carry on|continue|go on|pick (?:this|it) up) (?:tomorrow(?: night)?|another (?:time|night|day|evening)|later|some other (?:time|night))$")
 
 
 def _aside(words: List[str], kind: str, strong: bool) -> bool:

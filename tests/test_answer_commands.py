@@ -196,6 +196,7 @@ def test_not_following_the_question_asks_for_help(text: str) -> None:
     ("I choose not to answer", "skip"), ("I'll let this one go", "skip"), ("can you give me some guidance?", "help"),
     ("what is it you want to know?", "help"), ("what's the question getting at?", "help"),
     ("what's expected of me here?", "help"),
+    ("stop, we'll carry on another day", "stop"), ("skip ahead please", "skip"),
 ])
 def test_commands_in_everyday_words(text: str, control: str) -> None:
     """Directed commands in the words people use: the check-in put off or not wanted tonight, a pass handed to the
@@ -222,6 +223,7 @@ AGAIN = frozenset({
     "goodnight kisses, more of those", "enough about me, what about you", "I'm done, in the best way",
     "leave it to me, I'll cook tomorrow", "the session at the gym was over quickly",
     "not me, them, they were lovely",
+    "we'll carry on another day",
 ])
 def test_the_same_words_in_an_answer_stay_the_answer(text: str) -> None:
     """Lost for words beside praise, "the end" as a part of the evening, a command word led on by "so", a plan of
