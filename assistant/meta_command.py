@@ -28,50 +28,117 @@ from assistant.dialogue.commands import (heard_stop, is_stop_command, negated, n
 # One command phrase each, the whole of a peeled clause.
 _ASKING = r"(?:check ?-?ins?|questions?|quiz|survey)"
 _CHECKIN = r"(?:the |this |our |tonight's )?" + _ASKING
+_FOR_NOW = r"(?: for (?:tonight|today|now|the night|one night|this evening|the evening|the day|us))?"
 _CONTROL_PATTERNS: Dict[str, str] = {
     "stop": r"stop asking(?: (?:us|me))?(?: (?:questions|things))?"
-            r"|(?:time to |let's |we can |can we |could we |shall we |(?:i|we)(?:'d| would) like to |(?:i|we) want to "
-            r"|(?:we're|i'm|we are|i am) (?:going to|gonna) |(?:i|we) (?:need|have|ought) to |(?:i|we) should )?"
+            r"|(?:time to |let's |we can |we'll |we will |can we |could we |shall we |(?:i|we)(?:'d| would) like to |(?:i|we) want to "
+            r"|(?:we're|i'm|we are|i am) (?:going to|gonna) |(?:i|we) (?:need|have|ought) to |(?:i|we) should "
+            r"|(?:i|we)(?:'d| would) (?:rather|prefer to|sooner) )?"
+            r"(?:(?:maybe|just|please|perhaps|probably|now|all) )*"
             r"(?:end|finish|stop|halt|leave it|wrap(?: it| this| things)? up|finish up|call it|wind (?:it |this |things )?(?:up|down)"
             r"|pack it in)(?: (?:this|it|that|things|quits|" + _CHECKIN + r"))?"
-            r"(?: (?:here|there|now|for tonight|for today|a night|a day))*"
-            r"|(?:that's|that is) (?:all|it|enough|plenty)(?: for (?:tonight|today|now|the night))?"
-            r"|(?:we'll|i'll) (?:stop|leave it|end it) (?:there|here)"
-            r"|(?:we've|i've) had (?:enough|our fill|plenty)(?: of (?:this|questions|the questions|" + _CHECKIN + r"))?"
-            r"(?: for (?:tonight|today|now))?"
-            r"|(?:we're|we are|i'm|i am|that's us|that's me) (?:done|finished)(?: (?:here|now|for (?:tonight|today|now)))?"
-            r"|(?:(?:can|could|would) you |please |you can |you could )?(?:turn|switch|shut) (?:(?:it|yourself|this|everything"
+            r"(?: (?:here|there|now|for tonight|for today|for the night|for one night|a night|a day|at that|early|a bit early"
+            r"|a little early|tonight))*"
+            r"|(?:that's|that is) (?:the check ?-?in|the questions|it|this|us|me) (?:done|over|finished)" + _FOR_NOW
+            + r"|(?:(?:that's|that is|that'll be|that will be) (?:all|it|enough|plenty)|that'll do|that will do)(?: (?:questions|of (?:this|that|the questions)))?"
+            + _FOR_NOW + r"|(?:we'll (?:stop|leave it|end it)|i'll (?:stop|leave it|end it) (?:there|here))(?: (?:there|here))?"
+            + _FOR_NOW + r"|(?:we've|i've) had (?:enough|our fill|plenty)(?: questions)?(?: of (?:this|questions|the questions|" + _CHECKIN + r"))?"
+            + _FOR_NOW + r"|(?:we're|we are|i'm|i am|that's us|that's me) (?:done|finished)(?: (?:here|now))?" + _FOR_NOW
+            + r"|that's (?:us|me)(?: (?:then|now|done|finished))?(?: for (?:tonight|today|now|the night|one night|this evening))"
+            r"|that's (?:us|me) (?:then|now)|(?:let's |we'll |we can |i'll )?leave it (?:at that|there|here)" + _FOR_NOW
+            + r"|(?:i'm |we're |i am |we are )(?:turning|switching|shutting) (?:(?:it|you|this|everything|" + _CHECKIN + r") )?(?:off|down)"
+            + r"|(?:(?:can|could|would) you |please |you can |you could )?(?:turn|switch|shut) (?:(?:it|yourself|this|everything"
             r"|the whole thing|" + _CHECKIN + r") )?(?:off|down)(?: (?:entirely|completely|altogether))?"
             r"|(?:cancel|end|stop|finish|skip) the rest(?: of (?:this|it|them|the questions|" + _CHECKIN + r"))?"
             r"|(?:(?:can|could|would) you (?:please )?|please |let's )?close (?:this|it|" + _CHECKIN + r")(?: (?:down|off|now|here|for tonight))*"
-            r"|(?:bring|draw) (?:this|it|things|the whole thing|" + _CHECKIN + r") to (?:a close|an end)"
+            r"|(?:let's |can we |could we |we'll |(?:can|could) you |please )?(?:bring|draw) (?:this|it|things|the whole thing|"
+            + _CHECKIN + r") to (?:a close|an end)(?: (?:now|here|please|for tonight))*"
+            # any verb of ending with the check-in named: "terminate the check-in", "the check-in's over"
+            r"|(?:(?:can|could) you |please |let's )?(?:terminate|abort|kill|scrap|drop|ditch|exit|leave|quit|end|stop|finish|cancel"
+            r"|close) (?:the |this |our |tonight's )?(?:rest of (?:the |this )?)?(?:check ?-?ins?|questions|session|quiz)"
+            r"(?: (?:now|please|tonight|for tonight|here))*"
+            r"|(?:the |this |our )?(?:check ?-?in|questions?|session|quiz)(?:'s| is| are) (?:over|done|finished|ended)" + _FOR_NOW
+            + r"|(?:i'd|we'd|i would|we would) rather we (?:stopped|ended|finished|left it|called it a night)(?: (?:here|there|now))?"
+            r"|time out|(?:we've|i've|we have|i have) (?:done|said|answered) (?:enough|plenty)" + _FOR_NOW
+            + r"|that'll do (?:us|me)" + _FOR_NOW
+            + r"|(?:let's|can we|could we|we'll|we should) (?:just )?not (?:go on|carry on|continue|keep going)"
+            r"(?: with (?:this|it|the rest|" + _CHECKIN + r"))?(?: (?:tonight|now|any ?more))*"
             r"|no more(?: questions| of (?:this|these|the questions))?(?: (?:tonight|for tonight|for now|please))?"
-            r"|(?:we're|we are|i'm|i am) (?:done|finished) with " + _CHECKIN + r"(?: for tonight| now)?",
-    "skip": r"(?:(?:can|could|may) (?:i|we) |i'd like to |let me |i'll |i will |i think i'll |i'd rather |we'll |just )?"
-            r"(?:pass|skip)(?: (?:on )?(?:this|that|it|me|mine|us|my (?:turn|go|answer|one))(?: one| question)?(?: this (?:time|round))?"
+            r"|(?:we're|we are|i'm|i am) (?:done|finished) with " + _CHECKIN + r"(?: for tonight| now)?"
+            # the rest put off to another night: "let's leave the rest for tomorrow", "pick this up another time"
+            r"|(?:let's |we'll |we can |can we |could we |we will |i'd like to |we'd like to )?(?:(?:maybe|just) )?"
+            r"(?:(?:leave|do|finish) (?:the rest|the others|the other questions|" + _CHECKIN + r")|(?:leave|finish|do) this)"
+            r"(?: (?:for|till|until))? (?:tomorrow(?: night)?|another (?:time|night|day|evening)|later|some other (?:time|night))"
+            r"|(?:let's |we'll |we can |can we |could we )?(?:pick|take) (?:this|the rest|" + _CHECKIN + r") up"
+            r" (?:again )?(?:tomorrow(?: night)?|another (?:time|night|day|evening)|later)"
+            # the check-in itself not wanted tonight: "let's not do this tonight", "we don't want to carry on now"
+            r"|(?:let's|can we|could we) (?:just )?not (?:do|continue|carry on with|go on with|finish) (?:this|it|the rest|"
+            + _CHECKIN + r")(?: (?:tonight|now|right now|any ?more))*"
+            r"|(?:i|we) (?:don't|do not) (?:want|feel like|fancy)(?: to)? (?:(?:doing|do|continuing|continue|carrying on|carry on"
+            r"|going on|go on|keep going|keeping going)(?: (?:this|it|the rest|" + _CHECKIN + r"))?|this|it|the rest|any more|more|"
+            + _CHECKIN + r")(?: (?:any ?more|right now))* (?:tonight|now)|(?:i|we) (?:don't|do not) want to (?:do|continue|carry on with) (?:the rest|" + _CHECKIN + r")"
+            r"(?: (?:any ?more|tonight|now))*"
+            r"|(?:that's|that is) (?:it|all) (?:for|from) (?:us|the two of us|both of us)(?: (?:tonight|for tonight|now))?"
+            r"|(?:i'm|we're|i am|we are) calling it(?: a night| quits| there| here)?"
+            r"|(?:can|could) we (?:just |please )*be done(?: (?:now|here|for tonight|for now))?|let's (?:just )?be done(?: now)?"
+            r"|(?:all )?done(?: (?:now|here|for tonight))?|all finished"
+            r"|cut (?:it|this|things|" + _CHECKIN + r") short(?: (?:tonight|please|now))*"
+            # off to sleep, said instead of an answer: the check-in is over
+            r"|(?:(?:we're|i'm|we are|i am) (?:going|off|heading|gonna go|going to go) to (?:sleep|bed)|good ?night|night night)"
+            r"(?: (?:now|then))?",
+    "skip": r"(?:(?:can|could|may) (?:i|we) |i'd like to |let me |i'll |i will |i think i'll |i'd rather |we'll |just "
+            r"|i (?:want|choose|prefer|decide|need) to |i'd prefer to |i'm (?:going to|gonna|just going to) |(?:i|we) )?"
+            r"(?:pass|skip)(?: (?:on )?(?:this|that|it|me|mine|us|my (?:turn|go|answer|one|question))(?: one| question)?"
+            r"(?: (?:this (?:time|round)|for (?:now|tonight)|please))?"
             r"| this (?:time|round)"
             r"| (?:the|this|that) question| for now| on (?:this|that)(?: one)?)?"
-            r"|next(?: question| one)?(?: please)?|(?:i'd )?rather not (?:answer|say)(?: (?:that|this|it)(?: one)?)?"
-            r"|(?:i'm |i am )?passing(?: on (?:this|that|it)(?: one)?)?|(?:i'll )?give (?:this|that|it)(?: one| question)? a miss"
+            r"|next(?: question| one| person| partner| turn)?(?: please)?|(?:i'd )?rather not (?:answer|say)(?: (?:that|this|it)(?: one)?)?"
+            r"|(?:i'm |i am )?(?:passing|skipping)(?: (?:on )?(?:this|that|it|me|mine|my turn)(?: one| question)?)?"
+            r"(?: (?:this (?:time|round)|for (?:now|tonight)))?"
+            r"|(?:i'll |i will |i'm going to |i'm gonna |i |can i |could i )?(?:take|have|get) a (?:pass|skip|rain ?check)"
+            r"(?: (?:on|for) (?:this|that|it|mine)(?: one| question)?)?(?: (?:this time|tonight|for now))?"
+            r"|(?:(?:can|could) you )?(?:come back to me|ask me (?:later|last|after|another time|in a (?:bit|minute|sec|moment)))"
+            r"(?: (?:later|after|in a (?:bit|minute|sec|moment)|please))*"
+            r"|(?:i'll |i will |we'll |can you |could you |just )?let (?!(?:me|us|it|that|this|the|them|go|him|her|you)\b)\w+ (?:go|answer|have (?:it|a go|this one)|take (?:it|this one))"
+            r"(?: (?:first|instead|this time|on this one))?"
+            r"|(?:can we |could we |let's |just |please )?(?:skip|jump|move on|move|go|pass it|hand it|over) (?:straight )?to (?!(?:bed|sleep|work|school|the|a|my|your|our|his"
+            r"|her|their|it|this|that|him|them|me)\b)\w+(?: (?:instead|now|first))?"
+            r"|(?:i (?:don't|do not) have|i've got|i have|i've|i got) (?:an answer|anything|nothing|no answer)"
+            r"(?: (?:for|to|on) (?:this|that|it|you)(?: one| question)?)?|i've got nothing|i got nothing"
+            r"|(?:can|could|may) (?:i|we) not (?:answer|do|say) (?:this|that|it)(?: one| question)?|(?:i'll )?give (?:this|that|it)(?: one| question)? a miss"
             r"|no comment|(?:can we |could we |let's |just )?move on(?: to the next (?:one|question))?|not this one"
-            r"|i'll sit this one out|(?:i'm )?not (?:answering|doing) (?:that|this)(?: one| question)?"
+            r"|i'll sit this one out|(?:i'll |i will |let me |i'm going to |i'm gonna )?sit out (?:this|that)(?: one| question)?"
+            r"|(?:i'm|i am) out (?:on|for) (?:this|that)(?: one| question)?(?: (?:tonight|this time))?"
+            r"|my answer(?:'s| is| will be) (?:a )?(?:pass|skip)|(?:i'm |i am )?not (?:answering|doing|going to answer|gonna answer|going to do) (?:that|this|it)"
+            r"(?: one| question)?(?: (?:tonight|now|this time))?"
             r"|(?:i )?(?:won't|wouldn't|can't|don't want to|do not want to|don't fancy|don't feel like|'d rather not"
-            r"|would rather not|rather not) (?:(?:answer|answering|say|saying)(?: (?:that|this|it)(?: one| question)?)?"
+            r"|would rather not|rather not|i'd prefer not to|i would prefer not to|prefer not to|i'd sooner not|would sooner not) (?:(?:answer|answering|say|saying)(?: (?:that|this|it)(?: one| question)?)?"
             r"|(?:do|doing) (?:that|this|it)(?: one| question)?)"
             r"|(?:i'll )?leave (?:that|this) one|(?:i'd like to |can i |let me |i'll )?sit (?:this|that) one out"
             r"|leave me out(?: of (?:this|that)(?: one)?)?(?: this time)?|(?:pass|skip)(?: (?:this|that|it|me|mine))?"
             r"(?: for (?:me|us|now|tonight|this one))+|(?:no answer(?: from me)?|nothing from me)(?: on (?:this|that|it)(?: one)?)?"
+            r"(?: (?:this time|tonight|this round))?"
+            r"|count me out(?: (?:of|on|for) (?:this|that)(?: one| question)?)?(?: (?:this time|tonight))?"
+            r"|(?:i'll |i will |let me |i'm going to )?leave (?:this|that|it)(?: one| question)? (?:to|for) (?!(?:me|us|you|later|tomorrow)\b)\w+"
+            r"|not me(?: (?:this time|tonight|on this one|for this one))?|(?:skip|jump|move) (?:ahead|forward|along)(?: please)?"
+            r"|(?:i'll |i will |let me |i'm going to |i think i'll )?let (?:this|that) one (?:go|pass|slide)(?: (?:this time|tonight))?"
+            r"|i (?:choose|decide|prefer|want|would like|'d like|would rather|'d rather) not to (?:answer|say|respond)"
+            r"(?: (?:this|that|it)(?: one| question)?)?"
             r"|(?:carry|go|move) (?:on|along)(?: to the next (?:one|question|bit|part)| without (?:me|us))?(?: this time| tonight)?|not this (?:question|one|time)"
             r"|(?:i'm |i am |we're |we are )(?:going to|gonna) (?:sit (?:this|that) one out|pass|skip(?: (?:this|that|it))?)"
-            r"|(?:give|hand|pass) (?:my turn|my go|this one|it|that one) (?:over )?to \w+|ask (?!(?:again|me|us|that|it|the|this)\b)\w+(?: instead)?"
+            r"|(?:i'll |i will |i'm going to |let me |can i |could i )?(?:give|hand|pass) (?:my turn|my go|this one|this|it|that one|mine"
+            r"|this question) (?:over )?to \w+"
+            r"(?: (?:instead|first|this time))?|(?:(?:can|could) you |just |please )?ask (?!(?:again|me|us|that|it|the|this)\b)\w+"
+            r"(?: (?:instead|first|now|this one))?"
+            r"|(?:please )?(?:don't|do not) ask me (?:this|that)(?: one| question)?(?: (?:tonight|now|please))?"
             r"|(?:can|could) you come back to me(?: later)?|(?:over to|your (?:go|turn)) \w+|\w+ your (?:go|turn)"
-            r"|\w+ can (?:go|answer|have (?:it|a go))|(?:i've got |i have |i've )?nothing to (?:say|add)"
+            r"|\w+ can (?:go|answer|have (?:it|a go))(?: (?:this|that) one| first| instead)?|(?:i've got |i have |i've )?nothing to (?:say|add)"
             r"(?: (?:on|about|to) (?:this|that|it))?",
     "help": r"(?:(?:can|could|would) you )?help(?: me| us)?(?: out)?(?: here| with (?:this|that)(?: one| question)?)?"
             r"|i need (?:some )?help (?:with|answering) (?:this|that)(?: one| question)?"
             r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:actually |even |really )?(?:say|answer|put it|reply"
             r"|respond|do)(?: back)?(?: to you)?(?: here| now| next| (?:to |with |for |about )?(?:this|that|it)(?: bit| part| one)?)?"
-            r"|(?:is there|what's|what is) an? (?:right|wrong|correct|proper|best|good) way to (?:answer|do|say) (?:this|that|it)"
+            r"|(?:is there|what's|what is) an? (?:right|wrong|correct|proper|best|good) way to (?:answer|do|say)(?: (?:this|that|it))?"
             r"(?: one| question)?"
             r"|(?:can|could|would) you walk (?:me|us) through(?: how to (?:do|answer) (?:this|that|it))?(?: one)?"
             r"|(?:what|how) (?:am i|are we) (?:supposed|meant|expected) to (?:say|answer|do)(?: here| now| to (?:this|that))?"
@@ -84,7 +151,15 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|what (?:are you|is this|is it|is the question) (?:after|asking|getting at|looking for)(?: here)?"
             r"|(?:(?:can|could|would) you )?(?:say|put|ask|word) (?:that|it|this|the question) (?:another|a different) way"
             r"|(?:(?:can|could|would) you )?(?:rephrase|reword) (?:that|it|this|the question)|what does (?:that|it|this) (?:even )?mean"
-            r"|i'm (?:lost|confused|stuck|stumped|drawing a blank|not following)|i (?:don't|do not) follow"
+            r"|(?:i'm|i am|we're|we are) (?:a (?:bit|little) |slightly |quite |so |really |totally |completely )?(?:lost|confused"
+            r"|puzzled|baffled|stuck|stumped|drawing a blank|not following|not with you)"
+            r"(?: (?:by|about|with|on) (?:the question|this(?: one| question)?|that(?: one| question)?|it|what you mean))?(?: here| now)?"
+            r"|i (?:don't|do not) follow"
+            r"|(?:(?:can|could|would) you )?(?:tell|show) (?:me|us) how (?:this|it|the check ?-?in)(?: bit| part)? works"
+            r"|what would you say(?: (?:here|to (?:this|that)))?|what (?:would|do) you (?:suggest|recommend)"
+            r"|what(?:'s| is) the (?:idea|point|aim|goal|purpose)(?: (?:here|of (?:this|that|it)(?: one| question)?))?"
+            r"|(?:how|what) (?:am i|are we|do i|should i|can i) (?:supposed to |meant to |expected to )?put (?:a number|a score|a rating)"
+            r" on (?:that|this|it)"
             r"|what do you (?:need|want) (?:from|of) (?:me|us)|any (?:hints?|tips?|ideas?|clues?)|(?:my )?mind(?:'s| has| is)? gone blank"
             r"|(?:(?:can|could|would) you )?explain(?: (?:that|it|this|the question|this one|what you mean))?"
             r"|(?:(?:can|could) you )?give (?:me|us) an example|(?:an )?example(?: please)?|like what|such as"
@@ -93,9 +168,64 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?: from (?:me|us))?"
             r"|(?:i'm |i am )?not sure (?:what|how) to (?:say|answer|put (?:this|it|that)(?: into words)?)"
             r"(?: (?:this|that|it|here|to (?:this|that)))?"
-            r"|i (?:don't|do not) know (?:what|how) to (?:say|answer) (?:here|to (?:this|that))",
+            r"|i (?:don't|do not) know (?:what|how) to (?:say|answer) (?:here|to (?:this|that))"
+            # asking for help in so many words: "i need a little help here", "can i get some help"
+            r"|(?:i|we) (?:need|could use|could do with|want|would like|'d like) (?:some |a (?:little |bit of |little bit of )?)?"
+            r"(?:help|guidance|direction|steer)"
+            r"(?: (?:here|please|now|with (?:this|that|it)(?: one| question)?|answering(?: (?:this|that|it))?))*"
+            r"|(?:(?:can|could|may) (?:i|we) (?:get|have)|(?:can|could) (?:i|we) ask for) (?:some |a (?:little |bit of )?)?help"
+            r"(?: (?:here|please|with (?:this|that|it)(?: one| question)?))*"
+            # a nudge: "any suggestions", "could you give me a hint", "i need an example"
+            r"|(?:(?:can|could|would) you (?:please )?)?(?:give|offer|show) (?:me|us) (?:a |an |some |any |a few )?"
+            r"(?:hints?|clues?|tips?|pointers?|ideas?|suggestions?|examples?|nudge|prompt|starter|starting point|place to start"
+            r"|steer)(?: please| here)*"
+            r"|(?:i|we) (?:need|could use|want|'d like|would like) (?:a |an |some |a few )?(?:hints?|clues?|tips?|pointers?|ideas?"
+            r"|suggestions?|examples?|nudge|prompt)(?: please| here)*"
+            r"|(?:(?:have you )?got |do you have )?any (?:hints?|tips?|ideas?|clues?|suggestions?|pointers?|examples?)"
+            r"(?: (?:for (?:me|us|this|that)|here|please))*"
+            # not knowing what to say or what is wanted: "i don't know what to say", "no idea what you mean"
+            r"|(?:i (?:don't|do not|really don't|honestly don't) (?:know|understand|get)|(?:i'm |i am )?not (?:really |quite |too )?sure"
+            r"|(?:i have |i've got |i've )?(?:no|not a) (?:idea|clue)|i can't think) (?:what|how) (?:to|i should|i'm (?:supposed|meant) to"
+            r"|i am (?:supposed|meant) to|i (?:need|have) to) (?:say|answer|reply|respond|put it|talk about|do|start)"
+            r"(?: (?:here|now|to (?:this|that|it)|this|that|it)(?: one| question)?)?"
+            r"|(?:i (?:don't|do not|really don't) (?:know|understand|get)|(?:i'm |i am )?not (?:really |quite |too )?sure"
+            r"|(?:i have |i've got |i've )?(?:no|not a) (?:idea|clue)) what (?:you(?:'re| are)?|it(?:'s| is)?|the question(?:'s| is)?|this(?:'s| is)?)"
+            r" (?:want|wants|mean|means|need|needs|asking|after|looking for|getting at|on about)(?: (?:me|us) to (?:say|answer|tell you))?"
+            r"(?: (?:here|by (?:that|this|it)|from (?:me|us)))?"
+            # how it works: "how does this work again", "i'm not sure how this works"
+            r"|(?:(?:i (?:don't|do not) (?:know|get|understand)|(?:i'm |i am )?not (?:really |quite )?sure) )?how (?:this|it|the check ?-?in)"
+            r"(?: bit| part| thing)? works|how (?:does|do) (?:this|it|the check ?-?in)(?: bit| part| thing)? work(?: (?:again|exactly))?"
+            r"|what counts as (?:an? |the )?(?:answer|good answer|right answer)"
+            r"|how (?:does|do) (?:these|the|this|your) (?:questions?|check ?-?ins?)(?: (?:thing|bit|part))? work"
+            r"|how (?:do|should|would|can) (?:i|we) (?:answer|reply to|respond to) (?:a|the) question like (?:that|this)"
+            r"|what (?:are|were) the rules(?: (?:here|again))?|what happens (?:now|next)|what now"
+            r"|is there a (?:right|wrong|correct|good|proper) (?:answer|thing to say)(?: (?:here|to (?:this|that)))?"
+            r"|(?:do|should|can) (?:i|we) (?:just )?(?:say|give|pick) (?:a|the) (?:number|score|rating)"
+            # what a word of the question means: "what do you mean by close", "what does appreciated mean here"
+            r"|what (?:exactly )?do you (?:mean|want) by (?:that|this|it|[\w']+(?: [\w']+)?)(?: (?:here|exactly))?"
+            r"|what does (?:that|it|this|[\w']+(?: [\w']+)?) (?:even |actually )?mean(?: (?:here|exactly|in this question))?"
+            r"|(?:(?:can|could|would) you )?explain what you mean(?: by (?:that|this|it|[\w']+(?: [\w']+)?))?"
+            r"|what (?:exactly |actually |even )?(?:are you|is this|is it|is the question) (?:after|asking|getting at|looking for)"
+            r"(?: (?:me|here|exactly|for))*"
+            r"|what (?:kind|sort|type) of (?:answer|thing|things|stuff) (?:are you looking for|are you expecting|are you hoping for"
+            r"|can (?:i|we) say|should (?:i|we) (?:give|say)|do you mean|counts?)(?: (?:here|to (?:this|that)))?"
+            r"|what (?:do|would|does) (?:you|it) (?:want|need|expect) (?:me|us) to (?:say|tell you|answer|talk about)(?: here)?"
+            r"|what (?:should|do|can|shall|could) (?:i|we) (?:talk about|tell you|mention|say about (?:this|that|it))"
+            r"|(?:(?:can|could|would) you (?:please )?)?give (?:me|us) (?:some |a (?:bit of |little )?)?(?:guidance|direction|help|steer)"
+            r"(?: (?:here|please|with (?:this|that)(?: one)?))*"
+            r"|what (?:is it|exactly is it|is it that) (?:you|this question|the question) (?:want|wants|need|needs|are asking"
+            r"|'re asking|is asking)(?: (?:to know|me to say|from me))?"
+            r"|what(?:'s| is) (?:the|this|that) question (?:getting at|after|asking|looking for|about|trying to (?:ask|get at|find out))"
+            r"|what(?:'s| is| am i) expected (?:of|from) (?:me|us)(?: (?:here|now))?|what do you expect (?:of|from) (?:me|us)(?: here)?"
+            r"|what(?:'s| is| would be| might be) (?:a |an |the )?(?:good|right|typical|normal|usual|example|sample|possible|best)"
+            r" (?:answer|thing to say|reply)(?: (?:to|for) (?:this|that|it)(?: one| question)?)?",
     "repeat": r"(?:(?:can|could|would|will) you (?:please )?|(?:would|do) you mind )?(?:say (?:that|it|the question)"
-              r"(?: bit| part| last bit)? again|(?:repeat|repeating)(?: that| it| the question)?(?: for (?:me|us))?|ask (?:that|it|me|us)(?: again| one more time)|read (?:that|it)(?: out)? again"
+              r"(?: bit| part| last bit)? again"
+              r"|(?:say|read|ask|repeat) (?:that|it|the question)(?: (?:again|once more|one more time))?"
+              r" (?:slower|more slowly|louder|more clearly|a (?:bit|little) (?:slower|louder|more slowly))"
+              r"|what was (?:that|the) (?:last )?(?:bit|part)(?: (?:again|you said))?"
+              r"|(?:(?:can|could|would) you (?:please )?)?(?:say|read|ask) (?:[\w']+ ){0,2}(?:a (?:bit|little) )?(?:slower|louder|more slowly"
+              r"|more clearly)|(?:repeat|repeating)(?: that| it| the question)?(?: for (?:me|us))?|ask (?:that|it|me|us)(?: again| one more time)|read (?:that|it)(?: out)? again"
               r"|(?:run|go|read) (?:that|it|the question)(?: (?:by|past|over|through|for)(?: (?:me|us))?)? (?:again|once more"
               r"|one more time)|go over (?:that|it|the question) again|give (?:me|us) (?:that|the question) again)"
               r"|again|pardon(?: me)?|come again|sorry"
@@ -111,10 +241,19 @@ _ANSWER_NOT_STOP = frozenset({"peace and quiet", "some quiet", "a bit of quiet",
 _FILLER = re.compile(
     r"^(?:(?:i'm|we're|i am|we are|that's us|that's me|that's it) (?:done|finished)|thanks|thank you|(?:we're|i'm)"
     r" (?:going|off|heading) to (?:sleep|bed)|good ?night|night night|that's all|huh|eh|hmm+|um+|sorry|please|okay|ok"
-    r"|companion|i missed that|i didn't get that|no thanks|no thank you)$")
+    r"|companion|i missed that|i didn't get that|no thanks|no thank you|not (?:tonight|now|right now)(?: thanks)?"
+    r"|if (?:that's|that is|it's|it is) (?:ok|okay|alright|all right|fine|allowed)|if you don't mind|if i may|if i can"
+    r"|honestly|to be honest|really|truly|cheers|ta|many thanks|thanks (?:so|very) much|thank you (?:so|very) much"
+    r"|(?:sorry|thanks|thank you|cheers|over to you|your (?:turn|go)) [a-z]+|[a-z]+'s (?:turn|go))$")  # "pass, sorry Alex"
+
+
+def _filler(words: str) -> bool:
+    """Whether a clause said around a command is filler, peeled or as said ("not tonight, stop")."""
+    return bool(_FILLER.match(peeled(words)) or _FILLER.match(words))
 # Bare words that are a command alone but lead answers too ("quiet, we had the house to ourselves"): they take only
 # filler as asides.
-_WEAK = frozenset({"quiet", "be quiet", "silence", "enough", "sorry", "what", "huh", "again", "next", "leave it"})
+_WEAK = frozenset({"quiet", "be quiet", "silence", "enough", "sorry", "what", "huh", "again", "next", "leave it", "done",
+                   "all done"})
 
 # Words that talk about the talk. "time" only in "this time" / "one more time" (said as phrases below), so "next time"
 # stays an answer.
@@ -128,6 +267,10 @@ that's the then there this to understand up us wait want was wasn't we we're wer
 with won't would wouldn't yeah yes you your you're companion check-in checkin check in um uh er hmm huh eh well
 actually again come next end ending finish finished quit cancel enough moment second sec mind asking expected
 expecting leave mine by follow example examples
+point exactly even something anything idea ideas hint hints clue clues tip tips suggestion suggestions about think
+thinking talk word words means meaning reply last thing things type
+way hand back round yourself gonna wanna gotta pick choose number score rating explain explaining these
+oh ah gosh god jeez honestly basically literally kinda sorta
 """.split())
 # Words of a reason given with a command, about the two of them right now: wanting the evening over ("we're falling
 # asleep"), not having heard ("i was miles away"), having nothing to say ("i'm drawing a blank"), keeping it to
@@ -138,47 +281,64 @@ fine falling nodding drifting dropping off calling day both eyes closing yawning
 heading past midnight half
 nothing away miles distracted elsewhere daydreaming zoned drifted wandered somewhere else noisy loud blank stuck idea clue empty
 private personal too much comfortable think
+blanking stumped clueless comes coming springs mood energy headspace state later tomorrow another left
 """.split())
 # A reason opens a clause of its own: a subject and what it is or wants ("we're good", "it's late").
-_REASON_OPENS = frozenset("we we're we've we'd i i'm i've i'd it it's that's both you're too so".split())
+_REASON_OPENS = frozenset("we we're we've we'd we'll i i'm i've i'd i'll it it's that's both you're too so nothing".split())
 REASON_MAX_WORDS = 6
 # Words a clause cannot end on: what comes after them belongs to it ("i didn't want it to | end").
 _DANGLING = frozenset("""a an the our my your to about of for with and or but so because if when it i we you they he
 she did didn't do don't does doesn't want wanted can can't could couldn't would wouldn't will won't should shouldn't
 is isn't was wasn't are aren't were weren't be never just""".split())
-_OPINION = re.compile(r"^(?:i think|i guess|i reckon) ")
+_OPINION = re.compile(r"^(?:i think|i guess|i reckon) | (?:i think|i guess|i reckon|i suppose)$")
 _PHRASES = re.compile(r"\b(?:this time|one more time|next one|next question|the check ?-?in)\b")
 # The command each word names, strongest first: a stop ends at once whatever else is said.
 _KINDS = (
-    ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel|enough|end|ending|finish)\b")),
+    ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel)\b|\benough\b(?! about)|(?<!\bthe )\b(?:end|ending|finish)\b")),  # "the end bit"
     ("skip", re.compile(r"\b(?:pass|skip|skipping)\b|(?<!\bthe )\bnext\b|\brather not\b|\b(?:don't|do not) want to answer\b"
-                        r"|\bnot answering\b|\bwon't answer\b")),
+                        r"|\bnot answering\b|\bwon't answer\b|\bnot (?:going to|gonna) answer\b")),
     ("repeat", re.compile(r"\bwhat (?:was|were) (?:i|we) (?:meant|supposed|expected) to\b")),  # the question gone by
     ("help", re.compile(r"\bhelp\b|\bexamples?\b|\b(?:what|how) (?:should|do|can|would|am|must) (?:i|we)(?: be)?"
                         r" (?:say|saying|answer|answering|reply|put)\b|\bhow (?:should|do|can|would) (?:i|we) answer\b|\bwhat do you want\b"
                         r"|\bwhat (?:do|does|did) (?:you|that|it|this|the question) mean\b|\b(?:meant|supposed|expected) to\b"
                         r"|\boptions\b|\b(?:don't|do not|didn't) (?:really |quite )?(?:understand|follow)\b|\bwhat you mean\b|\bconfused\b|\bi'm lost\b|\bwhat you're asking\b"
-                        r"|\bwhat(?:'s| is| are) (?:this|it|the question|this question|that question|you) asking\b|\bwhat kind of (?:answer|thing)\b")),
-    ("repeat", re.compile(r"\bagain\b|\brepeat\b|\bonce more\b|\bone more time\b|\bpardon\b"
+                        r"|\bwhat(?:'s| is| are) (?:this|it|the question|this question|that question|this one|that one|you) asking\b|\bwhat kind of (?:answer|thing)\b"
+                        r"|\bwhat(?:'s| is) (?:the point of|(?:this|the|that) question (?:about|for|after))\b"
+                        r"|\bwhat (?:exactly |actually )?(?:do|would|does) (?:you|it) (?:want|like|need)\b|\bwhat to (?:say|answer|talk about)\b"
+                        r"|\b(?:my|an?|the) answer (?:be|sound like)\b"
+                        r"|\b(?:any|some|a few|got any|have any) (?:ideas?|hints?|clues?|tips?|suggestions?|pointers?)\b"
+                        r"|\b(?:a|an) (?:hint|clue|tip|suggestion|pointer)\b"
+                        r"|\bthink of (?:something|anything|an answer)\b|\bexplain\b|\bway to (?:answer|say|reply|respond|do)\b"
+                        r"|\b(?:not sure|unsure) (?:if |that )?i (?:understand|follow|get)\b|\b(?:pick|choose|decide on) (?:a|the) (?:number|score|rating)\b"
+                        r"|\ba hand\b")),
+    ("repeat", re.compile(r"\bagain\b|\brepeat\b|\bonce more\b|\bone more time\b|\bpardon(?! (?:the|my|our|his|her|their|me for)\b)"
                           r"|\b(?:i|we) (?:\w+ )?missed\b|\bmissed (?:that|it|the question|what)\b"
                           r"|\b(?:didn't|couldn't|can't|did not|could not|wasn't|not) (?:\w+ )?(?:hear|catch|listening)\b"
                           r"|\bwhat was (?:it|that)\b|\bcome again\b")),
 )
 MAX_WORDS = 10
+_YES = re.compile(r"\b(?:yes|yeah|yep|definitely|absolutely|gladly)\b")
 SHORT = 3
 _SPEECH = re.compile(r"\b(?:say|said|ask|asked|repeat|question|hear|heard|catch|caught|missed|listening|pardon|what was|come"
                      r" again|tell|read|run)\b")
 # Not a command for other reasons: a speaker's own stop ("i'll stop"), thanks, "if you want".
-_OWN_SPEECH = re.compile(r"\b(?:i|i'd|i'll|we|we'd|we'll|i would|i will) (?:say|said|tell|told)\b")
+_OWN_SPEECH = re.compile(r"\b(?:i|i'd|i'll|we|we'd|we'll|i would|i will|i've|we've) (?:(?:just|kept|keep) )?(?:say|said|tell|told|read|reread"
+                         r"|re-read|heard|listened|watched|played)\b|\b(?:again and again|over and over)\b")
 _NOT_COMMAND = re.compile(r"\b(?:i'll|i will|we'll|we will) stop\b(?! (?:the |this )?(?:check ?-?ins?|questions?)\b)|^(?:thanks|thank you)\b|\b(?:if|when) (?:you|we) (?:want|need)\b")
 _MENTIONED = re.compile(r"\b(?:say|said|type|typed|just say|word) (?:stop|skip|pass|help|repeat|next|end)\b")
 _COMMAND_WORDS = frozenset("stop stopping end finish quit cancel help repeat again enough skip pass next".split())
 NEGATION_REACH = 4
 
 
-def _not_wanted(words: str, reach: int = NEGATION_REACH) -> bool:
-    """Whether `words` say a command is not wanted ("i don't want it to stop", "i'll stop", "if you want")."""
-    tokens = words.split()
+# Not knowing or hearing is no refusal of what follows ("i don't know, can you help?").
+_NOT_KNOWING = re.compile(r"\b(?:don't|do not|didn't|did not|can't|couldn't|not) (?=(?:really |quite )?(?:know|understand|follow"
+                          r"|remember|hear|catch)\b)")
+
+
+def _not_wanted(words: str, reach: int = NEGATION_REACH, kind: Optional[str] = None) -> bool:
+    """Whether `words` say a command is not wanted ("i don't want it to stop", "i'll stop", "if you want"); not knowing
+    or hearing comes before a help or a repeat without refusing it."""
+    tokens = (_NOT_KNOWING.sub("", words) if kind in ("help", "repeat") else words).split()
     return bool(_NOT_COMMAND.search(words)) or any(t in _COMMAND_WORDS and negated(tokens, i, reach)
                                                     for i, t in enumerate(tokens))
 
@@ -193,9 +353,9 @@ def meta_control(words: str) -> Optional[str]:
     kind = next((kind for kind, cue in _KINDS if cue.search(words)), None)
     if kind == "repeat" and _OWN_SPEECH.search(words):
         return None  # "i'd say it again and again": the speaker's own words
-    if kind == "repeat" and len(words.split()) > SHORT and not _SPEECH.search(words):
-        return None  # "let's do it again" is an answer; "can you ask me that again" is not
-    return None if _not_wanted(words) else kind
+    if kind == "repeat" and not _SPEECH.search(words) and (len(words.split()) > SHORT or _YES.search(words)):
+        return None  # "again? yes please" wishes for more  # "let's do it again" is an answer; "can you ask me that again" is not
+    return None if _not_wanted(words, kind=kind) else kind
 
 
 @functools.lru_cache(maxsize=4096)
@@ -210,12 +370,17 @@ def _phrase(words: str, whole: bool = False) -> Optional[str]:
                 None) or meta_control(words)
 
 
+# The check-in put off, said beside a stop ("Stop. We'll do this tomorrow."): alone it may be a plan of theirs.
+_DEFERRED = re.compile(r"^(?:we'll|we will|let's|we can|can we|we could) (?:(?:do|finish|continue|carry on with|pick up) (?:this|it|the rest)"
+                       r"(?: up)?|carry on|continue|go on|pick (?:this|it) up) (?:tomorrow(?: night)?|another (?:time|night|day|evening)|later|some other (?:time|night))$")
+
+
 def _aside(words: List[str], kind: str, strong: bool) -> bool:
     """Whether a clause said around a `kind` command adds nothing of its own to it."""
     text = " ".join(words)
-    if _FILLER.match(peeled(text)) or _phrase(text) == kind:
+    if _filler(text) or _phrase(text) == kind or kind == "stop" and _DEFERRED.match(peeled(text)):
         return True
-    words = peeled(text).split()  # "sorry, i was distracted"
+    words = peeled(re.sub(r"\bnext time\b", "later", text)).split()  # "sorry, i was distracted", "i'll go next time"
     return (strong and 2 <= len(words) <= REASON_MAX_WORDS and words[0] in _REASON_OPENS
             and all(w in _META or w in _REASON for w in words)
             and not any(w in _COMMAND_WORDS for w in words))
@@ -228,14 +393,14 @@ def _with_asides(words: List[str]) -> Optional[str]:
         for end in range(count, start, -1):
             if (start, end) == (0, count):
                 continue
-            said_not = negated(words, start, NEGATION_REACH) and not _FILLER.match(peeled(" ".join(words[:start])))
+            said_not = negated(words, start, NEGATION_REACH) and not _filler(" ".join(words[:start]))
             kind = None if said_not else _phrase(" ".join(words[start:end]))
             if kind is None:
                 continue
             said = peeled(" ".join(words[start:end]))
             strong = said not in _WEAK and (kind != "repeat" or len(said.split()) > 1 and bool(_SPEECH.search(said)))
             before, after = words[:start], words[end:]
-            if before and before[-1] in _DANGLING:
+            if before and before[-1] in _DANGLING or after and after[0] == "to":
                 continue  # "i didn't want it to end": what comes before leads into the command word
             if all(not part or _aside(part, kind, strong) for part in (before, after)):
                 return kind
@@ -245,7 +410,13 @@ def _with_asides(words: List[str]) -> Optional[str]:
 # Typed sentence and clause ends; a "?" on a bare "pardon" or "come again" makes it a question about the question.
 _SENTENCE = re.compile(r"([^.?!;,]+)([.?!;,]*)")
 _POINTED = re.compile(r"\b(?:this|that|it|here|now|answer|answering|say|question|do|work|example|explain|mean|options|hints?|tips?|ideas?|clues?)\b")
-_CLOSER = re.compile(r"^(?:(?:that's|that is) (?:all|it|enough)$|(?:i've got |i have |i've )?nothing to (?:say|add))")
+_CLOSER = re.compile(r"^(?:(?:that's|that is) (?:all|it|enough)$|(?:i've got |i have |i've )?nothing to (?:say|add)"
+                     r"|(?:all )?(?:done|finished)\b|(?:i've got|i have|i got) nothing$"
+                     r"|(?:i'm|i am|we're|we are) (?:done|finished)(?: in)?$|not me$"  # "I'm done, in the best way"
+                     # lost for words, which closes an answer as often as it asks for help ("i don't know what to say, it
+                     # was perfect")
+                     r"|(?:i (?:really |honestly )?(?:don't|do not) know|(?:i'm |i am )?not (?:really |quite )?sure|(?:i have |i've got )?no idea"
+                     r"|i can't think) (?:what|how) to (?:say|put))")
 _ASKED_AGAIN = frozenset({"pardon", "pardon me", "come again", "sorry"})
 SENTENCE_ASIDES_MAX = 12
 
@@ -272,20 +443,25 @@ def _own_sentence(words: str, asked: bool, bare: bool = False) -> Optional[str]:
     return kind
 
 
+_NAME = re.compile(r"^[A-Z][a-z]+$")
+_CONTINUED = re.compile(r"^(?:so|and|but|because|or|then) ")  # "i'm out of ideas for dinner, so help with that"
+
+
 def _sentence_command(text: str) -> Optional[str]:
     """A directed command typed as the first or last sentence of its own, whatever short sentences go with it: a
     reason or a word to the partner ("Pass. Ask Sam.", "Come again? The fan's too loud.", "Skip mine. I'll answer it
     tomorrow.")."""
-    parts = [(with_apostrophes(normalise(m.group(1))), "?" in m.group(2)) for m in _SENTENCE.finditer(text)]
-    parts = [(words, asked) for words, asked in parts if words and not polite_only(words)]
+    said = [m for m in _SENTENCE.finditer(text) if normalise(m.group(1)) and not polite_only(m.group(1))]
+    parts = [(with_apostrophes(normalise(m.group(1))), "?" in m.group(2)) for m in said]
     if len(parts) < 2:
         return None
     for at in (0, len(parts) - 1):
         rest = " ".join(words for i, (words, _) in enumerate(parts) if i != at)
-        kind = _own_sentence(*parts[at])
+        kind = None if _CONTINUED.match(parts[at][0]) else _own_sentence(*parts[at])
         if kind is None or len(rest.split()) > SENTENCE_ASIDES_MAX or _not_wanted(rest):
             continue
-        if _own_sentence(*parts[at], bare=True) or _aside(rest.split(), kind, True):
+        handed = kind == "skip" and len(parts) == 2 and _NAME.match(said[1 - at].group(1).strip())  # "Pass. Alex?"
+        if _own_sentence(*parts[at], bare=True) or handed or _aside(rest.split(), kind, True):
             return kind
     return None
 
@@ -309,13 +485,13 @@ _TALK_OFF = (r"(?:(?:it|yourself|this|everything|the whole thing|(?:the |this )?
 _ABOUT_THE_TALK = re.compile(
     r"\b(?:check ?-?ins?|questions?|session|quiz|survey|companion|this one|that one|this bit|the whole thing"
     r"|the rest of (?:this|it|them)|(?:my|your|their|his|her) (?:turn|go)|mine|answer|answering|ask (?:me|us|it|that)"
-    r"|(?:say|said|read) (?:that|it|this)|what (?:did|were|was) you|(?:hear|catch) (?:you|that|it|the)|pardon"
+    r"|(?:say|said|read) (?:that|it|this)|what (?:did|were|was) you|(?:hear|catch) (?:you|that|it|the)|pardon(?! (?:the|my|our|his|her|their|me for)\b)"
     r"|(?:should|can|could|must|do) (?:i|we) say|(?:say|said) to you|once more|one more time|explain"
     r"|how does (?:this|it|that)|options|commands|next (?:one|question|bit)"
     r"|(?:switch|shut|turn) " + _TALK_OFF + r"|call it a night|wrap (?:it|this|things) up|(?:what|how) to (?:say|answer|reply)"
     r"|(?:skip|move on|pass it|over)(?: straight)? to \w+$|(?:skip|pass on|pass|cancel|repeat|explain) (?:this|that|it)(?: one)?$)\b")
 # Inside a check-in, the classifier's "start a check-in" with a word of ending is the check-in being ended.
-_ENDING = re.compile(r"\b(?:end|ending|stop|finish|quit|cancel|close|kill|scrap|done|(?:switch|shut|turn) " + _TALK_OFF
+_ENDING = re.compile(r"\b(?:end|ending|stop|finish|quit|cancel|close|kill|scrap|done|terminate|abort|exit|over|(?:switch|shut|turn) " + _TALK_OFF
                      + r"|no more|call it a night|wrap (?:[\w'-]+ )?up|done with|enough)\b")
 CLASSIFIED_CONTROLS = frozenset({"stop", "skip", "help", "repeat"})
 MIN_CLASSIFIED = 0.4
@@ -332,7 +508,7 @@ def classified_control(message: Dict[str, Any], text: str) -> Optional[str]:
     clauses = [with_apostrophes(said(m.group(1))) for m in _SENTENCE.finditer(text) for said in (normalise, peeled)]
     if kind not in CLASSIFIED_CONTROLS or confidence < MIN_CLASSIFIED or not any(map(_ABOUT_THE_TALK.search, clauses)):
         return None
-    if kind == "repeat" and _OWN_SPEECH.search(words):
-        return None  # "i'd say it again and again"
+    if kind == "repeat" and (_OWN_SPEECH.search(words) or len(words.split()) > SHORT + 1 and not _SPEECH.search(words)):
+        return None  # "i'd say it again and again", "i read it again and again", "once more, like that, next time"
     # "i don't want the check in to stop": the negation further back, as these are whole sentences
-    return None if _not_wanted(words, NEGATION_REACH + 2) else str(kind)
+    return None if _not_wanted(words, NEGATION_REACH + 2, kind) else str(kind)

@@ -10,7 +10,7 @@ from assistant.dialogue.entity_values import canonical_value
 _LEAD = re.compile(
     r"^(?:(?:hey|hi|okay|ok|oh) companion|companion|okay|ok|alright|all right|right|oh|um+|uh+|er+|hmm+|so|well|"
     r"yeah|no|sorry|actually|just|please|kindly|abeg|pls|hey|guys|wait|look|honestly|hold on|hang on|whoa|woah|oi|ugh|"
-    r"och|ach|aw)\s+"
+    r"och|ach|aw|nah|nope|erm+|uhm+|mm+|meh|like|aye|yep|yup)\s+"
 )
 _TAIL = re.compile(
     r"\s+(?:please|abeg|pls|thanks|thank you|now|for now|for tonight|tonight|right now|there|companion|then|already|"
