@@ -44,7 +44,7 @@ class StartTurns(CompanionAction):
         if topic is None or in_care(tracker):
             return []
         try:
-            prompt = self.ctx.rotation.next(topic, exclude=tracker.get_slot("last_prompt_id"))
+            prompt = self.ctx.rotation.next(topic, exclude=tracker.get_slot("last_prompt_id"), level="gentle")
         except ConfigError:
             return []  # every starter on it retired: the turns go ahead on whatever they choose
         dispatcher.utter_message(text=prompt.text)
