@@ -23,7 +23,8 @@ from assistant.errors import DialogueError
 CONFIG_FILE = paths.NLU_DIR / "config.yml"
 DOMAIN_FILE = paths.DIALOGUES_DIR / "domain.yml"
 RASA_VERSION = "3.6.21"
-COMPONENT_SOURCES = tuple(Path(__file__).parent / name for name in ("nlu_components.py", "entity_values.py", "care_opinion.py"))
+COMPONENT_SOURCES = (*(Path(__file__).parent / name for name in ("nlu_components.py", "entity_values.py", "care_opinion.py")),
+                     paths.PROJECT / "assistant" / "topics.py", paths.DIALOGUES_DIR / "elsewhere.yml")
 
 
 def training_files() -> List[Path]:
