@@ -156,17 +156,22 @@ def said_as(name: str, text: str) -> str:
     said = _SUBJECT_NAMES.get(name, name)
     if said:
         return said
-    return missing_subject(text) or "that"
+    named = re.search(_OTHER, text.lower())
+    return named.group(0) if named else missing_subject(text) or "that"
 
 
 # Words that name a subject the library lacks, by the name of its class in dialogues/elsewhere.yml: what the topic
 # model is unsure of is still heard ("how we split the bills" -> money).
+_OTHER = (r"\b(?:dogs?|cats?|pets?|puppy|kitten|politics|religion|faith|church|football|the car|food|diet|drinking"
+          r"|smoking|garden(?:ing)?|the news)\b")
 _LACKING_WORDS = tuple((name, re.compile(pattern)) for name, pattern in (
     ("money", r"\bmoney|financ|budget|\bbills?\b|\bdebts?\b|\bloans?\b|mortgage|\bsavings\b|\bspending\b|\brent\b"
-              r"|salar|\bwages?\b|pay ?checks?|\bafford|\bcash\b|\bearn"),
-    ("chores", r"chores|housework|cleaning|dishes|washing up|laundry|hoover|vacuum|\btidy|tidying|ironing|\bbins\b"),
+              r"|salar|\bwages?\b|pay ?checks?|\bafford|\bcash\b|\bearn|overdraft|insurance|\btax(?:es)?\b|pension"
+              r"|\bbank|credit card"),
+    ("chores", r"chores|housework|cleaning|dishes|washing up|laundry|hoover|vacuum|\btidy|tidying|ironing|\bbins\b"
+               r"|\brota\b"),
     ("work", r"\bwork\b|\bjobs?\b|career|\bboss\b|\boffice\b|\bshifts?\b|overtime|\bcommute"),
-    ("kids", r"\bkids?\b|\bchild|\bbaby|babies|pregnan|fertility|parenting|\bschool\b"),
+    ("kids", r"\bkids?\b|\bchild|\bbaby|babies|pregnan|fertility|parenting|\bschool\b|nursery|nappies|diapers"),
     ("in-laws", r"in-?laws|\bmum'?s?\b|\bmom'?s?\b|\bdad'?s?\b|\bmother|\bfather|\bparents\b|\bfamily\b|\bsister|\bbrother"),
     ("friends", r"\bfriends?\b|\bmates\b|social life|neighbou?rs?"),
     ("jealousy", r"jealous|\benv(?:y|ious)|\bcheat|\baffair|\bexe?s?\b|\bflirt"),
@@ -174,6 +179,7 @@ _LACKING_WORDS = tuple((name, re.compile(pattern)) for name, pattern in (
              r"|\bengaged\b|\bthe future\b|future plans"),
     ("holidays", r"holiday|vacation|\btravel|\btrips?\b|christmas|birthday|anniversar"),
     ("screens", r"\bphones?\b|\bscreens?\b|social media|scrolling|\bgaming\b|\btelly\b|\btv\b|netflix"),
+    ("other", _OTHER),
 ))
 
 
