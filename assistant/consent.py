@@ -19,6 +19,7 @@ GRANTED = "Thank you both. Here's a bolder one."
 GENTLE = "Here's a gentle one instead."
 HELD_GENTLE = "We're keeping it gentle tonight. Here's a gentle one."
 KEEP_GENTLE = "Of course. Only gentle questions for the rest of tonight."
+GENTLE_ON_TOPIC = "Of course, gentle ones only tonight. Here's one."
 
 
 @dataclass(frozen=True)

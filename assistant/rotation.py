@@ -114,8 +114,10 @@ class Rotation:
         self.store.update(mark)
         return prompt
 
-    def next_favourite(self, exclude: Optional[str] = None) -> Optional[Prompt]:
-        """The next saved favourite in turn (not `exclude` when another exists), or None when none is saved."""
+    def next_favourite(self, exclude: Optional[str] = None, topic: Optional[str] = None) -> Optional[Prompt]:
+        """The next saved favourite in turn (about `topic` when one is given; not `exclude` when another exists), or
+        None when none is saved (on that topic)."""
+        wanted = topic.strip().lower() if topic else None
 
         def pick(state: Dict[str, Any]) -> Optional[Prompt]:
             rot = _section(state)
@@ -124,7 +126,12 @@ class Rotation:
                 return None
             turn = rot.get("favourite_next")
             turn = turn if isinstance(turn, int) and not isinstance(turn, bool) and turn >= 0 else 0
-            if saved[turn % len(saved)].id == exclude and len(saved) > 1:
+            if wanted is not None:  # the first one on the topic from here on, in the same turn order
+                on_topic = [i for i in range(turn, turn + len(saved)) if saved[i % len(saved)].topic == wanted]
+                if not on_topic:
+                    return None
+                turn = next((i for i in on_topic if saved[i % len(saved)].id != exclude), on_topic[0])
+            elif saved[turn % len(saved)].id == exclude and len(saved) > 1:
                 turn += 1
             prompt = saved[turn % len(saved)]
             rot["favourite_next"] = (turn + 1) % len(saved)

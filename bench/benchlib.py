@@ -211,9 +211,10 @@ def bench_recognizer(engine: str, cache: Path, names: Sequence[str] = ("Sam", "A
         from assistant import paths
         from assistant.errors import RecognizerError
         from assistant.recognizers import whisper
+        from assistant.recognizers.whisper_weights import packaged_weights
 
         try:
-            return whisper.WhisperRecognizer(whisper.packaged_weights(settings.whisper_size, paths.home() / "cache"),
+            return whisper.WhisperRecognizer(packaged_weights(settings.whisper_size, paths.home() / "cache"),
                                              context=False)
         except RecognizerError as err:
             fail(str(err))

@@ -356,3 +356,80 @@ def test_words_said_by_voice_during_a_turn_that_are_no_control_keep_the_floor(co
     assert "only listen for" in kept.texts[0]
     assert chat.respond(during_turn("more time please")).window.seconds == 60
     assert chat.respond(during_turn("stop")).active_loop is None
+
+
+# -- conversation commands that name a topic (nlu/commands_compound.yml) ------------------------------------
+
+def topic_in(parse) -> str:
+    return next((e.value for e in parse.entities if e.entity == "topic"), "")
+
+
+def topic_of(text: str) -> str:
+    found = [p for p in load_library().prompts if p.text == text]
+    assert found, text
+    return found[0].topic
+
+
+def test_a_bolder_one_on_a_topic_after_two_yeses_is_bold_and_on_that_topic(conversation):
+    chat = conversation()
+    first = chat.respond("could we get something saucier about pleasure")
+    assert first.parse.intent == "request_bold" and topic_in(first.parse) == "pleasure", first
+    assert first.active_loop == "consent_form"
+    chat.respond("yes")
+    last = chat.respond("yes")
+    said = prompt_in(last)
+    assert level_of(said) == "bold" and topic_of(said) == "pleasure", last.texts
+
+
+def test_keep_it_gentle_with_a_topic_gives_a_gentle_one_on_it_and_holds(conversation):
+    chat = conversation()
+    reply = chat.respond("nothing heavy tonight, just something tender about our bodies")
+    assert reply.parse.intent == "keep_gentle" and topic_in(reply.parse) == "body", reply
+    said = prompt_in(reply)
+    assert level_of(said) == "gentle" and topic_of(said) == "body"
+    short(reply)
+    bold = chat.respond("give us a bolder one")
+    assert bold.active_loop is None and "gentle" in bold.texts[0]  # the choice holds for the session
+
+
+def test_take_turns_on_a_topic_opens_with_a_starter_on_it(conversation):
+    chat = turns_chat(conversation)
+    start = chat.respond("could we each get a timed turn talking about desire")
+    assert start.parse.intent == "take_turns" and topic_in(start.parse) == "desire", start
+    assert start.active_loop == "turns_form"
+    assert topic_of(prompt_in(start)) == "desire" and level_of(prompt_in(start)) == "gentle"
+    first = floor_of(start)
+    assert first in start.texts[-1] and "two minutes" in start.texts[-1]
+    plain = turns_chat(conversation).respond("let's take turns on this")  # no topic: no starter of its own
+    assert not any(t in {p.text for p in load_library().prompts} for t in plain.texts), plain.texts
+
+
+def test_a_favourite_on_a_topic_is_one_saved_on_it_else_a_new_one_on_it(conversation):
+    chat = conversation()
+    saved = {}
+    for topic in ("desire", "appreciation"):
+        saved[topic] = prompt_in(chat.respond(f"give us a conversation starter about {topic}"))
+        chat.respond("save that one")
+    for _ in range(2):
+        reply = chat.respond("play us one of the questions we saved about appreciation")
+        assert reply.parse.intent == "play_favourite" and topic_in(reply.parse) == "appreciation", reply
+        assert prompt_in(reply) == saved["appreciation"], reply.texts
+    other = chat.respond("play us one of the questions we saved about communication")
+    assert other.parse.intent == "play_favourite", other
+    assert "None of your favourites" in other.texts[0] and topic_of(prompt_in(other)) == "communication"
+    short(other)
+
+
+def test_next_favourite_on_a_topic(tmp_path: Path) -> None:
+    from assistant.rotation import Rotation
+    from assistant.store import StateStore
+
+    library = load_library()
+    rotation = Rotation(StateStore(tmp_path / "state.json"), library)
+    picks = {t: [p for p in library.prompts if p.topic == t and p.level == "gentle"][:2] for t in ("desire", "body")}
+    for prompt in (picks["desire"][0], picks["body"][0], picks["desire"][1]):
+        rotation.favourite(prompt.id)
+    on_desire = [rotation.next_favourite(topic="desire") for _ in range(3)]
+    assert [p.id for p in on_desire if p] == [picks["desire"][0].id, picks["desire"][1].id, picks["desire"][0].id]
+    assert rotation.next_favourite(topic="power") is None
+    assert rotation.next_favourite(topic="body").id == picks["body"][0].id

@@ -52,6 +52,21 @@ def test_heard_stops(text: str, stop: str) -> None:
     ("stop", "did you turn off the oven", False),
     ("start_checkin", "how was your day", False),
     ("greet", "anything at all", True),
+    # the wording of the kinds the training lines hold (the gate had turned them away)
+    ("stop", "right let's wrap things up", True),
+    ("stop", "we'll leave it at that", True),
+    ("stop", "we're all done for tonight", True),
+    ("stop", "we're done with the dishes", False),
+    ("stop", "shut the whole thing down", True),
+    ("stop", "oh shut up you", False),
+    ("retire_prompt", "we really don't care for that question", True),
+    ("retire_prompt", "cross that one off for us", True),
+    ("retire_prompt", "i don't like this weather", False),
+    ("save_prompt", "oh that's a keeper", True),
+    ("save_prompt", "don't forget that one", True),
+    ("save_prompt", "we kept the receipts", False),
+    ("start_checkin", "could you ask how we're both feeling tonight", True),
+    ("start_checkin", "how are you feeling", False),
 ])
 def test_directed_wording(intent: str, text: str, directed: bool) -> None:
     assert is_directed(intent, text) is directed

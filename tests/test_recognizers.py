@@ -219,10 +219,10 @@ def test_auto_is_whisper_when_its_weights_are_installed_without_notice(home):
 
 def test_auto_without_whisper_weights_or_vosk_models_is_pocketsphinx(home, monkeypatch):
     """A machine without the Whisper weights package: one line, then the recogniser that needs no weights."""
-    from assistant.recognizers import whisper
+    from assistant.recognizers import whisper_weights
 
-    spec = whisper.WEIGHTS["tiny.en"]
-    monkeypatch.setitem(whisper.WEIGHTS, "tiny.en", whisper.WhisperWeights(
+    spec = whisper_weights.WEIGHTS["tiny.en"]
+    monkeypatch.setitem(whisper_weights.WEIGHTS, "tiny.en", whisper_weights.WhisperWeights(
         spec.name, ("no_such_weights_package",), spec.folder, spec.parts, spec.sha256))
     notes = []
     rec = load_recognizer(ListenSettings(), notify=notes.append)

@@ -10,6 +10,7 @@ import pytest
 
 from assistant.audio import read_wav
 from assistant.recognizers import EDGE_SILENCE, load_recognizer, transcribe, whisper
+from assistant.recognizers import whisper_text, whisper_weights
 from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
 from assistant.settings import ListenSettings
 from speechgen import shared_maker, word_errors
@@ -43,7 +44,7 @@ def sox_noise(tmp_path: Path, colour: str, volume: float, seconds: float = 2.0) 
 
 def test_packaged_weights_are_checked_and_load(rec):
     assert rec.name == "whisper"
-    assert whisper.sha256_of(rec.model_dir / "model.bin") == whisper.WEIGHTS["tiny.en"].sha256
+    assert whisper_weights.sha256_of(rec.model_dir / "model.bin") == whisper_weights.WEIGHTS["tiny.en"].sha256
 
 
 @pytest.mark.skipif(not (LIBRIVOX / "transcription").is_file(), reason="Debian pocketsphinx-testdata is not installed")
@@ -109,7 +110,7 @@ def test_a_word_said_once_is_heard_once(rec, maker):
     ("face to face", "face to face"),
 ])
 def test_collapse_repeats(looped, once):
-    assert whisper.collapse_repeats(looped) == once
+    assert whisper_text.collapse_repeats(looped) == once
 
 
 def test_output_is_bounded_by_the_audio_length(rec, maker):
@@ -190,8 +191,8 @@ def test_missing_whisper_folder_is_one_line_and_pocketsphinx(tmp_path):
 
 def test_corrupt_weights_are_refused_before_use(monkeypatch):
     """A model file whose SHA-256 differs from the pinned one is never loaded: one line, then PocketSphinx."""
-    spec = whisper.WEIGHTS["tiny.en"]
-    monkeypatch.setitem(whisper.WEIGHTS, "tiny.en", whisper.WhisperWeights(
+    spec = whisper_weights.WEIGHTS["tiny.en"]
+    monkeypatch.setitem(whisper_weights.WEIGHTS, "tiny.en", whisper_weights.WhisperWeights(
         spec.name, spec.packages, spec.folder, spec.parts, "0" * 64))
     notes = []
     rec = load_recognizer(ListenSettings(recognizer="whisper"), notify=notes.append)
@@ -256,7 +257,7 @@ def test_a_rating_heard_as_a_homophone_is_read_as_the_number(rec, maker):
     ("we laughed a lot", []),
 ])
 def test_rating_readings(heard, readings):
-    assert whisper.rating_readings(heard) == readings
+    assert whisper_text.rating_readings(heard) == readings
 
 
 @pytest.mark.parametrize("written, spots, readings", [
@@ -267,7 +268,7 @@ def test_rating_readings(heard, readings):
     ("We were fine.", [(5, "five")], []),  # a spot past the words is none
 ])
 def test_number_readings(written, spots, readings):
-    assert whisper.number_readings(written, spots) == readings
+    assert whisper_text.number_readings(written, spots) == readings
 
 
 def written_and_spots(rec, audio: bytes, context) -> tuple:
@@ -302,7 +303,7 @@ def test_a_rating_whisper_nearly_wrote_is_read_from_its_own_odds(rec, maker):
     ("one two three four", []),
 ])
 def test_looped_variants(looped, takes):
-    assert whisper.looped_variants(looped) == takes
+    assert whisper_text.looped_variants(looped) == takes
 
 
 @pytest.mark.parametrize("heard, readings", [
@@ -315,7 +316,7 @@ def test_looped_variants(looped, takes):
     ("let's start the check in", []),  # too long to be a stop half heard
 ])
 def test_stop_readings(heard, readings):
-    assert whisper.stop_readings(heard) == readings
+    assert whisper_text.stop_readings(heard) == readings
 
 
 def test_a_stop_whisper_half_heard_is_a_stop_and_a_start_stays_a_start(rec, maker):
@@ -389,7 +390,7 @@ def test_a_stop_is_heard_in_every_pitch_and_an_answer_with_stop_stays_an_answer(
     ("Play a Favorite.", "play a favourite"),
 ])
 def test_whisper_text_in_spoken_words(written, spoken):
-    assert whisper.normalise(written) == spoken
+    assert whisper_text.normalise(written) == spoken
 
 
 def test_phrasings_prefer_what_is_said_to_the_companion():

@@ -126,6 +126,10 @@ DIRECTED_CUES: Dict[str, Pattern[str]] = {
     for intent, pattern in {
         "stop": r"\bstop|enough|cancel|quiet|\bhush|\bshh|shush|whisht|wheesht|silen|never ?mind|forget (it|about it)|\bend\b(?! of)|\bquit"
                 r"|that's all|\bhalt\b|\bpause\b|finish"
+                r"|\b(wrap|wind) (it |things |this |that |us )?up\b|\bpack it in\b|\bleave it (there|at that)\b"
+                r"|\bshut (it |this |that |yourself |the (\w+ ){1,2})?(down|off)\b|\bkill the (session|questions|chat)\b|^exit$"
+                r"|\b(we're|we are|i'm|i am) (all )?done( (here|now|for (tonight|the night|today)))?$"
+                r"|\bend of (the )?session\b|\bno more questions\b"
                 r"|\b(switch|turn) (yourself |it )?off\b(?! (the|that|this|your|my|his|her|our|their|at|before|when)(\s|$))",
         "retire_prompt": r"\bagain\b|\bnever\b.*\b(ask|use|hear|show|bring|want|say|give)\b.*\b(that|this|it|one|question|us)\b"
                          r"|\bnever\b.*\b(that one|this one|that question)"
@@ -133,11 +137,20 @@ DIRECTED_CUES: Dict[str, Pattern[str]] = {
                          r"|take (it|that|this)\b.*\bout|\bbin\b|scrap|throw|stop asking|(don't|do not) ask"
                          r"|hate (that|this) (one|question)|off the list|permanently|in (the )?future|from now on"
                          r"|(don't|do not) (use|bring|show|give|pick|repeat)|\berase|\bwipe|\bstrike|\bditch|\bblock"
-                         r"|\blose (it|that|this)\b",
+                         r"|\blose (it|that|this)\b"
+                         r"|\bcross (it|that|this)( one| question)? off|\btake (that|this)( one| question)? off\b|blacklist"
+                         r"|\b(dislike|(don't|do not|doesn't|does not) (really )?(like|care for)|likes?) (that|this)( one| question)"
+                         r"|(isn't|is not|not) (really )?(for )?us\b.*\b(ever|take it away|never)"
+                         r"|not keen on (that|this)|\b(that|this) (one|question) (ever|coming back)|never list"
+                         r"|out of (the )?rotation|(bother|rather not) ever",
         "save_prompt": r"\bsave|\bkeep\b(?! (on|up|going|at|\w+ing)\b)|favou?rite|\bfaves?\b|\bfavs?\b|bookmark|\bmark\b|\bstore\b|\bstar\b|hold on to|hang on to|\badd\b"
                        r"|for later|\bpin\b|put (that|this|it)( one| question)? (aside|away)|remember (this|that|it)( one| question| starter| prompt| for us| for later)*$"
-                       r"|remember (this|that) (one|question|starter|prompt)",
-        "start_checkin": r"check ?-?in|checkin",
+                       r"|remember (this|that) (one|question|starter|prompt)"
+                       r"|\ba keeper\b|(don't|do not) (lose|forget) (that|this|it)|\bfile (that|this|it)|on (our|the) list\b"
+                       r"|\bsaving\b|\b(remember|hold) (the|that|this) (\w+ )?(one|question)\b",
+        "start_checkin": r"check ?-?in|checkin|how (we're|we are)( each| both)?( \w+)? (feeling|doing)"
+                         r"|how (each of us|we each|we both|both of us) (is|are|feel)|ask (us )?how we are"
+                         r"|how (that|it|tonight|today) was for (both of us|us|each of us)|ask us each how",
     }.items()
 }
 

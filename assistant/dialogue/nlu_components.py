@@ -228,7 +228,8 @@ class DirectedWordingGate(GraphComponent, IntentClassifier):
             top = message.get(INTENT) or {}
             if is_stop_command(text):
                 chosen = {"name": "stop", "confidence": 1.0}
-            elif top.get("name") != "inform" and BARE_NUMBER.fullmatch(normalise(text)):
+            elif BARE_NUMBER.fullmatch(normalise(text)) and (top.get("name") != "inform"
+                                                             or float(top.get("confidence") or 0.0) < 1.0):
                 chosen = {"name": "inform", "confidence": 1.0}  # "one" alone is a rating, never "one more time"
             elif top.get("name") == "request_bold" and asks_gentler(text):  # "tone it down": never a bolder ask
                 chosen = {"name": "keep_gentle", "confidence": float(top.get("confidence") or 0.0)}
@@ -294,18 +295,21 @@ class EntityCanonicalizer(GraphComponent, EntityExtractorMixin):
 
     A rating only counts in an answer (`rating_intents`); there a score the extractor
     missed ("honestly a one today") is added by rule. An ask the companion declines (`bare_intents`: "is it normal
-    to have pain after sex", "read us a bedtime story") names no topic or check-in kind, whatever its words.
+    to have pain after sex", "read us a bedtime story") names no topic or check-in kind, whatever its words. A topic
+    that is the name of the thing asked for (`own_topics`: "the guided mutuality talk") is no topic of it.
     """
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """Intents in which a number is a rating; intents that carry no entity."""
-        return {"rating_intents": ["inform"], "bare_intents": ["out_of_scope"]}
+        """Intents in which a number is a rating; intents that carry no entity; topics that name their intent."""
+        return {"rating_intents": ["inform"], "bare_intents": ["out_of_scope"],
+                "own_topics": {"start_mutuality": ["mutuality"]}}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         merged = {**self.get_default_config(), **config}
         self.rating_intents = frozenset(merged["rating_intents"])
         self.bare_intents = frozenset(merged["bare_intents"])
+        self.own_topics = {str(k): frozenset(v) for k, v in (merged["own_topics"] or {}).items()}
 
     @classmethod
     def create(
@@ -326,6 +330,8 @@ class EntityCanonicalizer(GraphComponent, EntityExtractorMixin):
                 value = canonical_value(name, entity.get("value"))
                 if value is None or (name, value) in seen or (name == "rating" and not rating_ok):
                     continue
+                if name == "topic" and value in self.own_topics.get(str(intent), ()):
+                    continue  # "the mutuality conversation" names the conversation, not a topic of it
                 if name == "rating" and find_rating(message.get(TEXT) or "") is None:
                     continue  # "the pleasure one", "that one": the extractor took a pronoun for a score
                 seen.add((name, value))

@@ -84,6 +84,7 @@ def _vosk_model_dir(settings: ListenSettings) -> Optional[Path]:
 def _load_whisper(settings: ListenSettings, names: Sequence[str]) -> Recognizer:
     """Whisper from the configured folder or the packaged weights (checked against their pinned SHA-256)."""
     from assistant.recognizers import whisper
+    from assistant.recognizers.whisper_weights import packaged_weights
 
     if settings.whisper_dir:
         folder = Path(settings.whisper_dir).expanduser()
@@ -92,7 +93,7 @@ def _load_whisper(settings: ListenSettings, names: Sequence[str]) -> Recognizer:
     else:
         from assistant import paths
 
-        folder = whisper.packaged_weights(settings.whisper_size, paths.home() / "cache")
+        folder = packaged_weights(settings.whisper_size, paths.home() / "cache")
     command, open_prompt = whisper.domain_prompt(settings.wake_phrase, names)
     from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
 

@@ -269,6 +269,7 @@ class ClosedRecognizer:
         """Whisper's transcripts of the encoded audio (the `hypotheses` best, only unsuppressed tokens), each
         with its score and the no-speech probability."""
         from assistant.recognizers import whisper as w
+        from assistant.recognizers.whisper_text import collapse_repeats, normalise
         from assistant.recognizers.mel import SAMPLE_RATE
 
         budget = w.MIN_TOKENS + int(w.TOKENS_PER_SECOND * encoded.samples / SAMPLE_RATE)
@@ -281,7 +282,7 @@ class ClosedRecognizer:
         out = []
         scores = list(result.scores) or [0.0] * len(result.sequences_ids)
         for ids, score in zip(result.sequences_ids, scores):
-            text = w.collapse_repeats(w.normalise(self.whisper.tokenizer.decode([i for i in ids if i < eot])))
+            text = collapse_repeats(normalise(self.whisper.tokenizer.decode([i for i in ids if i < eot])))
             out.append((text, float(score), float(result.no_speech_prob)))
         return out
 

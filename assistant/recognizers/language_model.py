@@ -118,8 +118,10 @@ def domain_sentences(wake_phrase: str = "hey companion", nlu_files: Sequence[Pat
 # text classifier's sake; in the language model they would only thin out the short commands a recogniser must hear.
 # commands_fresh.yml too (registers, hesitations, couple talk in command words): in the phrasings that choose among
 # Whisper's command readings it turned "hey companion go on" into "you can go on" (tests/test_conversations_voice.py).
+# commands_compound.yml (conversation commands that name a topic) and commands_registers.yml (commands in formal,
+# slangy and regional registers) are long phrasings of the same kind.
 LM_LEFT_OUT = frozenset({"variety.yml", "variety2.yml", "variety3.yml", "care_more.yml", "wishes.yml",
-                         "commands_fresh.yml"})
+                         "commands_fresh.yml", "commands_compound.yml", "commands_registers.yml"})
 
 
 def default_sources() -> Tuple[List[Path], List[Path]]:

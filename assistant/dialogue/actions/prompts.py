@@ -26,6 +26,11 @@ NO_FAVOURITES = "You haven't saved a favourite yet. When a question feels right,
 FAVOURITE_LEAD = "Here's one of your favourites."
 
 
+def no_favourite_on(topic: str) -> str:
+    """Said when favourites are saved but none is about the topic asked for; a new starter on it follows."""
+    return f"None of your favourites is about {topic} yet. Here's a new one on it."
+
+
 def serve_prompt(action: CompanionAction, dispatcher: CollectingDispatcher, tracker: Tracker, topic: Optional[str],
                  level: str = "gentle") -> EventList:
     """Say a fresh prompt on `topic` (any topic if None) of `level` (gentle unless both said yes), then offer another."""
@@ -148,9 +153,13 @@ class PlayFavourite(CompanionAction):
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         if in_care(tracker):
             return no_starter_tonight(dispatcher)
-        prompt = self.ctx.rotation.next_favourite(exclude=tracker.get_slot("last_prompt_id"))
+        topic = latest_entity(tracker, "topic")  # "one of our saved ones on desire"
+        prompt = self.ctx.rotation.next_favourite(exclude=tracker.get_slot("last_prompt_id"), topic=topic)
+        if prompt is None and topic and self.ctx.rotation.favourites():
+            dispatcher.utter_message(text=no_favourite_on(topic))
+            return serve_prompt(self, dispatcher, tracker, topic)
         if prompt is None:
             dispatcher.utter_message(text=NO_FAVOURITES)
             return [SlotSet("offer", None)]
         dispatcher.utter_message(text=FAVOURITE_LEAD)
-        return say_prompt(dispatcher, tracker, prompt, None)
+        return say_prompt(dispatcher, tracker, prompt, topic)

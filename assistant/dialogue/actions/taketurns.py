@@ -11,9 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from assistant import care, consent, guided, taketurns
-from assistant.dialogue.actions.base import CompanionAction, EventList, latest_confidence, latest_intent
+from assistant.dialogue.actions.base import CompanionAction, EventList, latest_confidence, latest_entity, latest_intent
 from assistant.dialogue.actions.care import care_slots, in_care
 from assistant.dialogue.actions.context import ActionContext
+from assistant.errors import ConfigError
 
 FORM = "turns_form"
 
@@ -25,14 +26,29 @@ def begin(conv: taketurns.TakeTurns) -> EventList:
 
 
 class StartTurns(CompanionAction):
-    """`take_turns`: the floor to each partner in turn (the length asked for, else the configured one)."""
+    """`take_turns`: the floor to each partner in turn (the length asked for, else the configured one). Said with a
+    topic ("take turns on appreciation"), a gentle starter on it comes first, for both to answer in turn."""
 
     action_name = "action_start_turns"
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
         text = str(tracker.latest_message.get("text") or "")
         seconds = taketurns.turn_seconds(self.ctx.settings.conversation.turn_seconds, text)
-        return begin(taketurns.start(self.ctx.state, self.ctx.partners, seconds, self.ctx.clock().timestamp()))
+        starter = self._starter(dispatcher, tracker)
+        return starter + begin(taketurns.start(self.ctx.state, self.ctx.partners, seconds,
+                                               self.ctx.clock().timestamp()))
+
+    def _starter(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> EventList:
+        """The starter on the topic named, said before the floors (none without a topic, or after a disclosure)."""
+        topic = latest_entity(tracker, "topic")
+        if topic is None or in_care(tracker):
+            return []
+        try:
+            prompt = self.ctx.rotation.next(topic, exclude=tracker.get_slot("last_prompt_id"))
+        except ConfigError:
+            return []  # every starter on it retired: the turns go ahead on whatever they choose
+        dispatcher.utter_message(text=prompt.text)
+        return [SlotSet("last_prompt_id", prompt.id), SlotSet("topic", topic)]
 
 
 class StartMutuality(CompanionAction):
