@@ -488,6 +488,7 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             "wish_floor": 0.2,
             "wish_margin": 1.5,
             "elsewhere_threshold": 0.5,
+            "lacking_words_max": 10,  # a longer description names things in passing ("the restaurant, the holiday")
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -669,8 +670,8 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             return (label, prob) if prob >= threshold else (NONE_LABEL, 0.0)
         subject = subject_of(text) if intent in self.config["subject_intents"] else None
         wished = wish_content(text) if intent == "request_prompt" else None
-        if wished and (subject is None or POINTER.match(subject)):  # "X, can we talk about that": X is the subject
-            subject = wished
+        if wished and (subject is None or POINTER.match(subject) or wished.endswith(subject)):
+            subject = wished  # "X, can we talk about that": X; "i'd like us to be open about Y": all of it
         subject = subject or (named_kind(text) if intent in self.config["named_intents"] else None)
         if subject is None and intent != "inform":
             sure = intent in self.config["subject_intents"] and prob >= float(self.config["no_subject_threshold"])
@@ -736,7 +737,7 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             return None
         subject = subject_of(text)
         wished = wish_content(text)
-        if wished and (subject is None or POINTER.match(subject)):
+        if wished and (subject is None or POINTER.match(subject) or wished.endswith(subject)):
             subject = wished
         threshold = float(self.config["elsewhere_threshold"])
         for part, floor in [(p, f) for p, f in ((subject, threshold), (text, threshold + 0.2)) if p]:
@@ -745,8 +746,8 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
                 return label.split(":", 1)[1]
             if _is_topic(label) and prob >= threshold:
                 return None
-            if part == subject and lacking_by_words(part):  # the model unsure of the subject: its own words
-                return lacking_by_words(part)
+            if part == subject and len(part.split()) <= int(self.config["lacking_words_max"]) and lacking_by_words(part):
+                return lacking_by_words(part)  # the model unsure of a short subject: its own words ("the bills")
         return None
 
     def process(self, messages: List[Message]) -> List[Message]:
