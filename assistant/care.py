@@ -14,7 +14,12 @@ DISCLOSURE = "disclose_distress"
 ANSWER_CONFIDENCE = 0.65
 # ... and the second opinion from whole words (assistant/dialogue/care_opinion.py) must not be against it: character
 # n-grams give ordinary answers a disclosure's look ("he passed his driving test!"); no opinion counts as agreeing.
-OPINION_FLOOR = 0.6
+# Chosen on out-of-fold scores of the training data (bench/care_cv.py; no dev set), once the opinion stopped reading
+# "i", "i'm" and other function words alone: on the disclosures and ordinary answers that were there before, 0.6
+# took 0.664 of disclosures and 0.017 of answers, 0.5 took 0.714 and 0.027 (the old opinion at 0.6: 0.732 / 0.048);
+# on all of today's training data 0.55 takes 0.691 and 0.033, 0.5 0.705 and 0.037 (the dev set blind18 leaned to 0.55
+# too: three ordinary answers sat at 0.505-0.513).
+OPINION_FLOOR = 0.55
 # Anywhere, a disclosure the classifier alone found gives way when the word opinion is clearly against it: asks of the
 # companion ("do you have anything in french?") caught a disclosure's look from character n-grams (bench/care.py: the
 # addressed disclosures it finds score 0.46 and up, the asks it wrongly took 0.2-0.33).

@@ -153,6 +153,14 @@ DISTRESS_CUES = _join((
     r"|\bwhat goes on (?:in this house|at home|behind closed doors|when we're alone)\b|\bget through (?:tonight|the night)\b|\bbetter off (?:without me|dead)\b|\b(?:want|wish) i (?:was|were) dead\b"
     r"|\b(?:don't|do not|no longer) want to (?:be alive|live|wake up|be here)\b|\bpanic attacks?\b",
     r"\b(?:tired|sick) of (?:living|being alive|life)\b|\b(?:sleep|go to sleep) and (?:not|never) wake up\b"
+    # wanting to die, said plainly (not "dying to know", "could die of embarrassment", "wanted to die laughing")
+    r"|\b(?:want|wants|wanted|wanting|wish|wished|wishing)(?: \w+){0,2} (?:to|i (?:could|would|was able to)) (?:just |simply )?die\b"
+    r"(?! (?:of|from|laughing|for|in (?:a|the) (?:bath|sun|garden))\b)(?!.*\b(?:cringe\w*|embarrass\w*|mortif\w*"
+    r"|laugh\w*|lol|haha\w*)\b)"
+    # self-harm in its own shorthand: cutting, without a thing cut ("cutting again", "been cutting"), a relapse
+    r"|\b(?:started|start|starting|been|back to|keep|kept|stopped|stop) cutting(?= ?(?:$|[,.;!?]| again\b| and\b"
+    r"| but\b| lately\b| since\b| when\b| because\b| at night\b))|\bcutting again\b(?! (?:the|a|an|my|your|our|his"
+    r"|her|their|back|down|out|it|them)\b)|\brelaps\w* (?:with|into) (?:self|cutting|hurting)\b"
     r"|\b(?:no|can't|cannot|couldn't|not)\b.*\breason to (?:keep going|go on|live|carry on|wake up|be here|get up)\b"
     r"|\breason to (?:keep going|go on|live|carry on|wake up|be here|get up)\b(?=.*\b(?:no|can't|cannot|couldn't|not)\b)"
     r"|\b(?:picturing|imagining|thinking about|think about|fantasi[sz]ing about) (?:\w+ ){0,2}(?:driving|jumping|stepping"
@@ -192,7 +200,7 @@ CONSENT_CUES = _join((
     r"(?=$| ?[,.;!?]| (?:and|but|so|because|though|even|at all|really|tonight|this time)\b)",
     r"\b(?:just )?let (?:him|her|them)(?= ?(?:$|[,.;!?]| do (?:it|what)\b| carry on\b| get on with it\b))"
     r"|\b(?:wouldn't|won't|refused to|didn't even) (?:stop|slow down|listen|wait|take no)\b|\bdidn't (?:listen|slow down) when i\b"
-    r"|\b(?:be asked|ask(?: me)?) (?:first|before)\b|\bno (?:to )?(?:means?|meant) no\b|\bhear(?:s)? my no\b"
+    r"|\b(?:be asked|ask(?: me)?) (?:first|before)\b|\bno (?:to )?(?:(?:actually|really|truly|always|ever) )?(?:means?|meant) no\b|\bhear(?:s)? my no\b"
     r"|\b(?:made|makes|make) (?:me )?(?:to )?feel guilty\b|\b(?:something|what) i owe\b|\bobligat\w*|\bdebt\b|\bchore\b",
     r"\b(?:he|she|they) (?:just )?(?:ignored me|carried on|kept going|didn't care|laughed it off|continued anyway)\b"
     r"|(?<!didn't )(?<!did not )(?<!never )\bwant(?:ed)? it to (?:end|be over|stop)\b(?! (?:so|too) (?:soon|early))"

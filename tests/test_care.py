@@ -71,6 +71,10 @@ def test_a_disclosure_inside_an_answer_must_be_sure() -> None:
     ("im not safe here", True), ("i dont think i can go on", True), ("she wont let me out of the flat", True),
     ("i scratched my wrists raw on purpose last night", True), ("i cut my hair really short on purpose", False),
     ("i keep hitting my legs on purpose when it gets bad", True), ("i burnt the toast on purpose so you'd cook", False),
+    ("some nights i just want to die", True), ("i wanted to die of embarrassment at the party", False),
+    ("i wished i could simply die, it was that bad", True), ("i'm dying to know what you said", False),
+    ("i've been cutting again and hiding it", True), ("i started cutting back on sugar", False),
+    ("we keep cutting corners on the decorating", False),
 ])
 def test_distress_cues(text: str, cue: bool) -> None:
     assert care.has_distress_cue(text) is cue
@@ -208,3 +212,14 @@ def test_the_helpline_setting_is_checked(tmp_path) -> None:
         settings.load(config)
 
 
+def test_the_second_opinion_reads_words_of_content_and_themes() -> None:
+    """"i", "i'm" and "to" are no evidence alone (the training data tells disclosures in the first person far more
+    than anything else); they count in a pair beside a word of content. The themes a line is told in are terms of
+    their own, alone and two by two."""
+    from assistant.dialogue.care_opinion import terms
+
+    said = terms("I'm not sure, I cried in the car so nobody would see")
+    assert "i'm" not in said and "i" not in said and "so" not in said
+    assert "i cried" in said and "cried" in said and "in the" not in said
+    assert "#crying" in said and "#hiding" in said and "#hiding#crying" in said
+    assert not [t for t in terms("I need to get it done or I'm late") if t.startswith("#")]
