@@ -199,15 +199,31 @@ def wishes_to_talk(text: str) -> bool:
 
 
 # Words said to the partner, not the companion ("i love it when you reach for me", "keep talking, i like your voice").
-_TO_PARTNER = re.compile(r"\b(?:when|for|with|at|than|love|miss) you\b|\byou(?:'re| are| were| always| never)\b|\byour\b"
+_TO_PARTNER = re.compile(r"\b(?:i|we)(?: really)? (?:want|need|'d like|would like|wish) you to\b"
+                         r"|\b(?:when|for|with|at|than|love|miss) you\b|\byou(?:'re| are| were| always| never)\b|\byour\b"
                          r"|\bi (?:love|like) it when\b|\bkeep (?:going|talking)\b")
 # Words of a request to the companion ("a question", "give us", "have you got", "something about").
 _ASKED = re.compile(r"\b(?:question|starter|prompt|topic|another|ask us|give us|(?:have|got) you got|do you have"
-                    r"|something|anything|one (?:about|on|for)|companion|please|start us off|get us (?:going|started|talking))\b")
+                    r"|something (?:about|on|for|to|different|else|new|light|deep|bold|gentle|spic)\w*|anything (?:on|about|for)"
+                    r"|one (?:about|on|for)|companion|please|start us off|get us (?:going|started|talking))\b")
 
 
 def said_to_partner(text: str) -> bool:
     """Whether a sentence read as a request is words to the partner: it speaks to "you", asks for no question, and
     is no wish to talk about something."""
     words = " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
-    return bool(_TO_PARTNER.search(words)) and not _ASKED.search(words) and wish_content(words) is None
+    if _ASKED.search(words):
+        return False
+    return (bool(_TO_PARTNER.search(words)) and wish_content(words) is None) or names_nothing(words)
+
+
+def names_nothing(text: str) -> bool:
+    """Whether a wish to talk points only back at what they were saying ("let's talk about it properly"): no subject
+    of its own, so it is theirs (or a wish for turns), not a request for a starter."""
+    words = " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
+    match = _WISH.search(words)
+    if match is None or _FILLER.sub("", words[:match.start()]).strip():
+        return False
+    after = words[match.end():].strip()
+    pointer = POINTER.match(after)
+    return pointer is not None and len(after[pointer.end():].split()) <= 1  # "it properly", not "it feeling equal"

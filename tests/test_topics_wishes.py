@@ -65,6 +65,8 @@ def test_lacking_subjects_have_a_nearest_topic_and_a_name() -> None:
     ("give us a question about when you first met", False),  # asked of the companion
     ("can we talk about how you and i argue", False),  # a wish to talk
     ("a question about money", False),
+    ("i want you to hold me when i'm sad", True), ("let's talk about that properly", True),
+    ("we keep drifting apart, can we talk about that", False),  # it names what: a wish of ours
 ])
 def test_said_to_partner(text: str, partner: bool) -> None:
     assert topics.said_to_partner(text) is partner
