@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Optional
+from typing import Any, Dict, Optional
 
 from assistant.content import TOPICS
 
@@ -72,3 +73,157 @@ def not_in_library(subject: str, near: str) -> str:
 def not_sure(subject: str) -> str:
     """The line for a subject no topic of ours was found for, but not known to lie outside the library either."""
     return f"I'm not sure I have questions on {subject}. Here's one you might like."
+
+
+# --- wishes: a topic asked for in the couple's own words ("we keep bottling things up, can we talk about that") ---
+
+ELSEWHERE_FILE = "elsewhere.yml"
+ELSEWHERE = "elsewhere:"  # the sentence topic model's label prefix for a subject the library lacks
+# How a subject the library lacks is named in the kind line; a class without a name here is named by its words.
+_SUBJECT_NAMES = {"home": "moving house and plans for the future", "holidays": "holidays and trips",
+                  "screens": "phones and screens", "kids": "children", "in-laws": "family and in-laws",
+                  "other": ""}
+
+# Words that put a sentence as a wish to talk, work on or change something: the rest of it says what about.
+_WISH = re.compile(
+    r"\b(?:can|could|shall|may) we (?:please )?(?:talk|chat|speak|have a (?:talk|chat|think)|discuss|get into|go into"
+    r"|look at|work on|explore|unpack|dig into|figure out|sort out|sort)\b(?: (?:about|through|over))?"
+    r"|\b(?:i|we)(?:'d| would)? (?:really |honestly |just )?(?:(?:like|love|want|need|hope)(?: us)? to|wanna)"
+    r" (?:talk|chat|speak|discuss|get into|go into|explore|unpack|look at|work on|figure out|sort out|sort"
+    r"|understand|get better at|be better at|get to the bottom of|think about|open up about|learn)"
+    r"(?: (?:about|through|over))?(?=\s|$)"
+    r"|\b(?:i|we)(?:'d| would)? (?:really |honestly |just )?(?:like|love|want|need|hope) us to\b"
+    r"|\bi'd like us to\b|\bi want us to\b|\bwe should (?:talk|chat|discuss|work on|look at)\b"
+    r"|\b(?:and|but) (?:would like|'d like|want|wanna) to (?:talk|chat)(?: about| through| over)?(?=\s|$)|\blet's (?:talk|chat|get into) (?:about |through )?"
+    r"|\bhow (?:do|can|could|should|might) we (?:get better at |learn to |stop |start )?"
+    r"|\bwe(?:'re| are) (?:really |so |pretty |just )?(?:rubbish|bad|terrible|hopeless|useless|awful|not (?:great|good))"
+    r" at\b"
+    r"|\bhelp with\b|\bsomething on\b|\bhave you got (?:anything|something) (?:on|for|about)\b")
+# What the wish points back to, said after its words ("... can we talk about that", "we'd like to talk it through").
+POINTER = re.compile(r"^(?:(?:all )?(?:it|that|this|those|these)(?: (?:through|over|out|more|a bit|one))*|things)\b")
+_BACK_WORD = re.compile(r"\b(?:that|it|this)\b")
+_BACK = re.compile(r"\s*\b(?:that's|that is|this is|it's) (?:what|something)$|\s*\b(?:and|so|but)$")
+# Words that make it their own plan, not a wish for now, or a wish for the floor (take turns), or a word to the partner.
+_NOT_NOW = re.compile(
+    r"\b(?:next|last|every) (?:time|week|weekend|month|year|night)\b|\bsometime\b|\bsome time\b(?! we)|\btomorrow\b"
+    r"|\b(?:another|some other) (?:time|day|night)\b|\bat some point\b|\blater\b|\btake turns\b|\bin turns?\b"
+    r"|\bturns? each\b(?! of us on)|\btimer\b"
+    r"|\btime (?:us|it|each)\b|\bone at a time\b"
+    r"|\bhelp us\b|\byou(?:'re| are| were| always| never| do| don't| did| didn't)\b|\b(?:for|with|to|at|than) you\b")
+_FILLER = re.compile(r"^(?:(?:um+|uh+|er+|erm|like|you know|so|and|but|honestly|really|just|actually|please|companion)\b\s*)+"
+                     r"|(?:\s*\b(?:um+|uh+|er+|erm|like|you know|so|and|but|honestly|really|just|actually|please"
+                     r"|companion|tonight|now))+$")
+
+
+def wish_content(text: str) -> Optional[str]:
+    """What a wish to talk about something names ("we keep bottling things up and i'd like to talk about that" ->
+    "we keep bottling things up"), or None when the sentence is no such wish, or is their plan for another time."""
+    words = " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
+    match = _WISH.search(words)
+    if match is None or _NOT_NOW.search(words):
+        return None
+    before, after = words[:match.start()].strip(), words[match.end():].strip()
+    if POINTER.match(after) or not after or (len(before.split()) >= 3 and _BACK_WORD.search(after)):
+        # the subject came first: "X, can we talk about that", "X, and i'd like us to share that more"
+        after = POINTER.sub("", after).strip()
+        content = _BACK.sub("", f"{before} {after}".strip())
+    else:
+        content = after
+    content = " ".join(_FILLER.sub("", content).split())
+    return content if len(content.split()) >= 1 else None
+
+
+@functools.lru_cache(maxsize=1)
+def elsewhere_subjects() -> Dict[str, Dict[str, Any]]:
+    """The subjects the library lacks (dialogues/elsewhere.yml): name -> {nearest, phrasings}."""
+    import yaml
+
+    from assistant import paths
+
+    data = yaml.safe_load((paths.DIALOGUES_DIR / ELSEWHERE_FILE).read_text(encoding="utf-8")) or {}
+    subjects = data.get("subjects") or {}
+    return {str(name): {"nearest": str(item.get("nearest") or "communication"),
+                        "phrasings": [str(p) for p in item.get("phrasings") or []]}
+            for name, item in subjects.items() if str(item.get("nearest") or "communication") in TOPICS}
+
+
+def nearest_to(name: str) -> str:
+    """The library topic nearest to a lacking subject ("money" -> mutuality)."""
+    return str(elsewhere_subjects().get(name, {}).get("nearest") or "communication")
+
+
+def said_as(name: str, text: str) -> str:
+    """How a lacking subject is named in the kind line: its own name, else the words the request used."""
+    said = _SUBJECT_NAMES.get(name, name)
+    if said:
+        return said
+    named = re.search(_OTHER, text.lower())
+    return named.group(0) if named else missing_subject(text) or "that"
+
+
+# Words that name a subject the library lacks, by the name of its class in dialogues/elsewhere.yml: what the topic
+# model is unsure of is still heard ("how we split the bills" -> money).
+_OTHER = (r"\b(?:dogs?|cats?|pets?|puppy|kitten|politics|religion|faith|church|football|the car|food|diet|drinking"
+          r"|smoking|garden(?:ing)?|the news)\b")
+_LACKING_WORDS = tuple((name, re.compile(pattern)) for name, pattern in (
+    ("money", r"\bmoney|financ|budget|\bbills?\b|\bdebts?\b|\bloans?\b|mortgage|\bsavings\b|\bspending\b|\brent\b"
+              r"|salar|\bwages?\b|pay ?checks?|\bafford|\bcash\b|\bearn|overdraft|insurance|\btax(?:es)?\b|pension"
+              r"|\bbank|credit card"),
+    ("chores", r"chores|housework|cleaning|dishes|washing up|laundry|hoover|vacuum|\btidy|tidying|ironing|\bbins\b"
+               r"|\brota\b"),
+    ("work", r"\bwork\b|\bjobs?\b|career|\bboss\b|\boffice\b|\bshifts?\b|overtime|\bcommute"),
+    ("kids", r"\bkids?\b|\bchild|\bbaby|babies|pregnan|fertility|parenting|\bschool\b|nursery|nappies|diapers"),
+    ("in-laws", r"in-?laws|\bmum'?s?\b|\bmom'?s?\b|\bdad'?s?\b|\bmother|\bfather|\bparents\b|\bfamily\b|\bsister|\bbrother"),
+    ("friends", r"\bfriends?\b|\bmates\b|social life|neighbou?rs?"),
+    ("jealousy", r"jealous|\benv(?:y|ious)|\bcheat|\baffair|\bexe?s?\b|\bflirt"),
+    ("home", r"\bmoving\b|\bmove house|\bhouse\b|\bwhere (?:we|to) live|\bliving in\b|relocat|wedding|\bmarried"
+             r"|\bengaged\b|\bthe future\b|future plans"),
+    ("holidays", r"holiday|vacation|\btravel|\btrips?\b|christmas|birthday|anniversar"),
+    ("screens", r"\bphones?\b|\bscreens?\b|social media|scrolling|\bgaming\b|\btelly\b|\btv\b|netflix"),
+    ("other", _OTHER),
+))
+
+
+def lacking_by_words(subject: str) -> Optional[str]:
+    """The class of a subject the library lacks that `subject`'s own words name ("how we split the bills" -> money)."""
+    return next((name for name, pattern in _LACKING_WORDS if pattern.search(subject.lower())), None)
+
+
+_TALK = re.compile(r"\b(?:talk|chat|speak|discuss|get into|go into|unpack|dig into|look at)\b")
+
+
+def wishes_to_talk(text: str) -> bool:
+    """Whether a wish is to talk about something ("..., can we talk about that"), not a wish for something itself
+    ("i just want to feel safe"): only such a wish lifts what reads as a disclosure to a request."""
+    return wish_content(text) is not None and bool(_TALK.search(text.lower()))
+
+
+# Words said to the partner, not the companion ("i love it when you reach for me", "keep talking, i like your voice").
+_TO_PARTNER = re.compile(r"\b(?:i|we)(?: really)? (?:want|need|'d like|would like|wish) you to\b"
+                         r"|\b(?:when|for|with|at|than|love|miss) you\b|\byou(?:'re| are| were| always| never)\b|\byour\b"
+                         r"|\bi (?:love|like) it when\b|\bkeep (?:going|talking)\b")
+# Words of a request to the companion ("a question", "give us", "have you got", "something about").
+_ASKED = re.compile(r"\b(?:question|starter|prompt|topic|another|ask us|give us|(?:have|got) you got|do you have"
+                    r"|something (?:about|on|for|to|different|else|new|light|deep|bold|gentle|spic)\w*|anything (?:on|about|for)"
+                    r"|one (?:about|on|for)|companion|please|start us off|get us (?:going|started|talking))\b")
+
+
+def said_to_partner(text: str) -> bool:
+    """Whether a sentence read as a request is words to the partner: it speaks to "you", asks for no question, and
+    is no wish to talk about something."""
+    words = " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
+    if _ASKED.search(words):
+        return False
+    return (bool(_TO_PARTNER.search(words)) and wish_content(words) is None) or names_nothing(words)
+
+
+def names_nothing(text: str) -> bool:
+    """Whether a wish to talk points only back at what they were saying ("let's talk about it properly"): no subject
+    of its own, so it is theirs (or a wish for turns), not a request for a starter."""
+    words = " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
+    match = _WISH.search(words)
+    if match is None or _FILLER.sub("", words[:match.start()]).strip():
+        return False
+    after = words[match.end():].strip()
+    pointer = POINTER.match(after)
+    return pointer is not None and len(after[pointer.end():].split()) <= 1  # "it properly", not "it feeling equal"

@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack, vstack
 
 from assistant import paths
+from assistant.topics import POINTER, lacking_by_words, said_to_partner, wish_content, wishes_to_talk
 from assistant.dialogue.commands import asks_gentler, is_directed, is_stop_command, normalise
 from assistant.dialogue.entity_values import (
     CANONICAL, TOPICS, canonical_value, find_checkin, find_rating, named_kind, subject_of, subject_parts)
@@ -413,6 +414,16 @@ class FocusedCRFEntityExtractor(CRFEntityExtractor):
 
 NONE_LABEL = "none"
 PROMPTS_FILE = "prompts.yml"
+# Frames a subject the library lacks is set into for training, as a request or a wish would say it.
+WISH_FRAMES = ["{}", "can we talk about {}", "we need to talk about {}", "a question about {} please",
+               "i'd like to talk about {}", "we want to sort out {}", "is there anything on {}", "something on {}",
+               "{} can we talk about that", "we keep clashing over {} and want to talk about it",
+               "we'd love a chat about {}", "have you got one about {}"]
+
+
+def _is_topic(label: str) -> bool:
+    """Whether a topic model label is one of the library's topics (not none, not a subject it lacks)."""
+    return label != NONE_LABEL and not label.startswith("elsewhere:")
 
 
 @functools.lru_cache(maxsize=4)
@@ -471,6 +482,13 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             "named_intents": ["inform", "skip", "retire_prompt", "save_prompt"],
             "no_subject_threshold": 0.8,
             "answer_threshold": None,
+            "elsewhere": True,
+            "wish_intents": ["couple_talk", "inform", "take_turns", "disclose_distress"],
+            "wish_threshold": 0.5,
+            "wish_floor": 0.2,
+            "wish_margin": 1.5,
+            "elsewhere_threshold": 0.5,
+            "lacking_words_max": 10,  # a longer description names things in passing ("the restaurant, the holiday")
         }
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -544,9 +562,28 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
         return {"weights": weights.astype(np.float32), "bias": bias.astype(np.float32),
                 "labels": np.array([str(c) for c in classes])}
 
+    def _elsewhere(self, pairs: List[Tuple[str, str]], frames: List[str]) -> List[Tuple[str, str]]:
+        """Subjects the library lacks (dialogues/elsewhere.yml), each its own class "elsewhere:<name>", on their own and
+        set into request frames; a request of ours that named one and carried no topic is relabelled to it."""
+        from assistant import topics
+
+        if not self.config["elsewhere"]:
+            return pairs
+        subjects = topics.elsewhere_subjects()
+        pairs = [(text, label) for text, label in pairs]
+        frames = frames or ["{}"]
+        extra: List[Tuple[str, str]] = []
+        for name, item in sorted(subjects.items()):
+            for i, phrase in enumerate(item["phrasings"]):
+                label = topics.ELSEWHERE + name
+                extra.append((phrase, label))
+                extra.append((frames[(i * 5 + len(name)) % len(frames)].format(phrase), label))
+        return pairs + extra
+
     def train(self, training_data: TrainingData) -> Resource:
-        """Fit the topic model (with the starters) and the check-in kind model."""
+        """Fit the topic model (with the starters and the subjects the library lacks) and the check-in kind model."""
         topic_pairs = self._labelled(training_data, "topic", list(self.config["topic_intents"])) + self._starters()
+        topic_pairs = self._elsewhere(topic_pairs, WISH_FRAMES)
         checkin_pairs = self._labelled(training_data, "checkin", list(self.config["checkin_intents"]))
         arrays: Dict[str, NDArray] = {}
         for entity, pairs in (("topic", topic_pairs), ("checkin", checkin_pairs)):
@@ -588,6 +625,21 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             best[entity] = (str(model["labels"][i]), float(probs[i]))
         return best
 
+    def wished_topic(self, content: str) -> Tuple[str, float]:
+        """The topic (or lacking subject) of what a wish names ("we keep bottling things up"): said as a wish to talk,
+        it is about something, so the best label besides none stands when it is clearly ahead of the next one."""
+        model = self.models.get("topic")
+        if model is None:
+            return NONE_LABEL, 0.0
+        probs = _softmax(_sentence_vectors([content], int(self.config["n_features"])) @ model["weights"].T
+                         + model["bias"])[0]
+        ranked = [(str(model["labels"][i]), float(probs[i])) for i in np.argsort(-probs)
+                  if str(model["labels"][i]) != NONE_LABEL]
+        (label, prob), runner_up = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
+        if prob >= float(self.config["wish_floor"]) and prob >= float(self.config["wish_margin"]) * runner_up:
+            return label, prob
+        return NONE_LABEL, 0.0
+
     def _part_topics(self, text: str) -> List[Tuple[str, float]]:
         """One confident topic per part of a subject joined by "and" ("fairness and who decides"), else none."""
         parts = subject_parts(text)
@@ -595,7 +647,7 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             return []
         guesses = [self.predict(part).get("topic", (NONE_LABEL, 0.0)) for part in parts]
         floor = float(self.config["part_threshold"])
-        if any(label == NONE_LABEL or prob < floor for label, prob in guesses):
+        if any(not _is_topic(label) or prob < floor for label, prob in guesses):
             return []
         found: Dict[str, float] = {}
         for label, prob in guesses:
@@ -617,6 +669,9 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
                 return (kind, 1.0) if kind else (NONE_LABEL, 0.0)
             return (label, prob) if prob >= threshold else (NONE_LABEL, 0.0)
         subject = subject_of(text) if intent in self.config["subject_intents"] else None
+        wished = wish_content(text) if intent == "request_prompt" else None
+        if wished and (subject is None or POINTER.match(subject) or wished.endswith(subject)):
+            subject = wished  # "X, can we talk about that": X; "i'd like us to be open about Y": all of it
         subject = subject or (named_kind(text) if intent in self.config["named_intents"] else None)
         if subject is None and intent != "inform":
             sure = intent in self.config["subject_intents"] and prob >= float(self.config["no_subject_threshold"])
@@ -626,16 +681,92 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
         if subject is not None and subject != text.lower():  # the frame ("give us one about") says nothing of it
             label, prob = max((label, prob), self.predict(subject).get(name, (NONE_LABEL, 0.0)),
                               key=lambda guess: (guess[0] != NONE_LABEL, guess[1]))
+        if subject is not None and subject == wished and (label == NONE_LABEL or prob < threshold):
+            label, prob = self.wished_topic(subject)
+            prob = max(prob, threshold) if label != NONE_LABEL else prob
         return (label, prob) if prob >= threshold else (NONE_LABEL, 0.0)
 
+    def _lift_wish(self, message: Message) -> None:
+        """A wish to talk about something of ours, or about a subject the library lacks ("we keep bottling things up,
+        can we talk about that", "i want us to say thank you more"), read as talk, an answer, a wish for turns or a
+        disclosure without any distress cue, is a request for a starter on it."""
+        from assistant.care_cues import has_consent_cue, has_distress_cue
+
+        intent = message.get(INTENT) or {}
+        text = message.get(TEXT) or ""
+        if intent.get("name") not in self.config["wish_intents"] or "topic" not in self.models:
+            return
+        content = wish_content(text)
+        if not content or has_distress_cue(text) or has_consent_cue(text) or is_stop_command(text):
+            return
+        if intent.get("name") == "disclose_distress" and not wishes_to_talk(text):
+            return  # "i just want to feel safe": a wish for something itself stays a disclosure
+        label, prob = self.predict(content)["topic"]
+        if (label == NONE_LABEL or prob < float(self.config["wish_threshold"])) and len(content.split()) >= 3:
+            label, prob = self.wished_topic(content)  # a situation described ("we keep bottling things up")
+        elif prob < float(self.config["wish_threshold"]):
+            return
+        if label == NONE_LABEL:
+            return
+        chosen = {"name": "request_prompt", "confidence": max(prob, float(intent.get("confidence") or 0.0))}
+        ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "request_prompt"]
+        message.set(INTENT, chosen, add_to_output=True)
+        message.set("intent_ranking", [chosen, *ranking], add_to_output=True)
+
+    def _drop_partner_talk(self, message: Message) -> None:
+        """A "request" said to the partner ("i love it when you reach for me first"), asking for no question and naming
+        no topic in words of ours, gives way to the next-ranked intent (usually couple talk)."""
+        intent = message.get(INTENT) or {}
+        text = message.get(TEXT) or ""
+        if intent.get("name") != "request_prompt" or not said_to_partner(text) or any(
+                e.get("entity") == "topic" and e.get("extractor") == "RegexEntityExtractor"
+                for e in message.get(ENTITIES, [])):
+            return
+        left = max(1.0 - float(intent.get("confidence") or 0.0), 1e-6)
+        others = [{"name": r["name"], "confidence": min(1.0, float(r["confidence"]) / left)}
+                  for r in message.get("intent_ranking") or [] if r.get("name") != "request_prompt"]
+        chosen = others[0] if others else {"name": "couple_talk", "confidence": 1.0}
+        message.set(INTENT, chosen, add_to_output=True)
+        message.set("intent_ranking", [*others, {"name": "request_prompt", "confidence": 0.0}], add_to_output=True)
+
+    def _lacking(self, text: str, entities: List[Dict[str, Any]]) -> Optional[str]:
+        """The subject the library lacks that a request asks for ("we need to sort out who does the washing up"), or
+        None: a topic named in words of ours (the lookup tables) always stands."""
+        if not self.config["elsewhere"] or any(e.get("entity") == "topic" and e.get("extractor") == "RegexEntityExtractor"
+                                               for e in entities):
+            return None
+        subject = subject_of(text)
+        wished = wish_content(text)
+        if wished and (subject is None or POINTER.match(subject) or wished.endswith(subject)):
+            subject = wished
+        threshold = float(self.config["elsewhere_threshold"])
+        for part, floor in [(p, f) for p, f in ((subject, threshold), (text, threshold + 0.2)) if p]:
+            label, prob = self.predict(part).get("topic", (NONE_LABEL, 0.0))
+            if label.startswith("elsewhere:") and prob >= floor:
+                return label.split(":", 1)[1]
+            if _is_topic(label) and prob >= threshold:
+                return None
+            if part == subject and len(part.split()) <= int(self.config["lacking_words_max"]) and lacking_by_words(part):
+                return lacking_by_words(part)  # the model unsure of a short subject: its own words ("the bills")
+        return None
+
     def process(self, messages: List[Message]) -> List[Message]:
-        """Add a topic / check-in kind the spans did not give, when the sentence is about one."""
+        """Add a topic / check-in kind the spans did not give, when the sentence is about one; a wish to talk about
+        one is a request; a request for a subject the library lacks is marked `elsewhere` with its name."""
         wanted = {"topic": frozenset(self.config["topic_intents"]),
                   "checkin": frozenset(self.config["checkin_intents"])}
         override = float(self.config["override"])
         for message in messages:
+            self._lift_wish(message)
+            self._drop_partner_talk(message)
             intent = (message.get(INTENT) or {}).get("name")
             entities = list(message.get(ENTITIES, []))
+            if intent == "request_prompt":
+                lacking = self._lacking(message.get(TEXT) or "", entities)
+                if lacking:
+                    message.set("elsewhere", lacking, add_to_output=True)
+                    message.set(ENTITIES, [e for e in entities if e.get("entity") != "topic"], add_to_output=True)
+                    continue
             names = [name for name, intents in wanted.items() if intent in intents]
             if not names:
                 continue
@@ -650,7 +781,7 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
                     continue
                 label, prob = self._guess(name, str(intent), text, guesses)
                 have = [e for e in entities if e.get("entity") == name]
-                if label == NONE_LABEL or (have and not (override and prob >= override)):
+                if not _is_topic(label) or (have and not (override and prob >= override)):
                     continue
                 entities = [e for e in entities if e.get("entity") != name]
                 entities.append({"entity": name, "value": label, "confidence_entity": prob,

@@ -84,7 +84,13 @@ class GivePrompt(CompanionAction):
         if in_care(tracker):
             return no_starter_tonight(dispatcher)
         topic = latest_entity(tracker, "topic")
-        missing = topics.missing_subject(str(tracker.latest_message.get("text") or ""))
+        text = str(tracker.latest_message.get("text") or "")
+        elsewhere = tracker.latest_message.get("elsewhere")
+        if elsewhere and not topic:  # a subject the library lacks, heard by the topic model ("who does the laundry")
+            nearest = topics.nearest_to(str(elsewhere))
+            dispatcher.utter_message(text=topics.not_in_library(topics.said_as(str(elsewhere), text), nearest))
+            return serve_prompt(self, dispatcher, tracker, nearest)
+        missing = topics.missing_subject(text)
         if topic and missing and not (guessed_topic(tracker) and topics.off_library(missing)):
             missing = None  # a topic named in its words, or guessed for a subject not known to lie outside
         if missing is None:

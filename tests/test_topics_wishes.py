@@ -1,0 +1,153 @@
+"""Topics asked for as wishes (issue 27): the wish words, what they name, subjects the library lacks, words said to the
+partner; the topic component's lift and marks with its model replaced by fixed guesses; the kind line end to end."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from assistant import topics
+from assistant.content import TOPICS
+from assistant.dialogue.nlu_components import SentenceTopicClassifier
+
+
+@pytest.mark.parametrize("text, content", [
+    ("we never finish an argument properly, can we talk about that", "we never finish an argument properly"),
+    ("i want us to hold hands more", "hold hands more"),
+    ("we'd like to talk it through, the way we always hang back", "the way we always hang back"),
+    ("we're hopeless at saying sorry", "saying sorry"),
+    ("how do we make more room for fun", "make more room for fun"),
+    ("my body has changed a lot and i'd like to talk about it", "my body has changed a lot"),
+    ("we wanna talk about give and take", "give and take"),  # "and" inside the subject stays
+    ("can we talk about this another time", None),  # their plan for later
+    ("next month i want us to visit rome", None),
+    ("can we take turns on this", None),  # a wish for the floor, not for a starter
+    ("i want us to talk about it because you're always so quiet", None),  # said to the partner
+    ("i love it when you hold me", None),  # no wish at all
+    ("that was lovely", None),
+])
+def test_wish_content(text: str, content: Optional[str]) -> None:
+    assert topics.wish_content(text) == content
+
+
+@pytest.mark.parametrize("text, talk", [
+    ("i feel lonely lately and i'd like to talk about that", True),
+    ("i just want to feel at peace", False),  # a wish for something itself: a disclosure stays one
+])
+def test_only_a_wish_to_talk_lifts_a_disclosure(text: str, talk: bool) -> None:
+    assert topics.wishes_to_talk(text) is talk
+
+
+@pytest.mark.parametrize("subject, name", [
+    ("how we pay the council tax bills", "money"), ("who hoovers the stairs", "chores"),
+    ("whether to have a baby next year", "kids"), ("my dad's visits", "in-laws"), ("the lads from football", "other"), ("who leads and who follows", None),
+    ("getting married abroad", "home"), ("what feels good", None), ("who makes the first move", None),
+])
+def test_lacking_by_words(subject: str, name: Optional[str]) -> None:
+    assert topics.lacking_by_words(subject) == name
+
+
+def test_lacking_subjects_have_a_nearest_topic_and_a_name() -> None:
+    subjects = topics.elsewhere_subjects()
+    assert {"money", "chores", "kids", "in-laws", "friends", "jealousy", "work"} <= set(subjects)
+    assert all(item["nearest"] in TOPICS and len(item["phrasings"]) >= 8 for item in subjects.values())
+    assert topics.nearest_to("money") == "mutuality" and topics.said_as("kids", "x") == "children"
+    assert topics.said_as("other", "can we talk about the garden shed") == "garden"
+    assert topics.said_as("other", "can we talk about the allotment") == "allotment"
+    line = topics.not_in_library(topics.said_as("chores", ""), topics.nearest_to("chores"))
+    assert line.startswith("I don't have questions on chores") and "mutuality" in line
+
+
+@pytest.mark.parametrize("text, partner", [
+    ("honestly i adore it when you run my bath", True), ("keep going i like your stories", True),
+    ("give us a question about when you first met", False),  # asked of the companion
+    ("can we talk about how you and i argue", False),  # a wish to talk
+    ("a question about money", False),
+    ("i want you to hold me when i'm sad", True), ("let's talk about that properly", True),
+    ("we keep drifting apart, can we talk about that", False),  # it names what: a wish of ours
+])
+def test_said_to_partner(text: str, partner: bool) -> None:
+    assert topics.said_to_partner(text) is partner
+
+
+Guesses = Dict[str, Tuple[str, float]]
+
+
+def component(guesses: Guesses) -> SentenceTopicClassifier:
+    """The topic component with its model replaced: `guesses` maps words to (label, probability)."""
+    topic_model = {"weights": None, "bias": None, "labels": None}
+    classifier = SentenceTopicClassifier({"threshold": 0.3}, model_storage=None,  # type: ignore[arg-type]
+                                         resource=None, models={"topic": topic_model})  # type: ignore[arg-type]
+    classifier.predict = lambda text: {"topic": guesses.get(text, ("none", 0.9))}  # type: ignore[method-assign]
+    classifier.wished_topic = lambda text: guesses.get(text, ("none", 0.0))  # type: ignore[method-assign]
+    return classifier
+
+
+def parsed(classifier: SentenceTopicClassifier, text: str, intent: str,
+           entities: Optional[List[Dict[str, Any]]] = None) -> Message:
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.9},
+                            "intent_ranking": [{"name": intent, "confidence": 0.9},
+                                               {"name": "couple_talk", "confidence": 0.05}],
+                            "entities": entities or []})
+    return classifier.process([message])[0]
+
+
+def topic_of(message: Message) -> Optional[str]:
+    return next((e["value"] for e in message.get("entities") or [] if e["entity"] == "topic"), None)
+
+
+def test_a_wish_about_a_topic_is_a_request_for_it() -> None:
+    text = "we hardly say thank you, can we talk about that"
+    message = parsed(component({"we hardly say thank you": ("appreciation", 0.8)}), text, "couple_talk")
+    assert message.get("intent")["name"] == "request_prompt" and topic_of(message) == "appreciation"
+
+
+def test_a_wish_about_nothing_of_ours_stays_talk() -> None:
+    text = "we had pasta, can we talk about that"
+    message = parsed(component({}), text, "couple_talk")
+    assert message.get("intent")["name"] == "couple_talk" and topic_of(message) is None
+
+
+def test_a_disclosure_with_a_distress_cue_is_never_lifted() -> None:
+    text = "he hit me last night and i want to talk about it"
+    message = parsed(component({"he hit me last night": ("power", 0.9)}), text, "disclose_distress")
+    assert message.get("intent")["name"] == "disclose_distress"
+
+
+def test_a_subject_the_library_lacks_is_marked_and_names_no_topic() -> None:
+    text = "we need to sort out who takes the recycling out"
+    guesses = {"who takes the recycling out": ("elsewhere:chores", 0.7)}
+    message = parsed(component(guesses), text, "request_prompt", [
+        {"entity": "topic", "value": "power", "extractor": "FocusedCRFEntityExtractor"}])
+    assert message.get("elsewhere") == "chores" and topic_of(message) is None
+
+
+def test_a_topic_named_in_our_words_stands_against_a_lacking_guess() -> None:
+    text = "can we talk about desire and money"
+    guesses = {"desire and money": ("elsewhere:money", 0.7)}
+    message = parsed(component(guesses), text, "request_prompt", [
+        {"entity": "topic", "value": "desire", "extractor": "RegexEntityExtractor"}])
+    assert message.get("elsewhere") is None and topic_of(message) == "desire"
+
+
+def test_words_to_the_partner_read_as_a_request_give_way() -> None:
+    message = parsed(component({}), "honestly i adore it when you run my bath", "request_prompt")
+    assert message.get("intent")["name"] == "couple_talk"
+
+
+def test_a_wish_for_a_lacking_subject_gets_the_kind_line_and_the_nearest(dialogue_engine) -> None:
+    """End to end, with the trained model: a subject the library lacks, said without "about"."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import topic_wishes
+    from dialoguebench import typed
+
+    wishes = [{"text": "we'd like to sort out who hoovers and who irons", "topic": "none", "missing": "chores"},
+              {"text": "i want us to compliment each other more", "topic": "appreciation"}]
+    rows = [{**item, **topic_wishes.run_line(dialogue_engine, item, typed)} for item in wishes]
+    assert topic_wishes.score(rows)["right"] == 1.0, rows
+    assert all(r["intent"] == "request_prompt" for r in rows), rows
