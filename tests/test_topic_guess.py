@@ -49,3 +49,20 @@ def test_a_declined_ask_names_no_topic_or_kind(intent: str, text: str, entities:
                             "entities": [{"entity": name, "value": value} for name, value in entities]})
     EntityCanonicalizer({}).process([message])
     assert [(e["entity"], e["value"]) for e in message.get("entities")] == kept
+
+
+def test_an_answer_naming_a_topic_names_no_checkin_kind() -> None:
+    """"talking about sex" answers with a topic: the sentence's lean toward the after-sex check-in adds no kind."""
+    from rasa.shared.nlu.training_data.message import Message
+
+    config = {**SentenceTopicClassifier.get_default_config(), "answer_threshold": 0.6}
+    topics = SentenceTopicClassifier(config, model_storage=None, resource=None)  # type: ignore[arg-type]
+    topics.predict = lambda text: {  # type: ignore[method-assign]
+        "topic": ("communication", 0.9) if "sex" in text else ("none", 0.9), "checkin": ("after_intimacy", 0.9)}
+    named = Message(data={"text": "talking about sex", "intent": {"name": "inform", "confidence": 0.9},
+                          "entities": [{"entity": "topic", "value": "communication"}]})
+    bare = Message(data={"text": "the one after we were close", "intent": {"name": "inform", "confidence": 0.9},
+                         "entities": []})
+    topics.process([named, bare])
+    assert [e["entity"] for e in named.get("entities")] == ["topic"]
+    assert ("checkin", "after_intimacy") in [(e["entity"], e["value"]) for e in bare.get("entities")]

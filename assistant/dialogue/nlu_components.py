@@ -779,6 +779,8 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
                     entities += [{"entity": name, "value": label, "confidence_entity": prob,
                                   "extractor": self.__class__.__name__} for label, prob in parts]
                     continue
+                if name == "checkin" and intent == "inform" and any(e.get("entity") == "topic" for e in entities):
+                    continue  # an answer naming a starter's topic ("talking about sex") names no check-in kind
                 label, prob = self._guess(name, str(intent), text, guesses)
                 have = [e for e in entities if e.get("entity") == name]
                 if not _is_topic(label) or (have and not (override and prob >= override)):
