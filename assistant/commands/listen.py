@@ -46,7 +46,7 @@ def run_files(args: argparse.Namespace) -> int:
     sink = WavDirSink(args.output_dir)
     started = time.monotonic()
     stack = load_stack(settings, quiet=args.json)
-    pipeline = stack.pipeline()
+    pipeline = stack.pipeline(events=_events(args))
     if args.timings:
         detail = ", ".join(f"{key[:-2]} {value:.2f} s" for key, value in sorted(stack.seconds.items()))
         print(f"companion: ready at {time.time():.3f} (loaded in {time.monotonic() - started:.2f} s: {detail})",
