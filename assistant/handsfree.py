@@ -345,7 +345,7 @@ class HandsFree:
             self.floor.speaking_since = None
         if utt.stream is not None and hasattr(utt.stream, "abort"):
             utt.stream.abort()
-        utt.stream = self.pipeline.recognizer.stream("command")
+        utt.stream = self.pipeline.open_stream("command")
         utt.stream.accept(utt.audio_after(hit.end_s))
         utt.checked_early = False
 
@@ -363,7 +363,7 @@ class HandsFree:
             elif self._window_open() or self.window.kind == "addressed":  # the request may start during the ack
                 utt.window = self.window
             if utt.window.kind != "none":
-                utt.stream = self.pipeline.recognizer.stream(utt.window.mode, utt.window.expects)
+                utt.stream = self.pipeline.open_stream(utt.window.mode, utt.window.expects)
                 utt.stream.accept(event.audio)
         elif event.kind == "audio" and self.utterance is not None:
             self.utterance.audio.extend(event.audio)

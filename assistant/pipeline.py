@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Tuple
 
@@ -29,6 +29,7 @@ class Heard:
     utterance: Utterance
     endpoint_time: float
     stt_ms: float
+    early: bool = False  # ended by the early endpoint (its words already made a whole turn)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class SpokenTurn:
     reply_wavs: Tuple[str, ...]
     latency_ms: float
     timings: Dict[str, float] = field(default_factory=dict)
+    early: bool = False  # the utterance was ended by the early endpoint
 
     def to_json(self) -> Dict[str, Any]:
         """The `companion listen --json` shape."""
@@ -119,12 +121,21 @@ class VoicePipeline:
                 if verdict:
                     heard, stream = self._on_endpoint(endpointer.end_now(), stream)
                     if heard:
-                        return heard
+                        return replace(heard, early=True)
         for event in endpointer.flush():
             heard, stream = self._on_endpoint(event, stream)
             if heard:
                 return heard
         return None
+
+    def open_stream(self, mode: ListenMode, expects: Expectation = None) -> Any:
+        """Start recognising one utterance; a stream that reads a pause quickly first is told how to judge that
+        reading (a whole turn, as the early endpoint judges it), so a quick reading that came too late for the early
+        endpoint still spares the fuller decode at the end."""
+        stream = self.recognizer.stream(mode, expects)
+        if hasattr(stream, "judge"):
+            stream.judge = lambda text: bool(self.engine.completes_turn(strip_wake(text, self.wake)[1], mode))
+        return stream
 
     def ends_early(self, stream: Any) -> Optional[bool]:
         """Whether the words heard so far already make a whole turn (then the trailing silence need not run out);
@@ -137,6 +148,9 @@ class VoicePipeline:
             return None
         _, text = strip_wake(heard, self.wake)
         complete = bool(self.engine.completes_turn(text, self.mode))
+        judged = getattr(stream, "judged", None)
+        if judged is not None:
+            judged(complete)  # Whisper: a whole turn is finished as heard, else its fuller reading starts
         if complete:
             self.emit("early-endpoint", text=text)
         return complete
@@ -144,7 +158,7 @@ class VoicePipeline:
     def _on_endpoint(self, event: Any, stream: Any) -> Tuple[Optional[Heard], Any]:
         if event.kind == "speech-start":
             self.emit("speech-start")
-            stream = self.recognizer.stream(self.mode, self.expects)
+            stream = self.open_stream(self.mode, self.expects)
             stream.accept(event.audio)
         elif event.kind == "audio" and stream is not None:
             stream.accept(event.audio)
@@ -175,7 +189,7 @@ class VoicePipeline:
             "dialogue_ms": dialogue_ms,
             "tts_first_ms": ((first_audio or time.monotonic()) - start) * 1000 - dialogue_ms,
         }
-        return SpokenTurn(heard.transcript, reply, tuple(str(p) for p in paths), latency, timings)
+        return SpokenTurn(heard.transcript, reply, tuple(str(p) for p in paths), latency, timings, heard.early)
 
     def speak(self, texts: Iterable[str], sink: "AudioSink") -> Tuple[Optional[float], List[Path]]:
         """Synthesise sentence by sentence (Piper: window by window), handing each piece to the sink when ready."""

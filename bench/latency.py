@@ -115,6 +115,9 @@ def endpoint_kind(row: Dict[str, Any]) -> str:
     """How the utterance was ended: early, after the command-mode silence, or after the open-answer silence."""
     if "timings" not in row:
         return "unknown (no --timings)"
+    if "ended_early" in row:  # the CLI says so (trees before it: guessed from the wait)
+        return "early" if row["ended_early"] else "command silence" if row["timings"]["endpoint_ms"] < COMMAND_MS \
+            else "open-answer silence"
     wait = row["timings"]["endpoint_ms"]
     return "early" if wait < EARLY_MS else "command silence" if wait < COMMAND_MS else "open-answer silence"
 
@@ -139,6 +142,11 @@ def summarize(turns: List[Dict[str, Any]]) -> Dict[str, Any]:
         kinds.setdefault(endpoint_kind(turn), []).append(turn["latency_ms"])
     summary["by_endpoint"] = {kind: {"n": len(v), "p50_ms": percentile(v, 50), "p95_ms": percentile(v, 95)}
                               for kind, v in sorted(kinds.items())}
+    planned: Dict[str, List[float]] = {}
+    for turn in turns:
+        planned.setdefault(turn.get("planned", "?"), []).append(turn["latency_ms"])
+    summary["by_planned"] = {kind: {"n": len(v), "p50_ms": percentile(v, 50), "p95_ms": percentile(v, 95)}
+                             for kind, v in sorted(planned.items())}
     return summary
 
 
@@ -190,6 +198,12 @@ def table(results: Dict[str, Dict[str, Any]]) -> str:
             k = s[n]["by_endpoint"].get(kind)
             cells.append(f"{fmt(k['p50_ms'])} / {fmt(k['p95_ms'])} (n={k['n']})" if k else "–")
         rows.append([f"{kind}: p50 / p95 ms"] + cells)
+    for kind in sorted({k for n in names for k in s[n].get("by_planned", {})}):
+        cells = []
+        for n in names:
+            k = s[n]["by_planned"].get(kind)
+            cells.append(f"{fmt(k['p50_ms'])} / {fmt(k['p95_ms'])} (n={k['n']})" if k else "–")
+        rows.append([f"said as {kind}: p50 / p95 ms"] + cells)
     return markdown_table(["latency"] + names, rows)
 
 

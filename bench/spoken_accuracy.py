@@ -14,6 +14,7 @@ uses a bag-of-ngrams logistic regression on nlu/nlu.yml instead (no Rasa, no ent
   .venv/bin/python bench/spoken_accuracy.py --voices piper-deep      # stress: joe pitched 2-3.5 semitones down
   .venv/bin/python bench/spoken_accuracy.py --voices piper --modes command --data tests/data/nlu_blind_dev2.yml
   .venv/bin/python bench/spoken_accuracy.py --modes command --engines whisper:tiny.en --compare-nlu /tmp/nlu-before
+  .venv/bin/python bench/spoken_accuracy.py --modes command --engines whisper:tiny.en --early   # the early endpoint's reading
 """
 
 from __future__ import annotations
@@ -232,6 +233,47 @@ def beamed(recognizer: object, beam: int) -> object:
     return other
 
 
+class EarlyJudged:
+    """A Whisper recogniser whose command streams are judged as the early endpoint judges them: once the pause's
+    quick reading is ready, a whole command is finished as that reading heard it (the live path, minus timing)."""
+
+    def __init__(self, recognizer: object, parse: Callable[[str], Parse]) -> None:
+        self.recognizer = recognizer
+        self.parse = parse
+
+    def stream(self, mode: str) -> "EarlyStream":
+        """One utterance, judged at finish()."""
+        return EarlyStream(self.recognizer.stream(mode), self.parse, mode)  # type: ignore[attr-defined]
+
+
+class EarlyStream:
+    """A stream whose finish() first asks for the partial reading and tells the stream what the early check made
+    of it."""
+
+    def __init__(self, inner: object, parse: Callable[[str], Parse], mode: str) -> None:
+        self.inner, self.parse, self.mode = inner, parse, mode
+
+    def accept(self, audio: bytes) -> None:
+        """Pass audio on."""
+        self.inner.accept(audio)  # type: ignore[attr-defined]
+
+    def finish(self) -> object:
+        """The early check on the partial reading, then the stream's own finish."""
+        from assistant.dialogue.addressee import completes_turn
+        from assistant.settings import ListenSettings
+
+        text, waited = "", 0.0
+        while not text and waited < 5.0:
+            text = self.inner.partial()  # type: ignore[attr-defined]
+            if not text:
+                time.sleep(0.01)
+                waited += 0.01
+        if text:
+            verdict = completes_turn(self.parse(text), self.mode, ListenSettings().early_endpoint_confidence)  # type: ignore[arg-type]
+            self.inner.judged(verdict)  # type: ignore[attr-defined]
+        return self.inner.finish()  # type: ignore[attr-defined]
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the benchmark and print a table (and JSON with --json)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -248,6 +290,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--vosk", metavar="DIR", help="also measure Vosk with this (English) model")
     parser.add_argument("--engines", default="pocketsphinx",
                         help="comma list of pocketsphinx, whisper:tiny.en, whisper:base (same clips, one run)")
+    parser.add_argument("--early", action="store_true",
+                        help="also decode Whisper's command turns as the early endpoint does: a quick reading that "
+                             "already makes a whole command is taken as heard")
     parser.add_argument("--command-beams", default="", metavar="N,N",
                         help="also decode Whisper's command turns with these beam sizes (1: greedy, no rescoring)")
     parser.add_argument("--grid", action="store_true", help="also try other domain/generic mixing settings")
@@ -316,6 +361,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             engines += [(f"{name} ({m})", rec, m) for m in ("command", "open") if m in modes]
             engines += [(f"{name} (command, beam {beam})", beamed(rec, int(beam)), "command")
                         for beam in filter(None, args.command_beams.split(",")) if "command" in modes]
+            if args.early and "command" in modes and hasattr(rec, "quick_first"):
+                engines.append((f"{name} (command, early on the quick reading)", EarlyJudged(rec, parse), "command"))
     if args.grid:
         for weight, top, lw in ((1.0, 0, 0), (0.8, 3000, 0), (0.9, 10000, 0), (0.9, 3000, 9.0)):
             options = {"lw": lw} if lw else {}

@@ -148,9 +148,9 @@ def test_a_pause_decodes_in_the_background_and_finish_reuses_it(rec, maker):
     calls = []
     original = rec.decode
 
-    def counting(audio, context, guard=True):
+    def counting(audio, context, guard=True, encoded=None):
         calls.append(len(audio))
-        return original(audio, context, guard)
+        return original(audio, context, guard, encoded)
 
     rec.decode = counting
     try:
@@ -165,6 +165,83 @@ def test_a_pause_decodes_in_the_background_and_finish_reuses_it(rec, maker):
         del rec.decode
     assert heard.text == "next one" and heard.engine == "whisper"
     assert len(calls) == 1 and calls[0] < len(speech) + 6 * 3200
+
+
+def read_pause(stream, audio: bytes) -> str:
+    """Feed `audio` and 300 ms of silence, then wait (as the audio loop asks) for the pause's partial reading."""
+    import time
+
+    for offset in range(0, len(audio), 3200):
+        stream.accept(audio[offset:offset + 3200])
+    for _ in range(3):
+        stream.accept(b"\0\0" * 1600)
+    deadline = time.monotonic() + 30
+    while not (text := stream.partial()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return text
+
+
+def test_a_whole_command_is_finished_as_the_quick_reading_heard_it(rec, maker):
+    """A command turn's pause is first read greedily; when the early check takes it as a whole turn, finish() uses
+    that reading and runs no beam decode at all."""
+    calls = []
+    original = rec.decode
+
+    def counting(audio, context, guard=True, encoded=None):
+        calls.append(len(audio))
+        return original(audio, context, guard, encoded)
+
+    rec.decode = counting
+    try:
+        stream = rec.stream("command")
+        assert read_pause(stream, EDGE_SILENCE + pcm(maker.piper("say that again"))) == "say that again"
+        stream.judged(True)
+        heard = stream.finish()
+    finally:
+        del rec.decode
+    assert heard.text == "say that again" and calls == []
+
+
+def test_a_quick_reading_too_late_for_the_early_endpoint_is_judged_at_the_end(rec, maker):
+    """The trailing silence ran out before the early check saw the quick reading: finish() asks the pipeline's judge,
+    and a whole command is still finished as heard, with no fuller decode; anything else gets the full one."""
+    calls = []
+    original = rec.decode
+
+    def counting(audio, context, guard=True, encoded=None):
+        calls.append(len(audio))
+        return original(audio, context, guard, encoded)
+
+    rec.decode = counting
+    try:
+        whole = rec.stream("command")
+        whole.judge = lambda text: text == "next one"
+        read_pause(whole, EDGE_SILENCE + pcm(maker.piper("next one")))
+        assert whole.finish().text == "next one" and calls == []
+        part = rec.stream("command")
+        part.judge = lambda text: False
+        read_pause(part, EDGE_SILENCE + pcm(maker.piper("give us a conversation starter about")))
+        assert part.finish().text.startswith("give us a conversation starter") and len(calls) == 1
+    finally:
+        del rec.decode
+
+
+def test_a_quick_reading_that_is_no_whole_turn_gets_the_full_reading_in_the_background(rec, maker):
+    """Not a whole turn: the beam reading starts at once, while the trailing silence still runs, and finish()
+    reuses it; an answer turn (no beam) is read once, fully."""
+    import time
+
+    stream = rec.stream("command")
+    read_pause(stream, EDGE_SILENCE + pcm(maker.piper("give us a conversation starter about")))
+    stream.judged(False)
+    deadline = time.monotonic() + 30
+    while not stream._idle() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert stream._latest is not None and not stream._latest_quick  # the full reading is ready before the end
+    assert stream.finish().text.startswith("give us a conversation starter")
+    answer = rec.stream("open")
+    assert read_pause(answer, EDGE_SILENCE + pcm(maker.piper("a slow breakfast together"))).endswith("breakfast together")
+    assert not answer._latest_quick
 
 
 def test_partial_never_waits_and_is_what_was_said_so_far(rec, maker):

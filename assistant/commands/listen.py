@@ -71,6 +71,7 @@ def run_files(args: argparse.Namespace) -> int:
                 row = turn.to_json()
                 if args.timings:
                     row["timings"] = {key: round(value, 1) for key, value in turn.timings.items()}
+                    row["ended_early"] = turn.early
                 print(json.dumps(row, ensure_ascii=False), flush=True)
             else:
                 print(f"heard: {turn.heard.text}", flush=True)

@@ -101,7 +101,8 @@ def _load_whisper(settings: ListenSettings, names: Sequence[str]) -> Recognizer:
     from assistant.recognizers.language_model import default_sources, domain_sentences
 
     return whisper.WhisperRecognizer(folder, prompt=command, open_prompt=open_prompt, stop_check=stop_check,
-                                     phrasings=lambda: domain_sentences(settings.wake_phrase, *default_sources()))
+                                     phrasings=lambda: domain_sentences(settings.wake_phrase, *default_sources()),
+                                     quick_first=settings.early_endpoint_ms > 0)
 
 
 def load_recognizer(settings: ListenSettings, notify: Callable[[str], None] = print_to_stderr,

@@ -35,6 +35,7 @@ TOKENS_PER_SECOND = 6.0  # a generous speaking rate in Whisper tokens: the outpu
 MIN_TOKENS = 12
 QUIET_RMS = 0.006  # samples below this RMS (about -44 dBFS) are silence whatever Whisper would write
 SPECULATE_AFTER_MS = 150  # unvoiced time after which the utterance so far is decoded in the background
+QUICK_AFTER_MS = 90  # ... and read quickly, in a command turn (a stale quick reading costs the worker ~70 ms)
 VAD_FRAME_MS = 30
 VAD_FRAME_BYTES = SAMPLE_RATE * VAD_FRAME_MS // 1000 * 2
 VAD_AGGRESSIVENESS = 2  # as the endpointer's default (listen.vad_aggressiveness)
@@ -186,17 +187,27 @@ class Context:
 
 
 class WhisperStream:
-    """One utterance: audio is kept as it arrives; a pause starts a background decode that finish() can reuse."""
+    """One utterance: audio is kept as it arrives; a pause starts a background decode that finish() can reuse.
+
+    A command turn's pause is read twice when the early endpoint asks: first a quick greedy reading the early check
+    judges (about 70 ms against the beam's 130-175 on two cores), and only when that is not a whole command does
+    the beam and rescoring follow; a whole command is acted on as the quick reading heard it."""
 
     def __init__(self, owner: "WhisperRecognizer", context: Context, stop_stream: Any = None) -> None:
         self._owner = owner
         self._context = context
         self._stop_stream = stop_stream  # PocketSphinx's command decoder on the same audio, listening for a stop
+        self._quick_first = context.nbest and owner.quick_first
+        self._speculate_ms = QUICK_AFTER_MS if self._quick_first else SPECULATE_AFTER_MS
+        self.judge: Optional[Callable[[str], bool]] = None  # whether a quick reading makes a whole turn (the pipeline's)
         self._audio = bytearray()
         self._pending = b""  # the start of a 30 ms frame not yet judged voiced or not
         self._unvoiced_ms = 0
         self._voiced_since_decode = False
-        self._decoded: Optional[Decoded] = None
+        self._latest: Optional[Decoded] = None  # the last reading made, quick or full
+        self._latest_quick = False
+        self._settled = False  # the early check took the quick reading as a whole turn
+        self._encoded: Optional[Encoded] = None  # the quick reading's encoder output, for the full one
         self._worker: Optional[threading.Thread] = None
         self._lock = threading.Lock()
         self._open = True
@@ -219,30 +230,43 @@ class WhisperStream:
             if self._owner.vad.is_speech(frames[offset:offset + VAD_FRAME_BYTES], SAMPLE_RATE):
                 self._unvoiced_ms = 0
                 self._voiced_since_decode = True
+                self._settled = False
             else:
                 self._unvoiced_ms += VAD_FRAME_MS
-        if self._voiced_since_decode and self._unvoiced_ms >= SPECULATE_AFTER_MS:
-            self._start_decode()
+        if self._voiced_since_decode and self._unvoiced_ms >= self._speculate_ms:
+            self._start_decode(full=not self._quick_first)
 
     def _idle(self) -> bool:
         return self._worker is None or not self._worker.is_alive()
 
-    def _decode_now(self) -> Decoded:
-        """Decode all audio so far and remember it."""
+    def _decode_now(self, full: bool = True, samples: Optional[int] = None) -> Decoded:
+        """Read the audio so far (or its first `samples`), quick or with the beam and rescoring, and remember it; a
+        quick reading of no words goes on to the full one, whose noise guard looks closer."""
         with self._lock:
-            audio = bytes(self._audio)
-            if self._decoded is not None and self._decoded.samples == len(audio) // 2:
-                return self._decoded
-            self._decoded = self._owner.decode(audio, self._context)
-            return self._decoded
+            audio = bytes(self._audio if samples is None else self._audio[:samples * 2])
+            samples = len(audio) // 2
+            latest = self._latest
+            if latest is not None and latest.samples == samples and not (full and self._latest_quick):
+                return latest  # this audio was read already (a quick reading serves where one was asked for)
+            encoded = self._encoded if self._encoded is not None and self._encoded.samples == samples else None
+            if not full:
+                encoded = encoded or self._owner.encode(audio)
+                self._encoded = encoded
+                quick = self._owner.quick_decode(audio, self._context, encoded)
+                if quick.text:
+                    self._latest, self._latest_quick = quick, True
+                    return quick
+            self._latest = self._owner.decode(audio, self._context, encoded=encoded)
+            self._latest_quick = False
+            return self._latest
 
     def _result(self) -> Decoded:
-        """The latest decode when only quiet came after it, else a fresh one."""
+        """The full reading of the audio up to the last pause when only quiet came after it, else of all of it."""
         if self._worker is not None:
             self._worker.join()
-        decoded = self._decoded
-        if decoded is not None and not self._voiced_since_decode:
-            return decoded
+        latest = self._latest
+        if latest is not None and not self._voiced_since_decode:
+            return latest if not self._latest_quick else self._decode_now(samples=latest.samples)
         return self._decode_now()
 
     def partial(self) -> str:
@@ -251,16 +275,37 @@ class WhisperStream:
         (a decode on the loop's thread took the reply latency p50 to 2.9 s on a loaded machine)."""
         if not self._open:
             return ""
-        if self._idle() and self._decoded is not None and not self._voiced_since_decode:
-            return self._decoded.text
-        self._start_decode()
+        if self._idle() and self._latest is not None and not self._voiced_since_decode:
+            return self._latest.text
+        self._start_decode(full=not self._quick_first)
         return ""
 
-    def _start_decode(self) -> None:
+    def judged(self, complete: bool) -> None:
+        """What the early check made of partial(): a whole turn is finished as heard; anything else gets the full
+        reading in the background while the trailing silence runs."""
+        if complete:
+            self._settled = True
+        elif self._latest_quick and not self._voiced_since_decode:
+            self._start_decode(full=True)
+
+    def _settled_reading(self) -> Optional[Decoded]:
+        """The quick reading of all that was said, when it makes a whole turn: judged so by the early check, or now
+        (it came too late for the early endpoint); None when the full reading is needed."""
+        if self._quick_first and self._worker is not None and not self._settled and self.judge is not None:
+            self._worker.join()  # a quick reading under way is needed either way
+        latest = self._latest
+        if latest is None or not self._latest_quick or self._voiced_since_decode or not self._idle():
+            return None
+        if not self._settled and not (self.judge is not None and self.judge(latest.text)):
+            return None
+        return latest
+
+    def _start_decode(self, full: bool = True) -> None:
         """Decode the audio so far in the background, unless a decode is running."""
         if self._idle():
             self._voiced_since_decode = False
-            self._worker = threading.Thread(target=self._decode_now, name="whisper-speculative", daemon=True)
+            self._worker = threading.Thread(target=self._decode_now, args=(full,), name="whisper-speculative",
+                                            daemon=True)
             self._worker.start()
 
     def abort(self) -> None:
@@ -275,7 +320,7 @@ class WhisperStream:
 
         if not self._open:
             return Transcript("", "whisper", None)
-        decoded = self._result()
+        decoded = self._settled_reading() or self._result()
         self._open = False
         text = decoded.text
         if self._stop_stream is not None:
@@ -301,11 +346,13 @@ class WhisperRecognizer:
 
     def __init__(self, model_dir: Path, prompt: str = "", threads: int = 2, beam_size: int = 1,
                  open_prompt: str = "", pad_s: float = TRAILING_PAD_S, stop_check: Any = None,
-                 context: bool = True, phrasings: Optional[Callable[[], Sequence[str]]] = None) -> None:
+                 context: bool = True, phrasings: Optional[Callable[[], Sequence[str]]] = None,
+                 quick_first: bool = True) -> None:
         """`prompt`, `open_prompt`: the previous text for command and open turns; `context` False: no hint of
         what the last question expects and no likely answers scored (the measurement without context);
         `phrasings`: the domain sentences, read in the background, whose word pairs choose among a command turn's
-        beam readings."""
+        beam readings; `quick_first`: a command turn's pause is first read greedily for the early endpoint (only
+        worth it when the endpoint asks: listen.early_endpoint_ms > 0)."""
         ct2 = _import_ctranslate2()
         try:
             from tokenizers import Tokenizer
@@ -340,6 +387,7 @@ class WhisperRecognizer:
         self.rescoring = context
         self.phrasings = Background(phrasings) if phrasings is not None and context else None
         self.command_beam = COMMAND_BEAM
+        self.quick_first = quick_first
         # The single tokens Whisper writes a rating number with at a word's start (" four", " Four", " 4").
         self._number_ids: Dict[int, str] = {
             ident: word for i, word in enumerate(RATING_WORDS) for form in (word, word.capitalize(), str(i + 1))
@@ -409,10 +457,10 @@ class WhisperRecognizer:
             raise RecognizerError(f"Whisper could not encode: {err}") from err
         return Encoded(output, features.shape[1], samples.size)
 
-    def decode(self, audio: bytes, context: Context, guard: bool = True) -> Decoded:
+    def decode(self, audio: bytes, context: Context, guard: bool = True, encoded: Optional[Encoded] = None) -> Decoded:
         """Decode a whole buffer of 16 kHz mono int16 audio in a turn's context (`guard`: drop what looks like
-        words on noise)."""
-        encoded = self.encode(audio)
+        words on noise; `encoded`: that audio's encoder output, when already computed)."""
+        encoded = encoded if encoded is not None and encoded.samples * 2 == len(audio) else self.encode(audio)
         if encoded is None:
             return Decoded("", 1.0, 0.0, len(audio) // 2)
         budget = MIN_TOKENS + int(TOKENS_PER_SECOND * encoded.samples / SAMPLE_RATE)
@@ -444,6 +492,28 @@ class WhisperRecognizer:
             text = self.rescore(encoded, context, text, written, numbers)
             if odds and not self._rated(context, text):
                 text = self.rated_reading(encoded, context, budget) or text
+        return Decoded(text, no_speech, logprob, encoded.samples)
+
+    def quick_decode(self, audio: bytes, context: Context, encoded: Optional[Encoded] = None) -> Decoded:
+        """A command turn's quick first reading, for the early endpoint: greedy, no rescoring; no words where the
+        noise guard would look closer (the full decode does)."""
+        encoded = encoded if encoded is not None and encoded.samples * 2 == len(audio) else self.encode(audio)
+        if encoded is None:
+            return Decoded("", 1.0, 0.0, len(audio) // 2)
+        budget = MIN_TOKENS + int(TOKENS_PER_SECOND * encoded.samples / SAMPLE_RATE)
+        try:
+            result = self.model.generate(encoded.output, [context.prompt], beam_size=1,
+                                         max_length=len(context.prompt) + budget, return_scores=True,
+                                         return_no_speech_prob=True, suppress_blank=True,
+                                         repetition_penalty=REPETITION_PENALTY)[0]
+        except (RuntimeError, ValueError) as err:
+            raise RecognizerError(f"Whisper could not decode: {err}") from err
+        ids = [i for i in result.sequences_ids[0] if i < self._eot]
+        text = collapse_repeats(normalise(self.tokenizer.decode(ids).strip()))
+        logprob = float(result.scores[0]) if result.scores else 0.0
+        no_speech = float(result.no_speech_prob)
+        if logprob - 2 * no_speech < NOISE_SCORE or text in HALLUCINATIONS or len(looped_variants(text)) > 1:
+            text = ""
         return Decoded(text, no_speech, logprob, encoded.samples)
 
     def rated_reading(self, encoded: Encoded, context: Context, budget: int) -> str:
