@@ -166,7 +166,8 @@ _LACKING = tuple((name, re.compile(pattern)) for name, pattern in (
              r"|nursery|nappies|diapers"),
     ("health", r"\bhealth|\bill\b|illness|\bpoorly\b|\bsick(?:ness)?\b(?! (?:of|and tired))|\bpain(?:s|ful|killers?)?\b"
                r"|\b(?:head|back|stomach)?aches?\b|\bbad back\b|migraines?|\bchronic\b|\bcancer\b|\bchemo|radiother"
-               r"|dementia|diabet|arthritis|heart attack|\binjur|physio"
+               r"|dementia|diabet|arthritis|heart attack|parkinson|multiple sclerosis|epilep|asthma|erectile|impoten"
+               r"|\binjur|physio"
                r"|\bmedic|\bmeds\b|\bpills?\b|\btablets\b|prescri|\bdoctors?\b|\bgp\b|hospital|diagnos|\bsurgery\b"
                r"|\boperation\b|\bscans?\b|test results|blood tests?|fertility|contracept|\bperiods?\b|\bhormon"
                r"|menopaus|hot flush|night sweats|\bage?ing\b|getting older|disab|wheelchair|\bweight\b|fitness"

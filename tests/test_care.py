@@ -77,6 +77,8 @@ def test_a_disclosure_inside_an_answer_must_be_sure() -> None:
     ("we keep cutting corners on the decorating", False),
     ("he causes me so much pain", True), ("the pain she caused me", True), ("my back gives me pain", False),
     ("can we talk about living with chronic pain", False), ("she gave me painkillers for my head", False),
+    ("she makes it hurt on purpose", True), ("he made it hurt and didn't stop", True),
+    ("she makes it hurt less when she goes slow", False), ("my knee makes it hurt to walk", False),
 ])
 def test_distress_cues(text: str, cue: bool) -> None:
     assert care.has_distress_cue(text) is cue

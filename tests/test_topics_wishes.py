@@ -50,7 +50,8 @@ def test_only_a_wish_to_talk_lifts_a_disclosure(text: str, talk: bool) -> None:
     # health: illness, medication, pain, fertility, the menopause, disability, a doctor's news
     ("the menopause", "health"), ("my dad's illness", "health"), ("fertility", "health"), ("his medication", "health"),
     ("living with chronic pain", "health"), ("her disability", "health"), ("what the doctor said", "health"),
-    ("pregnancy", "kids"), ("sick of the chores", "chores"),
+    ("his parkinson's", "health"), ("erectile problems", "health"), ("pregnancy", "kids"),
+    ("sick of the chores", "chores"),
     # words that look like those but name a topic of ours
     ("spending more time together", None), ("sleeping together", None), ("feeling at home in our bodies", None),
     ("tired of always being the one who initiates", None),
