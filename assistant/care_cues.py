@@ -54,6 +54,12 @@ DISTRESS_CUES = _join((
     r"|\bstop (?:grabbing|hitting|hurting|pushing|shoving|choking|threatening|tracking|following|controlling|pinching"
     r"|squeezing|twisting) (?:me|my (?:arm|arms|wrist|wrists|neck|throat|hair|face|jaw|hand|hands))\b",
     r"(?<!won't )(?<!wouldn't )(?<!never )(?<!not )\b(?:hurt|hurts|hurting) me\b(?! (?:to (?:say|see|hear|think|admit))\b)(?! (?:laughing|with (?:laughter|that)))",
+    # pain someone causes ("he causes me so much pain"), not pain that is a health matter ("my back gives me pain")
+    rf"\b{_THEY}(?: \w+){{0,2}} (?:causes?|caused|causing|gives?|gave|giving|puts?|putting|inflicts?|inflicted)"
+    r" (?:me|my body) (?:through )?(?:so much |such |a lot of |real |physical )?(?:pain|agony)\b"
+    rf"|\b(?:pain|agony) {_THEY} (?:causes?|caused|puts? me through|inflicts?|inflicted)\b"
+    rf"|\b{_THEY}(?: \w+){{0,2}} (?:makes?|made|making) (?:it|sex|me) hurt\b(?! (?:less|a bit less)\b)"
+    r"|\b(?:hurts?|hurting|hurt me|painful) on purpose\b",
     rf"\b{_THEY}(?: \w+){{0,2}} (?:bit|bites|scratched|burned|burnt|struck|strikes|elbowed|headbutted|restrained|strangled"
     rf"|choked|punched|slapped|kicked|shoved|hit|hits|dragged|spat (?:at|on)|smacked|whacked|thumped|battered|clipped"
     rf"|headlocked|throttled)(?: \w+){{0,2}} (?:me|my (?:wrist|wrists|arm"

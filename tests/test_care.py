@@ -75,6 +75,10 @@ def test_a_disclosure_inside_an_answer_must_be_sure() -> None:
     ("i wished i could simply die, it was that bad", True), ("i'm dying to know what you said", False),
     ("i've been cutting again and hiding it", True), ("i started cutting back on sugar", False),
     ("we keep cutting corners on the decorating", False),
+    ("he causes me so much pain", True), ("the pain she caused me", True), ("my back gives me pain", False),
+    ("can we talk about living with chronic pain", False), ("she gave me painkillers for my head", False),
+    ("she makes it hurt on purpose", True), ("he made it hurt and didn't stop", True),
+    ("she makes it hurt less when she goes slow", False), ("my knee makes it hurt to walk", False),
 ])
 def test_distress_cues(text: str, cue: bool) -> None:
     assert care.has_distress_cue(text) is cue
@@ -185,7 +189,7 @@ def test_missing_subject(text: str, missing: Optional[str]) -> None:
 
 
 def test_a_missing_topic_is_named_with_what_there_is_and_the_nearest() -> None:
-    assert topics.off_library("money") == "mutuality" and topics.off_library("kissing") is None
+    assert topics.nearest_to(topics.lacking("money") or "") == "mutuality" and topics.lacking("kissing") is None
     line = topics.not_in_library("money", "mutuality")
     assert "money" in line and "appreciation" in line and "mutuality" in line
 

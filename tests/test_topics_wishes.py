@@ -44,14 +44,39 @@ def test_only_a_wish_to_talk_lifts_a_disclosure(text: str, talk: bool) -> None:
     ("how we pay the council tax bills", "money"), ("who hoovers the stairs", "chores"),
     ("whether to have a baby next year", "kids"), ("my dad's visits", "in-laws"), ("the lads from football", "other"), ("who leads and who follows", None),
     ("getting married abroad", "home"), ("what feels good", None), ("who makes the first move", None),
+    # words a request's subject was read by before the two lists were one ("a question about cooking")
+    ("cooking", "chores"), ("saving for a deposit", "money"), ("trust", "jealousy"), ("music", "other"),
+    ("arguments", "other"), ("christmas", "holidays"),
+    # health: illness, medication, pain, fertility, the menopause, disability, a doctor's news
+    ("the menopause", "health"), ("my dad's illness", "health"), ("fertility", "health"), ("his medication", "health"),
+    ("living with chronic pain", "health"), ("her disability", "health"), ("what the doctor said", "health"),
+    ("his parkinson's", "health"), ("erectile problems", "health"), ("pregnancy", "kids"),
+    ("sick of the chores", "chores"),
+    # words that look like those but name a topic of ours
+    ("spending more time together", None), ("sleeping together", None), ("feeling at home in our bodies", None),
+    ("tired of always being the one who initiates", None),
 ])
-def test_lacking_by_words(subject: str, name: Optional[str]) -> None:
-    assert topics.lacking_by_words(subject) == name
+def test_lacking(subject: str, name: Optional[str]) -> None:
+    assert topics.lacking(subject) == name
+
+
+def test_every_lacking_class_has_its_nearest_topic() -> None:
+    """Each class the words name is one the topic model learns, with a nearest topic of ours."""
+    subjects = topics.elsewhere_subjects()
+    assert {name for name, _ in topics._LACKING} <= set(subjects)
+    assert topics.nearest_to("health") == "body" and topics.nearest_to(topics.lacking("the bills") or "") == "mutuality"
+
+
+def test_health_is_met_kindly_and_without_advice() -> None:
+    line = topics.not_in_library(topics.said_as("health", ""), topics.nearest_to("health"), "health")
+    assert line.startswith("I don't have questions on health and illness, I'm sorry")
+    assert "can't give medical advice" in line and "body" in line
+    assert "medical" not in topics.not_in_library("money", "mutuality", "money")
 
 
 def test_lacking_subjects_have_a_nearest_topic_and_a_name() -> None:
     subjects = topics.elsewhere_subjects()
-    assert {"money", "chores", "kids", "in-laws", "friends", "jealousy", "work"} <= set(subjects)
+    assert {"money", "chores", "kids", "in-laws", "friends", "jealousy", "work", "health"} <= set(subjects)
     assert all(item["nearest"] in TOPICS and len(item["phrasings"]) >= 8 for item in subjects.values())
     assert topics.nearest_to("money") == "mutuality" and topics.said_as("kids", "x") == "children"
     assert topics.said_as("other", "can we talk about the garden shed") == "garden"
@@ -147,7 +172,27 @@ def test_a_wish_for_a_lacking_subject_gets_the_kind_line_and_the_nearest(dialogu
     from dialoguebench import typed
 
     wishes = [{"text": "we'd like to sort out who hoovers and who irons", "topic": "none", "missing": "chores"},
-              {"text": "i want us to compliment each other more", "topic": "appreciation"}]
+              {"text": "i want us to compliment each other more", "topic": "appreciation"},
+              {"text": "could we talk about her arthritis flaring up", "topic": "none", "missing": "health"},
+              {"text": "since his diagnosis things have been hard and we want to talk it through", "topic": "none",
+               "missing": "health"}]
     rows = [{**item, **topic_wishes.run_line(dialogue_engine, item, typed)} for item in wishes]
     assert topic_wishes.score(rows)["right"] == 1.0, rows
     assert all(r["intent"] == "request_prompt" for r in rows), rows
+    assert "medical advice" in rows[2]["said"][0] and "body" in rows[2]["said"][0], rows
+
+
+def test_pain_from_a_partner_stays_on_the_care_path(dialogue_engine) -> None:
+    """Pain someone causes is a disclosure, never the health line; pain as a health matter is a lacking subject."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from dialoguebench import care_given, fresh
+
+    for text, care in (("my boyfriend causes me pain and i'd like to talk about it", True),
+                       ("we'd like to talk about living with my back pain", False)):
+        conv = fresh(dialogue_engine)
+        reply = conv.respond(text)
+        assert care_given(conv, reply.texts) is care, (text, reply.texts)
+        assert any("medical advice" in t for t in reply.texts) is not care, (text, reply.texts)

@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack, vstack
 
 from assistant import paths
-from assistant.topics import POINTER, lacking_by_words, said_to_partner, wish_content, wishes_to_talk
+from assistant.topics import POINTER, lacking, said_to_partner, wish_content, wishes_to_talk
 from assistant.dialogue.commands import asks_gentler, is_directed, is_stop_command, normalise
 from assistant.dialogue.entity_values import (
     CANONICAL, TOPICS, canonical_value, find_checkin, find_rating, named_kind, subject_of, subject_parts)
@@ -746,8 +746,10 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
                 return label.split(":", 1)[1]
             if _is_topic(label) and prob >= threshold:
                 return None
-            if part == subject and len(part.split()) <= int(self.config["lacking_words_max"]) and lacking_by_words(part):
-                return lacking_by_words(part)  # the model unsure of a short subject: its own words ("the bills")
+            short = part == subject and len(part.split()) <= int(self.config["lacking_words_max"])
+            named = lacking(part) if short else None
+            if named:
+                return named  # the model unsure of a short subject: its own words ("the bills")
         return None
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -762,9 +764,9 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             intent = (message.get(INTENT) or {}).get("name")
             entities = list(message.get(ENTITIES, []))
             if intent == "request_prompt":
-                lacking = self._lacking(message.get(TEXT) or "", entities)
-                if lacking:
-                    message.set("elsewhere", lacking, add_to_output=True)
+                lacks = self._lacking(message.get(TEXT) or "", entities)
+                if lacks:
+                    message.set("elsewhere", lacks, add_to_output=True)
                     message.set(ENTITIES, [e for e in entities if e.get("entity") != "topic"], add_to_output=True)
                     continue
             names = [name for name, intents in wanted.items() if intent in intents]

@@ -88,19 +88,21 @@ class GivePrompt(CompanionAction):
         elsewhere = tracker.latest_message.get("elsewhere")
         if elsewhere and not topic:  # a subject the library lacks, heard by the topic model ("who does the laundry")
             nearest = topics.nearest_to(str(elsewhere))
-            dispatcher.utter_message(text=topics.not_in_library(topics.said_as(str(elsewhere), text), nearest))
+            dispatcher.utter_message(text=topics.not_in_library(topics.said_as(str(elsewhere), text), nearest,
+                                                                str(elsewhere)))
             return serve_prompt(self, dispatcher, tracker, nearest)
         missing = topics.missing_subject(text)
-        if topic and missing and not (guessed_topic(tracker) and topics.off_library(missing)):
+        if topic and missing and not (guessed_topic(tracker) and topics.lacking(missing)):
             missing = None  # a topic named in its words, or guessed for a subject not known to lie outside
         if missing is None:
             return serve_prompt(self, dispatcher, tracker, topic)
-        outside = topics.off_library(missing)
-        if outside is None:  # no topic found for it, but not known to be missing: no claim either way
+        lacking = topics.lacking(missing)
+        if lacking is None:  # no topic found for it, but not known to be missing: no claim either way
             dispatcher.utter_message(text=topics.not_sure(missing))
             return serve_prompt(self, dispatcher, tracker, topic)
-        dispatcher.utter_message(text=topics.not_in_library(missing, outside))
-        return serve_prompt(self, dispatcher, tracker, outside)
+        nearest = topics.nearest_to(lacking)
+        dispatcher.utter_message(text=topics.not_in_library(missing, nearest, lacking))
+        return serve_prompt(self, dispatcher, tracker, nearest)
 
 
 class NextPrompt(CompanionAction):
