@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -330,8 +331,17 @@ class WhisperStream:
         return Transcript(text, "whisper", round(float(np.exp(decoded.logprob)), 4) if text else None)
 
 
+# CTranslate2's OpenMP threads wait for work by spinning (GNU libgomp's default). Beside the audio loop, PocketSphinx
+# and Piper in the same process, and anything else the machine runs, spinning threads starve the ones with work: on
+# the 2-core machine with other jobs running, a command's decode took 1.8-3.3 s spinning against 0.15-0.24 s waiting
+# passively (/tmp probe, alternating runs, 2026-12-07). Read by libgomp when ctranslate2 loads; an explicit setting
+# in the environment wins.
+OMP_WAIT_POLICY = "PASSIVE"
+
+
 def _import_ctranslate2() -> Any:
     """The ctranslate2 module, or a one-line install hint."""
+    os.environ.setdefault("OMP_WAIT_POLICY", OMP_WAIT_POLICY)
     try:
         import ctranslate2
     except ImportError as err:
