@@ -42,9 +42,12 @@ VAD_AGGRESSIVENESS = 2  # as the endpointer's default (listen.vad_aggressiveness
 
 
 # What the last question asked for, said the way an answer to it sounds: numbers are written as words, "three"
-# is not heard as "free".
+# is not heard as "free"; a rating with its scale ("one out of five", which robotic voices gave as "well how did
+# five") and one said after a few words. On the dev set's rated answers in espeak-ng voices 74 -> 77 of 80, no more
+# false ratings on answers with none (1 of 20).
 EXPECTATION_HINTS: Dict[Expectation, str] = {
-    "rating": "How close did you feel today, from one to five? I'd say a three, maybe a four. Two. Five. One.",
+    "rating": "How close did you feel today, from one to five? I'd say a three, maybe a four. Call it a two. "
+              "One out of five. Two. Five. One.",
     "yes_no": "Would you both like that? Yes. No, thanks. Yes please.",
 }
 
