@@ -31,6 +31,17 @@ from assistant.dialogue.entity_values import rating_in_answer
     ("on a scale from one to five a three", "3"),
     ("a four so one of us can sleep", "4"),
     ("five, no one was grumpy", "5"),
+    ("two three the film was good", "3"),  # back to back: a word half heard as a number, then the rating
+    ("five two we argued about money", "2"),
+    ("three five we went swimming", "3"),  # a run that ends in five: the scale with its "out of" lost
+    ("four one five the kids were asleep early", "4"),
+    ("a one hour five we hardly talked", "1"),  # "out of five" half heard after the rating
+    ("three how of five mostly good", "3"),
+    ("so how did five sound", None),
+    ("we were out for two hours, five of us", None),
+    ("we walked for two hours so a four", "4"),
+    ("i really want to get one", None),
+    ("we never had one", None),
     ("we walked the two dogs", None),
     ("the one with the candles", None),
     ("one hundred percent", None),

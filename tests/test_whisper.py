@@ -337,6 +337,16 @@ def test_rating_readings(heard, readings):
     assert whisper_text.rating_readings(heard) == readings
 
 
+@pytest.mark.parametrize("heard, readings", [
+    ("well how did five we were busy", [f"{n} out of five we were busy" for n in ("one", "two", "three", "four", "five")]),
+    ("a two hour file we", [f"a {n} out of five we" for n in ("one", "two", "three", "four", "five")]),
+    ("how did five", []),  # no word before it to hold the rating
+    ("we went out for a walk", []),
+])
+def test_scale_readings(heard, readings):
+    assert whisper_text.scale_readings(heard) == readings
+
+
 @pytest.mark.parametrize("written, spots, readings", [
     ("Or I think it went well.", [(0, "four")], ["Four I think it went well.", "Four, I think it went well."]),
     ("Pre-ish, the day was long.", [(0, "three")], ["Three-ish, the day was long."]),
@@ -486,6 +496,18 @@ def test_a_command_turn_takes_the_beam_reading_that_sounds_like_a_command(rec):
                 for text in ("Play one of our family with the sleaze.", "Play one of our favourites, please.")]
     assert rec.likeliest_command(readings, [-0.5, -0.55]) == 1
     assert rec.likeliest_command(readings[:1], [-0.5]) == 0
+
+
+def test_an_out_of_five_half_heard_is_read_as_one_with_the_rating_before_it(rec, maker):
+    """Robotic voices say "one out of five" so that Whisper writes "well how did five" or "well how than five": after
+    a rating question that five is the scale, and the reading "one out of five" fits the audio."""
+    from assistant.dialogue.entity_values import rating_in_answer
+
+    context = rec.context("open", "rating")
+    for voice in (("en-us", 150, 50), ("en-us+f3", 150, 60), ("en-us+m3", 135, 40)):
+        audio = EDGE_SILENCE + pcm(maker.espeak("one out of five, we hardly saw each other", *voice)) + EDGE_SILENCE
+        heard = rec.decode(audio, context).text
+        assert rating_in_answer(heard) == "1", (voice, heard)
 
 
 def test_a_beam_reading_with_a_rating_is_found_and_none_is_made_up(rec, maker):

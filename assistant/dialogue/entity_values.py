@@ -131,8 +131,17 @@ _COUNTED = frozenset(
     "of hours hour minutes minute times days day weeks week years year kids children people things drinks glasses "
     "o'clock am pm more hundred thousand percent".split()
 )
-_ONE_AS_PRONOUN_AFTER = frozenset("that this the no every any each which another other last next some".split())
-_SCALE_OR_RANGE = re.compile(r"\b(?:out of|on a scale of|scale of)\s+(?:one|two|three|four|five|[1-5])(?:\s+to\s+(?:five|ten|5|10))?\b"
+# ... and after these verbs "one" is the thing had or wanted ("we want to get one", "didn't have one").
+_ONE_AS_PRONOUN_AFTER = frozenset("that this the no every any each which another other last next some "
+                                  "get gets got have has had want wants need needs take took make made buy bought "
+                                  "pick picked".split())
+# "out of five" as a recogniser half hears it after a number ("two hour five", "one how did five"), or anywhere with
+# the "of" heard as a short word ("well how did five", "how than five"): the scale, not a second number. Only a top of five is read so: "two
+# hours, five of us" keeps its count.
+_OUT_OF_ALIKE = r"(?:out|outta|hour|hours|how|our)(?:\s+(?:of|a|o|to|the|did|then|that))?\s+(?:five|5)\b(?!\s+(?:of|hours?|minutes?))"
+_AFTER_A_NUMBER = "".join(rf"(?<=\b{number} )|" for number in (*_NUMBERS, *RATINGS)).rstrip("|")
+_SCALE_OR_RANGE = re.compile(rf"(?:{_AFTER_A_NUMBER}){_OUT_OF_ALIKE}|\b(?:hour|how|our)\s+[a-z]{{1,4}}\s+(?:five|5)\b"
+                             r"|\b(?:out of|on a scale of|scale of)\s+(?:one|two|three|four|five|[1-5])(?:\s+to\s+(?:five|ten|5|10))?\b"
                              r"|\bfrom\s+(?:one|two|three|four|five|[1-5])\s+to\s+(?:five|ten|5|10)\b"
                              r"|\bbetween\s+(?:one|two|three|four|five|[1-5])\s+(?:and|or)\s+(?:one|two|three|four|five|[1-5])\b")
 # "the" before a number names things ("the two dogs"), but not at the end of a thought ("probably the three today")
@@ -171,7 +180,15 @@ def rating_in_answer(text: str) -> Optional[str]:
     if not scores:
         return None
     revised = [value for i, value in scores[1:] if _REVISION.search(" ".join(tokens[max(0, i - 4):i]))]
-    return revised[-1] if revised else scores[0][1]
+    if revised:
+        return revised[-1]
+    # Numbers heard back to back with no pause between ("two four", "five four"): the last is the rating, the ones
+    # before it a word half heard as a number ("ooh, four", "a high four"); but a run that ends in five is a rating
+    # and its scale with the "out of" lost or half heard as a number ("three five", "two one five").
+    last = 0
+    while last + 1 < len(scores) and scores[last + 1][0] == scores[last][0] + 1:
+        last += 1
+    return scores[0][1] if last and tokens[scores[last][0]] in ("five", "5") else scores[last][1]
 
 
 _SUBJECT = re.compile(r"(?<!')\b(?:about|on|around|regarding|concerning|re)\s+(?P<rest>.+)$")

@@ -46,6 +46,20 @@ def rating_readings(text: str) -> List[str]:
     return [" ".join(reading) for reading in readings]
 
 
+# "out of five" half heard ("how did five", "hour file", "how then fine"), and the word before it, which held the
+# rating ("one" heard as "well").
+_OUT_OF_HEARD = re.compile(r"(?:^|(?<= ))[\w']+ (?:how|hour|our|out)(?: [\w']+)? (?:five|fine|file|fife|hive)\b")
+
+
+def scale_readings(text: str) -> List[str]:
+    """`text` with an "out of five" half heard read as one, and the word before it as each rating from one to five
+    ("well how did five we were" -> "one out of five we were", ... "five out of five we were"): the audio picks."""
+    match = _OUT_OF_HEARD.search(text)
+    if match is None:
+        return []
+    return [f"{text[:match.start()]}{number} out of five{text[match.end():]}" for number in _UNITS[1:6]]
+
+
 # Words said where an "a" was meant before a rating ("I four", "the two").
 SAID_FOR_A = frozenset({"i", "the", "and", "uh", "um", "oh"})
 
