@@ -249,6 +249,19 @@ DISTRESS_CUES = _join((
     rf"(?:{_THEY} )?(?:took|takes|take|taking|taken|kept|keeps|keep|keeping|holds|held|holding|hid|hides|hiding)"
     r" (?:away )?my (?:keys|car keys|phone|money|wages|bank ?card|cards|passport|wallet|purse)\b(?=.*\b(?:only|again|usually"
     r"|always|this time|for once|so i can't|so i couldn't|off me|away from me|every time|whenever|unless|until i)\b)",
+    # an answer held back or made up because the partner hears it; home avoided (not a shy or a surprise answer)
+    r"^(?!.*\b(?:shy|blush\w*|embarrass\w*|surprise|present|birthday|giggl\w*|cringe\w*|awkward|spoilers?)\b)(?:.*\b(?:can't"
+    r"|cannot|won't|not going to|couldn't|don't dare|daren't|not allowed to|not supposed to|not meant to|rather not)"
+    r" (?:really |honestly |properly )?(?:answer|say|be honest|tell (?:you|the truth)|talk)\b.*\b(?:with (?:them|him|her)"
+    r" (?:here|listening|in the room|right here|next to me|sitting (?:here|there|next to me|right there))|(?:they're|he's"
+    r"|she's|they are|he is|she is) (?:listening|right here|next to me|in the room|sitting (?:here|right here|next to me)))\b"
+    r"|.*\b(?:(?:the|an?|whatever|any) (?:answer|number|score|rating)|what) (?:that )?(?:keeps|will keep|won't upset|doesn't upset|won't start)"
+    r" (?:things|everything|the peace|them|him|her|a row|an argument)(?: calm| happy| quiet)?\b"
+    r"|.*\bnot (?:really )?(?:supposed|allowed|meant) to (?:say|give|answer) (?:less|lower|anything (?:less|lower|else"
+    r"|bad|negative))\b)"
+    r"|\bso (?:that )?i (?:wouldn't|didn't|won't|don't) have to (?:come|go|be) (?:back )?home\b"
+    r"|\b(?:avoid|avoiding|put off|putting off|delay|delaying) (?:coming|going|getting) (?:back )?home\b"
+    r"(?!.*\b(?:traffic|rush hour|rain|snow|queue|roadworks)\b)",
     # crisis said as a plan, a means or a need: how one would do it, the pills all at once, not waking, a crisis line
     r"\b(?:thinking|thought|think|planning|planned|plan|worked out|working out) (?:about |of |out )?how (?:i'd|i would"
     r"|i could|i'll|to) do it\b(?! (?:differently|better|again|instead|next time|properly|right|without)\b)"
@@ -415,9 +428,16 @@ EVERYDAY_WORRY = re.compile(
     r"|\b(?:i'd|i had) been dreading (?:it|that)(?= ?(?:$|[,.;!?]))")
 
 
+# A good close after the hard words ("i was nervous, it's been a while, but it felt good"): what came before was a
+# worry the answer itself settles (care9). A cue beside it still tells.
+GOOD_CLOSE = re.compile(r"\bbut (?:it |that |tonight |today )?(?:felt|was|is|turned out|ended up) (?:really |so |very )?"
+                        r"(?:good|lovely|nice|great|amazing|fun|gorgeous|wonderful|brilliant|fine in the end)\b(?= ?(?:$|[,.;!?]))")
+
+
 def is_ordinary(text: str) -> bool:
-    """Whether `text` is an ordinary ask, an everyday fear or tear, or enjoyment said outright (the classifier alone
-    may not call it distress)."""
+    """Whether `text` is an ordinary ask, an everyday fear or tear, enjoyment said outright or a worry closed by a
+    good end (the classifier alone may not call it distress)."""
     words = words_of(text)
-    return is_activity_request(text) or bool(EVERYDAY_WORRY.search(words)) or _enjoyed(words)
+    return (is_activity_request(text) or bool(EVERYDAY_WORRY.search(words)) or _enjoyed(words)
+            or bool(GOOD_CLOSE.search(words)))
 

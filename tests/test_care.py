@@ -275,3 +275,22 @@ def test_care9_consent_told_in_other_words(text: str, intimate: bool, cue: bool)
 def test_care9_everyday_tears_panic_and_a_kind_no_are_ordinary(text: str) -> None:
     assert not care.has_distress_cue(text)
     assert care.is_ordinary(text) or "said no" in text
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("i won't answer properly with him sitting right there", True), ("i can't say with them here, it's a surprise", False),
+    ("i'm too shy to say with her listening", False), ("i'll give the score that keeps things calm", True),
+    ("i'm not allowed to give anything lower than a four", True), ("i drove round the block so i wouldn't have to go home", True),
+    ("avoiding going home in the rush hour traffic", False),
+])
+def test_care9_an_answer_held_back_or_home_avoided(text: str, cue: bool) -> None:
+    assert care.has_distress_cue(text) is cue
+
+
+@pytest.mark.parametrize("text, ordinary", [
+    ("i was a bit tense at first but it felt really good", True), ("shy, it's been ages, but it was lovely", True),
+    ("it was fine i guess", False), ("i felt small all evening but it is what it is", False),
+])
+def test_care9_a_good_close_settles_a_worry(text: str, ordinary: bool) -> None:
+    """A classifier-only disclosure gives way when the answer ends well; a shrug ("it was fine i guess") does not."""
+    assert care.is_ordinary(text) is ordinary
