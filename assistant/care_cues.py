@@ -123,7 +123,8 @@ DISTRESS_CUES = _join((
     r" say (?:no|stop)\b|\bfeel (?:like )?i (?:can't|cannot|couldn't) say (?:no|stop)\b|\bsay(?:ing)? yes when i (?:mean|want to say) no\b",
     rf"\bsaid no\b.*\b(?:kept|keeps|carried|carries|went|goes) (?:on|going)\b|\b(?:after|when|once|even though|every time"
     rf"|the first time|if ever) i(?:'ve|'d)?"
-    rf" (?:already )?(?:said|say|told {_PARTNER}) no\b|\bsaid no (?:twice|again|three times|\w+ times)\b"
+    rf" (?:already )?(?:said|say|told {_PARTNER}) no\b(?! to (?:the|a|an|going|more|another|any|dessert|cake|wine|pizza"
+    rf"|drinks?|overtime|work|my|our)\b(?!.*\b(?:sex|bed|touch\w*|kiss\w*|intima\w*)\b))|\bsaid no (?:twice|again|three times|\w+ times)\b"
     rf"|\b(?:listen|stops?|respects?|hears?) (?:me )?when i say no\b",
     r"\b(?:let|lets|allowed|allows) me (?:to )?(?:keep|have|use|spend|see) (?:my own|my) (?:money|bank ?card|card|cards"
     r"|wages|pay|salary|phone|car|keys|car keys|account|passport)\b"
@@ -196,7 +197,87 @@ DISTRESS_CUES = _join((
     r"(?! (?:with|about|if|for)\b)",
     r"\bcan't stop (?:crying|shaking)\b|\b(?:been )?crying all (?:afternoon|day|evening|night|morning)\b"
     r"|(?<!legs are )(?<!knees are )\b(?:i'm|still|i am) (?:shaking|trembling)\b(?! with (?:laughter|excitement|cold)"
-    r"|.*\b(?:haha|lol|in a good way)\b)",
+    r"|.*\b(?:haha|lol|in a good way)\b)",    # care9: harm named in other words: a row that "got physical", hands laid on someone, hands round a neck
+    rf"^(?=.*\b(?:row|argu\w*|fight\w*|{_THEY}|him|her|them|again|sore|bruis\w*|hurt\w*|scared|afraid|swollen)\b)"
+    r"(?!.*\b(?:climbing|gym|rugby|football|match|game|training|wall|pitch|physio\w*)\b).*\b(?:got|gets|getting|turned"
+    r"|turns|went|goes|get) (?:a bit |really |very )?physical\b|\b(?:put|puts|putting|laid|lays|lay|laying)"
+    r" (?:a |his |her |their )?(?:hands?|finger) on me\b|\bhands? (?:were |was |are |is )?(?:round|around|on|at) my"
+    r" (?:neck|throat)\b",
+    # what follows a no or a wrong word, said as a threat: trouble later, paying for it, what comes after
+    r"\b(?:there'll|there will|there'd|there would|there's going to) be (?:trouble|hell to pay|consequences|a scene)"
+    r"(?! at (?:work|school)\b)|\bi(?:'ll|'d| will| would)(?: \w+)? be in (?:trouble|for it)\b(?=.*\b(?:later|tonight"
+    r"|if i|when i|with (?:him|her|them))\b)(?!.*\b(?:work|boss|manager|school|teacher|mum|dad|parking|library|exam"
+    r"|deadline|report)\b)|\bworth what (?:comes|happens|follows) (?:after|next|later|afterwards)\b"
+    r"|\b(?:pay|paying|paid) for it\b(?=.*\b(?:if i|when i|say no|said no|refuse\w*|turn(?:ed)? (?:him|her|them) down"
+    r"|not tonight|disagree\w*)\b)|\b(?:if i|when i|after i) (?:say no|said no|refuse|refused|disagree|disagreed)\b.*"
+    r"\bpay for it\b|\b(?:last time|every time|whenever|the time|after|if|when) i (?:refused|refuse|turned (?:him|her|them)"
+    r" down|turn (?:him|her|them) down)\b(?! to\b)",
+    # the partner's moods watched for: guessing what mood they'll come home in, bracing around them
+    rf"\b(?:what|which) mood {_THEY}(?:'ll|'d| will| would| might| is| was| are| were)? (?:be|come home|wake up|get"
+    rf" back|walk in)(?: in)?\b|\bbrac(?:e|ing|ed) (?:myself )?(?:around|for) (?:{_PARTNER}|(?:his|her|their)"
+    r" (?:moods?|temper|anger|reaction))\b|\bbrac(?:e|ing) (?:myself )?(?:whenever|when|every time|each time) "
+    + _THEY + r"\b",
+    # harm that was before: an abuser of the past brought back, a flashback, an assault remembered
+    r"\b(?:reminded me of|brought back|brings back|bringing back|flashbacks? (?:to|of|about)|triggered(?: by)?"
+    r"|thinking about|think about) (?:what |the stuff |the things |everything )?(?:my |an |a )?(?:old |former )?"
+    r"(?:step-?dad|step-?father|step-?mum|step-?mother|uncle|cousin|grandad|grandfather|teacher|coach|ex|neighbour"
+    r"|babysitter|priest|father|dad)(?: \w+)? (?:did|used to do|does|was doing|did to me)\b"
+    r"|\b(?:having|have|get|getting|had|keep having) flashbacks\b|\b(?:step-?dad|step-?father|uncle|cousin|grandad"
+    r"|grandfather|teacher|coach|babysitter|priest|neighbour)(?: \w+){0,2} (?:used to |would |tried to )?"
+    r"(?:touch(?:ed)?|molest\w*|interfer\w* with) me\b",
+    # sex without a yes: asleep or too drunk when it started, no memory of agreeing, filmed without agreeing
+    r"\b(?:i was|was|i'd been|i'm) (?:still |fast |half )?(?:asleep|sleeping|passed out|unconscious|out of it"
+    r"|too drunk|really drunk|blackout drunk) when (?:it|they|he|she|things) (?:started|began|happened)\b"
+    r"|\b(?:don't|do not|can't|cannot|didn't) (?:even )?remember (?:agreeing|saying yes|consenting|saying it was okay)"
+    r"\b|\b(?:too drunk|too out of it|too asleep) to (?:say no|agree|consent|say yes|stop (?:it|him|her|them))\b"
+    r"|\b(?:filmed|recorded|filming|recording|photographed) (?:it|me|us)\b(?=.*\b(?:without|never agreed|didn't agree"
+    r"|didn't want|asked (?:him|her|them) not|won't delete|wouldn't delete)\b)|\b(?:won't|wouldn't|refuses? to|refused"
+    r" to|didn't) delete (?:it|the (?:video|videos|photos?|pictures?|recording|footage))\b",
+    # relief that something did not happen, for once: not questioned, nothing slammed or thrown
+    r"^(?!.*\b(?:kids?|baby|children|toddler|dog|neighbours?|boss|manager|son|daughter|teacher)\b)(?=.*\b(?:for once"
+    r"|this time|grateful|thankful|relief|relieved)\b).*(?:\b(?:wasn't|weren't"
+    r"|didn't get|never got) (?:asked who|asked where|questioned|interrogated|accused|checked up on|shouted at|yelled at"
+    r"|screamed at|called names|slammed|thrown|smashed)\b|\b(?:no|nothing) (?:doors? (?:got |were |was )?slammed|(?:got |was )?"
+    r"(?:thrown|smashed)|shouting|screaming|yelling)\b)",
+    # a stop or a no said and carried on past; marks left; home not okay
+    r"^(?!.*\b(?:tickl\w*|jok\w*|teas\w*|sing\w*|kids?|dog|puns?|music|talking|game|chatting)\b).*\b(?:when|if|after"
+    r"|even though|every time|whenever) i (?:say|said|ask|asked|tell|told) (?:(?:him|her|them) )?(?:to )?(?:stop|no|wait)\b"
+    r".*\b(?:carr(?:y|ies|ied) on|keeps? going|kept going|ignores? (?:me|it)|ignored (?:me|it)|laughs?|laughed"
+    r"|(?:does|did) it anyway|(?:doesn't|don't|didn't|won't|wouldn't) stop)\b"
+    r"|^(?!.*\b(?:shoes?|boots?|straps?|watch|socks?|glasses|bra|waistband|pillows?|mugs?|pens?|table|floor|wall|carpet"
+    r"|coffee|wine|sun|tan|elastic|belt|mask|ring|sheets|jeans|tights|plaster|sunburn|tape)\b).*\b(?:grab\w*|squeez\w*"
+    r"|pinch\w*|bit|bite|biting|scratch\w*|hold|holds|held|holding|rough|hands?)\b[^.;!?]{0,40}\b(?:leaves?|leaving|left)"
+    r" (?:a |some |me with )?(?:marks?|bruises?)\b"
+    r"|\b(?:things|it|everything)(?:'s| is| are|'re)? ?(?:not|aren't|isn't) (?:okay|ok|alright|safe|right) (?:here|at home"
+    r"|in (?:this|our|my) (?:house|home|flat))\b(?!.*\b(?:boiler|heating|wifi|internet|damp|mould|leak\w*|roof|plumbing)\b)",
+    # one's own things held back: keys, phone, money, card taken or kept (not borrowed, not charged, not to help sleep)
+    rf"^(?!.*\b(?:borrow\w*|charg\w*|fix\w*|so i'd|so i would|to stop me|scrolling|mend\w*|repair\w*|lost|find)\b).*\b"
+    rf"(?:{_THEY} )?(?:took|takes|take|taking|taken|kept|keeps|keep|keeping|holds|held|holding|hid|hides|hiding)"
+    r" (?:away )?my (?:keys|car keys|phone|money|wages|bank ?card|cards|passport|wallet|purse)\b(?=.*\b(?:only|again|usually"
+    r"|always|this time|for once|so i can't|so i couldn't|off me|away from me|every time|whenever|unless|until i)\b)",
+    # an answer held back or made up because the partner hears it; home avoided (not a shy or a surprise answer)
+    r"^(?!.*\b(?:shy|blush\w*|embarrass\w*|surprise|present|birthday|giggl\w*|cringe\w*|awkward|spoilers?)\b)(?:.*\b(?:can't"
+    r"|cannot|won't|not going to|couldn't|don't dare|daren't|not allowed to|not supposed to|not meant to|rather not)"
+    r" (?:really |honestly |properly )?(?:answer|say|be honest|tell (?:you|the truth)|talk)\b.*\b(?:with (?:them|him|her)"
+    r" (?:here|listening|in the room|right here|next to me|sitting (?:here|there|next to me|right there))|(?:they're|he's"
+    r"|she's|they are|he is|she is) (?:listening|right here|next to me|in the room|sitting (?:here|right here|next to me)))\b"
+    r"|.*\b(?:(?:the|an?|whatever|any) (?:answer|number|score|rating)|what) (?:that )?(?:keeps|will keep|won't upset|doesn't upset|won't start)"
+    r" (?:things|everything|the peace|them|him|her|a row|an argument)(?: calm| happy| quiet)?\b"
+    r"|.*\bnot (?:really )?(?:supposed|allowed|meant) to (?:say|give|answer) (?:less|lower|anything (?:less|lower|else"
+    r"|bad|negative))\b)"
+    r"|\bso (?:that )?i (?:wouldn't|didn't|won't|don't) have to (?:come|go|be) (?:back )?home\b"
+    r"|\b(?:avoid|avoiding|put off|putting off|delay|delaying) (?:coming|going|getting) (?:back )?home\b"
+    r"(?!.*\b(?:traffic|rush hour|rain|snow|queue|roadworks)\b)",
+    # crisis said as a plan, a means or a need: how one would do it, the pills all at once, not waking, a crisis line
+    r"\b(?:thinking|thought|think|planning|planned|plan|worked out|working out) (?:about |of |out )?how (?:i'd|i would"
+    r"|i could|i'll|to) do it\b(?! (?:differently|better|again|instead|next time|properly|right|without)\b)"
+    r"|\b(?:swallow|swallowing|swallowed|take|taking|took|taken) (?:all|the whole|a whole) (?:of )?(?:my |the |a )?"
+    r"(?:pills|tablets|packet|bottle|box|meds|medication)\b(?! (?:at once for|for (?:the|my) (?:week|trip|holiday))\b)"
+    r"|\bi(?: just| honestly| really)? (?:need|want|wish|hope|would like|'d like) (?:to )?not (?:to )?wake up"
+    r"(?! (?:at|early|before|so|with|when|until|till|in the)\b)|\bcrisis (?:line|number|team|helpline)\b"
+    r"|\b(?:hide|hiding|hid|lock up|locked up) (?:the |my )?(?:razors?|razor blades?|blades|knives|pills|tablets)"
+    r" (?:from|away from) myself\b|\bin (?:a )?(?:really |very )?(?:scary|frightening|horrible|awful) place"
+    r" (?:in my head|mentally|right now)\b",
 ))
 
 # Said about intimacy, these tell of pressure, fear or harm.
@@ -221,12 +302,21 @@ CONSENT_CUES = _join((
     r"(?! for (?:you|him|her|them|the|a|my)\b)|\bwait(?:ed|ing)? for it to (?:be over|end|finish|stop)\b|\b(?:got|get|getting) through it\b",
     r"\b(?:asked|told|begged) (?:him|her|them) to (?:stop|wait|slow down)\b(?! and (?:he|she|they) did)"
     r"|\b(?:didn't|did not|wouldn't|won't|doesn't) stop when i\b|\bkept saying (?:stop|wait|no)\b",
-    r"\b(?:had|have|get|got) no (?:say|choice)\b|\b(?:don't|doesn't|didn't) (?:feel like i )?(?:get|have|had) a (?:say|choice)\b"
+    r"\b(?:had|have|get|got) no (?:say|choice)\b|\b(?:don't|doesn't|didn't|never)(?: really| even| ever)? (?:feel like i )?"
+    r"(?:get|have|had|got) (?:a|any) (?:say|choice)\b|\b(?:never|not ever|isn't ever) (?:get to )?(?:be )?(?:my (?:decision"
+    r"|choice|call)|up to me)\b|\b(?:holding|held|fighting|fought|choking|choked) back (?:the )?tears\b"
     r"|\bmy choice for once\b|\bbe my choice\b|\bnot allowed to\b|\bowe(?:d)? it to (?:him|her|them)\b",
     r"\b(?:guilted|guilt|guilts|guilting) (?:me )?into\b|\b(?:wake|woke|woken|waking) (?:me )?up for (?:it|sex)\b",
     r"\bpushed (?:his|her|their) hands? away\b|\bkeep (?:him|her|them) (?:calm|happy|quiet)\b",
     rf"\b{_FEAR}{_END}|\b(?:feel|felt|feeling|be|was|am|get) (?:so |really |too )?{_FEAR} (?:afterwards|after|during"
     rf"|when (?:we|they|he|she))\b",
+    # care9: a no or a sore body overridden, lying still until it was done, no room for not being in the mood
+    r"\b(?:did|does|do|doing) it anyway\b|\b(?:happened|happens|carried on|went ahead|kept going) anyway\b"
+    r"|\b(?:lie|lay|lying|laying) (?:there )?(?:still|there|quiet) (?:until|till|and wait)\b|\buntil (?:they're|he's|she's"
+    r"|they are|he is|she is|they were|he was|she was|it's|it was) (?:done|finished)\b"
+    r"|\b(?:allowed|able|free) to (?:not be in the mood|say not tonight|not want (?:it|to))\b"
+    r"|\b(?:okay|ok|alright|safe|fine) (?:when|if) i say (?:no|not tonight|i'm not (?:up for|in the mood))\b"
+    r"|\bit(?:'s| is)(?: not| never)? (?:really )?(?:for me|about me)\b(?=.*\b(?:don't get|never get|not really|isn't)\b)",
 ))
 # A knock of one's own: what hurt was an ankle, a cramp, a stubbed toe.
 _OWN_KNOCK = (r"\bi (?:hurt|twisted|sprained|stubbed|pulled|banged|bumped|cut|burnt|burned|broke|jarred|tweaked|strained"
@@ -330,8 +420,11 @@ def is_activity_request(text: str) -> bool:
 EVERYDAY_WORRY = re.compile(
     rf"\b{_FEAR} (?:of|by|about|at) (?:the |a |an |that |this |my |our |his |her |their )?{_THINGS}\b"
     r"|\b(?:cry|cried|crying|sobbed|sobbing|welled up|teared up) (?:at|during|through|over|watching|listening to) (?:the |a |an "
-    r"|that |this |our )?(?:film|movie|video|advert|ads?|wedding|song|book|show|episode|news|ending|documentary|match|final"
-    r"|speech|photos?)\b"
+    r"|that |this |our )?(?:[a-z']+ ){0,3}(?:film|movie|video|advert|ads?|wedding|song|book|show|episode|news|ending"
+    r"|documentary|match|final|speech|photos?|series|programme|trailer)\b"
+    # care9: a panic or a flap about an everyday thing ("in a flap about the flight", "panicking before the exam")
+    rf"|\b(?:panic\w*|in a flap|flapping|nervous|anxious|worried|dreading)\b (?:about |before |at |over |during |for )?(?:the "
+    rf"|a |an |my |our |this |that |tomorrow's )?{_THINGS}\b|\b{_THINGS}\b without (?:panicking|a panic|freaking out)"
     r"|\b(?:die|dying|kill|killing) for (?:a|an|some|my)\b|\bdying to (?:hear|know|see|find out|try|tell|ask|get)\b"
     rf"|\b{_LAUGH}\b(?= ?(?:$|[,.;!?]| about\b| at\b| so\b))"
     rf"|{_OWN_KNOCK}|\b(?:bricking|cacking|wetting) (?:it|myself)\b"
@@ -341,9 +434,16 @@ EVERYDAY_WORRY = re.compile(
     r"|\b(?:i'd|i had) been dreading (?:it|that)(?= ?(?:$|[,.;!?]))")
 
 
+# A good close after the hard words ("i was nervous, it's been a while, but it felt good"): what came before was a
+# worry the answer itself settles (care9). A cue beside it still tells.
+GOOD_CLOSE = re.compile(r"\bbut (?:it |that |tonight |today )?(?:felt|was|is|turned out|ended up) (?:really |so |very )?"
+                        r"(?:good|lovely|nice|great|amazing|fun|gorgeous|wonderful|brilliant|fine in the end)\b(?= ?(?:$|[,.;!?]))")
+
+
 def is_ordinary(text: str) -> bool:
-    """Whether `text` is an ordinary ask, an everyday fear or tear, or enjoyment said outright (the classifier alone
-    may not call it distress)."""
+    """Whether `text` is an ordinary ask, an everyday fear or tear, enjoyment said outright or a worry closed by a
+    good end (the classifier alone may not call it distress)."""
     words = words_of(text)
-    return is_activity_request(text) or bool(EVERYDAY_WORRY.search(words)) or _enjoyed(words)
+    return (is_activity_request(text) or bool(EVERYDAY_WORRY.search(words)) or _enjoyed(words)
+            or bool(GOOD_CLOSE.search(words)))
 

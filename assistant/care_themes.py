@@ -56,6 +56,20 @@ _THEMES: Tuple[Tuple[str, str], ...] = (
               r"|not supposed to (?:say|tell)|can i (?:tell|say) (?:you )?something|it's silly but|(?:i|it) (?:might|may)"
               r" be overreacting|overreacting|i don't know what to do|doesn't matter but|if (?:that|this) (?:counts|makes"
               r" sense|matters))\b"),
+    # care9: one's own things held by another (keys, money, card, phone); getting out (a bag packed, somewhere to
+    # stay); watching the partner's moods and the door; harm long ago that comes back
+    ("own_things", r"\bmy (?:own )?(?:keys|car keys|car|wallet|purse|money|cash|bank ?card|cards|wages|salary|pay|phone"
+                   r"|passport|documents|papers|allowance)\b"),
+    ("leaving", r"\b(?:pack(?:ed|ing)? (?:a|my) (?:bag|case|suitcase)|get me out|come and (?:get|fetch) me"
+                r"|(?:somewhere|a place|anywhere) to (?:stay|go|sleep)|leav(?:e|ing) (?:him|her|them|for good|for real)"
+                r"|(?:get|run|getting|running) away|escap\w*|refuge|shelter|a sofa|(?:stay|staying) (?:with|at) (?:my|a)"
+                r" (?:friend|friend's|sister|sister's|brother|mum|mum's|parents)|just in case|in case i need)\b"),
+    ("vigilance", r"\b(?:listen(?:ing)? for|watch(?:ing)? for|(?:kept|keep|keeping) (?:looking|glancing|an eye) (?:at|on)"
+                  r"|read(?:ing)? (?:his|her|their) (?:face|mood)|what mood|which mood|the door|(?:how|if) (?:they|he|she)"
+                  r"(?:'ll| will| would|'d)? react|careful (?:what|how) i|walk(?:ing)? on|(?:stomach|heart) (?:drops|sinks))\b"),
+    ("past", r"\b(?:when i was (?:a kid|little|young|a child|a teenager|younger)|years ago|my (?:old|former|first)"
+             r" (?:partner|boyfriend|girlfriend|husband|wife)|my ex|step-?(?:dad|father|mum|mother)|uncle|flashbacks?"
+             r"|nightmares?|brought (?:back|up)|took me (?:straight )?back|back then|as a child|growing up)\b"),
     # ... and two that tell an ordinary answer: an everyday cause named (work, health, chores, errands, weather,
     # pets, time), and a softening said beside the hard words ("nothing to do with them", "happy tears")
     ("everyday", r"\b(?:work|job|office|boss|manager|colleagues?|meeting|meetings|deadline|emails?|shift|slides"

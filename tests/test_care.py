@@ -227,3 +227,74 @@ def test_the_second_opinion_reads_words_of_content_and_themes() -> None:
     assert "i cried" in said and "cried" in said and "in the" not in said
     assert "#crying" in said and "#hiding" in said and "#hiding#crying" in said
     assert not [t for t in terms("I need to get it done or I'm late") if t.startswith("#")]
+
+
+@pytest.mark.parametrize("text, cue", [
+    # harm in other words, and the everyday lines that share them
+    ("last night the row turned physical and my wrist is swollen", True), ("we got physical at the climbing wall", False),
+    ("she laid a hand on me in the kitchen", True), ("his hands were round my throat", True),
+    ("if i get it wrong there'll be hell to pay tonight", True), ("there'll be trouble at work if the order is late", False),
+    ("i'll be in trouble with my manager if i'm late", False), ("saying no would cost me, it isn't worth what follows later", True),
+    ("if i turn them down i pay for it for days", True), ("we'll pay for it tomorrow after all that wine", False),
+    ("whenever i refused they'd go cold for a week", True), ("i refuse to watch that film again", False),
+    # watching moods; harm from long ago; sex without a yes; a crisis as a plan or a means
+    ("i sat there working out which mood he'd walk in with", True), ("i'm bracing myself around her temper", True),
+    ("i was bracing myself for the exam results", False), ("tonight brought back what my uncle did to me", True),
+    ("i keep having flashbacks since the party", True), ("i was passed out when it began", True),
+    ("i was asleep when the film started", False), ("i can't remember saying yes to any of it", True),
+    ("he filmed us and won't delete the video", True), ("we filmed it for grandma's birthday", False),
+    ("i've been planning how i'd do it", True), ("i've been thinking about how i'd do it differently", False),
+    ("i took the whole packet of tablets last week", True), ("i just want to not wake up", True),
+    ("i need to not wake up at five again", False), ("could you find me a crisis line", True),
+    ("i hid the knives from myself last night", True), ("i'm in a frightening place mentally", True),
+    # relief that nothing was slammed; one's own things held back; a stop carried on past; marks; home not okay
+    ("grateful nothing got thrown this evening", True), ("relieved the kids weren't screaming for once", False),
+    ("she kept my wallet again so i can't go out", True), ("he took my phone to fix the screen", False),
+    ("every time i ask him to stop he just carries on", True), ("when i ask them to stop teasing me they laugh", False),
+    ("the way she holds my arms leaves bruises", True), ("these boots leave marks on my heels", False),
+    ("things aren't safe at home right now", True), ("things aren't okay at home, the boiler died", False),
+])
+def test_care9_distress_told_in_other_words(text: str, cue: bool) -> None:
+    """care9: kinds of disclosure the answer path missed (physical harm not named, a cost of saying no, watching moods,
+    harm long ago, sex without a yes, a crisis as a plan), each beside the everyday line that shares its words."""
+    assert care.has_distress_cue(text) is cue
+
+
+@pytest.mark.parametrize("text, intimate, cue", [
+    ("i said i was exhausted and they did it anyway", True, True), ("i said i'd cook and they did it anyway", False, False),
+    ("i just lay there till he was finished", True, True), ("i wish i was allowed to not be in the mood", True, True),
+    ("i wanted it to be okay when i say not tonight", True, True), ("i didn't even get a say", True, True),
+    ("it's never up to me", True, True), ("i was fighting back tears", True, True),
+    ("we laughed so much i was fighting back tears", False, False),
+])
+def test_care9_consent_told_in_other_words(text: str, intimate: bool, cue: bool) -> None:
+    """care9: after intimacy, a no overridden, lying still until it ended, no room to refuse, tears held back."""
+    assert (care.has_distress_cue(text) or care.has_consent_cue(text, intimate)) is cue
+
+
+@pytest.mark.parametrize("text", [
+    "i teared up at the old dog rescue advert", "i was panicking before the interview all morning",
+    "i got through the flight without freaking out", "they were fine when i said no to the cinema",
+])
+def test_care9_everyday_tears_panic_and_a_kind_no_are_ordinary(text: str) -> None:
+    assert not care.has_distress_cue(text)
+    assert care.is_ordinary(text) or "said no" in text
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("i won't answer properly with him sitting right there", True), ("i can't say with them here, it's a surprise", False),
+    ("i'm too shy to say with her listening", False), ("i'll give the score that keeps things calm", True),
+    ("i'm not allowed to give anything lower than a four", True), ("i drove round the block so i wouldn't have to go home", True),
+    ("avoiding going home in the rush hour traffic", False),
+])
+def test_care9_an_answer_held_back_or_home_avoided(text: str, cue: bool) -> None:
+    assert care.has_distress_cue(text) is cue
+
+
+@pytest.mark.parametrize("text, ordinary", [
+    ("i was a bit tense at first but it felt really good", True), ("shy, it's been ages, but it was lovely", True),
+    ("it was fine i guess", False), ("i felt small all evening but it is what it is", False),
+])
+def test_care9_a_good_close_settles_a_worry(text: str, ordinary: bool) -> None:
+    """A classifier-only disclosure gives way when the answer ends well; a shrug ("it was fine i guess") does not."""
+    assert care.is_ordinary(text) is ordinary

@@ -175,3 +175,18 @@ def test_window_answer_is_always_heard() -> None:
 
     window = Window("answer", 30.0, "open", "Sam")
     assert judge(Parse("i don't feel safe", "disclose_distress", 0.9), window).for_me
+
+
+def test_care9_answers_that_disclose_in_other_words_get_care(conversation):
+    """care9: inside a check-in, harm and pressure told without the usual words are a disclosure on the real model
+    (asleep when it began, an answer held back because the partner hears it); a worry the answer settles is not."""
+    chat = conversation(clock=lambda: NIGHT)
+    chat.respond("let's do the after-sex check-in")
+    assert cared(chat, chat.respond("i was half asleep when things began, i think"))
+    chat = conversation(clock=lambda: NIGHT)
+    chat.respond("let's do our bedtime check in")
+    assert cared(chat, chat.respond("i can't be honest with them sitting right there, sorry"))
+    chat = conversation(clock=lambda: NIGHT)
+    chat.respond("let's do the after-sex check-in")
+    reply = chat.respond("a bit nervous, it had been a while, but it felt lovely")
+    assert care.CARE_REPLY not in reply.texts and not chat.slot("care_tonight")
