@@ -136,7 +136,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?: (?:on|about|to) (?:this|that|it))?",
     "help": r"(?:(?:can|could|would) you )?help(?: me| us)?(?: out)?(?: here| with (?:this|that)(?: one| question)?)?"
             r"|i need (?:some )?help (?:with|answering) (?:this|that)(?: one| question)?"
-            r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:actually |even |really )?(?:say|answer|put it|reply"
+            r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:actually |even |really )?(?:say|answer|put (?:it|this|that)|reply"
             r"|respond|do)(?: back)?(?: to you)?(?: here| now| next| (?:to |with |for |about )?(?:this|that|it)(?: bit| part| one)?)?"
             r"|(?:is there|what's|what is) an? (?:right|wrong|correct|proper|best|good) way to (?:answer|do|say)(?: (?:this|that|it))?"
             r"(?: one| question)?"
@@ -321,6 +321,13 @@ _YES = re.compile(r"\b(?:yes|yeah|yep|definitely|absolutely|gladly)\b")
 SHORT = 3
 _SPEECH = re.compile(r"\b(?:say|said|ask|asked|repeat|question|hear|heard|catch|caught|missed|listening|pardon|what was|come"
                      r" again|tell|read|run)\b")
+# What one of them said, told of ("you said it again, that you'd missed me", "he asked me that again"), not "what was it
+# you said" nor "did you say".
+_TOLD = re.compile(r"(?<!\bwhat )(?<!\bit )(?<!\bdid )\b(?:you|he|she|they)(?:'ve| have| had)? (?:(?:just|kept|always|finally|even|then"
+                   r"|actually|also|once) )?(?:said|told|asked|repeated|kept (?:saying|asking|telling))\b")
+# The question praised or weighed, said before an answer: "good question, probably the walk".
+_APPRAISED = re.compile(r"\b(?:good|great|tough|hard|big|fair|interesting|lovely|nice|difficult|easy|deep|funny|tricky|silly"
+                        r"|excellent|brilliant|loaded|sweet|cute|heavy|serious) (?:one|question)\b")
 # Not a command for other reasons: a speaker's own stop ("i'll stop"), thanks, "if you want".
 _OWN_SPEECH = re.compile(r"\b(?:i|i'd|i'll|we|we'd|we'll|i would|i will|i've|we've) (?:(?:just|kept|keep) )?(?:say|said|tell|told|read|reread"
                          r"|re-read|heard|listened|watched|played)\b|\b(?:again and again|over and over)\b")
@@ -351,8 +358,8 @@ def meta_control(words: str) -> Optional[str]:
     if not words or len(words.split()) > MAX_WORDS or any(w not in _META for w in plain.split()):
         return None
     kind = next((kind for kind, cue in _KINDS if cue.search(words)), None)
-    if kind == "repeat" and _OWN_SPEECH.search(words):
-        return None  # "i'd say it again and again": the speaker's own words
+    if kind == "repeat" and (_OWN_SPEECH.search(words) or _TOLD.search(words)):
+        return None  # "i'd say it again and again": the speaker's own words; "you said it again": the partner's
     if kind == "repeat" and not _SPEECH.search(words) and (len(words.split()) > SHORT or _YES.search(words)):
         return None  # "again? yes please" wishes for more  # "let's do it again" is an answer; "can you ask me that again" is not
     return None if _not_wanted(words, kind=kind) else kind
@@ -443,6 +450,27 @@ def _own_sentence(words: str, asked: bool, bare: bool = False) -> Optional[str]:
     return kind
 
 
+# Wondering how to word it, said beside the words found ("how do i put it? cosy", "what can i say, it was perfect",
+# "safe, how do i say it"): the answer with its lead-in. Said beside only talk about the talk ("what should i say? no
+# idea") it asks for help.
+_LEAD_IN = re.compile(r"^(?:(?:well|so|um|erm|hmm|oh|gosh|ah) )*(?:how (?:do|can|shall|should|could|would|to) (?:i |we )?(?:even |best )?"
+                      r"(?:say|put|describe|phrase|word|explain)(?: (?:it|this|that))?(?: (?:exactly|really|even))?"
+                      r"|what (?:else |more )?(?:can|could|do|shall|should) (?:i|we) (?:even |possibly |really )?say(?: (?:here|really|even))?"
+                      r"|what(?:'s| is) the word)$")
+
+
+def _worded(words: str, rest: str) -> bool:
+    """Whether a sentence wondering how to word it (`words`) stands beside words of the answer's own (`rest`)."""
+    return bool(_LEAD_IN.match(peeled(words))) and any(w not in _META and w not in _REASON for w in rest.split())
+
+
+def _worded_answer(words: str) -> bool:
+    """Whether normalised `words` open or close with wondering how to word it, beside words of the answer's own."""
+    tokens = words.split()
+    return any(_worded(" ".join(tokens[:k]), " ".join(tokens[k:])) or _worded(" ".join(tokens[k:]), " ".join(tokens[:k]))
+               for k in range(1, len(tokens)))
+
+
 _NAME = re.compile(r"^[A-Z][a-z]+$")
 _CONTINUED = re.compile(r"^(?:so|and|but|because|or|then) ")  # "i'm out of ideas for dinner, so help with that"
 
@@ -458,7 +486,8 @@ def _sentence_command(text: str) -> Optional[str]:
     for at in (0, len(parts) - 1):
         rest = " ".join(words for i, (words, _) in enumerate(parts) if i != at)
         kind = None if _CONTINUED.match(parts[at][0]) else _own_sentence(*parts[at])
-        if kind is None or len(rest.split()) > SENTENCE_ASIDES_MAX or _not_wanted(rest):
+        if kind is None or len(rest.split()) > SENTENCE_ASIDES_MAX or _not_wanted(rest) or kind == "help" and _worded(
+                parts[at][0], rest):
             continue
         handed = kind == "skip" and len(parts) == 2 and _NAME.match(said[1 - at].group(1).strip())  # "Pass. Alex?"
         if _own_sentence(*parts[at], bare=True) or handed or _aside(rest.split(), kind, True):
@@ -506,9 +535,14 @@ def classified_control(message: Dict[str, Any], text: str) -> Optional[str]:
     kind = "stop" if name == "start_checkin" and _ENDING.search(words) else name
     # the talk named within one typed clause: "i'd rather skip this, honestly", not "enough said, it was fab"
     clauses = [with_apostrophes(said(m.group(1))) for m in _SENTENCE.finditer(text) for said in (normalise, peeled)]
+    if kind in ("repeat", "help"):  # "good question, probably the walk": the question praised, not asked about
+        clauses = [_APPRAISED.sub(" ", clause) for clause in clauses]
     if kind not in CLASSIFIED_CONTROLS or confidence < MIN_CLASSIFIED or not any(map(_ABOUT_THE_TALK.search, clauses)):
         return None
-    if kind == "repeat" and (_OWN_SPEECH.search(words) or len(words.split()) > SHORT + 1 and not _SPEECH.search(words)):
-        return None  # "i'd say it again and again", "i read it again and again", "once more, like that, next time"
+    if kind == "repeat" and (_OWN_SPEECH.search(words) or _TOLD.search(words)
+                             or len(words.split()) > SHORT + 1 and not _SPEECH.search(words)):
+        return None  # "i'd say it again and again", "you said it again", "once more, like that, next time"
+    if kind == "help" and _worded_answer(words):
+        return None  # "what can i say, it was perfect"
     # "i don't want the check in to stop": the negation further back, as these are whole sentences
     return None if _not_wanted(words, NEGATION_REACH + 2, kind) else str(kind)

@@ -231,3 +231,35 @@ def test_the_same_words_in_an_answer_stay_the_answer(text: str) -> None:
     assert answer_control(text) is None
     if text in AGAIN:
         assert classified_control({"intent": {"name": "repeat", "confidence": 0.9}}, text) is None
+
+
+@pytest.mark.parametrize("text, control", [
+    ("How should I put it? Warm, mostly.", None), ("what else could i say, you were wonderful", None),
+    ("the picnic, how do i describe it, golden", None), ("Relaxed. What's the word... unhurried.", None),
+    ("How do I put this? I'm stuck.", "help"), ("what should i say? no idea", "help"),
+    ("how do i put that", "help"),
+])
+def test_wondering_how_to_word_it_beside_the_words_is_the_answer(text: str, control: Optional[str]) -> None:
+    """A lead-in about wording said beside words of the answer's own is the answer; beside talk about the talk, or
+    alone, it asks for help."""
+    assert answer_control(text) == control
+    assert classified_control({"intent": {"name": "help", "confidence": 0.9}}, text) in (control, None)
+
+
+@pytest.mark.parametrize("intent, text", [
+    ("repeat", "she told me again how proud she is"), ("repeat", "you asked again whether i was warm enough, sweet"),
+    ("repeat", "tricky question, but the dancing"), ("help", "big question, i'd say the quiet morning"),
+])
+def test_told_of_speech_and_a_praised_question_stay_the_answer(intent: str, text: str) -> None:
+    """What the partner said, told of, and the question weighed before an answer name no asking of the companion."""
+    assert classified_control({"intent": {"name": intent, "confidence": 0.9}}, text) is None
+    assert answer_control(text) is None
+
+
+@pytest.mark.parametrize("intent, text, control", [
+    ("repeat", "what was it you said", "repeat"), ("repeat", "sorry, i missed what you just said", "repeat"),
+    ("skip", "tough question, skip", "skip"), ("repeat", "good question, can you say it again", "repeat"),
+])
+def test_asking_again_still_asks(intent: str, text: str, control: str) -> None:
+    """Speech of the companion's asked about again, and a command after a weighed question, stay commands."""
+    assert (answer_control(text) or classified_control({"intent": {"name": intent, "confidence": 0.9}}, text)) == control
