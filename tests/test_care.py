@@ -223,3 +223,16 @@ def test_the_second_opinion_reads_words_of_content_and_themes() -> None:
     assert "i cried" in said and "cried" in said and "in the" not in said
     assert "#crying" in said and "#hiding" in said and "#hiding#crying" in said
     assert not [t for t in terms("I need to get it done or I'm late") if t.startswith("#")]
+
+
+@pytest.mark.parametrize("text, ordinary", [
+    ("the bit where she couldn't stop grinning at the cake", True), ("we danced till late and never wanted it to stop", True),
+    ("i felt properly cherished tonight", True), ("the massage, it was over far too fast", True),
+    ("he wouldn't stop laughing at me in front of them", False), ("i haven't felt wanted in a long time", False),
+    ("we were fine but then he didn't want to stop", False), ("i felt so loved until the shouting started", False),
+    ("it was over too quickly and it hurt", False),
+])
+def test_gladness_with_a_word_of_stopping_is_ordinary(text: str, ordinary: bool) -> None:
+    """A sure classifier leaning on "stop" or "over" gives way to gladness said outright, not to gladness turned or
+    denied."""
+    assert care.is_ordinary(text) is ordinary
