@@ -354,8 +354,10 @@ _NOT_BEFORE = re.compile(r"(?:n't|\bnot|\bnever|\bno|\bhardly|\brarely|\bever|\b
 def _glad(words: str) -> bool:
     """Whether `words` say gladness outright with a word of stopping or ending, and nothing turns it."""
     found = _GLAD.search(words)
-    return bool(found) and not _NOT_BEFORE.search(words[:found.start()]) and not _TURNED.search(
-        words[:found.start()] + " " + words[found.end():])
+    if found is None:
+        return False
+    return not _NOT_BEFORE.search(words[:found.start()]) and not _TURNED.search(words[:found.start()] + " "
+                                                                                 + words[found.end():])
 
 
 def is_ordinary(text: str) -> bool:
