@@ -45,7 +45,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             + _FOR_NOW + r"|(?:we've|i've) had (?:enough|our fill|plenty)(?: questions)?(?: of (?:this|questions|the questions|" + _CHECKIN + r"))?"
             + _FOR_NOW + r"|(?:we're|we are|i'm|i am|that's us|that's me) (?:done|finished)(?: (?:here|now))?" + _FOR_NOW
             + r"|that's (?:us|me)(?: (?:then|now|done|finished))?(?: for (?:tonight|today|now|the night|one night|this evening))"
-            r"|that's (?:us|me) (?:then|now)|(?:let's |we'll |we can |i'll )?leave it (?:at that|there|here)" + _FOR_NOW
+            r"|that's (?:us|me) (?:then|now)|that's us|(?:let's |we'll |we can |i'll )?leave it (?:at that|there|here)" + _FOR_NOW
             + r"|(?:i'm |we're |i am |we are )(?:turning|switching|shutting) (?:(?:it|you|this|everything|" + _CHECKIN + r") )?(?:off|down)"
             + r"|(?:(?:can|could|would) you |please |you can |you could )?(?:turn|switch|shut) (?:(?:it|yourself|this|everything"
             r"|the whole thing|" + _CHECKIN + r") )?(?:off|down)(?: (?:entirely|completely|altogether))?"
@@ -252,7 +252,7 @@ def _filler(words: str) -> bool:
     return bool(_FILLER.match(peeled(words)) or _FILLER.match(words))
 # Bare words that are a command alone but lead answers too ("quiet, we had the house to ourselves"): they take only
 # filler as asides.
-_WEAK = frozenset({"quiet", "be quiet", "silence", "enough", "sorry", "what", "huh", "again", "next", "leave it", "done",
+_WEAK = frozenset({"quiet", "be quiet", "silence", "enough", "sorry", "what", "huh", "again", "next", "leave it", "done", "that's us",
                    "all done"})
 
 # Words that talk about the talk. "time" only in "this time" / "one more time" (said as phrases below), so "next time"
@@ -325,6 +325,10 @@ _SPEECH = re.compile(r"\b(?:say|said|ask|asked|repeat|question|hear|heard|catch|
 # you said" nor "did you say".
 _TOLD = re.compile(r"(?<!\bwhat )(?<!\bit )(?<!\bdid )\b(?:you|he|she|they)(?:'ve| have| had)? (?:(?:just|kept|always|finally|even|then"
                    r"|actually|also|once) )?(?:said|told|asked|repeated|kept (?:saying|asking|telling))\b")
+# Questions on a subject of theirs are not these questions: "no more questions about money at bedtime", "fewer
+# questions over who forgot the bins" (but "questions about this", "the questions on the check-in" are).
+_ON_A_SUBJECT = re.compile(r"\b(?:questions?|quiz|quizzing|session) (?:about|on|over|around|regarding|from) (?!(?:this|that|it|these"
+                           r"|those|them|the check ?-?ins?|the questions|tonight|now|here|the rest)\b)")
 # The question praised or weighed, said before an answer: "good question, probably the walk".
 _APPRAISED = re.compile(r"\b(?:good|great|tough|hard|big|fair|interesting|lovely|nice|difficult|easy|deep|funny|tricky|silly"
                         r"|excellent|brilliant|loaded|sweet|cute|heavy|serious) (?:one|question)\b")
@@ -537,6 +541,7 @@ def classified_control(message: Dict[str, Any], text: str) -> Optional[str]:
     clauses = [with_apostrophes(said(m.group(1))) for m in _SENTENCE.finditer(text) for said in (normalise, peeled)]
     if kind in ("repeat", "help"):  # "good question, probably the walk": the question praised, not asked about
         clauses = [_APPRAISED.sub(" ", clause) for clause in clauses]
+    clauses = [_ON_A_SUBJECT.sub(" ", clause) for clause in clauses]  # "no more questions about money at bedtime"
     if kind not in CLASSIFIED_CONTROLS or confidence < MIN_CLASSIFIED or not any(map(_ABOUT_THE_TALK.search, clauses)):
         return None
     if kind == "repeat" and (_OWN_SPEECH.search(words) or _TOLD.search(words)

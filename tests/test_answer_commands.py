@@ -263,3 +263,19 @@ def test_told_of_speech_and_a_praised_question_stay_the_answer(intent: str, text
 def test_asking_again_still_asks(intent: str, text: str, control: str) -> None:
     """Speech of the companion's asked about again, and a command after a weighed question, stay commands."""
     assert (answer_control(text) or classified_control({"intent": {"name": intent, "confidence": 0.9}}, text)) == control
+
+
+@pytest.mark.parametrize("text, control", [
+    ("fewer questions over the bills at dinner", None), ("stop the quizzing about my exes", None),
+    ("no more questions about this", "stop"), ("stop the questions for tonight", "stop"),
+])
+def test_questions_on_a_subject_of_theirs_are_not_the_check_in(text: str, control: Optional[str]) -> None:
+    """Questions about a subject of the couple's name no talk of the companion's; questions about this one do."""
+    assert classified_control({"intent": {"name": "stop", "confidence": 0.9}}, text) == control
+
+
+@pytest.mark.parametrize("text, control", [("right, that's us", "stop"), ("that's us, cheers", "stop"),
+                                           ("that's us in the photo, on the beach", None)])
+def test_thats_us_alone_ends_it(text: str, control: Optional[str]) -> None:
+    """"That's us" with nothing but filler is the two of them done."""
+    assert answer_control(text) == control
