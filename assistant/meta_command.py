@@ -84,7 +84,8 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:all )?done(?: (?:now|here|for tonight))?|all finished"
             r"|cut (?:it|this|things|" + _CHECKIN + r") short(?: (?:tonight|please|now))*"
             # off to sleep, said instead of an answer: the check-in is over
-            r"|(?:(?:we're|i'm|we are|i am) (?:going|off|heading|gonna go|going to go) to (?:sleep|bed)|good ?night|night night)"
+            r"|(?:(?:we're|i'm|we are|i am) (?:going|off|heading|gonna go|going to go) to (?:sleep|bed)|good ?night|night night"
+            r"|(?:bye|goodbye|bye bye)(?: (?:for now|then|both|companion))?)"
             r"(?: (?:now|then))?",
     "skip": r"(?:(?:can|could|may) (?:i|we) |i'd like to |let me |i'll |i will |i think i'll |i'd rather |we'll |just "
             r"|i (?:want|choose|prefer|decide|need) to |i'd prefer to |i'm (?:going to|gonna|just going to) |(?:i|we) )?"
@@ -243,7 +244,7 @@ _FILLER = re.compile(
     r" (?:going|off|heading) to (?:sleep|bed)|good ?night|night night|that's all|huh|eh|hmm+|um+|sorry|please|okay|ok"
     r"|companion|i missed that|i didn't get that|no thanks|no thank you|not (?:tonight|now|right now)(?: thanks)?"
     r"|if (?:that's|that is|it's|it is) (?:ok|okay|alright|all right|fine|allowed)|if you don't mind|if i may|if i can"
-    r"|honestly|to be honest|really|truly|cheers|ta|many thanks|thanks (?:so|very) much|thank you (?:so|very) much"
+    r"|honestly|to be honest|really|truly|cheers|ta|many thanks|(?:bye|goodbye|bye bye|see you)(?: (?:for now|then|now|both))?|thanks (?:so|very) much|thank you (?:so|very) much"
     r"|(?:sorry|thanks|thank you|cheers|over to you|your (?:turn|go)) [a-z]+|[a-z]+'s (?:turn|go))$")  # "pass, sorry Alex"
 
 
@@ -294,7 +295,7 @@ _OPINION = re.compile(r"^(?:i think|i guess|i reckon) | (?:i think|i guess|i rec
 _PHRASES = re.compile(r"\b(?:this time|one more time|next one|next question|the check ?-?in)\b")
 # The command each word names, strongest first: a stop ends at once whatever else is said.
 _KINDS = (
-    ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel)\b|\benough\b(?! about)|(?<!\bthe )\b(?:end|ending|finish)\b")),  # "the end bit"
+    ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel)\b|\benough\b(?! about)|(?<!\bthe )(?<!\bstart to )(?<!\bbeginning to )(?<!\bfront to )\b(?:end|ending|finish)\b")),  # "the end bit", "start to end"
     ("skip", re.compile(r"\b(?:pass|skip|skipping)\b|(?<!\bthe )\bnext\b|\brather not\b|\b(?:don't|do not) want to answer\b"
                         r"|\bnot answering\b|\bwon't answer\b|\bnot (?:going to|gonna) answer\b")),
     ("repeat", re.compile(r"\bwhat (?:was|were) (?:i|we) (?:meant|supposed|expected) to\b")),  # the question gone by

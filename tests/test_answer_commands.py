@@ -279,3 +279,12 @@ def test_questions_on_a_subject_of_theirs_are_not_the_check_in(text: str, contro
 def test_thats_us_alone_ends_it(text: str, control: Optional[str]) -> None:
     """"That's us" with nothing but filler is the two of them done."""
     assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text, control", [
+    ("the whole trip, start to finish", None), ("that film from beginning to end", None),
+    ("goodbye for now, we're finished", "stop"), ("bye companion", "stop"), ("waving bye to your mum at the station", None),
+])
+def test_a_span_is_no_end_and_a_goodbye_is_leaving(text: str, control: Optional[str]) -> None:
+    """"Start to finish" spans an answer; a goodbye said instead of an answer leaves the check-in."""
+    assert answer_control(text) == control
