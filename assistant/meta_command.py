@@ -72,6 +72,8 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:let's |we'll |we can |can we |could we )?(?:pick|take) (?:this|the rest|" + _CHECKIN + r") up"
             r" (?:again )?(?:tomorrow(?: night)?|another (?:time|night|day|evening)|later)"
             # the check-in itself not wanted tonight: "let's not do this tonight", "we don't want to carry on now"
+            r"|(?:(?:we're|we are|i'm|i am) not|we aren't) (?:doing|continuing|carrying on with|going on with|finishing) (?:this|the rest|"
+            + _CHECKIN + r")(?: (?:tonight|now|right now))*"
             r"|(?:let's|can we|could we) (?:just )?not (?:do|continue|carry on with|go on with|finish) (?:this|it|the rest|"
             + _CHECKIN + r")(?: (?:tonight|now|right now|any ?more))*"
             r"|(?:i|we) (?:don't|do not) (?:want|feel like|fancy)(?: to)? (?:(?:doing|do|continuing|continue|carrying on|carry on"
@@ -245,7 +247,8 @@ _FILLER = re.compile(
     r"|companion|i missed that|i didn't get that|no thanks|no thank you|not (?:tonight|now|right now)(?: thanks)?"
     r"|if (?:that's|that is|it's|it is) (?:ok|okay|alright|all right|fine|allowed)|if you don't mind|if i may|if i can"
     r"|honestly|to be honest|really|truly|cheers|ta|many thanks|(?:bye|goodbye|bye bye|see you)(?: (?:for now|then|now|both))?|thanks (?:so|very) much|thank you (?:so|very) much"
-    r"|(?:sorry|thanks|thank you|cheers|over to you|your (?:turn|go)) [a-z]+|[a-z]+'s (?:turn|go))$")  # "pass, sorry Alex"
+    r"|(?:sorry|thanks|thank you|cheers|over to you|your (?:turn|go)) [a-z]+|[a-z]+'s (?:turn|go)"
+    r"|[a-z]+ (?:go |goes |can go |answers )?first)$")  # "pass, sorry Alex", "skip, Alex first"
 
 
 def _filler(words: str) -> bool:
@@ -496,7 +499,9 @@ def _sentence_command(text: str) -> Optional[str]:
             continue
         handed = kind == "skip" and len(parts) == 2 and _NAME.match(said[1 - at].group(1).strip())  # "Pass. Alex?"
         if _own_sentence(*parts[at], bare=True) or handed or _aside(rest.split(), kind, True):
-            return kind
+            # a stop said beside another command ends it at once: "I can't do this one. Stop."
+            stopped = any(_phrase(words) == "stop" for i, (words, _) in enumerate(parts) if i != at)
+            return "stop" if stopped else kind
     return None
 
 

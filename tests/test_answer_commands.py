@@ -288,3 +288,15 @@ def test_thats_us_alone_ends_it(text: str, control: Optional[str]) -> None:
 def test_a_span_is_no_end_and_a_goodbye_is_leaving(text: str, control: Optional[str]) -> None:
     """"Start to finish" spans an answer; a goodbye said instead of an answer leaves the check-in."""
     assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text, control", [
+    ("we aren't doing this tonight, stop", "stop"), ("stop please, we're not finishing this now", "stop"),
+    ("I can't answer this one. Stop, please.", "stop"),
+    ("i'm not doing this any more", None), ("we're not doing it any more, the late shifts", None),
+    ("pass, you first", "skip"), ("skip it, Sam goes first", "skip"),
+])
+def test_not_going_on_with_this_and_handing_the_turn_over(text: str, control: Optional[str]) -> None:
+    """Not going on with the check-in tonight is a stop; not doing "it any more" is an answer's; a turn handed over is
+    an aside to a skip."""
+    assert answer_control(text) == control
