@@ -86,8 +86,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:all )?done(?: (?:now|here|for tonight))?|all finished"
             r"|cut (?:it|this|things|" + _CHECKIN + r") short(?: (?:tonight|please|now))*"
             # off to sleep, said instead of an answer: the check-in is over
-            r"|(?:(?:we're|i'm|we are|i am) (?:going|off|heading|gonna go|going to go) to (?:sleep|bed)|good ?night|night night"
-            r"|(?:bye|goodbye|bye bye)(?: (?:for now|then|both|companion))?)"
+            r"|(?:(?:we're|i'm|we are|i am) (?:going|off|heading|gonna go|going to go) to (?:sleep|bed)|good ?night|night night)"
             r"(?: (?:now|then))?",
     "skip": r"(?:(?:can|could|may) (?:i|we) |i'd like to |let me |i'll |i will |i think i'll |i'd rather |we'll |just "
             r"|i (?:want|choose|prefer|decide|need) to |i'd prefer to |i'm (?:going to|gonna|just going to) |(?:i|we) )?"

@@ -283,10 +283,11 @@ def test_thats_us_alone_ends_it(text: str, control: Optional[str]) -> None:
 
 @pytest.mark.parametrize("text, control", [
     ("the whole trip, start to finish", None), ("that film from beginning to end", None),
-    ("goodbye for now, we're finished", "stop"), ("bye companion", "stop"), ("waving bye to your mum at the station", None),
+    ("goodbye for now, we're finished", "stop"), ("bye then, stop", "stop"), ("waving bye to your mum at the station", None),
 ])
-def test_a_span_is_no_end_and_a_goodbye_is_leaving(text: str, control: Optional[str]) -> None:
-    """"Start to finish" spans an answer; a goodbye said instead of an answer leaves the check-in."""
+def test_a_span_is_no_end_and_a_goodbye_beside_a_stop_is_filler(text: str, control: Optional[str]) -> None:
+    """"Start to finish" spans an answer; a goodbye beside a stop adds nothing to it (alone it is left to the
+    classifier: a domain decoder's "goodbye" must not end an answer)."""
     assert answer_control(text) == control
 
 
