@@ -326,7 +326,7 @@ _SPEECH = re.compile(r"\b(?:say|said|ask|asked|repeat|question|hear|heard|catch|
                      r" again|tell|read|run)\b")
 # What one of them said, told of ("you said it again, that you'd missed me", "he asked me that again"), not "what was it
 # you said" nor "did you say".
-_TOLD = re.compile(r"(?<!\bwhat )(?<!\bit )(?<!\bdid )\b(?:you|he|she|they)(?:'ve| have| had)? (?:(?:just|kept|always|finally|even|then"
+_TOLD = re.compile(r"(?<!\bwhat )(?<!\bit )(?<!\bdid )(?<!\bwas that )(?<!\bwhat's that )(?<!\bis that )\b(?:you|he|she|they)(?:'ve| have| had)? (?:(?:just|kept|always|finally|even|then"
                    r"|actually|also|once) )?(?:said|told|asked|repeated|kept (?:saying|asking|telling))\b")
 # Questions on a subject of theirs are not these questions: "no more questions about money at bedtime", "fewer
 # questions over who forgot the bins" (but "questions about this", "the questions on the check-in" are).
@@ -462,13 +462,18 @@ def _own_sentence(words: str, asked: bool, bare: bool = False) -> Optional[str]:
 # idea") it asks for help.
 _LEAD_IN = re.compile(r"^(?:(?:well|so|um|erm|hmm|oh|gosh|ah) )*(?:how (?:do|can|shall|should|could|would|to) (?:i |we )?(?:even |best )?"
                       r"(?:say|put|describe|phrase|word|explain)(?: (?:it|this|that))?(?: (?:exactly|really|even))?"
-                      r"|what (?:else |more )?(?:can|could|do|shall|should) (?:i|we) (?:even |possibly |really )?say(?: (?:here|really|even))?"
+                      r"|what (?:else |more )?(?:can|could|shall) (?:i|we) (?:even |possibly |really )?say(?: (?:here|really|even))?"
                       r"|what(?:'s| is) the word)$")
 
 
 def _worded(words: str, rest: str) -> bool:
     """Whether a sentence wondering how to word it (`words`) stands beside words of the answer's own (`rest`)."""
-    return bool(_LEAD_IN.match(peeled(words))) and any(w not in _META and w not in _REASON for w in rest.split())
+    return bool(_LEAD_IN.match(peeled(words))) and any(w not in _META and w not in _REASON and w not in _PLAIN
+                                                       for w in rest.split())
+
+
+# Words that bring nothing of an answer's own: "what do i say? i've never done this".
+_PLAIN = frozenset("never ever before been had has did does much very too such always new first".split())
 
 
 def _worded_answer(words: str) -> bool:

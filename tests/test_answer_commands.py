@@ -301,3 +301,11 @@ def test_not_going_on_with_this_and_handing_the_turn_over(text: str, control: Op
     """Not going on with the check-in tonight is a stop; not doing "it any more" is an answer's; a turn handed over is
     an aside to a skip."""
     assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text, control", [
+    ("what was that you asked me?", "repeat"), ("what do we say? we've never done one of these", "help"),
+])
+def test_asking_back_and_new_to_it_stay_commands(text: str, control: str) -> None:
+    """"What was that you asked" asks again; being new to it is no answer beside a request for help."""
+    assert answer_control(text) == control
