@@ -440,10 +440,35 @@ GOOD_CLOSE = re.compile(r"\bbut (?:it |that |tonight |today )?(?:felt|was|is|tur
                         r"(?:good|lovely|nice|great|amazing|fun|gorgeous|wonderful|brilliant|fine in the end)\b(?= ?(?:$|[,.;!?]))")
 
 
+# Gladness said outright with a word of stopping or ending, in an answer of one piece ("alex didn't stop smiling all
+# evening", "we kept going and didn't want to stop", "i felt so wanted", "it was over too quickly"): the classifier
+# leans on "stop" and "over" here. Only its lean gives way; a cue still counts, and a turn ("but", "until") or a word
+# of fear or harm keeps the lean.
+_GLAD = re.compile(
+    r"\b(?:didn't|did not|couldn't|could not|wouldn't|would not|never) stop (?:smiling|laughing|grinning|giggling|beaming)\b"
+    r"(?! at (?:me|my|us)\b)"
+    r"|\b(?:we|neither of us)\b(?:(?! (?:he|she|they|him|her|them)\b)[^.;!?]){0,30}? (?:didn't|did not|never) want(?:ed)?"
+    r" (?:it |this |the night )?to (?:stop|end|finish|be over)\b|\bneither of us wanted (?:it |this )?to (?:stop|end|finish)\b"
+    r"|\bfelt (?:so |really |very |truly |completely |properly )?(?:wanted|loved|desired|cherished|adored)\b"
+    r"|\bover (?:too|so|far too|way too) (?:quickly|soon|fast)\b")
+_TURNED = re.compile(rf"\b(?:but|until|though|although|except|then|afterwards|later|yet|{_FEAR}|hurt|hurts|hit|forced|made me"
+                     r"|let me|pushed|pressured|didn't want to|wanted to stop)\b")
+_NOT_BEFORE = re.compile(r"(?:n't|\bnot|\bnever|\bno|\bhardly|\brarely|\bever|\bif|\bwhether)(?: [\w']+){0,2} ?$")  # "i haven't felt loved"
+
+
+def _glad(words: str) -> bool:
+    """Whether `words` say gladness outright with a word of stopping or ending, and nothing turns it."""
+    found = _GLAD.search(words)
+    if found is None:
+        return False
+    return not _NOT_BEFORE.search(words[:found.start()]) and not _TURNED.search(words[:found.start()] + " "
+                                                                                 + words[found.end():])
+
+
 def is_ordinary(text: str) -> bool:
-    """Whether `text` is an ordinary ask, an everyday fear or tear, enjoyment said outright or a worry closed by a
-    good end (the classifier alone may not call it distress)."""
+    """Whether `text` is an ordinary ask, an everyday fear or tear, enjoyment or gladness said outright, or a worry
+    closed by a good end (the classifier alone may not call it distress)."""
     words = words_of(text)
-    return (is_activity_request(text) or bool(EVERYDAY_WORRY.search(words)) or _enjoyed(words)
+    return (is_activity_request(text) or bool(EVERYDAY_WORRY.search(words)) or _enjoyed(words) or _glad(words)
             or bool(GOOD_CLOSE.search(words)))
 

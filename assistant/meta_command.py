@@ -45,7 +45,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             + _FOR_NOW + r"|(?:we've|i've) had (?:enough|our fill|plenty)(?: questions)?(?: of (?:this|questions|the questions|" + _CHECKIN + r"))?"
             + _FOR_NOW + r"|(?:we're|we are|i'm|i am|that's us|that's me) (?:done|finished)(?: (?:here|now))?" + _FOR_NOW
             + r"|that's (?:us|me)(?: (?:then|now|done|finished))?(?: for (?:tonight|today|now|the night|one night|this evening))"
-            r"|that's (?:us|me) (?:then|now)|(?:let's |we'll |we can |i'll )?leave it (?:at that|there|here)" + _FOR_NOW
+            r"|that's (?:us|me) (?:then|now)|that's us|(?:let's |we'll |we can |i'll )?leave it (?:at that|there|here)" + _FOR_NOW
             + r"|(?:i'm |we're |i am |we are )(?:turning|switching|shutting) (?:(?:it|you|this|everything|" + _CHECKIN + r") )?(?:off|down)"
             + r"|(?:(?:can|could|would) you |please |you can |you could )?(?:turn|switch|shut) (?:(?:it|yourself|this|everything"
             r"|the whole thing|" + _CHECKIN + r") )?(?:off|down)(?: (?:entirely|completely|altogether))?"
@@ -72,6 +72,8 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:let's |we'll |we can |can we |could we )?(?:pick|take) (?:this|the rest|" + _CHECKIN + r") up"
             r" (?:again )?(?:tomorrow(?: night)?|another (?:time|night|day|evening)|later)"
             # the check-in itself not wanted tonight: "let's not do this tonight", "we don't want to carry on now"
+            r"|(?:(?:we're|we are|i'm|i am) not|we aren't) (?:doing|continuing|carrying on with|going on with|finishing) (?:this|the rest|"
+            + _CHECKIN + r")(?: (?:tonight|now|right now))*"
             r"|(?:let's|can we|could we) (?:just )?not (?:do|continue|carry on with|go on with|finish) (?:this|it|the rest|"
             + _CHECKIN + r")(?: (?:tonight|now|right now|any ?more))*"
             r"|(?:i|we) (?:don't|do not) (?:want|feel like|fancy)(?: to)? (?:(?:doing|do|continuing|continue|carrying on|carry on"
@@ -136,7 +138,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?: (?:on|about|to) (?:this|that|it))?",
     "help": r"(?:(?:can|could|would) you )?help(?: me| us)?(?: out)?(?: here| with (?:this|that)(?: one| question)?)?"
             r"|i need (?:some )?help (?:with|answering) (?:this|that)(?: one| question)?"
-            r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:actually |even |really )?(?:say|answer|put it|reply"
+            r"|(?:what|how) (?:do|should|can|could|must|would) (?:i|we) (?:actually |even |really )?(?:say|answer|put (?:it|this|that)|reply"
             r"|respond|do)(?: back)?(?: to you)?(?: here| now| next| (?:to |with |for |about )?(?:this|that|it)(?: bit| part| one)?)?"
             r"|(?:is there|what's|what is) an? (?:right|wrong|correct|proper|best|good) way to (?:answer|do|say)(?: (?:this|that|it))?"
             r"(?: one| question)?"
@@ -243,8 +245,9 @@ _FILLER = re.compile(
     r" (?:going|off|heading) to (?:sleep|bed)|good ?night|night night|that's all|huh|eh|hmm+|um+|sorry|please|okay|ok"
     r"|companion|i missed that|i didn't get that|no thanks|no thank you|not (?:tonight|now|right now)(?: thanks)?"
     r"|if (?:that's|that is|it's|it is) (?:ok|okay|alright|all right|fine|allowed)|if you don't mind|if i may|if i can"
-    r"|honestly|to be honest|really|truly|cheers|ta|many thanks|thanks (?:so|very) much|thank you (?:so|very) much"
-    r"|(?:sorry|thanks|thank you|cheers|over to you|your (?:turn|go)) [a-z]+|[a-z]+'s (?:turn|go))$")  # "pass, sorry Alex"
+    r"|honestly|to be honest|really|truly|cheers|ta|many thanks|(?:bye|goodbye|bye bye|see you)(?: (?:for now|then|now|both))?|thanks (?:so|very) much|thank you (?:so|very) much"
+    r"|(?:sorry|thanks|thank you|cheers|over to you|your (?:turn|go)) [a-z]+|[a-z]+'s (?:turn|go)"
+    r"|[a-z]+ (?:go |goes |can go |answers )?first)$")  # "pass, sorry Alex", "skip, Alex first"
 
 
 def _filler(words: str) -> bool:
@@ -252,7 +255,7 @@ def _filler(words: str) -> bool:
     return bool(_FILLER.match(peeled(words)) or _FILLER.match(words))
 # Bare words that are a command alone but lead answers too ("quiet, we had the house to ourselves"): they take only
 # filler as asides.
-_WEAK = frozenset({"quiet", "be quiet", "silence", "enough", "sorry", "what", "huh", "again", "next", "leave it", "done",
+_WEAK = frozenset({"quiet", "be quiet", "silence", "enough", "sorry", "what", "huh", "again", "next", "leave it", "done", "that's us",
                    "all done"})
 
 # Words that talk about the talk. "time" only in "this time" / "one more time" (said as phrases below), so "next time"
@@ -294,7 +297,7 @@ _OPINION = re.compile(r"^(?:i think|i guess|i reckon) | (?:i think|i guess|i rec
 _PHRASES = re.compile(r"\b(?:this time|one more time|next one|next question|the check ?-?in)\b")
 # The command each word names, strongest first: a stop ends at once whatever else is said.
 _KINDS = (
-    ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel)\b|\benough\b(?! about)|(?<!\bthe )\b(?:end|ending|finish)\b")),  # "the end bit"
+    ("stop", re.compile(r"\b(?:stop|stopping|quit|cancel)\b|\benough\b(?! about)|(?<!\bthe )(?<!\bstart to )(?<!\bbeginning to )(?<!\bfront to )\b(?:end|ending|finish)\b")),  # "the end bit", "start to end"
     ("skip", re.compile(r"\b(?:pass|skip|skipping)\b|(?<!\bthe )\bnext\b|\brather not\b|\b(?:don't|do not) want to answer\b"
                         r"|\bnot answering\b|\bwon't answer\b|\bnot (?:going to|gonna) answer\b")),
     ("repeat", re.compile(r"\bwhat (?:was|were) (?:i|we) (?:meant|supposed|expected) to\b")),  # the question gone by
@@ -321,6 +324,17 @@ _YES = re.compile(r"\b(?:yes|yeah|yep|definitely|absolutely|gladly)\b")
 SHORT = 3
 _SPEECH = re.compile(r"\b(?:say|said|ask|asked|repeat|question|hear|heard|catch|caught|missed|listening|pardon|what was|come"
                      r" again|tell|read|run)\b")
+# What one of them said, told of ("you said it again, that you'd missed me", "he asked me that again"), not "what was it
+# you said" nor "did you say".
+_TOLD = re.compile(r"(?<!\bwhat )(?<!\bit )(?<!\bdid )(?<!\bwas that )(?<!\bwhat's that )(?<!\bis that )\b(?:you|he|she|they)(?:'ve| have| had)? (?:(?:just|kept|always|finally|even|then"
+                   r"|actually|also|once) )?(?:said|told|asked|repeated|kept (?:saying|asking|telling))\b")
+# Questions on a subject of theirs are not these questions: "no more questions about money at bedtime", "fewer
+# questions over who forgot the bins" (but "questions about this", "the questions on the check-in" are).
+_ON_A_SUBJECT = re.compile(r"\b(?:questions?|quiz|quizzing|session) (?:about|on|over|around|regarding|from) (?!(?:this|that|it|these"
+                           r"|those|them|the check ?-?ins?|the questions|tonight|now|here|the rest)\b)")
+# The question praised or weighed, said before an answer: "good question, probably the walk".
+_APPRAISED = re.compile(r"\b(?:good|great|tough|hard|big|fair|interesting|lovely|nice|difficult|easy|deep|funny|tricky|silly"
+                        r"|excellent|brilliant|loaded|sweet|cute|heavy|serious) (?:one|question)\b")
 # Not a command for other reasons: a speaker's own stop ("i'll stop"), thanks, "if you want".
 _OWN_SPEECH = re.compile(r"\b(?:i|i'd|i'll|we|we'd|we'll|i would|i will|i've|we've) (?:(?:just|kept|keep) )?(?:say|said|tell|told|read|reread"
                          r"|re-read|heard|listened|watched|played)\b|\b(?:again and again|over and over)\b")
@@ -351,8 +365,8 @@ def meta_control(words: str) -> Optional[str]:
     if not words or len(words.split()) > MAX_WORDS or any(w not in _META for w in plain.split()):
         return None
     kind = next((kind for kind, cue in _KINDS if cue.search(words)), None)
-    if kind == "repeat" and _OWN_SPEECH.search(words):
-        return None  # "i'd say it again and again": the speaker's own words
+    if kind == "repeat" and (_OWN_SPEECH.search(words) or _TOLD.search(words)):
+        return None  # "i'd say it again and again": the speaker's own words; "you said it again": the partner's
     if kind == "repeat" and not _SPEECH.search(words) and (len(words.split()) > SHORT or _YES.search(words)):
         return None  # "again? yes please" wishes for more  # "let's do it again" is an answer; "can you ask me that again" is not
     return None if _not_wanted(words, kind=kind) else kind
@@ -443,6 +457,32 @@ def _own_sentence(words: str, asked: bool, bare: bool = False) -> Optional[str]:
     return kind
 
 
+# Wondering how to word it, said beside the words found ("how do i put it? cosy", "what can i say, it was perfect",
+# "safe, how do i say it"): the answer with its lead-in. Said beside only talk about the talk ("what should i say? no
+# idea") it asks for help.
+_LEAD_IN = re.compile(r"^(?:(?:well|so|um|erm|hmm|oh|gosh|ah) )*(?:how (?:do|can|shall|should|could|would|to) (?:i |we )?(?:even |best )?"
+                      r"(?:say|put|describe|phrase|word|explain)(?: (?:it|this|that))?(?: (?:exactly|really|even))?"
+                      r"|what (?:else |more )?(?:can|could|shall) (?:i|we) (?:even |possibly |really )?say(?: (?:here|really|even))?"
+                      r"|what(?:'s| is) the word)$")
+
+
+def _worded(words: str, rest: str) -> bool:
+    """Whether a sentence wondering how to word it (`words`) stands beside words of the answer's own (`rest`)."""
+    return bool(_LEAD_IN.match(peeled(words))) and any(w not in _META and w not in _REASON and w not in _PLAIN
+                                                       for w in rest.split())
+
+
+# Words that bring nothing of an answer's own: "what do i say? i've never done this".
+_PLAIN = frozenset("never ever before been had has did does much very too such always new first".split())
+
+
+def _worded_answer(words: str) -> bool:
+    """Whether normalised `words` open or close with wondering how to word it, beside words of the answer's own."""
+    tokens = words.split()
+    return any(_worded(" ".join(tokens[:k]), " ".join(tokens[k:])) or _worded(" ".join(tokens[k:]), " ".join(tokens[:k]))
+               for k in range(1, len(tokens)))
+
+
 _NAME = re.compile(r"^[A-Z][a-z]+$")
 _CONTINUED = re.compile(r"^(?:so|and|but|because|or|then) ")  # "i'm out of ideas for dinner, so help with that"
 
@@ -458,11 +498,14 @@ def _sentence_command(text: str) -> Optional[str]:
     for at in (0, len(parts) - 1):
         rest = " ".join(words for i, (words, _) in enumerate(parts) if i != at)
         kind = None if _CONTINUED.match(parts[at][0]) else _own_sentence(*parts[at])
-        if kind is None or len(rest.split()) > SENTENCE_ASIDES_MAX or _not_wanted(rest):
+        if kind is None or len(rest.split()) > SENTENCE_ASIDES_MAX or _not_wanted(rest) or kind == "help" and _worded(
+                parts[at][0], rest):
             continue
         handed = kind == "skip" and len(parts) == 2 and _NAME.match(said[1 - at].group(1).strip())  # "Pass. Alex?"
         if _own_sentence(*parts[at], bare=True) or handed or _aside(rest.split(), kind, True):
-            return kind
+            # a stop said beside another command ends it at once: "I can't do this one. Stop."
+            stopped = any(_phrase(words) == "stop" for i, (words, _) in enumerate(parts) if i != at)
+            return "stop" if stopped else kind
     return None
 
 
@@ -506,9 +549,15 @@ def classified_control(message: Dict[str, Any], text: str) -> Optional[str]:
     kind = "stop" if name == "start_checkin" and _ENDING.search(words) else name
     # the talk named within one typed clause: "i'd rather skip this, honestly", not "enough said, it was fab"
     clauses = [with_apostrophes(said(m.group(1))) for m in _SENTENCE.finditer(text) for said in (normalise, peeled)]
+    if kind in ("repeat", "help"):  # "good question, probably the walk": the question praised, not asked about
+        clauses = [_APPRAISED.sub(" ", clause) for clause in clauses]
+    clauses = [_ON_A_SUBJECT.sub(" ", clause) for clause in clauses]  # "no more questions about money at bedtime"
     if kind not in CLASSIFIED_CONTROLS or confidence < MIN_CLASSIFIED or not any(map(_ABOUT_THE_TALK.search, clauses)):
         return None
-    if kind == "repeat" and (_OWN_SPEECH.search(words) or len(words.split()) > SHORT + 1 and not _SPEECH.search(words)):
-        return None  # "i'd say it again and again", "i read it again and again", "once more, like that, next time"
+    if kind == "repeat" and (_OWN_SPEECH.search(words) or _TOLD.search(words)
+                             or len(words.split()) > SHORT + 1 and not _SPEECH.search(words)):
+        return None  # "i'd say it again and again", "you said it again", "once more, like that, next time"
+    if kind == "help" and _worded_answer(words):
+        return None  # "what can i say, it was perfect"
     # "i don't want the check in to stop": the negation further back, as these are whole sentences
     return None if _not_wanted(words, NEGATION_REACH + 2, kind) else str(kind)

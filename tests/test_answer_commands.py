@@ -231,3 +231,81 @@ def test_the_same_words_in_an_answer_stay_the_answer(text: str) -> None:
     assert answer_control(text) is None
     if text in AGAIN:
         assert classified_control({"intent": {"name": "repeat", "confidence": 0.9}}, text) is None
+
+
+@pytest.mark.parametrize("text, control", [
+    ("How should I put it? Warm, mostly.", None), ("what else could i say, you were wonderful", None),
+    ("the picnic, how do i describe it, golden", None), ("Relaxed. What's the word... unhurried.", None),
+    ("How do I put this? I'm stuck.", "help"), ("what should i say? no idea", "help"),
+    ("how do i put that", "help"),
+])
+def test_wondering_how_to_word_it_beside_the_words_is_the_answer(text: str, control: Optional[str]) -> None:
+    """A lead-in about wording said beside words of the answer's own is the answer; beside talk about the talk, or
+    alone, it asks for help."""
+    assert answer_control(text) == control
+    assert classified_control({"intent": {"name": "help", "confidence": 0.9}}, text) in (control, None)
+
+
+@pytest.mark.parametrize("intent, text", [
+    ("repeat", "she told me again how proud she is"), ("repeat", "you asked again whether i was warm enough, sweet"),
+    ("repeat", "tricky question, but the dancing"), ("help", "big question, i'd say the quiet morning"),
+])
+def test_told_of_speech_and_a_praised_question_stay_the_answer(intent: str, text: str) -> None:
+    """What the partner said, told of, and the question weighed before an answer name no asking of the companion."""
+    assert classified_control({"intent": {"name": intent, "confidence": 0.9}}, text) is None
+    assert answer_control(text) is None
+
+
+@pytest.mark.parametrize("intent, text, control", [
+    ("repeat", "what was it you said", "repeat"), ("repeat", "sorry, i missed what you just said", "repeat"),
+    ("skip", "tough question, skip", "skip"), ("repeat", "good question, can you say it again", "repeat"),
+])
+def test_asking_again_still_asks(intent: str, text: str, control: str) -> None:
+    """Speech of the companion's asked about again, and a command after a weighed question, stay commands."""
+    assert (answer_control(text) or classified_control({"intent": {"name": intent, "confidence": 0.9}}, text)) == control
+
+
+@pytest.mark.parametrize("text, control", [
+    ("fewer questions over the bills at dinner", None), ("stop the quizzing about my exes", None),
+    ("no more questions about this", "stop"), ("stop the questions for tonight", "stop"),
+])
+def test_questions_on_a_subject_of_theirs_are_not_the_check_in(text: str, control: Optional[str]) -> None:
+    """Questions about a subject of the couple's name no talk of the companion's; questions about this one do."""
+    assert classified_control({"intent": {"name": "stop", "confidence": 0.9}}, text) == control
+
+
+@pytest.mark.parametrize("text, control", [("right, that's us", "stop"), ("that's us, cheers", "stop"),
+                                           ("that's us in the photo, on the beach", None)])
+def test_thats_us_alone_ends_it(text: str, control: Optional[str]) -> None:
+    """"That's us" with nothing but filler is the two of them done."""
+    assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text, control", [
+    ("the whole trip, start to finish", None), ("that film from beginning to end", None),
+    ("goodbye for now, we're finished", "stop"), ("bye then, stop", "stop"), ("waving bye to your mum at the station", None),
+])
+def test_a_span_is_no_end_and_a_goodbye_beside_a_stop_is_filler(text: str, control: Optional[str]) -> None:
+    """"Start to finish" spans an answer; a goodbye beside a stop adds nothing to it (alone it is left to the
+    classifier: a domain decoder's "goodbye" must not end an answer)."""
+    assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text, control", [
+    ("we aren't doing this tonight, stop", "stop"), ("stop please, we're not finishing this now", "stop"),
+    ("I can't answer this one. Stop, please.", "stop"),
+    ("i'm not doing this any more", None), ("we're not doing it any more, the late shifts", None),
+    ("pass, you first", "skip"), ("skip it, Sam goes first", "skip"),
+])
+def test_not_going_on_with_this_and_handing_the_turn_over(text: str, control: Optional[str]) -> None:
+    """Not going on with the check-in tonight is a stop; not doing "it any more" is an answer's; a turn handed over is
+    an aside to a skip."""
+    assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text, control", [
+    ("what was that you asked me?", "repeat"), ("what do we say? we've never done one of these", "help"),
+])
+def test_asking_back_and_new_to_it_stay_commands(text: str, control: str) -> None:
+    """"What was that you asked" asks again; being new to it is no answer beside a request for help."""
+    assert answer_control(text) == control

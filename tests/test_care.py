@@ -298,3 +298,16 @@ def test_care9_an_answer_held_back_or_home_avoided(text: str, cue: bool) -> None
 def test_care9_a_good_close_settles_a_worry(text: str, ordinary: bool) -> None:
     """A classifier-only disclosure gives way when the answer ends well; a shrug ("it was fine i guess") does not."""
     assert care.is_ordinary(text) is ordinary
+
+
+@pytest.mark.parametrize("text, ordinary", [
+    ("the bit where she couldn't stop grinning at the cake", True), ("we danced till late and never wanted it to stop", True),
+    ("i felt properly cherished tonight", True), ("the massage, it was over far too fast", True),
+    ("he wouldn't stop laughing at me in front of them", False), ("i haven't felt wanted in a long time", False),
+    ("we were fine but then he didn't want to stop", False), ("i felt so loved until the shouting started", False),
+    ("it was over too quickly and it hurt", False),
+])
+def test_gladness_with_a_word_of_stopping_is_ordinary(text: str, ordinary: bool) -> None:
+    """A sure classifier leaning on "stop" or "over" gives way to gladness said outright, not to gladness turned or
+    denied."""
+    assert care.is_ordinary(text) is ordinary

@@ -31,6 +31,20 @@ def maker(tmp_path_factory):
     return shared_maker(tmp_path_factory.getbasetemp())
 
 
+@pytest.fixture
+def decodes(rec, monkeypatch):
+    """The audio lengths of every full decode the recogniser runs in the test (the quick reading is not one)."""
+    calls = []
+    original = rec.decode
+
+    def counting(audio, context, guard=True, encoded=None):
+        calls.append(len(audio))
+        return original(audio, context, guard, encoded)
+
+    monkeypatch.setattr(rec, "decode", counting)
+    return calls
+
+
 def pcm(path: Path) -> bytes:
     return read_wav(path)[0]
 
@@ -143,28 +157,17 @@ def test_domain_words_in_every_voice(rec, maker):
         assert "check in" in transcribe(rec, pcm(clip), "command").text, clip
 
 
-def test_a_pause_decodes_in_the_background_and_finish_reuses_it(rec, maker):
+def test_a_pause_decodes_in_the_background_and_finish_reuses_it(rec, maker, decodes):
     """Decoding starts while the trailing silence is still being confirmed; finish() then has nothing left to do."""
-    calls = []
-    original = rec.decode
-
-    def counting(audio, context, guard=True, encoded=None):
-        calls.append(len(audio))
-        return original(audio, context, guard, encoded)
-
-    rec.decode = counting
-    try:
-        stream = rec.stream("command")
-        speech = EDGE_SILENCE + pcm(maker.piper("next one"))
-        for offset in range(0, len(speech), 3200):
-            stream.accept(speech[offset:offset + 3200])
-        for _ in range(6):  # 600 ms of silence, 100 ms at a time
-            stream.accept(b"\0\0" * 1600)
-        heard = stream.finish()
-    finally:
-        del rec.decode
+    stream = rec.stream("command")
+    speech = EDGE_SILENCE + pcm(maker.piper("next one"))
+    for offset in range(0, len(speech), 3200):
+        stream.accept(speech[offset:offset + 3200])
+    for _ in range(6):  # 600 ms of silence, 100 ms at a time
+        stream.accept(b"\0\0" * 1600)
+    heard = stream.finish()
     assert heard.text == "next one" and heard.engine == "whisper"
-    assert len(calls) == 1 and calls[0] < len(speech) + 6 * 3200
+    assert len(decodes) == 1 and decodes[0] < len(speech) + 6 * 3200
 
 
 def read_pause(stream, audio: bytes) -> str:
@@ -181,49 +184,27 @@ def read_pause(stream, audio: bytes) -> str:
     return text
 
 
-def test_a_whole_command_is_finished_as_the_quick_reading_heard_it(rec, maker):
+def test_a_whole_command_is_finished_as_the_quick_reading_heard_it(rec, maker, decodes):
     """A command turn's pause is first read greedily; when the early check takes it as a whole turn, finish() uses
     that reading and runs no beam decode at all."""
-    calls = []
-    original = rec.decode
-
-    def counting(audio, context, guard=True, encoded=None):
-        calls.append(len(audio))
-        return original(audio, context, guard, encoded)
-
-    rec.decode = counting
-    try:
-        stream = rec.stream("command")
-        assert read_pause(stream, EDGE_SILENCE + pcm(maker.piper("say that again"))) == "say that again"
-        stream.judged(True)
-        heard = stream.finish()
-    finally:
-        del rec.decode
-    assert heard.text == "say that again" and calls == []
+    stream = rec.stream("command")
+    assert read_pause(stream, EDGE_SILENCE + pcm(maker.piper("say that again"))) == "say that again"
+    stream.judged(True)
+    heard = stream.finish()
+    assert heard.text == "say that again" and decodes == []
 
 
-def test_a_quick_reading_too_late_for_the_early_endpoint_is_judged_at_the_end(rec, maker):
+def test_a_quick_reading_too_late_for_the_early_endpoint_is_judged_at_the_end(rec, maker, decodes):
     """The trailing silence ran out before the early check saw the quick reading: finish() asks the pipeline's judge,
     and a whole command is still finished as heard, with no fuller decode; anything else gets the full one."""
-    calls = []
-    original = rec.decode
-
-    def counting(audio, context, guard=True, encoded=None):
-        calls.append(len(audio))
-        return original(audio, context, guard, encoded)
-
-    rec.decode = counting
-    try:
-        whole = rec.stream("command")
-        whole.judge = lambda text: text == "next one"
-        read_pause(whole, EDGE_SILENCE + pcm(maker.piper("next one")))
-        assert whole.finish().text == "next one" and calls == []
-        part = rec.stream("command")
-        part.judge = lambda text: False
-        read_pause(part, EDGE_SILENCE + pcm(maker.piper("give us a conversation starter about")))
-        assert part.finish().text.startswith("give us a conversation starter") and len(calls) == 1
-    finally:
-        del rec.decode
+    whole = rec.stream("command")
+    whole.judge = lambda text: text == "next one"
+    read_pause(whole, EDGE_SILENCE + pcm(maker.piper("next one")))
+    assert whole.finish().text == "next one" and decodes == []
+    part = rec.stream("command")
+    part.judge = lambda text: False
+    read_pause(part, EDGE_SILENCE + pcm(maker.piper("give us a conversation starter about")))
+    assert part.finish().text.startswith("give us a conversation starter") and len(decodes) == 1
 
 
 def test_a_quick_reading_that_is_no_whole_turn_gets_the_full_reading_in_the_background(rec, maker):
