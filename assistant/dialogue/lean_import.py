@@ -17,7 +17,7 @@ Rasa's serving side is imported by accident too, ~30 MB of the companion's peak 
   client libraries, though the agent only needs the base classes of `channels.channel`. The package is made
   without running its `__init__`; the first other name asked of it runs it then (`lazy_package`).
 - `rasa.core.tracker_store` names DynamoDB's `Key` and MongoDB's `Collection` (boto3, pymongo), and
-  `rasa.core.jobs` the reminder scheduler (apscheduler, which imports pkg_resources): each is imported with a
+  `rasa.core.jobs` the reminder scheduler (apscheduler): each is imported with a
   deferred stand-in for those classes, which imports the real one the first time it is called.
 """
 
