@@ -122,3 +122,13 @@ def test_a_voice_that_cannot_be_cut_is_spoken_whole(tmp_path, monkeypatch) -> No
     pieces = list(synth.stream("Take your time, both of you."))
     assert len(pieces) == 1 and pieces[0].seconds > 1.0
     assert json.loads(config.read_text())["audio"]["sample_rate"] == pieces[0].format.rate
+
+
+def test_the_voice_halves_share_one_memory_arena_and_shrink_it_after_each_run(piper):
+    from assistant.speech.piper import shared_arena
+
+    assert shared_arena() is True  # registered once; asking again changes nothing
+    assert session_options().get_session_config_entry("session.use_env_allocators") == "1"
+    runs = piper._halves.run_options  # and hand its unused blocks back after each run
+    assert runs.get_run_config_entry("memory.enable_memory_arena_shrinkage") == "cpu:0"
+    assert piper.synthesize("Saved.").audio  # both halves run on the shared arena

@@ -32,7 +32,17 @@ LEAN_CHECK = textwrap.dedent(
     out = {"intent": engine.parse("give us a conversation starter about desire").intent,
            "reply": list(engine.respond("give us a conversation starter about desire").texts),
            "tensorflow": "tensorflow" in sys.modules, "matplotlib": "matplotlib" in sys.modules,
-           "validator_kept": "rasa.graph_components.validators.default_recipe_validator" in sys.modules}
+           "validator_kept": "rasa.graph_components.validators.default_recipe_validator" in sys.modules,
+           "unused_clients": [name for name in ("aiogram", "socketio", "webexteamssdk", "slack_sdk", "twilio",
+                                                "pymongo", "boto3", "apscheduler") if name in sys.modules]}
+    # The serving side imports for real when asked for.
+    import rasa.core.channels as channels
+    import rasa.core.jobs as jobs
+    import rasa.core.tracker_store as tracker_store
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    out["channels"] = sorted(channels.BUILTIN_CHANNELS)
+    out["dynamo_key"] = type(tracker_store.Key("sender_id").eq("x")).__module__
+    out["scheduler_real"] = issubclass(AsyncIOScheduler, jobs.AsyncIOScheduler)
     # Training later in the same process must get the real TensorFlow classes.
     import tensorflow as tf
     import rasa.utils.train_utils as train_utils
@@ -56,6 +66,9 @@ def test_lean_load_skips_tensorflow_and_later_training_gets_the_real_classes(mod
     assert out["intent"] == "request_prompt" and out["reply"]
     assert out["tensorflow"] is False and out["matplotlib"] is False
     assert out["validator_kept"] is False  # imported against placeholders for the load only, then dropped
+    assert out["unused_clients"] == []  # chat channels' and tracker stores' client libraries: not imported
+    assert {"telegram", "slack", "socketio", "rest"} <= set(out["channels"])
+    assert out["dynamo_key"] == "boto3.dynamodb.conditions" and out["scheduler_real"]
     assert out["callback_is_keras"] and out["validator_has_real_diet"] and out["plots_resolve"]
 
 

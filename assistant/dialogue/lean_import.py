@@ -11,12 +11,21 @@ seconds of start-up and ~350 MB of memory (bench/coldstart.py, bench/memory.py).
 - the recipe validator is imported against placeholders only while the model loads (its class is only named in
   the training schema, never run), then dropped from `sys.modules`, so a later training imports the real one.
 Evaluation plots (matplotlib) are imported on first use. Placeholders never stay in `sys.modules`: a model that does use DIET or TED imports the real modules as usual.
+
+Rasa's serving side is imported by accident too, ~30 MB of the companion's peak RSS (bench/memory.py):
+- `rasa.core.channels` imports all fifteen chat channels (Telegram, Slack, Webex, Socket.IO, Twilio...) with their
+  client libraries, though the agent only needs the base classes of `channels.channel`. The package is made
+  without running its `__init__`; the first other name asked of it runs it then (`lazy_package`).
+- `rasa.core.tracker_store` names DynamoDB's `Key` and MongoDB's `Collection` (boto3, pymongo), and
+  `rasa.core.jobs` the reminder scheduler (apscheduler): each is imported with a
+  deferred stand-in for those classes, which imports the real one the first time it is called.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import sys
 import types
 from typing import Any, Dict, Iterator, Set, Tuple
@@ -52,6 +61,15 @@ VALIDATOR_DEPENDENCIES = (
 )
 # Importers whose heavy imports are only used inside functions: bound to forwarding stand-ins.
 DEFERRED_IMPORTS = {"rasa.nlu.test": ("rasa.utils.plotting",)}  # matplotlib, for evaluation plots
+# Packages whose `__init__` runs only when a name other than these is asked of them: {package: {submodule: names}}.
+LAZY_PACKAGES: Dict[str, Dict[str, Tuple[str, ...]]] = {
+    "rasa.core.channels": {"channel": ("InputChannel", "OutputChannel", "UserMessage", "CollectingOutputChannel")},
+}
+# Importers whose named classes from these modules are only called (or annotated) inside functions.
+DEFERRED_CLASSES: Dict[str, Dict[str, Tuple[str, ...]]] = {
+    "rasa.core.tracker_store": {"boto3.dynamodb.conditions": ("Key",), "pymongo.collection": ("Collection",)},
+    "rasa.core.jobs": {"apscheduler.schedulers.asyncio": ("AsyncIOScheduler",)},
+}
 
 
 class Deferred(type):
@@ -142,6 +160,54 @@ def import_deferring(importer: str, modules: Tuple[str, ...]) -> bool:
     return True
 
 
+def lazy_package(package: str, eager: Dict[str, Tuple[str, ...]]) -> bool:
+    """Put `package` in `sys.modules` without running its `__init__`: its submodules import as usual, the names
+    in `eager` ({submodule: names}) are there at once, and the first other name asked of it runs the `__init__`.
+    False if it was already imported (or cannot be found)."""
+    if package in sys.modules:
+        return False
+    parent_name, _, child = package.rpartition(".")
+    parent = importlib.import_module(parent_name) if parent_name else None
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return False
+    module = importlib.util.module_from_spec(spec)
+    loader = spec.loader
+
+    def run_init(name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        del module.__getattr__  # the PEP 562 hook set below
+        loader.exec_module(module)
+        return getattr(module, name)
+
+    module.__getattr__ = run_init  # type: ignore[method-assign]  # module-level __getattr__ (PEP 562)
+    sys.modules[package] = module
+    if parent is not None:
+        setattr(parent, child, module)
+    try:
+        for submodule, names in eager.items():
+            loaded = importlib.import_module(f"{package}.{submodule}")
+            for name in names:
+                setattr(module, name, getattr(loaded, name))
+    except Exception:
+        sys.modules.pop(package, None)
+        if parent is not None and getattr(parent, child, None) is module:
+            delattr(parent, child)
+        raise
+    return True
+
+
+def import_deferring_classes(importer: str, classes: Dict[str, Tuple[str, ...]]) -> bool:
+    """Import `importer` with the named classes of modules not yet imported as deferred stand-ins; False if
+    `importer` was already imported."""
+    if importer in sys.modules:
+        return False
+    with _placeholders({name: names for name, names in classes.items() if name not in sys.modules}):
+        importlib.import_module(importer)
+    return True
+
+
 def import_train_utils() -> bool:
     """Import `rasa.utils.train_utils` with deferred Keras helpers; False if it was already imported."""
     if TRAIN_UTILS in sys.modules or not available():
@@ -163,6 +229,10 @@ def lean_rasa() -> Iterator[bool]:
         return
     from assistant import telemetry  # noqa: F401  (before Rasa)
 
+    for package, eager in LAZY_PACKAGES.items():
+        lazy_package(package, eager)
+    for importer, classes in DEFERRED_CLASSES.items():
+        import_deferring_classes(importer, classes)
     import_train_utils()
     for importer, modules in DEFERRED_IMPORTS.items():
         import_deferring(importer, modules)

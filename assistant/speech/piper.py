@@ -50,8 +50,31 @@ def voice_files(wanted: Optional[str]) -> Tuple[Path, Path]:
     return model, config
 
 
+_shared_arena: List[bool] = []  # [whether it registered], once per process
+_shared_arena_lock = threading.Lock()
+
+
+def shared_arena() -> bool:
+    """One CPU memory arena for all of this process's ONNX sessions, registered once: the voice's two halves
+    otherwise keep an arena each, the front's sized by its longest sentence and the vocoder's by its largest
+    window, though the two never run at once (Piper alone over eight replies: peak RSS 199 -> 194 MB)."""
+    with _shared_arena_lock:
+        if not _shared_arena:
+            import onnxruntime
+
+            try:
+                memory = onnxruntime.OrtMemoryInfo("Cpu", onnxruntime.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0,
+                                                   onnxruntime.OrtMemType.DEFAULT)
+                onnxruntime.create_and_register_allocator(memory, onnxruntime.OrtArenaCfg(0, -1, -1, -1))
+                _shared_arena.append(True)
+            except Exception:  # noqa: BLE001 - an onnxruntime without shared allocators: an arena per session
+                _shared_arena.append(False)
+        return _shared_arena[0]
+
+
 def session_options(threads: int = 1) -> Any:
-    """onnxruntime options: `threads` CPU threads without busy-waiting, and no memory plan per input shape.
+    """onnxruntime options: `threads` CPU threads without busy-waiting, no memory plan per input shape, and the
+    process's shared arena.
 
     One thread, no spinning: on a 2-core machine the listener keeps a core while the companion speaks. Without
     the memory pattern the arena does not keep a planned block for every window and sentence length it has seen:
@@ -63,6 +86,8 @@ def session_options(threads: int = 1) -> Any:
     options.inter_op_num_threads = 1
     options.enable_mem_pattern = False
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    if shared_arena():
+        options.add_session_config_entry("session.use_env_allocators", "1")
     return options
 
 

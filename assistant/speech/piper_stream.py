@@ -50,12 +50,28 @@ def halves(model: Path, folder: Optional[Path] = None) -> Tuple[Path, Path]:
     raise OSError(f"no writable folder for the halves of {model.name}")
 
 
+def shrinking_runs() -> Any:
+    """onnxruntime run options that hand the arena's unused blocks back to the system after each run: between
+    sentences the voice's working memory (the front's for the longest sentence, the vocoder's for the largest
+    window) is not kept beside the recogniser's, so the session's peak is lower (bench/memory.py); None where the
+    option is missing."""
+    try:
+        import onnxruntime
+
+        options = onnxruntime.RunOptions()
+        options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+        return options
+    except Exception:  # noqa: BLE001 - an onnxruntime without it: the arena keeps its blocks, as before
+        return None
+
+
 class StreamingVoice:
     """The two halves of one voice model as ONNX sessions: `frames` then `audio` speak one sentence in windows."""
 
     def __init__(self, front: Any, back: Any) -> None:
         self.front = front
         self.back = back
+        self.run_options = shrinking_runs()
 
     @classmethod
     def load(cls, model: Path, session: Any) -> Optional["StreamingVoice"]:
@@ -70,7 +86,7 @@ class StreamingVoice:
 
     def frames(self, feeds: Dict[str, Any]) -> Any:
         """The first half on the voice's usual inputs: the latent frames, (1, channels, frames)."""
-        return self.front.run(None, feeds)[0]
+        return self.front.run(None, feeds, self.run_options)[0]
 
     def audio(self, frames: Any) -> Iterator[Any]:
         """The sentence's float audio, window by window."""
@@ -81,7 +97,8 @@ class StreamingVoice:
         while start < total:
             end = min(total, start + size)
             low, high = max(0, start - CONTEXT), min(total, end + CONTEXT)
-            out = self.back.run(None, {CUT[0]: np.ascontiguousarray(frames[:, :, low:high])})[0].reshape(-1)
+            feeds = {CUT[0]: np.ascontiguousarray(frames[:, :, low:high])}
+            out = self.back.run(None, feeds, self.run_options)[0].reshape(-1)
             hop = out.size // (high - low)
             yield out[(start - low) * hop:(end - low) * hop]
             start, size = end, min(MAX_FRAMES, size * 2)
