@@ -218,6 +218,33 @@ def said_to_partner(text: str) -> bool:
     return (bool(_TO_PARTNER.search(words)) and wish_content(words) is None) or names_nothing(words)
 
 
+# --- a theme said as a statement: "we never seem to manage X", "one of us always Y", "i never know if Z" ---
+
+# A sentence about themselves, said in the first person ("we ...", "i ...", "our ...", "one of us ...", "it's always
+# me who ..."): after the wake phrase, naming a theme of ours, it is a wish to talk about that theme. Between the two of
+# them in a window it is their talk, and the addressee gate keeps it unheard (assistant/dialogue/addressee.py).
+_FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'd|we'll|us|our|ours|ourselves|i|i'm|i've|i'd|i'll|me|my|myself"
+                           r"|one of us|neither of us|both of us|either of us)\b")
+# Words of a question or request put to the companion, or of a wish to talk: those are read as requests already.
+_NOT_A_STATEMENT = re.compile(r"\b(?:can|could|would|will|shall) (?:you|we|i)\b|\b(?:give|tell|ask|show) (?:us|me)\b"
+                              r"|\b(?:please|companion|question|starter|prompt|topic)\b|\?\s*$|^(?:let's|lets)\b")
+MIN_STATEMENT_WORDS = 4  # "we're fine", "i know": too short to name a theme
+
+
+def theme_statement(text: str) -> bool:
+    """Whether `text` is a statement about themselves ("we keep missing each other's signals", "i never know what my
+    partner likes"): first person, four words or more, not said to "you", no request, question or wish to talk."""
+    raw = text.lower().strip()
+    words = " ".join(re.sub(r"[^\w' ]+", " ", raw).split())
+    if len(words.split()) < MIN_STATEMENT_WORDS or not _FIRST_PERSON.search(words):
+        return False
+    if _NOT_A_STATEMENT.search(raw) or _NOT_A_STATEMENT.search(words) or _ASKED.search(words):
+        return False
+    if re.search(r"\b(?:you|you're|you've|you'd|your|yours|yourself)\b", words):
+        return False  # said to someone: the partner, or the companion asked something
+    return wish_content(words) is None and not _NOT_NOW.search(words)
+
+
 def names_nothing(text: str) -> bool:
     """Whether a wish to talk points only back at what they were saying ("let's talk about it properly"): no subject
     of its own, so it is theirs (or a wish for turns), not a request for a starter."""

@@ -46,3 +46,22 @@ def test_an_answer_to_which_one_names_one_and_is_no_statement(text: str, entity:
     """After "a starter or a check-in?", a kind named is an answer; a remark about themselves is talk."""
     parse = Parse(text, "inform", 0.95, (Entity(*entity),))
     assert judge(parse, AFTER_OFFER).for_me is for_me
+
+
+@pytest.mark.parametrize("text, window, for_me", [
+    ("we never get round to saying the hard things", AFTER_STARTER, False),  # their talk, even read as a request
+    ("i always feel like the one who decides", AFTER_STARTER, False),
+    ("we never get round to saying the hard things", window_after(LISTEN, Parse("", "greet", 1.0), None, None, False,
+                                                                  None), False),
+    ("another question please", AFTER_STARTER, True),  # a request in its own words still counts
+])
+def test_a_theme_statement_in_a_window_is_their_talk(text: str, window: object, for_me: bool) -> None:
+    """A statement about themselves read as a request (after the wake phrase a wish to talk) is talk in a window."""
+    assert judge(Parse(text, "request_prompt", 0.95), window).for_me is for_me  # type: ignore[arg-type]
+
+
+def test_a_theme_statement_after_the_wake_phrase_alone_is_for_me() -> None:
+    from assistant.dialogue.addressee import addressed_window
+
+    assert judge(Parse("we never get round to saying the hard things", "request_prompt", 0.7),
+                 addressed_window(LISTEN)).for_me

@@ -196,3 +196,69 @@ def test_pain_from_a_partner_stays_on_the_care_path(dialogue_engine) -> None:
         reply = conv.respond(text)
         assert care_given(conv, reply.texts) is care, (text, reply.texts)
         assert any("medical advice" in t for t in reply.texts) is not care, (text, reply.texts)
+
+
+# --- a theme said as a statement after the wake phrase ("we never manage X"): a wish to talk about it (wish13) ---
+
+@pytest.mark.parametrize("text, statement", [
+    ("we always end up sulking instead of saying what's wrong", True),
+    ("i never quite know whether my partner is into it", True),
+    ("one of us is always the one doing the chasing", True),
+    ("our evenings have gone a bit flat lately", True),
+    ("we're fine", False),  # too short to name anything
+    ("you never reach for me first", False),  # said to the partner
+    ("can we have a question on desire", False),  # a request: read as one already
+    ("we keep bottling things up, can we talk about that", False),  # a wish to talk: the wish path reads it
+    ("give us another one please", False),
+    ("we should do this next weekend", False),  # their plan for another time
+    ("that was a lovely one", False),  # not about themselves
+])
+def test_theme_statement(text: str, statement: bool) -> None:
+    assert topics.theme_statement(text) is statement
+
+
+def test_a_statement_placed_on_a_theme_is_a_request_for_it() -> None:
+    text = "we always end up sulking instead of saying what's wrong"
+    message = parsed(component({text: ("communication", 0.7)}), text, "couple_talk")
+    assert message.get("intent")["name"] == "request_prompt" and topic_of(message) == "communication"
+
+
+def test_a_statement_the_topic_model_is_unsure_of_stays_talk() -> None:
+    text = "we went to the seaside last weekend with the dog"
+    message = parsed(component({}), text, "couple_talk")  # no theme, confident or as a wish's words
+    assert message.get("intent")["name"] == "couple_talk" and topic_of(message) is None
+
+
+def test_a_statement_on_a_subject_the_library_lacks_is_marked() -> None:
+    text = "we keep falling out over what we spend at the weekend"
+    message = parsed(component({text: ("elsewhere:money", 0.6)}), text, "couple_talk")
+    assert message.get("intent")["name"] == "request_prompt"
+    assert message.get("elsewhere") == "money" and topic_of(message) is None
+
+
+def test_a_statement_with_a_distress_cue_or_read_as_care_is_never_lifted() -> None:
+    text = "i'm afraid he'll hurt me again when he's been drinking"
+    assert parsed(component({text: ("power", 0.9)}), text, "couple_talk").get("intent")["name"] == "couple_talk"
+    text = "we never seem to be close any more and i feel so alone"
+    assert parsed(component({text: ("desire", 0.9)}), text, "disclose_distress").get("intent")["name"] == (
+        "disclose_distress")
+
+
+def test_a_theme_statement_is_a_request_addressed_and_talk_in_a_window(dialogue_engine) -> None:
+    """End to end: after the wake phrase (or typed) a statement naming a theme gets a starter on it; the same words
+    between the two of them in the window a starter opens stay unheard."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import topic_wishes
+    from dialoguebench import fresh, typed
+
+    wishes = [{"text": "we both go quiet when something awkward needs saying", "topic": "communication"},
+              {"text": "it's nearly always me who has to get things going in bed", "topic": "initiation"}]
+    rows = [{**item, **topic_wishes.run_line(dialogue_engine, item, typed)} for item in wishes]
+    assert all(r["ok"] and r["intent"] == "request_prompt" for r in rows), rows
+    for item in wishes:
+        conv = fresh(dialogue_engine)
+        conv.respond("give us a conversation starter")
+        assert not conv.judge(item["text"], conv.window).for_me, item

@@ -16,6 +16,7 @@ from assistant.care import DISCLOSURE
 from assistant.dialogue.commands import is_directed, is_stop_command
 from assistant.messages import CLOSED, ListenMode, Parse, Window
 from assistant.settings import ListenSettings
+from assistant.topics import theme_statement
 
 CHECKIN_FORM = "checkin_form"
 CONSENT_FORM = "consent_form"
@@ -192,6 +193,8 @@ def _unmet_wording(parse: Parse) -> Optional[str]:
         return f"{parse.intent} said as a statement, not an answer"
     if parse.intent in STATE_CHANGING - TIMELESS_INTENTS and TALK_MARKERS.search(text):
         return f"{parse.intent} placed at another time or put as a suggestion: their plan"
+    if parse.intent == "request_prompt" and theme_statement(text):
+        return "a statement about themselves (after the wake phrase a wish; here their talk)"
     cue = CUES.get(parse.intent)
     if cue is not None and not cue.search(text):
         return f"{parse.intent} without the words it is said with"

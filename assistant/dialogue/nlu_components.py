@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack, vstack
 
 from assistant import paths
-from assistant.topics import POINTER, lacking, said_to_partner, wish_content, wishes_to_talk
+from assistant.topics import POINTER, lacking, said_to_partner, theme_statement, wish_content, wishes_to_talk
 from assistant.dialogue.commands import asks_gentler, is_directed, is_stop_command, normalise
 from assistant.dialogue.entity_values import (
     CANONICAL, TOPICS, canonical_value, find_checkin, find_rating, named_kind, subject_of, subject_parts)
@@ -413,6 +413,8 @@ class FocusedCRFEntityExtractor(CRFEntityExtractor):
 # --- sentence-level topic / check-in kind --------------------------------------------------------------------
 
 NONE_LABEL = "none"
+ELSEWHERE_PREFIX = "elsewhere:"
+STATEMENT_THEME = "statement_theme"  # (label, probability) of a statement lifted to a request (not output)
 PROMPTS_FILE = "prompts.yml"
 # Frames a subject the library lacks is set into for training, as a request or a wish would say it.
 WISH_FRAMES = ["{}", "can we talk about {}", "we need to talk about {}", "a question about {} please",
@@ -487,6 +489,10 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             "wish_threshold": 0.5,
             "wish_floor": 0.2,
             "wish_margin": 1.5,
+            # a statement about themselves naming a theme ("we never seem to want it at the same time"), read as talk
+            "statement_intents": ["couple_talk", "inform", "nlu_fallback"],
+            "statement_threshold": 0.5,
+            "statement_elsewhere_threshold": 0.3,
             "elsewhere_threshold": 0.5,
             "lacking_words_max": 10,  # a longer description names things in passing ("the restaurant, the holiday")
         }
@@ -697,6 +703,9 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
         if intent.get("name") not in self.config["wish_intents"] or "topic" not in self.models:
             return
         content = wish_content(text)
+        if content is None and intent.get("name") in self.config["statement_intents"] and theme_statement(text):
+            self._lift_statement(message, text)
+            return
         if not content or has_distress_cue(text) or has_consent_cue(text) or is_stop_command(text):
             return
         if intent.get("name") == "disclose_distress" and not wishes_to_talk(text):
@@ -712,6 +721,55 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
         ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "request_prompt"]
         message.set(INTENT, chosen, add_to_output=True)
         message.set("intent_ranking", [chosen, *ranking], add_to_output=True)
+
+    def _lift_statement(self, message: Message, text: str) -> None:
+        """A statement about themselves that the topic model clearly places on a theme ("we keep missing each other's
+        signals": initiation), or on a subject the library lacks, is a wish to talk about it: a request. Said in a
+        window between the two of them, the addressee gate keeps it unheard all the same."""
+        if any(e.get("entity") in ("rating", "checkin") for e in message.get(ENTITIES, [])):
+            return  # an answer with a rating or naming a check-in kind stays an answer
+        theme = self._theme_of_statement(text)
+        if theme is None:
+            return
+        chosen = {"name": "request_prompt",
+                  "confidence": max(theme[1], float((message.get(INTENT) or {}).get("confidence") or 0.0))}
+        ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "request_prompt"]
+        message.set(INTENT, chosen, add_to_output=True)
+        message.set("intent_ranking", [chosen, *ranking], add_to_output=True)
+        message.set(STATEMENT_THEME, theme)
+
+    def _theme_of_statement(self, text: str) -> Optional[Tuple[str, float]]:
+        """The theme (a topic, or "elsewhere:<subject>") a statement about themselves is clearly about, else None; never
+        for words with a distress or consent cue (those are the care path's)."""
+        from assistant.care_cues import has_consent_cue, has_distress_cue
+
+        if "topic" not in self.models or has_distress_cue(text) or has_consent_cue(text) or is_stop_command(text):
+            return None
+        label, prob = self.predict(text)["topic"]
+        if label != NONE_LABEL and prob >= float(self.config["statement_threshold"]):
+            return label, prob
+        if label.startswith(ELSEWHERE_PREFIX) and prob >= float(self.config["statement_elsewhere_threshold"]):
+            return label, prob  # a subject the library lacks, less sure: it is only said kindly, with the nearest
+        label, prob = self.wished_topic(text)  # said to the companion it is about something: read as a wish's words
+        return (label, prob) if label != NONE_LABEL else None
+
+    def _statement_theme(self, message: Message, entities: List[Dict[str, Any]]) -> bool:
+        """A request said as a statement about themselves (lifted, or read so by the classifier): mark the theme it is
+        about, a subject the library lacks or the topic (unless words of ours named one). Whether it was one."""
+        text = message.get(TEXT) or ""
+        theme = message.get(STATEMENT_THEME) or (self._theme_of_statement(text) if theme_statement(text) else None)
+        if not theme:
+            return False
+        label, prob = theme
+        ours = [e for e in entities if e.get("entity") == "topic" and e.get("extractor") == "RegexEntityExtractor"]
+        entities = [e for e in entities if e.get("entity") != "topic"]
+        if label.startswith(ELSEWHERE_PREFIX) and not ours:
+            message.set("elsewhere", label.split(":", 1)[1], add_to_output=True)
+        else:
+            entities += ours or [{"entity": "topic", "value": label, "confidence_entity": prob,
+                                  "extractor": self.__class__.__name__}]
+        message.set(ENTITIES, entities, add_to_output=True)
+        return True
 
     def _drop_partner_talk(self, message: Message) -> None:
         """A "request" said to the partner ("i love it when you reach for me first"), asking for no question and naming
@@ -763,6 +821,8 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             self._drop_partner_talk(message)
             intent = (message.get(INTENT) or {}).get("name")
             entities = list(message.get(ENTITIES, []))
+            if intent == "request_prompt" and self._statement_theme(message, entities):
+                continue
             if intent == "request_prompt":
                 lacks = self._lacking(message.get(TEXT) or "", entities)
                 if lacks:
