@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.dialogue.entity_values import canonical_value, find_checkin, find_rating
+from assistant.dialogue.entity_values import bare_checkin, canonical_value, find_checkin, find_rating, subject_parts
 from assistant.dialogue.evaluate import evaluate, parse_annotated, read_examples
 from assistant.errors import ConfigError
 from assistant.messages import Entity, Parse
@@ -102,6 +102,25 @@ def test_find_rating(text: str, rating: object) -> None:
 ])
 def test_find_checkin_by_cue_words(text: str, kind: object) -> None:
     assert find_checkin(text) == kind
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("the bedtime one", "bedtime"), ("nightly", "bedtime"), ("um the end of the day one please", "bedtime"),
+    ("the one for after making love", "after_intimacy"), ("post sex", "after_intimacy"),
+    ("the evening was lovely", None), ("sleep", None), ("after dinner", None), ("we should go to bed", None),
+])
+def test_a_check_in_kind_said_on_its_own(text: str, kind: object) -> None:
+    """Only the kind's name and filler: an answer naming it; anything more is left to the classifier."""
+    assert bare_checkin(text) == kind
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("a question about fairness and who decides", ["fairness", "who decides"]),
+    ("one about when one of us is in the mood and the other isn't", ["when one of us is in the mood and the other isn't"]),
+    ("about how often i want it and you don't", ["how often i want it and you don't"]),
+])
+def test_one_situation_in_two_clauses_is_one_subject(text: str, parts: list) -> None:
+    assert subject_parts(text) == parts
 
 
 def test_names_a_subject() -> None:

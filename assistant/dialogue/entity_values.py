@@ -53,6 +53,25 @@ _BEDTIME_CUES = re.compile(
 )
 
 
+# A check-in kind named on its own ("end of day", "the after sex one"), as an answer to "which check-in?": the words
+# left once these are dropped must all be the kind's name.
+_NAME_FILLER = frozenset("the a an one for please um uh er erm our that this just kind of check in checkin".split())
+_KIND_NAMES = (
+    ("after_intimacy", re.compile(r"(?:after|post) ?(?:sex|intimacy|making love|lovemaking|being intimate|we made love)"
+                                  r"|afterglow|aftercare")),
+    ("bedtime", re.compile(r"bed ?time|night ?time|nightly|end day|end the day|before (?:bed|sleep)")),
+)
+
+
+def bare_checkin(text: str) -> Optional[str]:
+    """The check-in kind a short utterance is nothing but the name of ("end of day", "the nightly one"), or None."""
+    words = [w for w in re.sub(r"[^\w' ]+", " ", text.lower()).split() if w not in _NAME_FILLER]
+    if not 0 < len(words) <= 4:
+        return None
+    name = " ".join(words)
+    return next((kind for kind, pattern in _KIND_NAMES if pattern.fullmatch(name)), None)
+
+
 def find_checkin(text: str) -> Optional[str]:
     """The check-in kind a whole request names by its cue words, or None."""
     words = " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
@@ -222,9 +241,19 @@ def names_a_subject(text: str) -> bool:
 _CONJUNCTION = re.compile(r"\s+(?:and also|and then|and|as well as|plus|or maybe|or)\s+")
 
 
+# A part that ends on an auxiliary ("... and the other doesn't", "... or i do") is the rest of one situation's clause,
+# not a second subject.
+_ELLIPSIS_END = re.compile(r"\b(?:do|does|did|is|are|was|were|can|could|will|would|has|have|had|should|might)(?:n't| not)?$"
+                           r"|\b(?:don't|doesn't|didn't|isn't|aren't|wasn't|weren't|can't|won't|wouldn't|hasn't|haven't)$")
+
+
 def subject_parts(text: str) -> List[str]:
-    """The parts of a request's subject joined by "and" / "or" ("about fairness and who decides": two parts)."""
+    """The parts of a request's subject joined by "and" / "or" ("about fairness and who decides": two parts); one
+    situation told in two clauses ("when one of us wants it and the other doesn't") is one part."""
     subject = subject_of(text)
     if subject is None:
         return []
-    return [part for part in _CONJUNCTION.split(subject) if set(part.split()) - _NO_SUBJECT]
+    parts = [part for part in _CONJUNCTION.split(subject) if set(part.split()) - _NO_SUBJECT]
+    if any(_ELLIPSIS_END.search(part.strip()) for part in parts[1:]):
+        return [subject]
+    return parts

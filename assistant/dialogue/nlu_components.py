@@ -692,6 +692,26 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             prob = max(prob, threshold) if label != NONE_LABEL else prob
         return (label, prob) if prob >= threshold else (NONE_LABEL, 0.0)
 
+    def _bare_checkin(self, message: Message) -> bool:
+        """A check-in kind said on its own ("end of day", "the after sex one") is an answer naming it, whatever the
+        classifier made of so few words; True when it was."""
+        from assistant.dialogue.entity_values import bare_checkin
+
+        kind = bare_checkin(message.get(TEXT) or "")
+        intent = message.get(INTENT) or {}
+        if kind is None or intent.get("name") == "start_checkin":
+            return False
+        if intent.get("name") != "inform":
+            chosen = {"name": "inform", "confidence": max(0.5, float(intent.get("confidence") or 0.0))}
+            ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "inform"]
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set("intent_ranking", [chosen, *ranking], add_to_output=True)
+        entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != "checkin"]
+        entities.append({"entity": "checkin", "value": kind, "confidence_entity": 1.0,
+                         "extractor": self.__class__.__name__})
+        message.set(ENTITIES, entities, add_to_output=True)
+        return True
+
     def _lift_wish(self, message: Message) -> None:
         """A wish to talk about something of ours, or about a subject the library lacks ("we keep bottling things up,
         can we talk about that", "i want us to say thank you more"), read as talk, an answer, a wish for turns or a
@@ -817,6 +837,8 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
                   "checkin": frozenset(self.config["checkin_intents"])}
         override = float(self.config["override"])
         for message in messages:
+            if self._bare_checkin(message):
+                continue
             self._lift_wish(message)
             self._drop_partner_talk(message)
             intent = (message.get(INTENT) or {}).get("name")

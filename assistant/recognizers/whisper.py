@@ -36,8 +36,10 @@ PHRASE_WITHIN_WORDS = 4  # the wake check looks for the phrase's key word among 
 TOKENS_PER_SECOND = 6.0  # a generous speaking rate in Whisper tokens: the output budget grows with the audio
 MIN_TOKENS = 12
 QUIET_RMS = 0.006  # samples below this RMS (about -44 dBFS) are silence whatever Whisper would write
-SPECULATE_AFTER_MS = 150  # unvoiced time after which the utterance so far is decoded in the background
-QUICK_AFTER_MS = 90  # ... and read quickly, in a command turn (a stale quick reading costs the worker ~70 ms)
+# Unvoiced time after which the utterance so far is decoded in the background (in a command turn, read quickly
+# first). 90 ms for the quick reading cost espeak-ng voices 2 of 95 dev commands against 150 (a last word's unvoiced
+# end cut off): bench/spoken_accuracy.py --early on ../blind18/spoken_commands.yml, 0.863 against 0.884.
+SPECULATE_AFTER_MS = 150
 VAD_FRAME_MS = 30
 VAD_FRAME_BYTES = SAMPLE_RATE * VAD_FRAME_MS // 1000 * 2
 VAD_AGGRESSIVENESS = 2  # as the endpointer's default (listen.vad_aggressiveness)
@@ -214,7 +216,6 @@ class WhisperStream:
         self._context = context
         self._stop_stream = stop_stream  # PocketSphinx's command decoder on the same audio, listening for a stop
         self._quick_first = context.nbest and owner.quick_first
-        self._speculate_ms = QUICK_AFTER_MS if self._quick_first else SPECULATE_AFTER_MS
         self.judge: Optional[Callable[[str], bool]] = None  # whether a quick reading makes a whole turn (the pipeline's)
         self._audio = bytearray()
         self._pending = b""  # the start of a 30 ms frame not yet judged voiced or not
@@ -249,7 +250,7 @@ class WhisperStream:
                 self._settled = False
             else:
                 self._unvoiced_ms += VAD_FRAME_MS
-        if self._voiced_since_decode and self._unvoiced_ms >= self._speculate_ms:
+        if self._voiced_since_decode and self._unvoiced_ms >= SPECULATE_AFTER_MS:
             self._start_decode(full=not self._quick_first)
 
     def _idle(self) -> bool:
