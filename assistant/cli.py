@@ -68,6 +68,14 @@ class Stopper:
 STOPPER = Stopper()
 
 
+def _quiet_stop(unraisable: Any) -> None:
+    """An interrupt that Python could not raise (it landed in an import-lock or weakref callback) is no error: the
+    Stopper repeats it, so say nothing; anything else goes to Python's own report."""
+    if STOPPER.asked and isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def _run(argv: Optional[List[str]]) -> int:
     parser = build_parser()
     try:
@@ -93,6 +101,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     real = sys.stdout
     sys.stdout = GuardedStream(real if real is not None else ClosedStream())  # None: started with it closed
     previous: Dict[signal.Signals, Any] = {}
+    sys.unraisablehook = _quiet_stop
     try:
         for number in STOP_SIGNALS:
             previous[number] = signal.signal(number, STOPPER)

@@ -375,3 +375,33 @@ def test_row7_a_closed_stdout_is_one_line_too(run_cli, companion_home: Path):
                           env=dict(os.environ, COMPANION_HOME=str(companion_home)), close_fds=True,
                           preexec_fn=lambda: os.close(1))
     assert done.returncode != 0 and "standard output is closed" in one_line(done)
+
+
+def test_row17_an_interrupt_python_cannot_raise_prints_nothing_once_stopping(monkeypatch, capsys):
+    import gc
+    import weakref
+
+    from assistant import cli
+
+    class Thing:
+        pass
+
+    def interrupted(_: object) -> None:
+        raise KeyboardInterrupt
+
+    def other(_: object) -> None:
+        raise ValueError("a real fault")
+
+    monkeypatch.setattr(sys, "unraisablehook", cli._quiet_stop)
+    monkeypatch.setattr(cli.STOPPER, "asked", True)
+    thing = Thing()
+    ref = weakref.ref(thing, interrupted)
+    del thing
+    gc.collect()
+    assert capsys.readouterr().err == ""
+    thing = Thing()
+    ref = weakref.ref(thing, other)
+    del thing
+    gc.collect()
+    assert "a real fault" in capsys.readouterr().err
+    del ref
