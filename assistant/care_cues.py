@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Optional, Pattern, Sequence
 
+from assistant.care_hints import EVERYDAY_CAUSE, HINTS, PRESSED_TO_MORE
 from assistant.dialogue.commands import with_apostrophes
 
 _PARTNER = r"(?:him|her|them|my (?:partner|husband|wife|boyfriend|girlfriend|fianc\w*|spouse|other half|ex))"
@@ -391,7 +392,8 @@ def _told(text: str) -> str:
 
 def has_distress_cue(text: str) -> bool:
     """Whether `text` says in unmistakable words that someone is unsafe, harmed, coerced or in crisis."""
-    return bool(DISTRESS_CUES.search(_told(text)))
+    words = PRESSED_TO_MORE.sub(" ", _told(text))
+    return bool(DISTRESS_CUES.search(words) or HINTS.search(words))
 
 
 def has_consent_cue(text: str, intimate: bool = False) -> bool:
@@ -466,9 +468,10 @@ def _glad(words: str) -> bool:
 
 
 def is_ordinary(text: str) -> bool:
-    """Whether `text` is an ordinary ask, an everyday fear or tear, enjoyment or gladness said outright, or a worry
-    closed by a good end (the classifier alone may not call it distress)."""
+    """Whether `text` is an ordinary ask, an everyday fear or tear, enjoyment or gladness said outright, a worry
+    closed by a good end, or a mood or pressure with an everyday cause (the classifier alone may not call it
+    distress)."""
     words = words_of(text)
     return (is_activity_request(text) or bool(EVERYDAY_WORRY.search(words)) or _enjoyed(words) or _glad(words)
-            or bool(GOOD_CLOSE.search(words)))
+            or bool(GOOD_CLOSE.search(words)) or bool(EVERYDAY_CAUSE.search(words)))
 
