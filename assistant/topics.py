@@ -227,7 +227,9 @@ _FIRST_PERSON = re.compile(r"\b(?:we|we're|we've|we'd|we'll|us|our|ours|ourselve
                            r"|one of us|neither of us|both of us|either of us)\b")
 # Words of a question or request put to the companion, or of a wish to talk: those are read as requests already.
 _NOT_A_STATEMENT = re.compile(r"\b(?:can|could|would|will|shall) (?:you|we|i)\b|\b(?:give|tell|ask|show) (?:us|me)\b"
-                              r"|\b(?:please|companion|question|starter|prompt|topic)\b|\?\s*$|^(?:let's|lets)\b")
+                              r"|\b(?:please|companion|question|starter|prompt|topic)\b|\?\s*$|^(?:let's|lets)\b"
+                              r"|^(?:(?:um+|uh+|er+|erm|so|okay|ok|well|right|hmm+)\s+)*(?:what|which)\s+"
+                              r"(?:should|shall|could|can|do|would|might)\s+(?:we|i)\b")  # a question, "?" unheard
 MIN_STATEMENT_WORDS = 4  # "we're fine", "i know": too short to name a theme
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.dialogue.entity_values import bare_checkin, canonical_value, find_checkin, find_rating, subject_parts
+from assistant.dialogue.entity_values import (
+    bare_checkin, canonical_value, find_checkin, find_rating, subject_parts, without_talk_frame)
 from assistant.dialogue.evaluate import evaluate, parse_annotated, read_examples
 from assistant.errors import ConfigError
 from assistant.messages import Entity, Parse
@@ -75,6 +76,8 @@ def test_unreadable_heldout_is_a_config_error(tmp_path: Path) -> None:
         ("checkin", "the lights out one", "bedtime"), ("checkin", "winding down", "bedtime"),
         ("topic", "saying what we want out loud", "communication"), ("topic", "saying no", "power"),
         ("topic", "being turned down kindly", "initiation"),
+        ("topic", "the signals we send when we're keen", "initiation"), ("topic", "dropping a hint", "initiation"),
+        ("topic", "how we let each other know we're up for it", "initiation"),
         ("rating", "a four", "4"), ("rating", "lots", None),
     ],
 )
@@ -147,3 +150,11 @@ def test_reliability_bins_and_talk_counts(tmp_path: Path) -> None:
     table = {"that's sweet": Parse("that's sweet", "couple_talk", 0.9), "next one": Parse("next one", "skip", 0.7)}
     result = evaluate_talk(table.__getitem__, talk)
     assert (result.n, result.not_for_me, result.commands) == (2, 1, [("next one", "skip", 0.7)])
+
+
+@pytest.mark.parametrize("text, left", [
+    ("what should we talk about", "what should we"), ("give us something to chat about tonight please", "give us something to"),
+    ("talk about", ""), ("we never talk about money", None), ("something to think about regarding trust", None),
+])
+def test_without_talk_frame(text: str, left: object) -> None:
+    assert without_talk_frame(text) == left

@@ -66,3 +66,19 @@ def test_an_answer_naming_a_topic_names_no_checkin_kind() -> None:
     topics.process([named, bare])
     assert [e["entity"] for e in named.get("entities")] == ["topic"]
     assert ("checkin", "after_intimacy") in [(e["entity"], e["value"]) for e in bare.get("entities")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("so what could we chat about", "none"),  # the talk is what is asked for
+    ("any ideas what we should talk about tonight", "none"),
+    ("we are both shy so what should we talk about", "communication"),  # what is left still names one
+    ("help us talk more openly", "communication"),  # no closing "talk about": the whole sentence
+])
+def test_a_request_for_something_to_talk_about_names_no_topic_by_the_word_talk(text: str, expected: str) -> None:
+    """A request ending on "... talk about" asks for talk: the topic comes from the words before it, if any."""
+    config: Dict[str, Any] = {**SentenceTopicClassifier.get_default_config(), "threshold": 0.3}
+    topics = SentenceTopicClassifier(config, model_storage=None, resource=None)  # type: ignore[arg-type]
+    topics.predict = lambda text: {  # type: ignore[method-assign]
+        "topic": ("communication", 0.9) if any(w in text for w in ("talk", "chat", "shy")) else ("none", 0.9)}
+    label, _ = topics._guess("topic", "request_prompt", text, topics.predict(text))
+    assert label == expected

@@ -212,6 +212,8 @@ def test_pain_from_a_partner_stays_on_the_care_path(dialogue_engine) -> None:
     ("give us another one please", False),
     ("we should do this next weekend", False),  # their plan for another time
     ("that was a lovely one", False),  # not about themselves
+    ("so what could we chat about", False),  # a question with its "?" unheard
+    ("what do we do when one of us is tired", False),
 ])
 def test_theme_statement(text: str, statement: bool) -> None:
     assert topics.theme_statement(text) is statement

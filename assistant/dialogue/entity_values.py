@@ -21,7 +21,9 @@ _TOPIC_STEMS: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
     for value, pattern in (
         ("initiation", r"initiat|first move|mak\w* (a |the )?move|start\w* (things|it|sex)|who starts|"
                        r"who (asks|goes first|reaches out)|reach\w* out first|ask\w* for sex|"
-                       r"turn\w* (each other |me |you )?down|rejecti"),
+                       r"turn\w* (each other |me |you )?down|rejecti|signal|\bhint|"
+                       r"let\w* (each other|you|me|them|him|her) know (that )?(we're|we are|i'm|i am|you're|you are) "
+                       r"(in the mood|keen|interested|up for)"),
         ("power", r"power|decid|decision|equal say|(a|our|my|your) say\b|control|in charge|call\w* the shots|"
                   r"consent|boundar|agency|lead\w*|follow|saying (yes|no)|say\w* no\b"),
         ("body", r"\bbod(y|ies)|skin\b|self image|body image|physical"),
@@ -212,6 +214,18 @@ def rating_in_answer(text: str) -> Optional[str]:
 
 _SUBJECT = re.compile(r"(?<!')\b(?:about|on|around|regarding|concerning|re)\s+(?P<rest>.+)$")
 _NO_SUBJECT = frozenset("tonight please now for us to talk chat discuss with each other together then".split())
+
+
+# "what should we talk about", "something to chat about tonight": the talk is what is asked for, not its subject.
+_TALK_FRAME = re.compile(r"\b(?:talk|talking|chat|chatting|discuss|discussing|speak|speaking|think)\s+about"
+                         r"(?:\s+(?:tonight|now|please|then|together|next|today))*\W*$")
+
+
+def without_talk_frame(text: str) -> Optional[str]:
+    """The words of a request left once a closing "... talk about" is dropped ("what should we"), or None when the
+    request does not end on one."""
+    lowered = text.lower().strip()
+    return _TALK_FRAME.sub("", lowered).strip() if _TALK_FRAME.search(lowered) else None
 
 
 def subject_of(text: str) -> Optional[str]:

@@ -28,7 +28,8 @@ from assistant import paths
 from assistant.topics import POINTER, lacking, said_to_partner, theme_statement, wish_content, wishes_to_talk
 from assistant.dialogue.commands import asks_gentler, is_directed, is_stop_command, normalise
 from assistant.dialogue.entity_values import (
-    CANONICAL, TOPICS, canonical_value, find_checkin, find_rating, named_kind, subject_of, subject_parts)
+    CANONICAL, TOPICS, canonical_value, find_checkin, find_rating, named_kind, subject_of, subject_parts,
+    without_talk_frame)
 
 NDArray = _NDArray[Any]
 
@@ -674,6 +675,9 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
                 kind = find_checkin(text)
                 return (kind, 1.0) if kind else (NONE_LABEL, 0.0)
             return (label, prob) if prob >= threshold else (NONE_LABEL, 0.0)
+        frame_left = without_talk_frame(text) if intent != "inform" else None
+        if frame_left is not None:  # "what should we talk about": the talk is the ask, the words before may name one
+            label, prob = self.predict(frame_left).get(name, (NONE_LABEL, 0.0)) if frame_left else (NONE_LABEL, 0.0)
         subject = subject_of(text) if intent in self.config["subject_intents"] else None
         wished = wish_content(text) if intent == "request_prompt" else None
         if wished and (subject is None or POINTER.match(subject) or wished.endswith(subject)):
