@@ -78,7 +78,7 @@ _WISH = re.compile(
     r"\b(?:can|could|shall|may) we (?:please )?(?:talk|chat|speak|have a (?:talk|chat|think)|discuss|get into|go into"
     r"|look at|work on|explore|unpack|dig into|figure out|sort out|sort)\b(?: (?:about|through|over))?"
     r"|\b(?:i|we)(?:'d| would)? (?:really |honestly |just )?(?:(?:like|love|want|need|hope)(?: us)? to|wanna)"
-    r" (?:talk|chat|speak|discuss|get into|go into|explore|unpack|look at|work on|figure out|sort out|sort"
+    r" (?:talk|chat|speak|discuss|hear|get into|go into|explore|unpack|look at|work on|figure out|sort out|sort"
     r"|understand|get better at|be better at|get to the bottom of|think about|open up about|learn)"
     r"(?: (?:about|through|over))?(?=\s|$)"
     r"|\b(?:i|we)(?:'d| would)? (?:really |honestly |just )?(?:like|love|want|need|hope) us to\b"
@@ -87,7 +87,13 @@ _WISH = re.compile(
     r"|\bhow (?:do|can|could|should|might) we (?:get better at |learn to |stop |start )?"
     r"|\bwe(?:'re| are) (?:really |so |pretty |just )?(?:rubbish|bad|terrible|hopeless|useless|awful|not (?:great|good))"
     r" at\b"
-    r"|\bhelp with\b|\bsomething on\b|\bhave you got (?:anything|something) (?:on|for|about)\b")
+    r"|\bhelp with\b|\bsomething on\b|\bhave you got (?:anything|something) (?:on|for|about)\b"
+    # a question put to the companion for one on a subject: "do you have anything about X", "what have you got on X"
+    r"|\b(?:do you have|have you got|you got|is there|are there|what (?:have you got|do you have)|tell us|ask us)"
+    r" (?:anything |something |any questions? |a question |questions |one |ones )?(?:a bit |more )?"
+    r"(?:on|about|for|around|to do with)(?=\s|$)"
+    r"|\b(?:anything|something|any questions?|a question) (?:on|about|for)(?= (?:that|this|it)$)"
+    r"|(?<!you )(?<!please )\bhelp us with(?= (?:that|this|it)$)")
 # What the wish points back to, said after its words ("... can we talk about that", "we'd like to talk it through").
 POINTER = re.compile(r"^(?:(?:all )?(?:it|that|this|those|these)(?: (?:through|over|out|more|a bit|one))*|things)\b")
 _BACK_WORD = re.compile(r"\b(?:that|it|this)\b")
@@ -98,10 +104,10 @@ _NOT_NOW = re.compile(
     r"|\b(?:another|some other) (?:time|day|night)\b|\bat some point\b|\blater\b|\btake turns\b|\bin turns?\b"
     r"|\bturns? each\b(?! of us on)|\btimer\b"
     r"|\btime (?:us|it|each)\b|\bone at a time\b"
-    r"|\bhelp us\b|\byou(?:'re| are| were| always| never| do| don't| did| didn't)\b|\b(?:for|with|to|at|than) you\b")
+    r"|\bhelp us\b(?! with (?:that|this|it)$)|\byou(?:'re| are| were| always| never| do| don't| did| didn't)\b|\b(?:for|with|to|at|than) you\b")
 _FILLER = re.compile(r"^(?:(?:um+|uh+|er+|erm|like|you know|so|and|but|honestly|really|just|actually|please|companion)\b\s*)+"
                      r"|(?:\s*\b(?:um+|uh+|er+|erm|like|you know|so|and|but|honestly|really|just|actually|please"
-                     r"|companion|tonight|now))+$")
+                     r"|companion|tonight|now|help us with (?:that|this|it)))+$")
 
 
 def wish_content(text: str) -> Optional[str]:
@@ -170,7 +176,7 @@ _LACKING = tuple((name, re.compile(pattern)) for name, pattern in (
                r"|\binjur|physio"
                r"|\bmedic|\bmeds\b|\bpills?\b|\btablets\b|prescri|\bdoctors?\b|\bgp\b|hospital|diagnos|\bsurgery\b"
                r"|\boperation\b|\bscans?\b|test results|blood tests?|fertility|contracept|\bperiods?\b|\bhormon"
-               r"|menopaus|hot flush|night sweats|\bage?ing\b|getting older|disab|wheelchair|\bweight\b|fitness"
+               r"|menopaus|hot flush|night sweats|disab|wheelchair|fitness"
                r"|exercise|\bgym\b|\bsleep(?:ing)?\b(?! (?:together|with))|insomnia|snor|\btired\b(?! of)|exhaust"),
     ("in-laws", r"in-?laws|\bmum'?s?\b|\bmom'?s?\b|\bdad'?s?\b|\bmother|\bfather|\bparents\b|\bfamily\b|\bsister"
                 r"|\bbrother"),

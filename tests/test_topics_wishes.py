@@ -26,6 +26,16 @@ from assistant.dialogue.nlu_components import SentenceTopicClassifier
     ("can we take turns on this", None),  # a wish for the floor, not for a starter
     ("i want us to talk about it because you're always so quiet", None),  # said to the partner
     ("i love it when you hold me", None),  # no wish at all
+    # a question put to the companion for one on a subject
+    ("do you have anything about the way we sulk", "the way we sulk"),
+    ("what have you got on feeling wanted", "feeling wanted"),
+    ("is there a question about saying thanks", "saying thanks"),
+    ("tell us something about holding back", "holding back"),
+    ("we're saving up for a car, anything on that", "we're saving up for a car"),
+    ("i'd love to hear about the ways we flirt", "the ways we flirt"),
+    ("we keep talking past each other, help us with that", "we keep talking past each other"),
+    ("we're hopeless at saying no, help us with that", "saying no"),
+    ("can you help us with that", None),  # asks for help, names nothing
     ("that was lovely", None),
 ])
 def test_wish_content(text: str, content: Optional[str]) -> None:
@@ -55,6 +65,7 @@ def test_only_a_wish_to_talk_lifts_a_disclosure(text: str, talk: bool) -> None:
     # words that look like those but name a topic of ours
     ("spending more time together", None), ("sleeping together", None), ("feeling at home in our bodies", None),
     ("tired of always being the one who initiates", None),
+    ("getting older together", None), ("putting on weight", None),  # the body's changes are body's own
 ])
 def test_lacking(subject: str, name: Optional[str]) -> None:
     assert topics.lacking(subject) == name
@@ -155,6 +166,36 @@ def test_a_topic_named_in_our_words_stands_against_a_lacking_guess() -> None:
     message = parsed(component(guesses), text, "request_prompt", [
         {"entity": "topic", "value": "desire", "extractor": "RegexEntityExtractor"}])
     assert message.get("elsewhere") is None and topic_of(message) == "desire"
+
+
+@pytest.mark.parametrize("subject, topic", [
+    ("climaxing together", "pleasure"), ("our turn-ons", "pleasure"), ("being submissive", "power"),
+    ("who's the boss", "power"), ("kinks", "pleasure"), ("both getting older", "body"),
+])
+def test_a_subject_names_a_topic_in_its_own_words(subject: str, topic: str) -> None:
+    assert topics.named_topic(subject) == topic
+
+
+def test_a_short_wish_the_model_is_unsure_of_is_placed_by_its_own_words() -> None:
+    message = parsed(component({"fantasies": ("desire", 0.2)}), "could we talk about fantasies", "couple_talk")
+    assert message.get("intent")["name"] == "request_prompt" and topic_of(message) == "pleasure"
+
+
+def test_a_question_for_one_on_a_lacking_subject_is_a_request_marked_lacking() -> None:
+    message = parsed(component({}), "have you got anything on the school run", "couple_talk")
+    assert message.get("intent")["name"] == "request_prompt" and message.get("elsewhere") == "kids"
+
+
+@pytest.mark.parametrize("text, intent, lifted", [
+    ("we keep talking past each other, help us with that", "help", True),
+    ("let's talk about my sister's wedding", "start_mutuality", True),
+    ("let's talk through the guided questions", "start_mutuality", False),  # the guided conversation itself
+])
+def test_a_wish_read_as_help_or_the_guided_talk_is_a_request(text: str, intent: str, lifted: bool) -> None:
+    guesses = {"we keep talking past each other": ("communication", 0.8), "my sister's wedding": ("elsewhere:home", 0.7),
+               "the guided questions": ("mutuality", 0.8)}
+    message = parsed(component(guesses), text, intent)
+    assert (message.get("intent")["name"] == "request_prompt") is lifted
 
 
 def test_words_to_the_partner_read_as_a_request_give_way() -> None:

@@ -25,14 +25,16 @@ _TOPIC_STEMS: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
                        r"let\w* (each other|you|me|them|him|her) know (that )?(we're|we are|i'm|i am|you're|you are) "
                        r"(in the mood|keen|interested|up for)"),
         ("power", r"power|decid|decision|equal say|(a|our|my|your) say\b|control|in charge|call\w* the shots|"
-                  r"consent|boundar|agency|lead\w*|follow|saying (yes|no)|say\w* no\b"),
-        ("body", r"\bbod(y|ies)|skin\b|self image|body image|physical"),
+                  r"consent|boundar|agency|lead\w*|follow|saying (yes|no)|say\w* no\b|dominan|dominat|submissi|the boss\b"),
+        ("body", r"\bbod(y|ies)|skin\b|self image|body image|physical|getting older|\bage?ing\b|\bweight\b|naked|"
+                 r"self[- ]conscious|how (i|we|he|she|they) looks?\b"),
         ("appreciation", r"appreciat|gratitude|grateful|thank|love about|compliment|valu\w* each other"),
         ("communication", r"communicat|talk|honest|open\w* up|\bopenly|listen|heard|convers|express|"
                           r"ask\w* for|say\w* what|tell\w* (each other |you |me )?what|out loud|into words|"
                           r"speak\w* up"),
         ("desire", r"desir|libido|sex drive|drive\b|want|attract|arous|passion|lust|chemistry|spark|in the mood"),
-        ("pleasure", r"pleasur|feels? good|feeling good|enjoy|satisf|sensual|\bfun\b"),
+        ("pleasure", r"pleasur|feels? good|feeling good|enjoy|satisf|sensual|\bfun\b|orgasm|climax|fantas|"
+                     r"turn\w*[ -](us |me |you |each other )?ons?\b|kinks?\b"),
         ("mutuality", r"mutual|equal|both of us|both our|partner|give and take|giv\w* and receiv|team|balance|"
                       r"fair|shared"),
     )

@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix, hstack, vstack
 
 from assistant import paths
-from assistant.topics import POINTER, lacking, said_to_partner, theme_statement, wish_content, wishes_to_talk
+from assistant.topics import POINTER, lacking, named_topic, said_to_partner, theme_statement, wish_content, wishes_to_talk
 from assistant.dialogue.commands import asks_gentler, is_directed, is_stop_command, normalise
 from assistant.dialogue.entity_values import (
     CANONICAL, TOPICS, canonical_value, find_checkin, find_rating, named_kind, subject_of, subject_parts,
@@ -424,6 +424,10 @@ WISH_FRAMES = ["{}", "can we talk about {}", "we need to talk about {}", "a ques
                "we'd love a chat about {}", "have you got one about {}"]
 
 
+# Words that ask for the guided conversation itself, not a starter on a subject ("walk us through the longer talk").
+_GUIDED = re.compile(r"\b(?:guid\w*|conversation|session|mutuality|ten minutes?|longer|questions)\b")
+
+
 def _is_topic(label: str) -> bool:
     """Whether a topic model label is one of the library's topics (not none, not a subject it lacks)."""
     return label != NONE_LABEL and not label.startswith("elsewhere:")
@@ -486,7 +490,7 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             "no_subject_threshold": 0.8,
             "answer_threshold": None,
             "elsewhere": True,
-            "wish_intents": ["couple_talk", "inform", "take_turns", "disclose_distress"],
+            "wish_intents": ["couple_talk", "inform", "take_turns", "disclose_distress", "help", "start_mutuality"],
             "wish_threshold": 0.5,
             "wish_floor": 0.2,
             "wish_margin": 1.5,
@@ -691,6 +695,9 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
         if subject is not None and subject != text.lower():  # the frame ("give us one about") says nothing of it
             label, prob = max((label, prob), self.predict(subject).get(name, (NONE_LABEL, 0.0)),
                               key=lambda guess: (guess[0] != NONE_LABEL, guess[1]))
+        named = named_topic(subject) if subject and intent == "request_prompt" else None
+        if named and (not _is_topic(label) or prob < threshold):  # the model unsure: the subject's own words
+            label, prob = named, threshold
         if subject is not None and subject == wished and (label == NONE_LABEL or prob < threshold):
             label, prob = self.wished_topic(subject)
             prob = max(prob, threshold) if label != NONE_LABEL else prob
@@ -734,17 +741,28 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             return
         if intent.get("name") == "disclose_distress" and not wishes_to_talk(text):
             return  # "i just want to feel safe": a wish for something itself stays a disclosure
+        if intent.get("name") == "start_mutuality" and _GUIDED.search(text.lower()):
+            return  # "i'd like us to do the guided conversation": the guided conversation itself
         label, prob = self.predict(content)["topic"]
         if (label == NONE_LABEL or prob < float(self.config["wish_threshold"])) and len(content.split()) >= 3:
             label, prob = self.wished_topic(content)  # a situation described ("we keep bottling things up")
         elif prob < float(self.config["wish_threshold"]):
-            return
+            label = NONE_LABEL
+        if label == NONE_LABEL:
+            label = self._named_theme(content) or NONE_LABEL  # the model unsure: its own words ("orgasms")
         if label == NONE_LABEL:
             return
         chosen = {"name": "request_prompt", "confidence": max(prob, float(intent.get("confidence") or 0.0))}
         ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "request_prompt"]
         message.set(INTENT, chosen, add_to_output=True)
         message.set("intent_ranking", [chosen, *ranking], add_to_output=True)
+
+    def _named_theme(self, content: str) -> Optional[str]:
+        """The topic, or "elsewhere:<class>", that a short subject's own words name ("orgasms", "the kids"), else None."""
+        if len(content.split()) > int(self.config["lacking_words_max"]):
+            return None
+        name = lacking(content)
+        return named_topic(content) or (ELSEWHERE_PREFIX + name if name else None)
 
     def _lift_statement(self, message: Message, text: str) -> None:
         """A statement about themselves that the topic model clearly places on a theme ("we keep missing each other's
