@@ -374,6 +374,28 @@ def test_looped_variants(looped, takes):
     assert whisper_text.looped_variants(looped) == takes
 
 
+
+@pytest.mark.parametrize("looped, whole_takes", [
+    ("could we hear a gentle one could we hear the gentle one", ["could we hear a gentle one",
+                                                                 "could we hear the gentle one"]),
+    ("pay close attention please hey close attention please", ["pay close attention please",
+                                                               "hey close attention please"]),
+    ("put this one in the keepers put this in", ["put this one in the keepers"]),  # cut short the second time
+    ("we talked and then we talked some more", []),  # a phrase said again inside a sentence is no loop
+    ("next one please", []),
+    ("tell me more tell us", []),
+])
+def test_takes(looped, whole_takes):
+    assert whisper_text.takes(looped) == whole_takes
+
+
+def test_a_command_written_twice_over_is_the_take_in_the_companions_words(rec):
+    """A command looped with a word changed keeps the take that sounds like a command; an answer keeps it all."""
+    assert rec.one_take("play one of our favourites play one of our favour it") == "play one of our favourites"
+    assert rec.one_take("skip that one please slip that one please") == "skip that one please"
+    assert rec.one_take("we laughed a lot tonight") == "we laughed a lot tonight"
+    assert rec.one_take("stop talking start talking") == "stop talking start talking"  # the audio chooses those
+
 @pytest.mark.parametrize("heard, readings", [
     ("okay start", ["okay stop"]),  # only the word spelled like a stop word is tried
     ("star", ["stop"]),
@@ -477,6 +499,17 @@ def test_a_command_turn_takes_the_beam_reading_that_sounds_like_a_command(rec):
                 for text in ("Play one of our family with the sleaze.", "Play one of our favourites, please.")]
     assert rec.likeliest_command(readings, [-0.5, -0.55]) == 1
     assert rec.likeliest_command(readings[:1], [-0.5]) == 0
+
+
+def test_a_command_reading_cut_short_does_not_win_on_its_phrasing(rec):
+    """A beam reading that stops early ("Next one.") loses to the longer reading Whisper scored higher, however
+    common its words; a shorter reading Whisper itself scored higher stands."""
+    readings = [rec.tokenizer.encode(f" {text}", add_special_tokens=False).ids
+                for text in ("Next one about the garden shed.", "Next one.")]
+    assert rec.likeliest_command(readings, [-0.45, -0.6]) == 0
+    assert rec.likeliest_command(readings[::-1], [-0.4, -0.45]) == 0
+    assert whisper_text.cut_short(["next one", "next one about the shed", "next"], [-0.6, -0.45, -7.0]) == [
+        True, False, True]
 
 
 def test_an_out_of_five_half_heard_is_read_as_one_with_the_rating_before_it(rec, maker):

@@ -16,7 +16,7 @@ from assistant.recognizers.mel import SAMPLE_RATE, Samples, log_mel, pcm16_to_fl
 from assistant.recognizers.phrasings import Background
 from assistant.recognizers.whisper_text import (collapse_repeats, looped_variants, near_word, normalise,
                                                 number_readings, rating_readings, scale_readings,
-                                                stop_readings)
+                                                stop_readings, takes, cut_short)
 
 # Noise is not words: Whisper's words on white, pink, brown and real kitchen noise (two levels, both prompts) scored
 # -2.6 to -4.3 on (mean token log-probability - 2 x no-speech probability); speech in Piper and four espeak-ng
@@ -113,8 +113,10 @@ STOP_PRIOR = 3.0
 
 # The command vocabulary a robotic voice loses most ("favourite" as "family", "mutuality" as "neutrality"), in the
 # prompt after the commands above: with a beam of five and the phrasings' rescoring, espeak-ng intent on the dev sets'
-# commands (measured in bench/spoken_accuracy.py, below).
-COMMAND_WORDS = ("Keep this one among our favourites. Read out a starter we saved earlier. Retire it for good. "
+# commands (measured in bench/spoken_accuracy.py, below). A word primed alone pulls its near-rhymes to it: "Keep this
+# one" turned robotic "skip" into "keep" (a skip taken as a save), so "save" and "skip" are both said; on
+# ../blind21/spoken_commands.yml espeak-ng intent 0.846 -> 0.875, WER 0.160 -> 0.158, Piper 0.923 as before.
+COMMAND_WORDS = ("Save this one to our favourites. Skip this one. Read out a starter we saved earlier. Retire it for good. "
                  "Softer and gentler, please. Each of us takes a turn. Our mutuality talk together. Sleep well, good "
                  "night.")
 # Command turns are decoded with a beam, and of its readings the one that sounds most like the companion's own
@@ -506,6 +508,7 @@ class WhisperRecognizer:
         ids = readings[chosen]
         written = self.tokenizer.decode(ids).strip()
         text = collapse_repeats(normalise(written))
+        text = self.one_take(text) if context.nbest else text
         logprob = scores[0]
         no_speech = float(result.no_speech_prob)
         if guard and (logprob - 2 * no_speech < NOISE_SCORE or
@@ -536,7 +539,7 @@ class WhisperRecognizer:
         except (RuntimeError, ValueError) as err:
             raise RecognizerError(f"Whisper could not decode: {err}") from err
         ids = [i for i in result.sequences_ids[0] if i < self._eot]
-        text = collapse_repeats(normalise(self.tokenizer.decode(ids).strip()))
+        text = self.one_take(collapse_repeats(normalise(self.tokenizer.decode(ids).strip())))
         logprob = float(result.scores[0]) if result.scores else 0.0
         no_speech = float(result.no_speech_prob)
         if logprob - 2 * no_speech < NOISE_SCORE or text in HALLUCINATIONS or len(looped_variants(text)) > 1:
@@ -569,12 +572,23 @@ class WhisperRecognizer:
 
     def likeliest_command(self, readings: Sequence[Sequence[int]], scores: Sequence[float]) -> int:
         """Which of a command turn's beam readings (token ids, with Whisper's scores) to take: Whisper's score plus
-        PHRASING_WEIGHT times how much it sounds like the companion's phrasings."""
+        PHRASING_WEIGHT times how much it sounds like the companion's phrasings, of those not cut short."""
         model = self.phrasings.model() if self.phrasings is not None else None
         if model is None or len(readings) < 2:
             return 0
-        texts = [collapse_repeats(normalise(self.tokenizer.decode(list(ids)))) for ids in readings]
-        return max(range(len(texts)), key=lambda i: scores[i] + PHRASING_WEIGHT * model.score(texts[i]))
+        texts = [self.one_take(collapse_repeats(normalise(self.tokenizer.decode(list(ids))))) for ids in readings]
+        short = cut_short(texts, scores)
+        return max((i for i in range(len(texts)) if not short[i]),
+                   key=lambda i: scores[i] + PHRASING_WEIGHT * model.score(texts[i]))
+
+    def one_take(self, text: str) -> str:
+        """A command Whisper wrote twice over, a little differently each time, as the one take that sounds most like
+        the companion's phrasings (the first when there are none); other text as it is."""
+        options = takes(text)
+        if not options or len(looped_variants(text)) > 1:  # short takes a word apart: the audio chooses (decode)
+            return text
+        model = self.phrasings.model() if self.phrasings is not None else None
+        return max(options, key=model.score) if model is not None else options[0]
 
     def stop_in_noise(self, encoded: Encoded, context: Context, text: str, audio: bytes) -> str:
         """What the noise guard keeps of a short clip it would empty: a stop, when the loudest stretch stands

@@ -212,3 +212,37 @@ def looped_variants(text: str) -> List[str]:
         if all(sum(a != b for a, b in zip(takes[0], take)) <= 1 for take in takes[1:]):
             return list(dict.fromkeys(" ".join(take) for take in takes))
     return []
+
+
+# A take said again must match the first this closely, letter for letter (difflib ratio), to be a loop.
+TAKE_LIKENESS = 0.7
+TAKE_MIN_WORDS = 3  # shorter takes a word apart are looped_variants', chosen by the audio ("stop talking start talking")
+
+
+def takes(text: str) -> List[str]:
+    """The takes of a sentence Whisper wrote twice, each time a little differently ("no we would rather not know we
+    would rather not"), or cut short the second time ("add this to our favourites add the"): the whole take(s) to
+    choose from (a take a word short counts as whole); [] when `text` is no such loop."""
+    words = text.split()
+    best, cut = TAKE_LIKENESS, 0
+    for k in range(TAKE_MIN_WORDS, len(words) - TAKE_MIN_WORDS + 1):
+        first, second = words[:k], words[k:]
+        if len(second) > len(first) + 1:
+            continue
+        said = " ".join(second)
+        likeness = max(difflib.SequenceMatcher(None, " ".join(first[:len(second)]), said).ratio(),
+                       difflib.SequenceMatcher(None, " ".join(first), said).ratio())
+        if likeness >= best:
+            best, cut = likeness, k
+    if not cut:
+        return []
+    first, second = words[:cut], words[cut:]
+    return [" ".join(first)] + ([" ".join(second)] if len(second) >= len(first) - 1 else [])
+
+
+def cut_short(readings: Sequence[str], scores: Sequence[float]) -> List[bool]:
+    """Which readings stop early, their words only the start of a reading Whisper scored higher ("hold on" beside
+    "hold on pause for a bit"): the audio held more words, and a short common command must not win on its phrasing."""
+    words = [reading.split() for reading in readings]
+    return [any(scores[j] > scores[i] and len(words[j]) > len(mine) and words[j][:len(mine)] == mine
+                for j in range(len(words))) for i, mine in enumerate(words)]
