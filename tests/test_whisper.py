@@ -409,6 +409,34 @@ def test_stop_readings(heard, readings):
     assert whisper_text.stop_readings(heard) == readings
 
 
+@pytest.mark.parametrize("heard, readings", [
+    ("won't ever mind", ["never mind"]),  # a stretch spelled near a stop phrase is read as it
+    ("and it now", ["end it now"]),
+    ("we're now to set up", ["enough", "that's enough"]),  # "enough" heard as "...t up"
+    ("okay start", []),  # a word reading (stop_readings) already
+    ("next one", []),
+    ("we went out for a long walk", []),  # too long to be a stop half heard
+    ("stop it", []),
+])
+def test_phrase_stop_readings(heard, readings):
+    assert whisper_text.phrase_stop_readings(heard) == readings
+
+
+def test_a_stop_phrase_half_heard_over_words_is_a_stop_and_talk_stays_talk(rec, maker):
+    """A British espeak-ng voice's "that's enough" is heard as "nice it off" or "match it up": read over the
+    stretch of words, the audio fits the stop; short talk ending the same way stays talk."""
+    from assistant.dialogue.commands import heard_stop
+
+    def heard(text: str) -> str:
+        clip = maker.vary(maker.espeak(text, "en-gb", 140, 45), 0, 1.0, 0.0, pad_s=(0.3, 0.4), rate=16000)
+        return transcribe(rec, pcm(clip), "open").text
+
+    for text in ("yes, that's enough", "right, that's enough"):
+        assert heard_stop(heard(text)), text
+    for text in ("we made up", "cheer up", "can we check in", "go for it"):
+        assert not heard_stop(heard(text)), text
+
+
 def test_a_stop_whisper_half_heard_is_a_stop_and_a_start_stays_a_start(rec, maker):
     """A short utterance is tried as a stop ("okay start" -> "okay stop") and a looped output as each of its takes
     ("stop talking start talking" -> "stop talking"), on Whisper alone; "start", "not tonight" are no stop."""

@@ -16,7 +16,7 @@ from assistant.recognizers.mel import SAMPLE_RATE, Samples, log_mel, pcm16_to_fl
 from assistant.recognizers.phrasings import Background
 from assistant.recognizers.whisper_text import (collapse_repeats, looped_variants, near_word, normalise,
                                                 number_readings, rating_readings, scale_readings,
-                                                stop_readings, takes, cut_short)
+                                                phrase_stop_readings, stop_readings, takes, cut_short)
 
 # Noise is not words: Whisper's words on white, pink, brown and real kitchen noise (two levels, both prompts) scored
 # -2.6 to -4.3 on (mean token log-probability - 2 x no-speech probability); speech in Piper and four espeak-ng
@@ -109,6 +109,10 @@ RATED_BEAM_GAP = 0.3
 # every word tried; since then only words spelled like a stop word are ("in half" for "enough" is no longer read).
 STOP_MAX_SECONDS = 2.5
 STOP_PRIOR = 3.0
+# A stop phrase read over a stretch of words (whisper_text.phrase_stop_readings: "don't ever mind" for "oh never mind",
+# "have to sit up" for "that's enough") fits e^-3.5 to e^-5.9 below Whisper's own words in espeak-ng en-gb and
+# en-us+m3; short lines that are no stop, their readings e^-6.4 ("that's it off" said) to e^-22 below.
+PHRASE_STOP_PRIOR = 5.5
 
 
 # The command vocabulary a robotic voice loses most ("favourite" as "family", "mutuality" as "neutrality"), in the
@@ -652,7 +656,8 @@ class WhisperRecognizer:
         """Whisper's words, or a likely reading that fits the audio better (Candidate.gain). A stop reading of a
         short utterance comes first, then the readings this turn expects; one alignment scores them all."""
         short = encoded.samples <= STOP_MAX_SECONDS * SAMPLE_RATE and self.rescoring and not self._rated(context, text)
-        stops = [self.candidate(reading, STOP_PRIOR) for reading in stop_readings(text)] if short else []
+        stops = ([self.candidate(reading, STOP_PRIOR) for reading in stop_readings(text)] +
+                 [self.candidate(reading, PHRASE_STOP_PRIOR) for reading in phrase_stop_readings(text)]) if short else []
         candidates = stops + self.readings(context, text, written, spots)
         if not candidates:
             return text

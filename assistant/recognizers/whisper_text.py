@@ -101,6 +101,36 @@ def _sounds_like(word: str, stop: str) -> bool:
     return difflib.SequenceMatcher(None, word, stop).ratio() >= SOUNDS_LIKE
 
 
+# A stop phrase half heard over a stretch of words ("don't ever mind" for "oh never mind", "and the check in" for
+# "end the check in", "council that" for "cancel that"): in a transcript of at most STOP_SPAN_MAX_WORDS words, a
+# stretch of one to three words spelled this near a stop phrase (letters only) is tried as it.
+STOP_SPAN_PHRASES = ("stop", "enough", "that's enough", "never mind", "cancel", "be quiet", "forget it", "end", "hush")
+STOP_SPAN_MAX_WORDS = 5
+STOP_SPAN_LIKE = 0.6
+# How Whisper writes the close of "enough" (its n heard as a t, its f as a p: "that's it up", "have to sit up"): a
+# transcript ending in one may be "enough" or "that's enough" over its last words.
+ENOUGH_ENDS = frozenset({"up", "off"})
+
+
+def _letters(words: Sequence[str]) -> str:
+    """The letters of `words`, run together ("that's enough" -> "thatsenough")."""
+    return re.sub(r"[^a-z]", "", "".join(words))
+
+
+def span_readings(words: Sequence[str]) -> List[str]:
+    """`words` with one stretch of one to three words read as a stop phrase it is spelled near."""
+    readings = []
+    for start in range(len(words)):
+        for end in range(start + 1, min(start + 3, len(words)) + 1):
+            heard = _letters(words[start:end])
+            readings += [" ".join([*words[:start], phrase, *words[end:]]) for phrase in STOP_SPAN_PHRASES
+                         if difflib.SequenceMatcher(None, heard, _letters([phrase])).ratio() >= STOP_SPAN_LIKE]
+    if words and words[-1] in ENOUGH_ENDS:
+        readings += [" ".join([*words[:start], phrase]) for start in range(len(words))
+                     for phrase in ("enough", "that's enough")]
+    return readings
+
+
 def stop_readings(text: str) -> List[str]:
     """Readings of a short transcript with one word as a stop word that make it a stop ("okay start" -> "okay
     stop"), when it is not one already."""
@@ -113,6 +143,19 @@ def stop_readings(text: str) -> List[str]:
                 if _sounds_like(word, stop)}
     if len(words) <= STOP_WORD_MAX_WORDS:  # or the whole of it one stop word ("quite" for "quiet")
         readings.update(stop for stop in STOP_WORDS if _sounds_like("".join(words), stop))
+    return sorted(r for r in readings if r != text and is_stop_command(r))
+
+
+def phrase_stop_readings(text: str) -> List[str]:
+    """Readings of a short transcript with a stretch of words as a stop phrase that make it a stop ("don't ever
+    mind" -> "never mind", "okay now to sit up" -> "okay that's enough"), when it is not one already and no word
+    reading (stop_readings) gives the same."""
+    from assistant.dialogue.commands import heard_stop, is_stop_command
+
+    words = text.split()
+    if not words or len(words) > STOP_SPAN_MAX_WORDS or heard_stop(text):
+        return []
+    readings = set(span_readings(words)) - set(stop_readings(text))
     return sorted(r for r in readings if r != text and is_stop_command(r))
 
 
