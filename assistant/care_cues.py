@@ -437,7 +437,7 @@ EVERYDAY_WORRY = re.compile(
 
 # A good close after the hard words ("i was nervous, it's been a while, but it felt good"): what came before was a
 # worry the answer itself settles (care9). A cue beside it still tells.
-GOOD_CLOSE = re.compile(r"\bbut (?:it |that |tonight |today )?(?:felt|was|is|turned out|ended up) (?:really |so |very )?"
+GOOD_CLOSE = re.compile(r"\bbut (?:it |that |tonight |today |the (?:[\w']+ ){1,3})?(?:felt|was|is|turned out|ended up) (?:really |so |very )?"
                         r"(?:good|lovely|nice|great|amazing|fun|gorgeous|wonderful|brilliant|fine in the end)\b(?= ?(?:$|[,.;!?]))")
 
 
@@ -499,8 +499,9 @@ def _wanted_more(words: str) -> bool:
 
 
 # Everyday loads, kindnesses, reliefs and wishes in a disclosure's words: buried in emails, everyone wanting something,
-# getting through a presentation, help lifting a wardrobe, never made to feel silly, help given unasked, being asked
-# what i wanted, not having to pretend, "tell me to stop if it's not right", a night ended with a kiss.
+# getting through a presentation, help lifting a wardrobe, never made to feel silly, help given unasked, not pushed
+# when not ready, being asked what i wanted, not having to pretend, "tell me to stop if it's not right", a night ended
+# with a kiss.
 _CHORE = (r"(?:with|lifting|carrying|moving|shifting|building|fixing|sorting|cleaning|tidying|cooking|packing|unpacking"
           r"|painting|putting up|taking down|doing the|getting the kids|clearing|shopping|planning|organising)")
 _EVERYDAY_WISH = re.compile(
@@ -520,6 +521,8 @@ _EVERYDAY_WISH = re.compile(
     r"|\b(?:never|don't ever|doesn't ever|didn't|don't|doesn't) (?:make|made|makes) me feel (?:stupid|silly|daft|bad|small|guilty|like a"
     r" burden|awkward|rubbish|judged|embarrassed|a nuisance)\b"
     r"|\bwithout (?:being|me|me even|even being) (?:asked|asking|having to ask|nagging)\b"
+    r"|(?<!\bat least )\byou (?:didn't|did not|never|don't|do not) (?:push|pushed|pressure|pressured|rush|rushed|force|hurry|hurried)"
+    r"(?: me)?(?: (?:when|after|once|if) i\b| (?:or|and) )(?!.*\b(?:this time|for once|today)\b)"
     r"|\b(?:tell|ask) me to (?:stop|slow down|wait)(?: [\w']+){0,3} (?:if|when|whenever)\b"
     r"|\b(?:say|shout) (?:stop|no|wait)(?: [\w']+){0,2} (?:if|when|whenever) (?:you|something|anything|it)\b"
     r"|\b(?:end|ending|ended|finish|finishing|finished|start|starting|started) (?:it|the night|the day|the evening|things|each day"

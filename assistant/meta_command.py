@@ -38,7 +38,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?:end|finish|stop|halt|leave it|wrap(?: it| this| things)? up|finish up|call it|wind (?:it |this |things )?(?:up|down)"
             r"|pack it in)(?: (?:this|it|that|things|quits|" + _CHECKIN + r"))?"
             r"(?: (?:here|there|now|for tonight|for today|for the night|for one night|a night|a day|at that|early|a bit early"
-            r"|a little early|tonight))*"
+            r"|a little early|tonight|on (?:these|those|them|the questions)))*"
             r"|(?:that's|that is) (?:the check ?-?in|the questions|it|this|us|me) (?:done|over|finished)" + _FOR_NOW
             + r"|(?:(?:that's|that is|that'll be|that will be) (?:all|it|enough|plenty)|that'll do|that will do)(?: (?:questions|of (?:this|that|the questions)))?"
             + _FOR_NOW + r"|(?:we'll (?:stop|leave it|end it)|i'll (?:stop|leave it|end it) (?:there|here))(?: (?:there|here))?"

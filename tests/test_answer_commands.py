@@ -336,3 +336,9 @@ def test_words_wished_to_be_heard_again_are_no_repeat(text: str) -> None:
     """Words wished to be heard from the partner again are an answer, not the question asked again."""
     assert classified_control({"intent": {"name": "repeat", "confidence": 0.9}}, text) is None
     assert answer_control(text) is None
+
+
+@pytest.mark.parametrize("text, control", [("we'll call it a night on those", "stop"), ("call it a night on the sofa", None)])
+def test_ending_on_these_questions_is_a_stop(text: str, control: Optional[str]) -> None:
+    """Ending "on these" names the questions; ending on a thing of theirs does not."""
+    assert answer_control(text) == control

@@ -336,6 +336,8 @@ def test_wanting_more_or_eased_is_ordinary(text: str, ordinary: bool) -> None:
     ("i do all of it without being thanked", False), ("the washing up done without being asked", True),
     ("shout stop if anything feels off", True), ("finishing the day with a cuddle on the sofa", True),
     ("help getting away from him", False), ("not having to pretend for her sake", False),
+    ("that you didn't rush me when i got shy", True), ("at least you didn't push me when i said no", False),
+    ("nervous at the start but the rest of it was lovely", True),
 ])
 def test_everyday_loads_kindnesses_and_wishes_are_ordinary(text: str, ordinary: bool) -> None:
     """Everyday loads, help with a chore, kindnesses and wishes in a disclosure's words are ordinary; help to get away
