@@ -180,7 +180,8 @@ DISTRESS_CUES = _join((
     r"\bno point (?:in|to) (?:any of it|going on|living|anything|it all|me)\b|\b(?:don't|can't) see the point"
     r" (?:in|of) (?:going on|living|anything|any of it)\b|\b(?:can't|cannot|don't think i can|not sure i can)"
     r" (?:go on|keep going|carry on|cope any ?more|cope with anything)\b|\bcan't cope any ?more\b|\bnot coping\b"
-    r"|\bwant (?:all of )?(?:it all|all this|all of this|everything) to (?:end|stop|be over)\b",
+    r"|\bwant (?:all of )?(?:it all|all this|all of this|everything) to (?:end|stop|be over)\b"
+    r"(?! for (?:a|one|an) (?:day|night|morning|afternoon|evening|hour|weekend|minute|bit)\b)",
     r"\b(?:stockpil\w*|saving up|hoarding|collecting) (?:my |the |all my )?(?:tablets|pills|meds|medication)\b"
     r"|\b(?:next|another) (?:explosion|outburst|blow-?up|rage)\b|\b(?:want|wanting|feel like|thinking about|close to)"
     r" (?:to )?giv(?:e|ing) up(?= ?(?:$|[,.;!?]| and\b| but\b| on (?:everything|life|myself|it all)\b))"
@@ -438,7 +439,7 @@ EVERYDAY_WORRY = re.compile(
 
 # A good close after the hard words ("i was nervous, it's been a while, but it felt good"): what came before was a
 # worry the answer itself settles (care9). A cue beside it still tells.
-GOOD_CLOSE = re.compile(r"\bbut (?:it |that |tonight |today )?(?:felt|was|is|turned out|ended up) (?:really |so |very )?"
+GOOD_CLOSE = re.compile(r"\bbut (?:it |that |tonight |today |the (?:[\w']+ ){1,3})?(?:felt|was|is|turned out|ended up) (?:really |so |very )?"
                         r"(?:good|lovely|nice|great|amazing|fun|gorgeous|wonderful|brilliant|fine in the end)\b(?= ?(?:$|[,.;!?]))")
 
 
@@ -449,13 +450,18 @@ GOOD_CLOSE = re.compile(r"\bbut (?:it |that |tonight |today )?(?:felt|was|is|tur
 _GLAD = re.compile(
     r"\b(?:didn't|did not|couldn't|could not|wouldn't|would not|never) stop (?:smiling|laughing|grinning|giggling|beaming)\b"
     r"(?! at (?:me|my|us)\b)"
-    r"|\b(?:we|neither of us)\b(?:(?! (?:he|she|they|him|her|them)\b)[^.;!?]){0,30}? (?:didn't|did not|never) want(?:ed)?"
+    r"|\b(?:i|we|neither of us)\b(?:(?! (?:he|she|they|him|her|them)\b)[^.;!?]){0,30}? (?:didn't|did not|never) want(?:ed)?"
     r" (?:it |this |the night )?to (?:stop|end|finish|be over)\b|\bneither of us wanted (?:it |this )?to (?:stop|end|finish)\b"
     r"|\bfelt (?:so |really |very |truly |completely |properly )?(?:wanted|loved|desired|cherished|adored)\b"
-    r"|\bover (?:too|so|far too|way too) (?:quickly|soon|fast)\b")
+    r"|\bover (?:too|so|far too|way too) (?:quickly|soon|fast)\b"
+    # praise said outright: "i don't know what to say, it was perfect"
+    r"|\b(?:it|that|this|tonight|everything|you) (?:was|were|felt|is|are) (?:just |so |really |absolutely |honestly |utterly"
+    r" |completely |pretty |properly )?(?:perfect|amazing|wonderful|incredible|lovely|magical|magic|beautiful|brilliant"
+    r"|fantastic|gorgeous|bliss|blissful|heavenly|fabulous|the best)\b")
 _TURNED = re.compile(rf"\b(?:but|until|though|although|except|then|afterwards|later|yet|{_FEAR}|hurt|hurts|hit|forced|made me"
                      r"|let me|pushed|pressured|didn't want to|wanted to stop)\b")
-_NOT_BEFORE = re.compile(r"(?:n't|\bnot|\bnever|\bno|\bhardly|\brarely|\bever|\bif|\bwhether)(?: [\w']+){0,2} ?$")  # "i haven't felt loved"
+_NOT_BEFORE = re.compile(r"(?:n't|\bnot|\bnever|\bno|\bhardly|\brarely|\bever|\bif|\bwhether|\bsays?|\bsaid|\btells? me|\btold me"
+                         r"|\bthinks?|\bclaims?|\bpretend\w*|\bsupposed to|\bmeant to)(?: [\w']+){0,2} ?$")  # "i haven't felt loved"
 
 
 def _glad(words: str) -> bool:
@@ -467,11 +473,71 @@ def _glad(words: str) -> bool:
                                                                                  + words[found.end():])
 
 
+# Wanting more, said in the moment or after, by the one answering or to the partner answered to ("i kept thinking don't
+# stop", "you begged me not to stop", "i wanted it to go on forever", "shaky afterwards, good shaking"): the classifier
+# leans on "stop" and on shaking. Said of a third person ("he said don't stop") it is left to the classifier.
+_MORE = re.compile(
+    r"\b(?:think\w*|thought|say\w*|said|whisper\w*|begg?\w*|ask\w*|moan\w*|tell\w*|told|gasp\w*|breath\w*|shout\w*)"
+    r"(?: (?:me|you|us|it|out loud))?,? (?:please )?(?:don't|do not|not to|never|please don't|don't you dare|don't ever) stop\b"
+    r"|\b(?:don't|do not) stop,? (?:don't|do not) stop\b"
+    r"|\b(?:think\w*|thought|say\w*|said|whisper\w*|begg?\w*|moan\w*|tell\w*|told)(?: (?:me|you|us))?,? (?:to )?keep going\b"
+    r"|\bwant(?:ed)? (?:it|this|that|the night|tonight|you|us) to (?:go on|keep going|last|carry on|continue)(?: (?:forever|all night"
+    r"|for ever|longer|for hours))?(?= ?(?:$|[,.;!?]| and\b))"
+    r"|\bgood (?:shaking|trembling|shaky|wobbly|tears|crying|ache|aching|sore|tired)\b|\bhappy (?:tears|crying)\b|\bthe good kind\b")
+# ... or eased: told to stop worrying, a pause wished for a day.
+_EASED = re.compile(r"\b(?:stop|quit) (?:overthinking|worrying|apologising|apologizing|stressing|fretting|rushing|second-guessing"
+                    r"|panicking|being so hard on (?:myself|yourself))\b"
+                    r"|\b(?:stop|pause|rest|slow down) for (?:a|one|an) (?:day|night|morning|afternoon|evening|hour|weekend|minute|bit)\b")
+_THIRD_PERSON = re.compile(r"\b(?:he|she|they|him|them|his|their|he's|she's|they're|he'd|she'd|they'd)\b")
+_HARMED = re.compile(rf"\b(?:{_FEAR}|hurt|hurts|hit|forced|made me|pushed|pressured|anyway|even though|didn't want to|wanted to stop)\b")
+
+
+def _wanted_more(words: str) -> bool:
+    """Whether `words` wish it had gone on, or tell of being eased, said by or to the partners themselves, with no
+    fear or harm beside."""
+    found = _MORE.search(words) or _EASED.search(words)
+    return (found is not None and not _NOT_BEFORE.search(words[:found.start()]) and not _THIRD_PERSON.search(words)
+            and not _HARMED.search(words))
+
+
+# Everyday loads, kindnesses, reliefs and wishes in a disclosure's words: buried in emails, everyone wanting something,
+# getting through a presentation, help lifting a wardrobe, never made to feel silly, help given unasked, not pushed
+# when not ready, being asked what i wanted, not having to pretend, "tell me to stop if it's not right", a night ended
+# with a kiss.
+_CHORE = (r"(?:with|lifting|carrying|moving|shifting|building|fixing|sorting|cleaning|tidying|cooking|packing|unpacking"
+          r"|painting|putting up|taking down|doing the|getting the kids|clearing|shopping|planning|organising)")
+_EVERYDAY_WISH = re.compile(
+    rf"\b(?:get|getting|got|make it) through (?:the |my |a |this |that |tomorrow's |tomorrow )?(?:[\w']+ )?(?:{_THINGS}|meetings?"
+    r"|shift|appraisal|review|inspection|audit|school run|commute|pitch|viva|assessment)\b"
+    r"|\b(?:nobody|no one|none of them) (?:needs|needing|wants|wanting|asks|asking) (?:anything|something|stuff|things) (?:from|of) me\b"
+    rf"|^(?:(?:some|a bit of|a little|a hand|a hand and|just) )?help {_CHORE}\b(?!.*\b(?:away|escape|escaping|leave|leaving|safe|safety"
+    r"|he|she|they|him|her|them)\b)"
+    r"|\byou (?:asked|checked|asking|checking)(?: in)?(?: with| on)? (?:me )?(?:what|if|whether|how) i (?:wanted|liked|needed|felt|was)\b"
+    r"|^(?:just |honestly |simply )?not having to (?:pretend|rush|hurry|perform|worry|think|hold back|be quiet|watch the clock"
+    r"|try so hard|be anywhere|get up)\b(?!.*\b(?:he|she|they|him|her|them)\b)"
+    r"|\b(?:drowning|buried|snowed under|swamped) (?:in|with|under) (?:the |my |our |all the |all my )?(?:[\w']+ )?(?:emails?|work"
+    r"|paperwork|admin|laundry|washing|ironing|deadlines?|marking|homework|meetings?|messages|invoices|boxes|toys|post|forms"
+    r"|reports?|assignments?|orders|calls|jobs|chores)\b"
+    r"|\b(?:everyone|everybody|people|the kids|the children|work|my boss|the phone|my phone|the world|my inbox) (?:to )?(?:stop|quit)"
+    r" (?:needing|asking|calling|messaging|emailing|texting|pinging|ringing|bothering|nagging|interrupting|wanting)\b"
+    r"|\b(?:never|don't ever|doesn't ever|didn't|don't|doesn't) (?:make|made|makes) me feel (?:stupid|silly|daft|bad|small|guilty|like a"
+    r" burden|awkward|rubbish|judged|embarrassed|a nuisance)\b"
+    r"|\bwithout (?:being|me|me even|even being) (?:asked|asking|having to ask|nagging)\b"
+    r"|(?<!\bat least )\byou (?:didn't|did not|never|don't|do not) (?:push|pushed|pressure|pressured|rush|rushed|force|hurry|hurried)"
+    r"(?: me)?(?: (?:when|after|once|if) i\b| (?:or|and) )(?!.*\b(?:this time|for once|today)\b)"
+    r"|\b(?:tell|ask) me to (?:stop|slow down|wait)(?: [\w']+){0,3} (?:if|when|whenever)\b"
+    r"|\b(?:say|shout) (?:stop|no|wait)(?: [\w']+){0,2} (?:if|when|whenever) (?:you|something|anything|it)\b"
+    r"|\b(?:end|ending|ended|finish|finishing|finished|start|starting|started) (?:it|the night|the day|the evening|things|each day"
+    r"|every night|every day|each night) (?:off )?with (?:a |an |some )?(?:kiss|cuddle|hug|snuggle|bath|massage|chat|laugh|story"
+    r"|cup of tea|cuppa|dance)\b")
+
+
 def is_ordinary(text: str) -> bool:
     """Whether `text` is an ordinary ask, an everyday fear or tear, enjoyment or gladness said outright, a worry
     closed by a good end, or a mood or pressure with an everyday cause (the classifier alone may not call it
     distress)."""
     words = words_of(text)
     return (is_activity_request(text) or bool(EVERYDAY_WORRY.search(words)) or _enjoyed(words) or _glad(words)
-            or bool(GOOD_CLOSE.search(words)) or bool(EVERYDAY_CAUSE.search(words)))
+            or _wanted_more(words) or bool(GOOD_CLOSE.search(words) or EVERYDAY_CAUSE.search(words)
+                                           or _EVERYDAY_WISH.search(words)))
 

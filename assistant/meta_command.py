@@ -38,7 +38,7 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"(?:end|finish|stop|halt|leave it|wrap(?: it| this| things)? up|finish up|call it|wind (?:it |this |things )?(?:up|down)"
             r"|pack it in)(?: (?:this|it|that|things|quits|" + _CHECKIN + r"))?"
             r"(?: (?:here|there|now|for tonight|for today|for the night|for one night|a night|a day|at that|early|a bit early"
-            r"|a little early|tonight))*"
+            r"|a little early|tonight|on (?:these|those|them|the questions)))*"
             r"|(?:that's|that is) (?:the check ?-?in|the questions|it|this|us|me) (?:done|over|finished)" + _FOR_NOW
             + r"|(?:(?:that's|that is|that'll be|that will be) (?:all|it|enough|plenty)|that'll do|that will do)(?: (?:questions|of (?:this|that|the questions)))?"
             + _FOR_NOW + r"|(?:we'll (?:stop|leave it|end it)|i'll (?:stop|leave it|end it) (?:there|here))(?: (?:there|here))?"
@@ -327,7 +327,9 @@ _SPEECH = re.compile(r"\b(?:say|said|ask|asked|repeat|question|hear|heard|catch|
 # What one of them said, told of ("you said it again, that you'd missed me", "he asked me that again"), not "what was it
 # you said" nor "did you say".
 _TOLD = re.compile(r"(?<!\bwhat )(?<!\bit )(?<!\bdid )(?<!\bwas that )(?<!\bwhat's that )(?<!\bis that )\b(?:you|he|she|they)(?:'ve| have| had)? (?:(?:just|kept|always|finally|even|then"
-                   r"|actually|also|once) )?(?:said|told|asked|repeated|kept (?:saying|asking|telling))\b")
+                   r"|actually|also|once) )?(?:said|told|asked|repeated|kept (?:saying|asking|telling))\b"
+                   # words wished to be heard from the partner: "to hear you say again that it'll be fine"
+                   r"|\bhear (?:you|them) say\b|\b(?:say|tell me|tell us) (?:it )?again that (?:it|you|we|i|they|everything)\b")
 # Questions on a subject of theirs are not these questions: "no more questions about money at bedtime", "fewer
 # questions over who forgot the bins" (but "questions about this", "the questions on the check-in" are).
 _ON_A_SUBJECT = re.compile(r"\b(?:questions?|quiz|quizzing|session) (?:about|on|over|around|regarding|from) (?!(?:this|that|it|these"
@@ -338,7 +340,9 @@ _APPRAISED = re.compile(r"\b(?:good|great|tough|hard|big|fair|interesting|lovely
 # Not a command for other reasons: a speaker's own stop ("i'll stop"), thanks, "if you want".
 _OWN_SPEECH = re.compile(r"\b(?:i|i'd|i'll|we|we'd|we'll|i would|i will|i've|we've) (?:(?:just|kept|keep) )?(?:say|said|tell|told|read|reread"
                          r"|re-read|heard|listened|watched|played)\b|\b(?:again and again|over and over)\b")
-_NOT_COMMAND = re.compile(r"\b(?:i'll|i will|we'll|we will) stop\b(?! (?:the |this )?(?:check ?-?ins?|questions?)\b)|^(?:thanks|thank you)\b|\b(?:if|when) (?:you|we) (?:want|need)\b")
+# ... and asking of the partner's own ("quit asking if i'm sure"): the companion asks nothing of the kind.
+_NOT_COMMAND = re.compile(r"\b(?:i'll|i will|we'll|we will) stop\b(?! (?:the |this )?(?:check ?-?ins?|questions?)\b)|^(?:thanks|thank you)\b|\b(?:if|when) (?:you|we) (?:want|need)\b"
+                          r"|\basking (?:me |us )?(?:if|whether) (?:i'm|i am|i was|i'd|we're|we are|it's|it is|it was|it feels|that's)\b")
 _MENTIONED = re.compile(r"\b(?:say|said|type|typed|just say|word) (?:stop|skip|pass|help|repeat|next|end)\b")
 _COMMAND_WORDS = frozenset("stop stopping end finish quit cancel help repeat again enough skip pass next".split())
 NEGATION_REACH = 4
@@ -457,13 +461,17 @@ def _own_sentence(words: str, asked: bool, bare: bool = False) -> Optional[str]:
     return kind
 
 
-# Wondering how to word it, said beside the words found ("how do i put it? cosy", "what can i say, it was perfect",
-# "safe, how do i say it"): the answer with its lead-in. Said beside only talk about the talk ("what should i say? no
+# Wondering how to word it, or lost for words, said beside the words found ("how do i put it? cosy", "what can i say, it
+# was perfect", "safe, how do i say it", "no words, just wow"): the answer with its lead-in. Said beside only talk about the talk ("what should i say? no
 # idea") it asks for help.
 _LEAD_IN = re.compile(r"^(?:(?:well|so|um|erm|hmm|oh|gosh|ah) )*(?:how (?:do|can|shall|should|could|would|to) (?:i |we )?(?:even |best )?"
                       r"(?:say|put|describe|phrase|word|explain)(?: (?:it|this|that))?(?: (?:exactly|really|even))?"
                       r"|what (?:else |more )?(?:can|could|shall) (?:i|we) (?:even |possibly |really )?say(?: (?:here|really|even))?"
-                      r"|what(?:'s| is) the word)$")
+                      r"|what(?:'s| is) the word"
+                      # lost for words: "i don't know what to say, it was perfect"
+                      r"|(?:i (?:really |honestly |just )?(?:don't|do not) know|(?:i'm |i am )?not (?:really |quite )?sure|(?:i have |i've got )?no idea"
+                      r"|i can't think|i'm lost for|i'm struggling for) (?:what|how) to (?:say|put it)(?: (?:really|even|honestly))?"
+                      r"|(?:i'm )?lost for words|(?:i'm )?speechless|no words)$")
 
 
 def _worded(words: str, rest: str) -> bool:

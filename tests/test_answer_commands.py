@@ -309,3 +309,36 @@ def test_not_going_on_with_this_and_handing_the_turn_over(text: str, control: Op
 def test_asking_back_and_new_to_it_stay_commands(text: str, control: str) -> None:
     """"What was that you asked" asks again; being new to it is no answer beside a request for help."""
     assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text, control", [
+    ("lost for words, the whole night was magic", None), ("i honestly don't know what to say, you were so sweet", None),
+    ("i don't know what to say", "help"), ("not sure what to say, what do you mean", "help"),
+])
+def test_lost_for_words_beside_the_words_is_the_answer(text: str, control: Optional[str]) -> None:
+    """Lost for words beside words of the answer's own is the answer, however the classifier reads it; alone or beside
+    talk about the talk it asks for help."""
+    got = answer_control(text) or classified_control({"intent": {"name": "help", "confidence": 0.9}}, text)
+    assert got == control
+
+
+@pytest.mark.parametrize("text, control", [
+    ("stop asking whether it's alright, i'll say if it isn't", None), ("quit asking if i'm comfy", None),
+    ("stop asking me questions", "stop"), ("can you stop asking", "stop"),
+])
+def test_asking_of_the_partners_own_is_no_stop(text: str, control: Optional[str]) -> None:
+    """Asking whether someone is alright is the partner's habit, not the companion's questions."""
+    assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text", ["for you to tell me again that we'll manage", "to hear them say it'll all work out"])
+def test_words_wished_to_be_heard_again_are_no_repeat(text: str) -> None:
+    """Words wished to be heard from the partner again are an answer, not the question asked again."""
+    assert classified_control({"intent": {"name": "repeat", "confidence": 0.9}}, text) is None
+    assert answer_control(text) is None
+
+
+@pytest.mark.parametrize("text, control", [("we'll call it a night on those", "stop"), ("call it a night on the sofa", None)])
+def test_ending_on_these_questions_is_a_stop(text: str, control: Optional[str]) -> None:
+    """Ending "on these" names the questions; ending on a thing of theirs does not."""
+    assert answer_control(text) == control

@@ -311,3 +311,43 @@ def test_gladness_with_a_word_of_stopping_is_ordinary(text: str, ordinary: bool)
     """A sure classifier leaning on "stop" or "over" gives way to gladness said outright, not to gladness turned or
     denied."""
     assert care.is_ordinary(text) is ordinary
+
+
+@pytest.mark.parametrize("text, ordinary", [
+    ("you kept whispering please don't stop", True), ("i was saying keep going the whole time", True),
+    ("i wanted tonight to last for hours", True), ("wobbly legs after, good wobbly", True),
+    ("we were laughing so much, it was perfect", True), ("honestly i didn't want to stop", True),
+    ("being told to stop apologising for once", True), ("so tired, i'd love to pause for a weekend", True),
+    ("he said don't stop even though i was crying", False), ("he says it was perfect and i should be grateful", False),
+    ("i didn't want it to go on", False), ("he tells me to stop overreacting", False),
+    ("it was perfect until he grabbed my wrist", False),
+])
+def test_wanting_more_or_eased_is_ordinary(text: str, ordinary: bool) -> None:
+    """A classifier-only disclosure gives way to wanting it to go on, praise said outright, or being eased, said by or
+    to the partners themselves; not to words of a third person's, turned, denied or reported."""
+    assert care.is_ordinary(text) is ordinary
+
+
+@pytest.mark.parametrize("text, ordinary", [
+    ("snowed under with marking all week", True), ("i'd like one evening where no one wants anything from me", True),
+    ("just getting through the appraisal without going red", True), ("help moving the sofa, my knee is bad", True),
+    ("you always checking what i liked", False), ("you checked in on what i wanted, which was lovely", True),
+    ("not having to rush off to work after", True), ("you never make me feel daft for crying at adverts", True),
+    ("i do all of it without being thanked", False), ("the washing up done without being asked", True),
+    ("shout stop if anything feels off", True), ("finishing the day with a cuddle on the sofa", True),
+    ("help getting away from him", False), ("not having to pretend for her sake", False),
+    ("that you didn't rush me when i got shy", True), ("at least you didn't push me when i said no", False),
+    ("nervous at the start but the rest of it was lovely", True),
+])
+def test_everyday_loads_kindnesses_and_wishes_are_ordinary(text: str, ordinary: bool) -> None:
+    """Everyday loads, help with a chore, kindnesses and wishes in a disclosure's words are ordinary; help to get away
+    or pretending for someone is not."""
+    assert care.is_ordinary(text) is ordinary
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("i want it all to stop", True), ("i just want everything to stop for a day, work is mad", False),
+])
+def test_a_pause_for_a_day_is_no_wish_for_it_all_to_end(text: str, cue: bool) -> None:
+    """Wanting everything to stop is a cue; wanting it to stop for a day is a break."""
+    assert care.has_distress_cue(text) is cue

@@ -190,3 +190,17 @@ def test_care9_answers_that_disclose_in_other_words_get_care(conversation):
     chat.respond("let's do the after-sex check-in")
     reply = chat.respond("a bit nervous, it had been a while, but it felt lovely")
     assert care.CARE_REPLY not in reply.texts and not chat.slot("care_tonight")
+
+
+def test_wanting_more_and_being_asked_are_kept_as_answers(conversation, companion_home):
+    """ans11: answers with a disclosure's look on the real model (wanting it not to stop, being asked what one
+    wanted) are kept in the journal word for word, with no care reply."""
+    journal = Journal.open(companion_home / "journal.sqlite3")
+    chat = conversation(journal=journal)
+    chat.respond("start the after intimacy check in")
+    for answer in ("honestly i kept whispering please don't stop", "you checked in on what i wanted, so sweet"):
+        reply = chat.respond(answer)
+        assert care.CARE_REPLY not in reply.texts and reply.active_loop == "checkin_form", reply
+    assert [e["answer"] for e in journal.entries()] == ["honestly i kept whispering please don't stop",
+                                                        "you checked in on what i wanted, so sweet"]
+    assert not chat.slot("care_tonight")

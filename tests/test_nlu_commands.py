@@ -14,7 +14,7 @@ from assistant.meta_command import answer_control
     "that's enough for tonight", "okay that's enough for now thanks", "cancel the check in", "no stop",
     "never mind that then", "forget it please", "cancel our evening check in", "stop this after sex check in",
     "hang on stop for a second", "whoa stop", "that'll do thanks", "enough is enough", "end the bedtime check in",
-    "och haud yer wheesht", "hold your tongue please",
+    "och haud yer wheesht", "hold your tongue please", "never mind the questions", "never mind the rest",
 ])
 def test_plain_stops(text: str) -> None:
     assert is_stop_command(text)
@@ -24,7 +24,7 @@ def test_plain_stops(text: str) -> None:
     "some quiet time", "i never mind that", "that's sweet", "okay we're done for tonight",
     "i couldn't stop thinking about you", "i've had enough of work this week", "",
     "let's do the bedtime check in", "stop tickling me", "don't stop", "that'll do wonders for us",
-    "hold your horses", "i'll hold my tongue",
+    "hold your horses", "i'll hold my tongue", "never mind the hoovering", "never mind about our bank balance",
 ])
 def test_not_plain_stops(text: str) -> None:
     assert not is_stop_command(text)

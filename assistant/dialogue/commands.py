@@ -28,7 +28,9 @@ _CORE = re.compile(
     r"|end(?: it| this| the check ?in)|quit(?: it)?|that's all(?: for now)?|that'll do|that will do|enough is enough)$"
 )
 
-_NEVER_MIND = re.compile(r"^(?:never ?mind|forget it)\b")  # "never mind let's not"; not "i never mind that"
+# "never mind let's not"; not "i never mind that", nor a thing of theirs let go of ("never mind the washing up")
+_NEVER_MIND = re.compile(r"^(?:never ?mind|forget it)\b(?! (?:about )?(?:the|my|your|our|his|her|their|a|all) (?!(?:question|questions"
+                         r"|check ?-?ins?|rest|last|whole)\b)[\w']+)")
 
 
 def normalise(text: str) -> str:
