@@ -428,6 +428,10 @@ WISH_FRAMES = ["{}", "can we talk about {}", "we need to talk about {}", "a ques
 _GUIDED = re.compile(r"\b(?:guid\w*|conversation|session|mutuality|ten minutes?|longer|questions)\b")
 
 
+# A wish's words that ask about the companion or how to begin, not for a subject: a help question stays help.
+_ASKS_OF_US = re.compile(r"\byou\b|\byour\b|^(?:what|how|where|why|which|who|when)\b|^(?:get|getting) (?:started|going)\b")
+
+
 def _is_topic(label: str) -> bool:
     """Whether a topic model label is one of the library's topics (not none, not a subject it lacks)."""
     return label != NONE_LABEL and not label.startswith("elsewhere:")
@@ -741,6 +745,8 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             return
         if intent.get("name") == "disclose_distress" and not wishes_to_talk(text):
             return  # "i just want to feel safe": a wish for something itself stays a disclosure
+        if intent.get("name") == "help" and _ASKS_OF_US.search(content):
+            return  # "what kinds of things can you help with", "how do we get started": help itself
         if intent.get("name") == "start_mutuality" and _GUIDED.search(text.lower()):
             return  # "i'd like us to do the guided conversation": the guided conversation itself
         label, prob = self.predict(content)["topic"]
