@@ -21,3 +21,12 @@ def test_heldout_accuracy_of_the_new_intents(dialogue_engine) -> None:
     report = result.summary() + "".join(f"\n  {e}" for e in result.errors)
     assert result.n >= 50, report
     assert result.intent_accuracy >= 0.85, report
+
+
+def test_a_span_of_time_asked_for_or_paused_for_is_turn_control(dialogue_engine) -> None:
+    """More time asked with a span ("another ... minutes") is not the next question; "hold on" with how long, a pause."""
+    for text in ("could we have another three minutes", "hang on, pause for a little bit", "one more minute on the clock",
+                 "wait, pause it for a second"):
+        assert dialogue_engine.parse(text).intent == "turn_control", text
+    for text in ("give us another one", "pass on this one", "hold on to that question"):
+        assert dialogue_engine.parse(text).intent != "turn_control", text

@@ -529,13 +529,27 @@ def test_a_command_turn_takes_the_beam_reading_that_sounds_like_a_command(rec):
     assert rec.likeliest_command(readings[:1], [-0.5]) == 0
 
 
+def test_a_reading_whisper_is_sure_of_keeps_its_words_against_a_commoner_command(rec):
+    """When Whisper scores its best reading as clearly heard, a runner-up that merges or splits its words into
+    commoner command words does not win on them, while one with as many words still may; heard less surely, the
+    phrasings choose among all."""
+    def ids(*texts: str) -> list:
+        return [rec.tokenizer.encode(f" {text}", add_special_tokens=False).ids for text in texts]
+
+    merged = ids("Play one of our family with the sleaze.", "Play one of our favourites, please.")
+    assert rec.likeliest_command(merged, [-0.3, -0.32]) == 0
+    assert rec.likeliest_command(merged, [-0.7, -0.72]) == 1
+    assert rec.likeliest_command(ids("Play one of our famine please.", "Play one of our favourites please."),
+                                 [-0.3, -0.32]) == 1
+
+
 def test_a_command_reading_cut_short_does_not_win_on_its_phrasing(rec):
     """A beam reading that stops early ("Next one.") loses to the longer reading Whisper scored higher, however
     common its words; a shorter reading Whisper itself scored higher stands."""
     readings = [rec.tokenizer.encode(f" {text}", add_special_tokens=False).ids
                 for text in ("Next one about the garden shed.", "Next one.")]
     assert rec.likeliest_command(readings, [-0.45, -0.6]) == 0
-    assert rec.likeliest_command(readings[::-1], [-0.4, -0.45]) == 0
+    assert rec.likeliest_command(readings[::-1], [-0.6, -0.65]) == 0
     assert whisper_text.cut_short(["next one", "next one about the shed", "next"], [-0.6, -0.45, -7.0]) == [
         True, False, True]
 
