@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -108,6 +108,10 @@ RATED_BEAM_GAP = 0.3
 # bench/stop_recall.py, kitchen noise at 12 dB, five voices: recall 0.934 -> 0.947, false stops 0/120 -> 0/120, with
 # every word tried; since then only words spelled like a stop word are ("in half" for "enough" is no longer read).
 STOP_MAX_SECONDS = 2.5
+# A usual answer to a yes-or-no question wins when it fits the audio within this much per token of Whisper's own
+# words: en-gb "no thanks" after the bedtime offer was heard "low thanks" (-0.588), "no thanks" fitting -0.611; the
+# other usual answers fit 3.4-7 below it.
+CLOSED_MARGIN = 0.1
 STOP_PRIOR = 3.0
 # A stop phrase read over a stretch of words (whisper_text.phrase_stop_readings: "don't ever mind" for "oh never mind",
 # "have to sit up" for "that's enough") fits e^-3.5 to e^-5.9 below Whisper's own words in espeak-ng en-gb and
@@ -199,11 +203,12 @@ class Candidate:
     tokens: Tuple[int, ...]
     prior: Optional[float] = None
     written: bool = False  # tokenised as Whisper wrote it (punctuation kept): compared with Whisper's written words
+    margin: float = 0.0  # without a prior: how much worse per token it may fit and still win (a usual answer)
 
     def gain(self, fit: float, own_fit: float, own_tokens: int) -> float:
         """How much better than Whisper's own words this reading fits, given both mean log-probabilities."""
         if self.prior is None:
-            return fit - own_fit
+            return fit - own_fit + self.margin
         return fit * len(self.tokens) - own_fit * own_tokens + self.prior
 
 
@@ -449,7 +454,7 @@ class WhisperRecognizer:
             text = " ".join(part for part in (primer, self.hints.get(expects, "")) if part)
             previous = self.tokenizer.encode(" " + text, add_special_tokens=False).ids[-128:] if text else []
             prefix = [self._special("<|startofprev|>")] + previous if previous else []
-            closed = tuple(self.candidate(answer) for answer in self.closed.get(expects, ()))
+            closed = tuple(replace(self.candidate(answer), margin=CLOSED_MARGIN) for answer in self.closed.get(expects, ()))
             # a command turn's readings lean towards the companion's phrasings; an answer to a yes-or-no question
             # has its own likely answers (`closed`) and may be anything else ("maybe after a cuddle")
             nbest = mode == "command" and expects is None and self.phrasings is not None
@@ -537,7 +542,7 @@ class WhisperRecognizer:
 
     def quick_decode(self, audio: bytes, context: Context, encoded: Optional[Encoded] = None) -> Decoded:
         """A command turn's quick first reading, for the early endpoint: greedy, no rescoring; no words where the
-        noise guard would look closer (the full decode does)."""
+        noise guard would look closer, or where a turn that expects a yes or no heard neither (the full decode does)."""
         encoded = encoded if encoded is not None and encoded.samples * 2 == len(audio) else self.encode(audio)
         if encoded is None:
             return Decoded("", 1.0, 0.0, len(audio) // 2)
@@ -555,6 +560,8 @@ class WhisperRecognizer:
         no_speech = float(result.no_speech_prob)
         if logprob - 2 * no_speech < NOISE_SCORE or text in HALLUCINATIONS or len(looped_variants(text)) > 1:
             text = ""
+        if context.closed and all(c.text != text for c in context.closed):
+            text = ""  # a yes-or-no turn heard as neither ("low thanks"): the full reading weighs the usual answers
         return Decoded(text, no_speech, logprob, encoded.samples)
 
     def rated_reading(self, encoded: Encoded, context: Context, budget: int) -> str:

@@ -120,7 +120,8 @@ class Deny(CompanionAction):
 
 
 class Inform(CompanionAction):
-    """`inform` outside a check-in: a choice we asked for, a topic, or a feeling to acknowledge."""
+    """`inform` outside a check-in: a choice we asked for, a topic, their talk after a starter, or a feeling to
+    acknowledge."""
 
     action_name = "action_inform"
 
@@ -133,6 +134,9 @@ class Inform(CompanionAction):
             return serve_prompt(self, dispatcher, tracker, topic)
         if tracker.get_slot("offer") == "checkin_type":
             dispatcher.utter_message(text="Bedtime, or after intimacy?")
+            return []
+        if tracker.get_slot("offer") == "another":  # words after a starter are their talk about it, as couple_talk
+            dispatcher.utter_message(response="utter_couple_talk")
             return []
         dispatcher.utter_message(text=care.QUIET if in_care(tracker) else
                                  "Thank you for telling me. Would you like a conversation starter, or a check-in?")
