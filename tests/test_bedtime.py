@@ -79,9 +79,7 @@ def test_bedtime_offer_fires_once_a_night_at_the_set_hour_and_takes_yes_or_no_wi
     def heard_after(rows, offer):
         return [r for r in rows if r["start_s"] > offer["start_s"] and r["heard"]]
 
-    # the answer comes about 3 s after the offer ends: the offer (22:00, the slower bedtime voice) speaks for about
-    # 10 s from 20 s of quiet, and an answer said over its last words loses its start ("no thanks" heard "low thanks")
-    talk_then = [("", 50.0), ("is the alarm set for tomorrow", 1.0), ("yes it is", 33.0)]
+    talk_then = [("", 50.0), ("is the alarm set for tomorrow", 1.0), ("yes it is", 30.0)]
     declining = room(talk_then + [("no thanks", 120.0)], voice_of=[0, 1, 3, 1])
     rows = replay(conversation, declining, options=night(0))
     offers = offer_rows(rows)
