@@ -63,6 +63,9 @@ CLOSED_ANSWERS: Dict[Expectation, Tuple[str, ...]] = {
     "yes_no": ("yes", "yes please", "yeah", "sure", "okay", "no", "no thanks", "no thank you", "not tonight",
                "maybe later"),
 }
+# A usual answer wins when it fits within this much per token of Whisper's own words: en-gb "no thanks" after the
+# bedtime offer was heard "low thanks" (-0.588), "no thanks" fitting -0.611; the other usual answers fit 3.4-7 below.
+CLOSED_MARGIN = 0.1
 
 # An answer to a rating question nearly always holds one, so when none is heard a number reading is taken if the
 # audio fits it at least e^-2 (0.14) as well as Whisper's own words, summed over tokens. Tuned on a dev set of
@@ -108,10 +111,6 @@ RATED_BEAM_GAP = 0.3
 # bench/stop_recall.py, kitchen noise at 12 dB, five voices: recall 0.934 -> 0.947, false stops 0/120 -> 0/120, with
 # every word tried; since then only words spelled like a stop word are ("in half" for "enough" is no longer read).
 STOP_MAX_SECONDS = 2.5
-# A usual answer to a yes-or-no question wins when it fits the audio within this much per token of Whisper's own
-# words: en-gb "no thanks" after the bedtime offer was heard "low thanks" (-0.588), "no thanks" fitting -0.611; the
-# other usual answers fit 3.4-7 below it.
-CLOSED_MARGIN = 0.1
 STOP_PRIOR = 3.0
 # A stop phrase read over a stretch of words (whisper_text.phrase_stop_readings: "don't ever mind" for "oh never mind",
 # "have to sit up" for "that's enough") fits e^-3.5 to e^-5.9 below Whisper's own words in espeak-ng en-gb and
@@ -542,7 +541,7 @@ class WhisperRecognizer:
 
     def quick_decode(self, audio: bytes, context: Context, encoded: Optional[Encoded] = None) -> Decoded:
         """A command turn's quick first reading, for the early endpoint: greedy, no rescoring; no words where the
-        noise guard would look closer, or where a turn that expects a yes or no heard neither (the full decode does)."""
+        noise guard would look closer (the full decode does)."""
         encoded = encoded if encoded is not None and encoded.samples * 2 == len(audio) else self.encode(audio)
         if encoded is None:
             return Decoded("", 1.0, 0.0, len(audio) // 2)
@@ -560,8 +559,6 @@ class WhisperRecognizer:
         no_speech = float(result.no_speech_prob)
         if logprob - 2 * no_speech < NOISE_SCORE or text in HALLUCINATIONS or len(looped_variants(text)) > 1:
             text = ""
-        if context.closed and all(c.text != text for c in context.closed):
-            text = ""  # a yes-or-no turn heard as neither ("low thanks"): the full reading weighs the usual answers
         return Decoded(text, no_speech, logprob, encoded.samples)
 
     def rated_reading(self, encoded: Encoded, context: Context, budget: int) -> str:
