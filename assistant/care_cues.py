@@ -24,6 +24,9 @@ from assistant.dialogue.commands import with_apostrophes
 _PARTNER = r"(?:him|her|them|my (?:partner|husband|wife|boyfriend|girlfriend|fianc\w*|spouse|other half|ex))"
 _THEY = r"(?:he|she|they|my (?:partner|husband|wife|boyfriend|girlfriend|spouse))"
 _FEAR = r"(?:scared|afraid|frightened|terrified|petrified|fearful)"
+_A_WHILE = r"for (?:a|one|an) (?:day|night|morning|afternoon|evening|hour|weekend|minute|bit)\b"  # "stop for a day"
+# Words of harm or fear beside enjoyment or a wish for more: the gladness is turned, or was never free.
+_HARM = rf"{_FEAR}|hurt|hurts|hit|forced|made me|pushed|pressured|didn't want to|wanted to stop"
 # Everyday things to be scared of: the dark, heights, the dentist, a film, an exam.
 _THINGS = (r"(?:dark|heights?|spiders?|dogs?|flying|flights?|needles?|dentists?|snakes?|clowns?|wasps?|bees|mice|rats?"
            r"|deep water|water|lifts?|thunder|storms?|lightning|films?|movies?|horror|trailer|ghosts?|exams?|tests?"
@@ -181,7 +184,7 @@ DISTRESS_CUES = _join((
     r" (?:in|of) (?:going on|living|anything|any of it)\b|\b(?:can't|cannot|don't think i can|not sure i can)"
     r" (?:go on|keep going|carry on|cope any ?more|cope with anything)\b|\bcan't cope any ?more\b|\bnot coping\b"
     r"|\bwant (?:all of )?(?:it all|all this|all of this|everything) to (?:end|stop|be over)\b"
-    r"(?! for (?:a|one|an) (?:day|night|morning|afternoon|evening|hour|weekend|minute|bit)\b)",
+    r"(?! " + _A_WHILE + ")",
     r"\b(?:stockpil\w*|saving up|hoarding|collecting) (?:my |the |all my )?(?:tablets|pills|meds|medication)\b"
     r"|\b(?:next|another) (?:explosion|outburst|blow-?up|rage)\b|\b(?:want|wanting|feel like|thinking about|close to)"
     r" (?:to )?giv(?:e|ing) up(?= ?(?:$|[,.;!?]| and\b| but\b| on (?:everything|life|myself|it all)\b))"
@@ -458,8 +461,7 @@ _GLAD = re.compile(
     r"|\b(?:it|that|this|tonight|everything|you) (?:was|were|felt|is|are) (?:just |so |really |absolutely |honestly |utterly"
     r" |completely |pretty |properly )?(?:perfect|amazing|wonderful|incredible|lovely|magical|magic|beautiful|brilliant"
     r"|fantastic|gorgeous|bliss|blissful|heavenly|fabulous|the best)\b")
-_TURNED = re.compile(rf"\b(?:but|until|though|although|except|then|afterwards|later|yet|{_FEAR}|hurt|hurts|hit|forced|made me"
-                     r"|let me|pushed|pressured|didn't want to|wanted to stop)\b")
+_TURNED = re.compile(rf"\b(?:but|until|though|although|except|then|afterwards|later|yet|let me|{_HARM})\b")
 _NOT_BEFORE = re.compile(r"(?:n't|\bnot|\bnever|\bno|\bhardly|\brarely|\bever|\bif|\bwhether|\bsays?|\bsaid|\btells? me|\btold me"
                          r"|\bthinks?|\bclaims?|\bpretend\w*|\bsupposed to|\bmeant to)(?: [\w']+){0,2} ?$")  # "i haven't felt loved"
 
@@ -487,9 +489,9 @@ _MORE = re.compile(
 # ... or eased: told to stop worrying, a pause wished for a day.
 _EASED = re.compile(r"\b(?:stop|quit) (?:overthinking|worrying|apologising|apologizing|stressing|fretting|rushing|second-guessing"
                     r"|panicking|being so hard on (?:myself|yourself))\b"
-                    r"|\b(?:stop|pause|rest|slow down) for (?:a|one|an) (?:day|night|morning|afternoon|evening|hour|weekend|minute|bit)\b")
+                    r"|\b(?:stop|pause|rest|slow down) " + _A_WHILE)
 _THIRD_PERSON = re.compile(r"\b(?:he|she|they|him|them|his|their|he's|she's|they're|he'd|she'd|they'd)\b")
-_HARMED = re.compile(rf"\b(?:{_FEAR}|hurt|hurts|hit|forced|made me|pushed|pressured|anyway|even though|didn't want to|wanted to stop)\b")
+_HARMED = re.compile(rf"\b(?:{_HARM}|anyway|even though)\b")
 
 
 def _wanted_more(words: str) -> bool:
