@@ -87,7 +87,10 @@ _WISH = re.compile(
     r"|\bhow (?:do|can|could|should|might) we (?:get better at |learn to |stop |start )?"
     r"|\bwe(?:'re| are) (?:really |so |pretty |just )?(?:rubbish|bad|terrible|hopeless|useless|awful|not (?:great|good))"
     r" at\b"
-    r"|\bhelp with\b|\bsomething on\b|\bhave you got (?:anything|something) (?:on|for|about)\b"
+    r"|\bhelp with\b|\bsomething on\b|\bsumm?at (?:on|about|aboot)\b|\bowt (?:on|about|aboot)\b"
+    # a bare fragment asking for one: "one about X", "maybe one on X", "a quick one about X" (never an answer)
+    r"|^(?:(?:um+|uh+|er+|erm|so|okay|ok|and|maybe|just|hey companion|companion)\s+)*(?:a (?:quick |wee |short )?)?one"
+    r" (?:about|on|aboot)(?=\s)|\bhave you got (?:anything|something) (?:on|for|about)\b"
     # a question put to the companion for one on a subject: "do you have anything about X", "what have you got on X"
     r"|\b(?:do you have|have you got|you got|is there|are there|what (?:have you got|do you have)|tell us|ask us)"
     r" (?:anything |something |any questions? |a question |questions |one |ones )?(?:a bit |more )?"
@@ -106,7 +109,7 @@ _NOT_NOW = re.compile(
     r"|\btime (?:us|it|each)\b|\bone at a time\b"
     r"|\bhelp us\b(?! with (?:that|this|it)$)|\byou(?:'re| are| were| always| never| do| don't| did| didn't)\b|\b(?:for|with|to|at|than) you\b")
 _FILLER = re.compile(r"^(?:(?:um+|uh+|er+|erm|like|you know|so|and|but|honestly|really|just|actually|please|companion)\b\s*)+"
-                     r"|(?:\s*\b(?:um+|uh+|er+|erm|like|you know|so|and|but|honestly|really|just|actually|please"
+                     r"|(?:\s*\b(?:um+|uh+|er+|erm|like|you know|so|and|but|honestly|really|just|actually|please|maybe|perhaps"
                      r"|companion|tonight|now|help us with (?:that|this|it)))+$")
 
 
