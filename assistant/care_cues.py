@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Optional, Pattern, Sequence
 
-from assistant.care_hints import EVERYDAY_CAUSE, HINTS, PRESSED_TO_MORE
+from assistant.care_hints import EVERYDAY_CAUSE, HINTS, IMPERSONAL_THREAT, PRESSED_TO_MORE
 from assistant.dialogue.commands import with_apostrophes
 
 _PARTNER = r"(?:him|her|them|my (?:partner|husband|wife|boyfriend|girlfriend|fianc\w*|spouse|other half|ex))"
@@ -396,7 +396,7 @@ def _told(text: str) -> str:
 
 def has_distress_cue(text: str) -> bool:
     """Whether `text` says in unmistakable words that someone is unsafe, harmed, coerced or in crisis."""
-    words = PRESSED_TO_MORE.sub(" ", _told(text))
+    words = IMPERSONAL_THREAT.sub(" ", PRESSED_TO_MORE.sub(" ", _told(text)))
     return bool(DISTRESS_CUES.search(words) or HINTS.search(words))
 
 

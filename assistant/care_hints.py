@@ -122,6 +122,13 @@ PRESSED_TO_MORE = _join((
     rf"\b{_OTHERS}\b(?: \w+){{0,2}} (?:pressured|pushed|roped|talked) me into\b",
 ))
 
+# A threat from the weather or an institution ("the rain is threatening to ruin the barbecue", "the council threatened
+# to shut the library"): no one threatens the speaker (bench/care.py: two such ordinary lines took the care path).
+IMPERSONAL_THREAT = re.compile(
+    r"\b(?:rain|storm|weather|clouds?|sky|wind|snow|frost|flood|river|sea|landlord|landlord's|letting agent|agency|council"
+    r"|bank|government|school|airline|company|firm|management|gym|club|league|insurance)\b(?: [a-z']+){0,2}?"
+    r" threat(?:en|ens|ened|ening)\b")
+
 # A mood with a plain cause, work that asked for more, and everyday things that share the words of a hint.
 EVERYDAY_CAUSE = _join((
     PRESSED_TO_MORE.pattern,

@@ -70,3 +70,25 @@ def test_pressure_about_intimacy_is_still_a_cue_beside_everyday_words() -> None:
     """Only pressure toward everyday things is set aside: "pressured me into it" stays a cue whoever else is home."""
     assert care.has_distress_cue("he pressured me into it while the kids were asleep")
     assert not care.has_distress_cue("he pressured me into buying a new car")
+
+
+@pytest.mark.parametrize("text", [
+    "the storm is threatening to knock the fence down again",
+    "the council threatened to shut the swimming pool",
+    "our bank keeps threatening charges if we go overdrawn",
+])
+def test_a_threat_from_the_weather_or_an_institution_is_no_cue(text: str) -> None:
+    from assistant.care_cues import has_distress_cue
+
+    assert not has_distress_cue(text)
+
+
+@pytest.mark.parametrize("text", [
+    "he threatened me when i said i was leaving",
+    "she keeps threatening to take the kids",
+    "the storm was loud but he threatened to hit me",
+])
+def test_a_threat_from_a_person_is_still_a_cue(text: str) -> None:
+    from assistant.care_cues import has_distress_cue
+
+    assert has_distress_cue(text)
