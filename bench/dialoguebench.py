@@ -169,10 +169,11 @@ def run_set(doc: str, run_line: Callable[[Any, Row, Hear], Row], score: Callable
         parser.add_argument("--spoken", action="store_true", help="speak each line, hear it through the recogniser")
         parser.add_argument("--engine", default="pocketsphinx", help="with --spoken: the recogniser (whisper:tiny.en)")
         parser.add_argument("--voice", default="piper", help="with --spoken: piper, or an espeak-ng voice (en-us+m3)")
+        parser.add_argument("--speech-cache", type=Path, help="with --spoken: keep the spoken clips here (reused)")
     args = parser.parse_args()
     items = load(args.set)
-    hear = (spoken_hearer(Path(tempfile.mkdtemp(prefix="bench-speech-")), args.engine, args.voice)
-            if getattr(args, "spoken", False) else typed)
+    cache = getattr(args, "speech_cache", None) or Path(tempfile.mkdtemp(prefix="bench-speech-"))
+    hear = spoken_hearer(cache, args.engine, args.voice) if getattr(args, "spoken", False) else typed
     engine = load_engine()
     rows = [{**item, **run_line(engine, item, hear)} for item in items]
     print(json.dumps(score(rows), indent=1))
