@@ -6,6 +6,7 @@ import re
 from typing import Any, Dict, Optional, Sequence, Tuple
 
 from assistant.care_cues import has_answer_cue, has_consent_cue, has_distress_cue, is_ordinary
+from assistant.heard_words import made_up_words
 
 DISCLOSURE = "disclose_distress"
 # Inside an answer (a check-in, a consent ask, a guided turn) the classifier alone must be fairly sure: answers use the
@@ -24,6 +25,12 @@ OPINION_FLOOR = 0.55
 # companion ("do you have anything in french?") caught a disclosure's look from character n-grams (bench/care.py: the
 # addressed disclosures it finds score 0.46 and up, the asks it wrongly took 0.2-0.33).
 OPINION_AGAINST = 0.35
+# A spoken answer the recogniser half heard, holding a word it made up ("a hug before i leave" heard "a hernt before
+# i leave"), rests on a guess: the classifier alone must be surer of a disclosure in it. The made-up word flips it
+# (that reading 0.65, "asserned before i leave" 0.78; "a hug ..." and "a snack ..." are answers). Care first: of the
+# dev sets' check-in answers that are disclosures the classifier alone finds (care_own_heldout, care10_fresh,
+# care9_heldout, blind24: 69), none is below 0.8 and 64 are 0.9 or more.
+HALF_HEARD_CONFIDENCE = 0.8
 # The calm reply: no judgement, no side, none of their words repeated, an offer to pause; then the helpline line.
 CARE_REPLY = ("Thank you for telling me. I'm glad you said it, and it matters. We can pause here for as long as you "
               "need, or stop for tonight; whatever feels right.")
@@ -49,7 +56,7 @@ def is_disclosure(message: Dict[str, Any], in_answer: bool = False, intimate: bo
                   asked: Optional[str] = None) -> bool:
     """Whether a parsed message tells the companion of distress: a cue in its words (`intimate`: said after
     intimacy, where "i didn't want to" is one; `asked`: the id of the check-in question it answers), else the
-    classifier (inside an answer, a sure one)."""
+    classifier (inside an answer, a sure one, surer when a word of it was made up by the recogniser)."""
     text = str(message.get("text") or "")
     if has_distress_cue(text) or has_consent_cue(text, intimate) or has_answer_cue(text, asked):
         return True
@@ -61,7 +68,8 @@ def is_disclosure(message: Dict[str, Any], in_answer: bool = False, intimate: bo
     if not in_answer:
         return True
     opinion = message.get("care_opinion")
-    sure = float(intent.get("confidence") or 0.0) >= ANSWER_CONFIDENCE
+    needed = HALF_HEARD_CONFIDENCE if made_up_words(text) else ANSWER_CONFIDENCE
+    sure = float(intent.get("confidence") or 0.0) >= needed
     return sure and (opinion is None or float(opinion) >= OPINION_FLOOR)
 
 

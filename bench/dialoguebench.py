@@ -119,21 +119,26 @@ def typed(text: str) -> str:
     return text
 
 
-def spoken_hearer(cache: Path) -> Hear:
-    """Each line spoken by the natural voice and heard by the bundled recogniser in open mode (a check-in answer)."""
+def spoken_hearer(cache: Path, engine: str = "pocketsphinx", voice: str = "piper") -> Hear:
+    """Each line spoken by the natural voice (or an espeak-ng `voice`) and heard by the bundled recogniser (or
+    `engine`, a bench name such as whisper:tiny.en) in open mode, as a check-in answer."""
     from assistant.audio import read_wav
-    from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
+    from assistant.recognizers import EDGE_SILENCE, FEED_BYTES
+    from benchlib import bench_recognizer
     from speechgen import SpeechMaker
 
     maker = SpeechMaker(cache)
-    recognizer = PocketSphinxRecognizer(cache_dir=Path(tempfile.mkdtemp(prefix="bench-lm-")))
+    recognizer = bench_recognizer(engine, Path(tempfile.mkdtemp(prefix="bench-lm-")))
+    edge = EDGE_SILENCE if engine != "pocketsphinx" else b""
 
     def hear(text: str) -> str:
-        clip = maker.vary(maker.piper(text), 0, 1.0, 0.005, pad_s=(0.3, 0.4), rate=16000)
-        audio = read_wav(clip)[0]
+        spoken = maker.piper(text) if voice == "piper" else maker.espeak(text, voice)
+        clip = maker.vary(spoken, 0, 1.0, 0.005, pad_s=(0.3, 0.4), rate=16000)
+        audio = edge + read_wav(clip)[0] + edge
         stream = recognizer.stream("open")
-        for offset in range(0, len(audio), 960):
-            stream.accept(audio[offset:offset + 960])
+        step = FEED_BYTES if edge else 960
+        for offset in range(0, len(audio), step):
+            stream.accept(audio[offset:offset + step])
         return str(stream.finish().text)
 
     return hear
@@ -162,9 +167,13 @@ def run_set(doc: str, run_line: Callable[[Any, Row, Hear], Row], score: Callable
     parser.add_argument("--misses", action="store_true", help="print the lines that went wrong")
     if spoken:
         parser.add_argument("--spoken", action="store_true", help="speak each line, hear it through the recogniser")
+        parser.add_argument("--engine", default="pocketsphinx", help="with --spoken: the recogniser (whisper:tiny.en)")
+        parser.add_argument("--voice", default="piper", help="with --spoken: piper, or an espeak-ng voice (en-us+m3)")
+        parser.add_argument("--speech-cache", type=Path, help="with --spoken: keep the spoken clips here (reused)")
     args = parser.parse_args()
     items = load(args.set)
-    hear = spoken_hearer(Path(tempfile.mkdtemp(prefix="bench-speech-"))) if getattr(args, "spoken", False) else typed
+    cache = getattr(args, "speech_cache", None) or Path(tempfile.mkdtemp(prefix="bench-speech-"))
+    hear = spoken_hearer(cache, args.engine, args.voice) if getattr(args, "spoken", False) else typed
     engine = load_engine()
     rows = [{**item, **run_line(engine, item, hear)} for item in items]
     print(json.dumps(score(rows), indent=1))

@@ -194,24 +194,69 @@ def _scores(tokens: List[str]) -> Iterator[Tuple[int, str]]:
 def rating_in_answer(text: str) -> Optional[str]:
     """The 1-5 rating in an answer to a question that asks for one ("four, the walk was lovely", "two-ish", "4/5",
     "between three and four, so four"): its first number that is neither a scale, a range, a count nor a pronoun,
-    or a later one said after a change of mind ("three, no, four")."""
+    or a later one said after a change of mind ("three, no, four"), or of numbers far apart the one said as a rating
+    ("one is three at five")."""
+    return _read_rating(text)[0]
+
+
+def unclear_rating(text: str) -> bool:
+    """Whether an answer's numbers are far apart and none of them is said as its rating: no rating is read, and no
+    other reading of the same words should give one."""
+    return _read_rating(text)[1]
+
+
+def _read_rating(text: str) -> Tuple[Optional[str], bool]:
+    """The rating in an answer (rating_in_answer) and whether its numbers left it unclear."""
     words = re.sub(r"(?<=[1-5])\s*/\s*(?:5|five)\b", " ", text.lower())
     words = re.sub(r"(?<=\w)-ish\b|(?<=\w)ish\b", " ", words)
     words = _SCALE_OR_RANGE.sub(" , ", words)
     tokens = re.findall(r"[\w']+|[,.;:!?]", words)
     scores = list(_scores(tokens))
     if not scores:
-        return None
+        return None, False
     revised = [value for i, value in scores[1:] if _REVISION.search(" ".join(tokens[max(0, i - 4):i]))]
     if revised:
-        return revised[-1]
+        return revised[-1], False
     # Numbers heard back to back with no pause between ("two four", "five four"): the last is the rating, the ones
     # before it a word half heard as a number ("ooh, four", "a high four"); but a run that ends in five is a rating
     # and its scale with the "out of" lost or half heard as a number ("three five", "two one five").
     last = 0
     while last + 1 < len(scores) and scores[last + 1][0] == scores[last][0] + 1:
         last += 1
-    return scores[0][1] if last and tokens[scores[last][0]] in ("five", "5") else scores[last][1]
+    if last:
+        return scores[0][1] if tokens[scores[last][0]] in ("five", "5") else scores[last][1], False
+    values = sorted({int(value) for _, value in scores})
+    if values[-1] - values[0] <= 1:  # one number, or two neighbours weighed ("three or four", "a four, maybe five")
+        return scores[0][1], False
+    said = _said_as_rating(tokens, scores)
+    return said, said is None
+
+
+# Numbers far apart with no change of mind are no rating weighed but a reading gone wrong ("honestly, a five" heard
+# as "one is three at five"): the one said as a rating is taken ("a five", "five out of five", "four, ...", an
+# "at five" for a half-heard "a five"), else none; a wrong rating is worse than none (a low one brings the soft word
+# of a hard evening).
+_RATING_ARTICLES = frozenset("a an".split())
+_HALF_HEARD_ARTICLES = frozenset("at".split())
+_FILLERS = frozenset("um uh er erm oh ah well so honestly i'd say maybe probably like just".split())
+# ... a number opening the answer is said as its rating unless a clause goes on from it ("one is", "one of").
+_CLAUSE_AFTER = frozenset("is was has had does did of who thing more time".split())
+
+
+def _said_as_rating(tokens: List[str], scores: List[Tuple[int, str]]) -> Optional[str]:
+    """Of an answer's numbers far apart, the one said as a rating: after "a", before a scale or pause, or opening
+    the answer; else one after "at" or ending it; None when no one number is."""
+    def opens(i: int) -> bool:
+        return all(token in _FILLERS for token in tokens[:i]) and tokens[i + 1:i + 2] != [] and \
+            tokens[i + 1] not in _CLAUSE_AFTER
+
+    strong = {value for i, value in scores
+              if tokens[i - 1:i] and tokens[i - 1] in _RATING_ARTICLES or tokens[i + 1:i + 2] == [","] or opens(i)}
+    if strong:
+        return strong.pop() if len(strong) == 1 else None
+    weak = {value for i, value in scores if tokens[i - 1:i] and tokens[i - 1] in _HALF_HEARD_ARTICLES or
+            i == len(tokens) - 1}
+    return weak.pop() if len(weak) == 1 else None
 
 
 _SUBJECT = re.compile(r"(?<!')\b(?:about|on|around|regarding|concerning|re)\s+(?P<rest>.+)$")
