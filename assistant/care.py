@@ -81,6 +81,11 @@ _HEAVY = re.compile(
     r"frustrated|angry|annoyed|sore|disappointed|left out|unheard|unseen|invisible)\b"
     r"|\bnot (?:great|good|much|really|the best|close|connected|so good|very good|brilliant|amazing)\b"
     r"|\bcould (?:have been|be) better\b|\bbit of a (?:mess|struggle)\b|\bfar away\b|\bmiles away\b")
+# "Not really" or "not much" is a hard day only on its own: said with being fine ("not much, we're all good") it is
+# the plain no to "anything you need?", and a soft line after it would be out of place.
+_PLAIN_NO = re.compile(r"^not (?:really|much)$")
+_FINE = re.compile(r"\b(?:(?:i'm|i am|we're|we are|i feel|feeling|i'm feeling) (?:(?!not |never )\w+ )?(?:good|fine|okay|ok|alright|all right"
+                   r"|sorted|set|great)|(?<!not )all (?:good|fine|sorted)|(?<!not )doing (?:fine|good|okay|ok|alright))\b")
 _NEGATED = re.compile(r"\b(?:not|never|wasn't|isn't|didn't|don't|no|nothing|hardly)\s+(?:\w+\s+)?$")
 LOW_RATING = 2
 
@@ -90,7 +95,10 @@ def is_heavy(text: str, rating: Optional[str]) -> bool:
     if rating is not None and rating.isdigit() and int(rating) <= LOW_RATING:
         return True
     words = " ".join(text.lower().split())
+    fine = _FINE.search(words) is not None
     for match in _HEAVY.finditer(words):
+        if fine and _PLAIN_NO.match(match.group()):
+            continue
         if match.group().startswith(("not ", "could ")) or not _NEGATED.search(words[:match.start()]):
             return True
     return False

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 from assistant.endpoint import EndpointEvent, Endpointer, Endpointing
 from assistant.errors import AudioInputError, CompanionError
 from assistant.messages import CLOSED, AudioChunk, SpeechAudio, Transcript, Window
+from assistant.own_voice import OwnWords
 from assistant.pipeline import VoicePipeline, strip_wake
 from assistant.wake import WakeHit, WakeSpotter
 
@@ -31,6 +32,9 @@ MIC_BACK = "I can hear you again."
 APOLOGY = "Sorry, something went wrong on my side. I'm still here."
 BYTES_PER_S = 32000  # 16 kHz mono int16
 BARGE_IN = Window("followup", 0.0, "command", None, frozenset({"stop"}))
+# An answer begun while the question was still playing is taken when this much of it comes after the playing ended
+# (an echo of the companion's own voice dies away well within it) and words other than its own are left.
+OVERLAP_TAIL_S = 0.6
 ACK_DELAY_S = 0.7  # after the wake phrase alone: say "I'm listening" only if no request follows at once
 
 RowHandler = Callable[[Dict[str, Any]], None]
@@ -52,6 +56,7 @@ class OpenUtterance:
     window: Window = CLOSED
     during_playback: bool = False
     checked_early: bool = False
+    pending: Optional[Window] = None  # begun over a reply that asked a question: the answer window it opened
 
     def audio_after(self, at_s: float) -> bytes:
         """This utterance's audio from stream time `at_s` on."""
@@ -156,6 +161,11 @@ class VirtualSink:
         return list(self.inner.last_paths) if self.inner is not None else []
 
 
+def engine_says_stop(engine: Any, text: str) -> bool:
+    """Whether words heard over a reply are a "stop" for it (the barge-in window's judgement)."""
+    return bool(engine.judge(text, BARGE_IN).for_me)
+
+
 class HandsFree:
     """Listens forever: the spotter until the wake phrase, then only what the last reply invited, briefly."""
 
@@ -184,6 +194,9 @@ class HandsFree:
         self.quiet_since = 0.0  # stream time of the last speech heard or said
         self.activity: Optional[str] = None  # the dialogue's activity still open after the last reply (a form)
         self.rows = 0
+        self.own = OwnWords()  # the words it spoke last: its own voice, when the microphone hears it
+        self.was_playing = False
+        self.playback_ended_s: Optional[float] = None  # stream time the last reply finished playing
 
     # -- the loop -----------------------------------------------------------------------------------------
 
@@ -208,6 +221,7 @@ class HandsFree:
     def feed(self, chunk: AudioChunk) -> None:
         """One chunk of room audio: spotter, endpointer, the open utterance, the window clock."""
         self.now += chunk.format.seconds(len(chunk.audio))
+        self._track_playback()
         try:
             hit = self.spotter.feed(chunk.audio)
             if hit is not None:
@@ -222,6 +236,13 @@ class HandsFree:
             raise
         except Exception as err:  # one bad turn never ends the loop
             self._recover(err)
+
+    def _track_playback(self) -> None:
+        """Note the stream time a reply finishes playing."""
+        playing = self.sink.is_playing
+        if self.was_playing and not playing:
+            self.playback_ended_s = self.now
+        self.was_playing = playing
 
     def finish(self) -> None:
         """The audio ended: close any open utterance."""
@@ -359,11 +380,13 @@ class HandsFree:
             if floor is not None and floor.deadline is not None and not floor.paused:
                 floor.speaking_since = event.start_s
             if utt.during_playback and self.window.kind != "addressed":
-                utt.window = BARGE_IN  # most likely its own voice: only "stop" counts
+                utt.window = BARGE_IN  # most likely its own voice: only "stop" counts, unless it goes on past it
+                utt.pending = self.window if self.window.kind == "answer" else None
             elif self._window_open() or self.window.kind == "addressed":  # the request may start during the ack
                 utt.window = self.window
             if utt.window.kind != "none":
-                utt.stream = self.pipeline.open_stream(utt.window.mode, utt.window.expects)
+                heard_as = utt.pending or utt.window  # an answer's words are read as an answer, a "stop" still counts
+                utt.stream = self.pipeline.open_stream(heard_as.mode, heard_as.expects)
                 utt.stream.accept(event.audio)
         elif event.kind == "audio" and self.utterance is not None:
             self.utterance.audio.extend(event.audio)
@@ -389,7 +412,7 @@ class HandsFree:
         early = self.listen.early_endpoint_ms
         if utt is None or utt.stream is None or not early:
             return
-        if utt.woke is None and utt.window.mode == "open":
+        if utt.woke is None and (utt.pending or utt.window).mode == "open":
             return
         if self.endpointer.silence_ms < early:
             utt.checked_early = False
@@ -423,6 +446,8 @@ class HandsFree:
                 self.sink.stop()
 
         else:
+            if utt.during_playback and utt.window is BARGE_IN:
+                text = self._overlap(utt, row, text)
             if not text.split():
                 return  # a clatter heard as no words: not a turn, and the window stays open for the real one
             verdict = engine.judge(text, utt.window)
@@ -443,6 +468,22 @@ class HandsFree:
         self.activity = reply.active_loop
         self._reply_texts(list(reply.texts), row)
         self.follow(reply.window)
+
+    def _overlap(self, utt: OpenUtterance, row: Row, text: str) -> str:
+        """Words begun while a reply played: its own words are cut off; what is left is a "stop", or the answer to
+        the question it was asking when it clearly goes on past the end of the playing; else nothing (its own
+        voice, or talk over it)."""
+        rest = self.own.without_own(text)
+        if not rest or engine_says_stop(self.pipeline.engine, rest):
+            return rest
+        ended = self.playback_ended_s
+        tail = row.end_s - ended if ended is not None and ended > utt.audio_start_s and not self.sink.is_playing else 0.0
+        if utt.pending is None or tail < OVERLAP_TAIL_S:
+            return ""
+        self.pipeline.emit("overlap-answer", tail_s=round(tail, 2), heard=text, kept=rest)
+        utt.window = utt.pending
+        utt.during_playback = False  # the playing is over: served as an answer in its window
+        return rest
 
     def _answer_silence(self, text: str) -> None:
         """A question went unanswered, or a floor's time ran out: the dialogue is told, and replies."""
@@ -472,6 +513,7 @@ class HandsFree:
         if self.speak_lines:
             for line in texts:
                 print(f"companion: {line}", flush=True)
+        self.own.said(texts)
         self.pipeline.speak(texts, self.sink)
 
     def _emit_row(self, row: Row) -> None:
@@ -494,6 +536,7 @@ class HandsFree:
         self._say(spoken if isinstance(spoken, str) and spoken else APOLOGY)
 
     def _say(self, text: str) -> None:
+        self.own.said([text])
         try:
             self.pipeline.speak([text], self.sink)
         except Exception as err:  # speech itself is what failed: the printed line must do

@@ -18,6 +18,10 @@ from assistant.care_cues import is_activity_request
     ("not lonely at all, you were wonderful", None, False),
     ("the tea you made me", None, False),
     ("one", "1", True),
+    ("not much, we're all fine thanks", None, False),  # the plain no to "anything you need?"
+    ("not really, all sorted here", None, False),
+    ("not really to be honest", None, True),
+    ("not great but i'm okay", None, True),
 ])
 def test_heavy_answers(text: str, rating: Optional[str], heavy: bool) -> None:
     assert care.is_heavy(text, rating) is heavy
