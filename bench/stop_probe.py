@@ -21,17 +21,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH.parent / "tests"), str(BENCH)]
 
 from speechgen import SpeechMaker  # noqa: E402
-from stop_recall import HELDOUT_STOPS, KITCHEN, STOP_PHRASES, clip, noisy  # noqa: E402
-
-# Short lines that are no stop, some spelled or sounding near one ("quite", "don't stop", "enough said").
-NOT_STOPS = (
-    "don't stop", "quite", "enough said", "it's out now", "thank you", "not yet", "quite good", "keep going",
-    "go on", "next one", "yes please", "no thanks", "i'm fine", "pretty good", "fair enough", "just enough",
-    "okay", "sure", "all good", "good night", "hold on", "start", "not enough", "it's quiet", "that's it",
-    "that's nice", "too much", "love you", "a bit tired", "quite a lot", "never again", "it's enough",
-    "nice and quiet", "a quiet one", "tough day", "enough sleep", "stuff", "much better", "i'd rather not",
-    "mind you",
-)
+from stop_recall import HELDOUT_STOPS, KITCHEN, NEAR_STOPS, STOP_PHRASES, clip, noisy  # noqa: E402
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -51,7 +41,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     from assistant.recognizers import whisper
 
     rec = bench_recognizer("whisper:tiny.en", Path(tempfile.mkdtemp(prefix="stop-lm-")))
-    phrases = {"stops": STOP_PHRASES, "heldout": HELDOUT_STOPS, "not": NOT_STOPS}[args.set]
+    phrases = {"stops": STOP_PHRASES, "heldout": HELDOUT_STOPS, "not": NEAR_STOPS}[args.set]
     closed = args.phrases.split(",") if args.phrases else list(getattr(whisper, "CLOSED_STOPS", ()))
     kitchen = read_audio(KITCHEN) if KITCHEN.exists() else None
     maker = SpeechMaker(Path(args.cache))

@@ -576,3 +576,54 @@ def test_a_beam_reading_with_a_rating_is_found_and_none_is_made_up(rec, maker):
         encoded = rec.encode(EDGE_SILENCE + pcm(maker.piper(said)) + EDGE_SILENCE)
         reading = rec.rated_reading(encoded, context, 40)
         assert (rating_in_answer(reading) if reading else None) == rating, reading
+
+
+@pytest.mark.parametrize("words, refused", [
+    ("don't stop", True), ("please don't stop now", True), ("never stop", True),
+    ("no stop", False), ("stop", False), ("okay that's enough", False), ("star", False),
+])
+def test_words_that_ask_not_to_stop(words, refused):
+    from assistant.dialogue.commands import refuses_stop
+
+    assert refuses_stop(words) is refused
+
+
+def test_a_stop_asked_not_to_be_is_no_stop_and_a_stop_still_is(rec, maker):
+    """PocketSphinx's command decoder heard robotic "don't stop" as "stop", which won over Whisper's own "don't
+    stop" and ended a check-in; words that ask not to stop now keep it going, and a plain stop still stops."""
+    from assistant.meta_command import answer_control
+
+    for voice, speed, pitch in (("en-us", 150, 50), ("en-gb", 140, 45)):
+        for text, stops in (("don't stop", False), ("please don't stop", False), ("stop", True), ("okay stop", True)):
+            clip = maker.vary(maker.espeak(text, voice, speed, pitch), 0, 1.0, 0.0075, pad_s=(0.3, 0.4), rate=16000)
+            heard = transcribe(rec, pcm(clip), "open").text
+            assert (answer_control(heard) == "stop") is stops, (voice, text, heard)
+
+
+def test_closed_stops_are_aligned_only_where_whisper_leans_to_them(rec, maker):
+    """In a short turn the closed stop phrases whose first token Whisper found nearly as likely as its own are
+    aligned on the audio: a spoken "enough" keeps the phrases that start with it whatever Whisper wrote, "keep
+    going" keeps none of them; a stop already, or a longer turn, spends no alignment."""
+    def likely(text: str, heard: str) -> set:
+        audio = EDGE_SILENCE + pcm(maker.piper(text)) + EDGE_SILENCE
+        encoded = rec.encode(audio)
+        return {c.text for c in rec.likely_stops(encoded, rec.context("open"), heard)}
+
+    assert {"enough", "enough now"} <= likely("enough", "it's out") < set(whisper.CLOSED_STOPS)
+    assert not likely("keep going", "keep going") & {"enough", "enough now", "that's enough"}
+    assert likely("stop", "stop") == set()
+    assert likely("enough", "we went out for a long walk") == set()
+
+
+def test_short_talk_near_a_stop_is_no_stop(rec, maker):
+    """Short answers and couple talk spelled or sounding near a stop, in the voices Whisper hears worst, as command
+    and open turns: none is heard as a stop, the closed stop phrases scored or not."""
+    from assistant.dialogue.commands import heard_stop
+
+    for voice, speed, pitch in (("en-gb", 140, 45), ("en-us+m3", 135, 40)):
+        for text in ("it's out now", "thank you", "quite good", "fair enough", "keep going", "tough day"):
+            for noise in (0.0, 0.0075):
+                clip = maker.vary(maker.espeak(text, voice, speed, pitch), 0, 1.0, noise, pad_s=(0.3, 0.4), rate=16000)
+                for mode in ("command", "open"):
+                    heard = transcribe(rec, pcm(clip), mode).text
+                    assert not heard_stop(heard), (voice, text, noise, mode, heard)

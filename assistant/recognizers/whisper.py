@@ -116,13 +116,16 @@ STOP_PRIOR = 3.0
 # "have to sit up" for "that's enough") fits e^-3.5 to e^-5.9 below Whisper's own words in espeak-ng en-gb and
 # en-us+m3; short lines that are no stop, their readings e^-6.4 ("that's it off" said) to e^-22 below.
 PHRASE_STOP_PRIOR = 5.5
-# Whisper may write a stop with no trace of one ("it's out" for "enough now", "wyatt" for "quiet"). In a turn of at
-# most CLOSED_STOP_MAX_WORDS words, each of the stop phrases the companion is told to heed (CLOSED_STOPS) whose first
-# token Whisper found within CLOSED_STOP_FIRST_GAP of its likeliest first token (one decoder step, shared by all) is
-# aligned on the audio beside Whisper's own words; the best wins when it fits within CLOSED_STOP_MARGIN per token
-# (mean log-probability) of them and within CLOSED_STOP_SUM summed.
-CLOSED_STOPS = ("stop", "enough", "that's enough", "enough now", "quiet", "be quiet", "never mind", "cancel",
-                "forget it", "hush", "end the check in", "companion stop")
+# Whisper may write a stop with no trace of one ("okay nice enough" for "okay that's enough", "fungatted" for
+# "forget it"). In a turn of at most CLOSED_STOP_MAX_WORDS words, each stop phrase of the closed set whose first token
+# Whisper found within CLOSED_STOP_FIRST_GAP of its likeliest first token (one decoder step, shared by all; 1-2 of
+# them pass on short turns) is aligned on the audio beside Whisper's own words; the best wins when it fits within
+# CLOSED_STOP_MARGIN per token (mean log-probability) of them and within CLOSED_STOP_SUM summed. Stops Whisper missed
+# in espeak-ng en-gb fit -0.8 to +0.2 per token, -3.1 to +1.5 summed; short talk that is no stop mostly 1.2 per token
+# or more below. One-word stops are left to stop_readings: scored whole, "quiet" took robotic "quite good" ("right
+# lord") and "stop" fits "stuff" and "tough day" nearly as well as their own words.
+CLOSED_STOPS = ("that's enough", "enough now", "be quiet", "never mind", "forget it", "cancel that",
+                "end the check in", "companion stop")
 CLOSED_STOP_MAX_WORDS = 3
 CLOSED_STOP_FIRST_GAP = 6.0
 CLOSED_STOP_MARGIN = 1.1
@@ -362,8 +365,9 @@ class WhisperStream:
             self._stop_stream.abort()
 
     def finish(self) -> Transcript:
-        """End the utterance and return what was heard (a stop PocketSphinx heard wins over Whisper's words)."""
-        from assistant.dialogue.commands import heard_stop, is_stop_command
+        """End the utterance and return what was heard (a stop PocketSphinx heard wins over Whisper's words, unless
+        they ask not to stop: its command decoder heard robotic "don't stop" as "stop")."""
+        from assistant.dialogue.commands import heard_stop, is_stop_command, refuses_stop
 
         if not self._open:
             return Transcript("", "whisper", None)
@@ -372,7 +376,7 @@ class WhisperStream:
         text = decoded.text
         if self._stop_stream is not None:
             stop = heard_stop(self._stop_stream.finish().text)
-            if stop and not is_stop_command(text):
+            if stop and not is_stop_command(text) and not refuses_stop(text):
                 return Transcript(stop, "whisper+pocketsphinx", None)
         return Transcript(text, "whisper", round(float(np.exp(decoded.logprob)), 4) if text else None)
 
