@@ -31,18 +31,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--noises", default="faint,kitchen18,kitchen12")
     parser.add_argument("--modes", default="command,open")
     parser.add_argument("--set", default="stops", help="stops, heldout or not")
-    parser.add_argument("--phrases", default="", help="comma list of stop phrases to fit (default: whisper's own)")
+    parser.add_argument("--phrases", required=True, help="comma list of stop phrases to fit")
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "companion-bench-speech"))
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
 
     from benchlib import bench_recognizer
     from speech_to_intent import read_audio
-    from assistant.recognizers import whisper
 
     rec = bench_recognizer("whisper:tiny.en", Path(tempfile.mkdtemp(prefix="stop-lm-")))
     phrases = {"stops": STOP_PHRASES, "heldout": HELDOUT_STOPS, "not": NEAR_STOPS}[args.set]
-    closed = args.phrases.split(",") if args.phrases else list(getattr(whisper, "CLOSED_STOPS", ()))
+    closed = args.phrases.split(",")
     kitchen = read_audio(KITCHEN) if KITCHEN.exists() else None
     maker = SpeechMaker(Path(args.cache))
     with open(args.out, "a", encoding="utf-8") as out:

@@ -105,8 +105,8 @@ def recalled(parse: Parse, transcript: str, mode: str) -> bool:
 
 
 def run(voices: List[str], noises: List[str], modes: List[str], phrases: List[str], parse: Callable[[str], Parse],
-        cache: Path, engine: str = "pocketsphinx", bare_stops: bool = False) -> Dict[str, object]:
-    """Recall per (voice, noise, mode) and overall, with the misses (`bare_stops`: Whisper scores no closed stops)."""
+        cache: Path, engine: str = "pocketsphinx") -> Dict[str, object]:
+    """Recall per (voice, noise, mode) and overall, with the misses."""
     import numpy as np
 
     from benchlib import bench_recognizer
@@ -116,8 +116,6 @@ def run(voices: List[str], noises: List[str], modes: List[str], phrases: List[st
     noises = [n for n in noises if n == "faint" or kitchen is not None]
     maker = SpeechMaker(cache)
     recognizer = bench_recognizer(engine, Path(tempfile.mkdtemp(prefix="stop-lm-")))
-    if bare_stops and hasattr(recognizer, "closed_stops"):
-        recognizer.closed_stops = ()
     rows, misses, hits, total = [], [], 0, 0
     for voice in voices:
         clean = [clip(maker, voice, text, i) for i, text in enumerate(phrases)]
@@ -187,8 +185,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--near-stops", action="store_true",
                         help="speak the short lines that are no stop (NEAR_STOPS) instead: the recall printed is "
                              "then the share heard as a stop (false stops)")
-    parser.add_argument("--without-closed-stops", action="store_true",
-                        help="Whisper without the closed stop phrases scored in short turns (the measurement before)")
     parser.add_argument("--json", metavar="FILE", help="write the results as JSON")
     args = parser.parse_args(argv)
 
@@ -202,7 +198,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parse = rasa_parser(Path(args.model_dir))
     start = time.perf_counter()
     result = run(voices, args.noises.split(","), args.modes.split(","), phrases, parse, Path(args.cache),
-                 args.engine, args.without_closed_stops)
+                 args.engine)
     for miss in result["misses"]:  # type: ignore[attr-defined]
         print(f"  miss {miss['voice']} {miss['noise']} {miss['mode']}: {miss['said']!r} heard {miss['heard']!r} "
               f"-> {miss['intent']}")

@@ -599,33 +599,3 @@ def test_a_stop_asked_not_to_be_is_no_stop_and_a_stop_still_is(rec, maker):
             heard = transcribe(rec, pcm(clip), "open").text
             assert (answer_control(heard) == "stop") is stops, (voice, text, heard)
 
-
-def test_closed_stops_are_aligned_only_where_whisper_leans_to_them(rec, maker):
-    """In a short turn the closed stop phrases whose first token Whisper found nearly as likely as its own are
-    aligned on the audio: a spoken "enough now" keeps the phrase whatever Whisper wrote, "keep going" keeps none;
-    a stop already, or a longer turn, spends no alignment."""
-    def likely(text: str, heard: str) -> set:
-        audio = EDGE_SILENCE + pcm(maker.piper(text)) + EDGE_SILENCE
-        encoded = rec.encode(audio)
-        return {c.text for c in rec.likely_stops(encoded, rec.context("open"), heard)}
-
-    assert "enough now" in likely("enough now", "it's out") < set(whisper.CLOSED_STOPS)
-    assert likely("keep going", "keep going") == set()
-    assert likely("never mind", "never mind") == set()
-    assert likely("enough now", "we went out for a long walk") == set()
-
-
-def test_closed_stops_add_no_stop_to_short_talk(rec, maker, monkeypatch):
-    """Short answers and couple talk near a stop, in the voices Whisper hears worst, as command and open turns:
-    scoring the closed stop phrases makes none of them a stop that was not one without."""
-    from assistant.dialogue.commands import heard_stop
-
-    for voice, speed, pitch in (("en-gb", 140, 45), ("en-us+m3", 135, 40)):
-        for text in ("it's out now", "thank you", "quite good", "fair enough", "keep going", "tough day"):
-            clip = maker.vary(maker.espeak(text, voice, speed, pitch), 0, 1.0, 0.0075, pad_s=(0.3, 0.4), rate=16000)
-            for mode in ("command", "open"):
-                heard = transcribe(rec, pcm(clip), mode).text
-                with monkeypatch.context() as patch:
-                    patch.setattr(rec, "closed_stops", ())
-                    alone = transcribe(rec, pcm(clip), mode).text
-                assert not heard_stop(heard) or heard_stop(alone), (voice, text, mode, heard, alone)

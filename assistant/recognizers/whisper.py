@@ -116,20 +116,6 @@ STOP_PRIOR = 3.0
 # "have to sit up" for "that's enough") fits e^-3.5 to e^-5.9 below Whisper's own words in espeak-ng en-gb and
 # en-us+m3; short lines that are no stop, their readings e^-6.4 ("that's it off" said) to e^-22 below.
 PHRASE_STOP_PRIOR = 5.5
-# Whisper may write a stop with no trace of one ("okay nice enough" for "okay that's enough", "fungatted" for
-# "forget it"). In a turn of at most CLOSED_STOP_MAX_WORDS words, each stop phrase of the closed set whose first token
-# Whisper found within CLOSED_STOP_FIRST_GAP of its likeliest first token (one decoder step, shared by all; 1-2 of
-# them pass on short turns) is aligned on the audio beside Whisper's own words; the best wins when it fits within
-# CLOSED_STOP_MARGIN per token (mean log-probability) of them and within CLOSED_STOP_SUM summed. Stops Whisper missed
-# in espeak-ng en-gb fit -0.8 to +0.2 per token, -3.1 to +1.5 summed; short talk that is no stop mostly 1.2 per token
-# or more below. One-word stops are left to stop_readings: scored whole, "quiet" took robotic "quite good" ("right
-# lord") and "stop" fits "stuff" and "tough day" nearly as well as their own words.
-CLOSED_STOPS = ("that's enough", "enough now", "be quiet", "never mind", "forget it", "cancel that",
-                "end the check in", "companion stop")
-CLOSED_STOP_MAX_WORDS = 3
-CLOSED_STOP_FIRST_GAP = 6.0
-CLOSED_STOP_MARGIN = 1.1
-CLOSED_STOP_SUM = 4.0
 
 
 # The command vocabulary a robotic voice loses most ("favourite" as "family", "mutuality" as "neutrality"), in the
@@ -217,13 +203,11 @@ class Candidate:
     prior: Optional[float] = None
     written: bool = False  # tokenised as Whisper wrote it (punctuation kept): compared with Whisper's written words
     margin: float = 0.0  # without a prior: how much worse per token it may fit and still win (a usual answer)
-    total: Optional[float] = None  # with a margin: how much worse summed it may also fit at most (a closed stop)
 
     def gain(self, fit: float, own_fit: float, own_tokens: int) -> float:
         """How much better than Whisper's own words this reading fits, given both mean log-probabilities."""
         if self.prior is None:
-            mean = fit - own_fit + self.margin
-            return mean if self.total is None else min(mean, fit * len(self.tokens) - own_fit * own_tokens + self.total)
+            return fit - own_fit + self.margin
         return fit * len(self.tokens) - own_fit * own_tokens + self.prior
 
 
@@ -441,8 +425,6 @@ class WhisperRecognizer:
             start += [special("<|en|>"), special("<|transcribe|>")]
         self._start = start + [special("<|notimestamps|>")]
         self._contexts: Dict[Tuple[ListenMode, Expectation], Context] = {}
-        self.closed_stops = tuple(replace(self.candidate(stop), margin=CLOSED_STOP_MARGIN, total=CLOSED_STOP_SUM)
-                                  for stop in CLOSED_STOPS) if context else ()
         self.prompt_text = {"command": prompt, "open": open_prompt}
         self.hints: Dict[Expectation, str] = dict(EXPECTATION_HINTS) if context else {}
         self.closed: Dict[Expectation, Tuple[str, ...]] = dict(CLOSED_ANSWERS) if context else {}
@@ -691,8 +673,7 @@ class WhisperRecognizer:
         short = encoded.samples <= STOP_MAX_SECONDS * SAMPLE_RATE and self.rescoring and not self._rated(context, text)
         stops = ([self.candidate(reading, STOP_PRIOR) for reading in stop_readings(text)] +
                  [self.candidate(reading, PHRASE_STOP_PRIOR) for reading in phrase_stop_readings(text)]) if short else []
-        closed = self.likely_stops(encoded, context, text) if short else []
-        candidates = stops + closed + self.readings(context, text, written, spots)
+        candidates = stops + self.readings(context, text, written, spots)
         if not candidates:
             return text
         owns = [self.candidate(text).tokens] + ([self.written(written).tokens] if any(c.written for c in candidates)
@@ -703,30 +684,11 @@ class WhisperRecognizer:
             return text
         gains = [c.gain(score, scores[c.written], len(owns[c.written]))
                  for score, c in zip(scores[len(owns):], candidates)]
-        ends = (len(stops), len(stops) + len(closed), len(candidates))
-        for group in (range(0, ends[0]), range(ends[0], ends[1]), range(ends[1], ends[2])):
+        for group in (range(len(stops)), range(len(stops), len(candidates))):
             best = max(group, key=gains.__getitem__, default=None)
             if best is not None and gains[best] > 0:
                 return candidates[best].text
         return text
-
-    def likely_stops(self, encoded: Encoded, context: Context, text: str) -> List[Candidate]:
-        """The closed stop phrases worth aligning in a short turn that is no stop: those whose first token Whisper
-        found nearly as likely as its likeliest (CLOSED_STOP_FIRST_GAP), by one decoder step."""
-        from assistant.dialogue.commands import heard_stop
-
-        if not self.closed_stops or len(text.split()) > CLOSED_STOP_MAX_WORDS or heard_stop(text):
-            return []
-        try:
-            result = self.model.generate(encoded.output, [context.prompt], beam_size=1,
-                                         max_length=len(context.prompt) + 1, return_logits_vocab=True,
-                                         suppress_blank=True)[0]
-        except (RuntimeError, ValueError):
-            return []
-        if not result.logits or not result.logits[0]:
-            return []
-        row = np.asarray(result.logits[0][0], dtype=np.float32).ravel()
-        return [c for c in self.closed_stops if row[c.tokens[0]] >= row.max() - CLOSED_STOP_FIRST_GAP]
 
     def fits(self, encoded: Encoded, prompt: List[int], texts: Sequence[str]) -> List[float]:
         """How well each of `texts` fits the audio: its mean token log-probability under Whisper (one forced
