@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import wave
@@ -73,7 +74,7 @@ class SpeechMaker:
 
                 self._piper = PiperVoice.load(joe.model_path(), joe.config_path())
             config = SynthesisConfig(length_scale=length_scale, noise_scale=noise_scale, noise_w_scale=noise_w_scale)
-            tmp = out.with_suffix(".tmp.wav")
+            tmp = out.with_suffix(f".{os.getpid()}.tmp.wav")
             with wave.open(str(tmp), "wb") as handle:
                 self._piper.synthesize_wav(text, handle, syn_config=config)
             tmp.replace(out)
@@ -83,7 +84,7 @@ class SpeechMaker:
         """espeak-ng speech (22.05 kHz)."""
         out = self._path("espeak", text, voice, speed, pitch)
         if not out.exists():
-            tmp = out.with_suffix(".tmp.wav")
+            tmp = out.with_suffix(f".{os.getpid()}.tmp.wav")
             _run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(tmp), text])
             tmp.replace(out)
         return out
@@ -95,7 +96,7 @@ class SpeechMaker:
         out = self._path("vary", str(src), pitch_cents, tempo, noise, pad_s, rate, channels, bits, encoding)
         if out.exists():
             return out
-        tmp = out.with_suffix(".tmp.wav")
+        tmp = out.with_suffix(f".{os.getpid()}.tmp.wav")
         effects = []
         if pitch_cents:
             effects += ["pitch", str(pitch_cents)]
@@ -133,7 +134,7 @@ class SpeechMaker:
         """A WAV of digital silence."""
         out = self._path("silence", seconds, rate)
         if not out.exists():
-            tmp = out.with_suffix(".tmp.wav")
+            tmp = out.with_suffix(f".{os.getpid()}.tmp.wav")
             _run(["sox", "-n", "-r", str(rate), "-c", "1", "-b", "16", str(tmp), "trim", "0", str(seconds)])
             tmp.replace(out)
         return out

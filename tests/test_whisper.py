@@ -576,3 +576,26 @@ def test_a_beam_reading_with_a_rating_is_found_and_none_is_made_up(rec, maker):
         encoded = rec.encode(EDGE_SILENCE + pcm(maker.piper(said)) + EDGE_SILENCE)
         reading = rec.rated_reading(encoded, context, 40)
         assert (rating_in_answer(reading) if reading else None) == rating, reading
+
+
+@pytest.mark.parametrize("words, refused", [
+    ("don't stop", True), ("please don't stop now", True), ("never stop", True),
+    ("no stop", False), ("stop", False), ("okay that's enough", False), ("star", False),
+])
+def test_words_that_ask_not_to_stop(words, refused):
+    from assistant.dialogue.commands import refuses_stop
+
+    assert refuses_stop(words) is refused
+
+
+def test_a_stop_asked_not_to_be_is_no_stop_and_a_stop_still_is(rec, maker):
+    """PocketSphinx's command decoder heard robotic "don't stop" as "stop", which won over Whisper's own "don't
+    stop" and ended a check-in; words that ask not to stop now keep it going, and a plain stop still stops."""
+    from assistant.meta_command import answer_control
+
+    for voice, speed, pitch in (("en-us", 150, 50), ("en-gb", 140, 45)):
+        for text, stops in (("don't stop", False), ("please don't stop", False), ("stop", True), ("okay stop", True)):
+            clip = maker.vary(maker.espeak(text, voice, speed, pitch), 0, 1.0, 0.0075, pad_s=(0.3, 0.4), rate=16000)
+            heard = transcribe(rec, pcm(clip), "open").text
+            assert (answer_control(heard) == "stop") is stops, (voice, text, heard)
+

@@ -122,6 +122,19 @@ def heard_stop(text: str) -> str:
     return end.group() if end else ""
 
 
+# Words a stop is asked for with; after a negation ("don't stop", "never stop now") they ask to go on.
+_STOP_VERBS = frozenset({"stop", "stopping", "quit", "end", "finish", "cancel"})
+
+
+def refuses_stop(text: str) -> bool:
+    """Whether `text` asks not to stop ("don't stop", "please don't stop now"): a stop word a negation comes just
+    before, in words that are no stop."""
+    if is_stop_command(text):
+        return False
+    words = normalise(text).split()
+    return any(word in _STOP_VERBS and negated(words, i, 3) for i, word in enumerate(words))
+
+
 # A state-changing intent is only believed when the sentence says so in words of its own kind.
 DIRECTED_CUES: Dict[str, Pattern[str]] = {
     intent: re.compile(pattern)

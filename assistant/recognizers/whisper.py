@@ -349,8 +349,9 @@ class WhisperStream:
             self._stop_stream.abort()
 
     def finish(self) -> Transcript:
-        """End the utterance and return what was heard (a stop PocketSphinx heard wins over Whisper's words)."""
-        from assistant.dialogue.commands import heard_stop, is_stop_command
+        """End the utterance and return what was heard (a stop PocketSphinx heard wins over Whisper's words, unless
+        they ask not to stop: its command decoder heard robotic "don't stop" as "stop")."""
+        from assistant.dialogue.commands import heard_stop, is_stop_command, refuses_stop
 
         if not self._open:
             return Transcript("", "whisper", None)
@@ -359,7 +360,7 @@ class WhisperStream:
         text = decoded.text
         if self._stop_stream is not None:
             stop = heard_stop(self._stop_stream.finish().text)
-            if stop and not is_stop_command(text):
+            if stop and not is_stop_command(text) and not refuses_stop(text):
                 return Transcript(stop, "whisper+pocketsphinx", None)
         return Transcript(text, "whisper", round(float(np.exp(decoded.logprob)), 4) if text else None)
 
