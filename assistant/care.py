@@ -27,10 +27,12 @@ OPINION_FLOOR = 0.55
 OPINION_AGAINST = 0.35
 # A spoken answer the recogniser half heard, holding a word it made up ("a hug before i leave" heard "a hernt before
 # i leave"), rests on a guess: the classifier alone must be surer of a disclosure in it. The made-up word flips it
-# (that reading 0.65, "asserned before i leave" 0.78; "a hug ..." and "a snack ..." are answers). Care first: of the
-# dev sets' check-in answers that are disclosures the classifier alone finds (care_own_heldout, care10_fresh,
-# care9_heldout, blind24: 69), none is below 0.8 and 64 are 0.9 or more.
-HALF_HEARD_CONFIDENCE = 0.8
+# (that reading 0.65, "asserned before i leave" 0.78, and 0.86 once nlu/care_train8.yml was trained in: a bar this
+# near the classifier's drift is a stopgap; parsing the reading without its made-up words would be the lasting fix).
+# Care first: of the dev sets' check-in answers that are disclosures the classifier alone finds (care_own_heldout,
+# care10_fresh, care9_heldout, blind24: 69), 64 are 0.9 or more, and the two disclosures there that hold a word no
+# dictionary has ("passcode", said to the companion; "stepdad", with a cue) do not rest on this bar.
+HALF_HEARD_CONFIDENCE = 0.9
 # The calm reply: no judgement, no side, none of their words repeated, an offer to pause; then the helpline line.
 CARE_REPLY = ("Thank you for telling me. I'm glad you said it, and it matters. We can pause here for as long as you "
               "need, or stop for tonight; whatever feels right.")
