@@ -549,7 +549,9 @@ def test_a_command_reading_cut_short_does_not_win_on_its_phrasing(rec):
     readings = [rec.tokenizer.encode(f" {text}", add_special_tokens=False).ids
                 for text in ("Next one about the garden shed.", "Next one.")]
     assert rec.likeliest_command(readings, [-0.45, -0.6]) == 0
-    assert rec.likeliest_command(readings[::-1], [-0.6, -0.65]) == 0
+    # the shorter reading Whisper scored higher by a clear 0.1 (within 0.05 the phrasings may still choose the longer
+    # one, as they did once nlu/kinds16.yml held "one about X" requests: that is their job, not a cut-short reading's)
+    assert rec.likeliest_command(readings[::-1], [-0.6, -0.7]) == 0
     assert whisper_text.cut_short(["next one", "next one about the shed", "next"], [-0.6, -0.45, -7.0]) == [
         True, False, True]
 
