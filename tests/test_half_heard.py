@@ -9,7 +9,7 @@ import pytest
 
 from assistant import care
 from assistant.audio import read_wav
-from assistant.dialogue.entity_values import rating_in_answer, unclear_rating
+from assistant.dialogue.entity_values import rating_in_answer, read_rating
 from assistant.heard_words import made_up_words
 from assistant.journal import Journal
 from assistant.recognizers import EDGE_SILENCE, FEED_BYTES, load_recognizer
@@ -59,14 +59,14 @@ def espeak(maker, text: str, voice: str, speed: int, pitch: int, tempo: float = 
 ])
 def test_numbers_far_apart_give_the_one_said_as_a_rating_or_none(reading, rating):
     assert rating_in_answer(reading) == rating
-    assert unclear_rating(reading) == (rating is None)
+    assert read_rating(reading)[1] == (rating is None)
 
 
 def test_a_high_rating_heard_as_numbers_is_never_a_low_one(rec, maker):
     heard = [hear(rec, espeak(maker, "honestly, a five", voice, speed, pitch, tempo), "rating")
              for voice, speed, pitch, tempo in GARBLING_VOICES]
     for text in heard:
-        rating = None if unclear_rating(text) else rating_in_answer(text)
+        rating = None if read_rating(text)[1] else rating_in_answer(text)
         assert rating is None or int(rating) > care.LOW_RATING, (text, rating)
         assert not care.is_heavy(text, rating), text
 

@@ -196,17 +196,12 @@ def rating_in_answer(text: str) -> Optional[str]:
     "between three and four, so four"): its first number that is neither a scale, a range, a count nor a pronoun,
     or a later one said after a change of mind ("three, no, four"), or of numbers far apart the one said as a rating
     ("one is three at five")."""
-    return _read_rating(text)[0]
+    return read_rating(text)[0]
 
 
-def unclear_rating(text: str) -> bool:
-    """Whether an answer's numbers are far apart and none of them is said as its rating: no rating is read, and no
-    other reading of the same words should give one."""
-    return _read_rating(text)[1]
-
-
-def _read_rating(text: str) -> Tuple[Optional[str], bool]:
-    """The rating in an answer (rating_in_answer) and whether its numbers left it unclear."""
+def read_rating(text: str) -> Tuple[Optional[str], bool]:
+    """The rating in an answer (rating_in_answer) and whether its numbers left it unclear: far apart, none of them
+    said as its rating, so no rating is read and no other reading of the same words should give one."""
     words = re.sub(r"(?<=[1-5])\s*/\s*(?:5|five)\b", " ", text.lower())
     words = re.sub(r"(?<=\w)-ish\b|(?<=\w)ish\b", " ", words)
     words = _SCALE_OR_RANGE.sub(" , ", words)

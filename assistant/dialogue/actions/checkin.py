@@ -15,7 +15,7 @@ from assistant.dialogue.actions.base import CompanionAction, EventList, latest_e
 from assistant.dialogue.actions.care import care_slots
 from assistant.dialogue.actions.context import ActionContext
 from assistant.dialogue.commands import normalise
-from assistant.dialogue.entity_values import rating_in_answer, unclear_rating
+from assistant.dialogue.entity_values import read_rating
 from assistant.errors import StorageError
 from assistant.meta_command import answer_control, classified_control
 
@@ -149,10 +149,10 @@ class ValidateCheckin(FormValidationAction):
 def answer_rating(tracker: Tracker, text: str) -> Optional[str]:
     """The rating in an answer to a question that asks for one: a number ("four-ish", "4/5"), else closeness in
     words ("pretty close", "miles apart")."""
-    words = normalise(text)
-    if unclear_rating(words):  # numbers far apart, none said as the rating: none rather than a wrong one
+    rating, unclear = read_rating(normalise(text))
+    if unclear:  # numbers far apart, none said as the rating: none rather than a wrong one
         return ratings.word_rating(text)
-    return rating_in_answer(words) or latest_entity(tracker, "rating") or ratings.word_rating(text)
+    return rating or latest_entity(tracker, "rating") or ratings.word_rating(text)
 
 
 class CloseCheckin(CompanionAction):
