@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import os
 import platform
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -160,6 +163,13 @@ def run_child(cmd: Sequence[str], env: Optional[Dict[str, str]] = None, timeout:
     proc.returncode = os.waitstatus_to_exitcode(status)
     return ChildRun(proc.returncode, "".join(out), "".join(err), wall,
                     usage.ru_maxrss / 1024.0 if peak_mb is None else peak_mb, launched_at)
+
+
+def scratch_dir(prefix: str) -> Path:
+    """A temp dir removed when the bench process exits (benches made thousands of them and left them behind)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def results_dir() -> Path:

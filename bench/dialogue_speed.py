@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
-from benchlib import PYTHON, fmt, markdown_table, percentile, quiet_env, run_child, project_model_dir  # noqa: E402
+from benchlib import fmt, markdown_table, percentile, project_model_dir, quiet_env, run_child, scratch_dir, PYTHON  # noqa: E402
 
 SCRIPT = (
     "give us a conversation starter about desire", "next one", "say that again", "save that one", "no thanks",
@@ -43,7 +43,7 @@ def _child(variant: str, model_dir: Path) -> Dict[str, Any]:
         speedups.apply = lambda: None  # type: ignore[assignment]
         speedups.saved_trackers = lambda processor: {}  # type: ignore[assignment]
     model = training.model_path(model_dir)
-    home = Path(tempfile.mkdtemp(prefix="bench-dialogue-"))
+    home = scratch_dir("bench-dialogue-")
     engine = RasaDialogueEngine.load(model, ActionContext(Settings(partners=("Sam", "Alex")),
                                                           state=StateStore(home / "state.json")))
     engine.warm_up()

@@ -7,7 +7,6 @@ import argparse
 import json
 import re
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -19,6 +18,7 @@ ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(BENCH)]
 
 from assistant import telemetry  # noqa: E402,F401
+from benchlib import scratch_dir  # noqa: E402
 
 PARTNERS = ("Sam", "Alex")
 NIGHT = datetime(2026, 12, 6, 23, 0)
@@ -44,7 +44,7 @@ def load_engine(model_dir: Optional[Path] = None) -> Any:
     from assistant.store import StateStore
 
     result = training.train(model_dir, quiet=True)
-    home = Path(tempfile.mkdtemp(prefix="bench-dialogue-"))
+    home = scratch_dir("bench-dialogue-")
     ctx = ActionContext(Settings(partners=PARTNERS), state=StateStore(home / "state.json"), clock=lambda: NIGHT)
     return RasaDialogueEngine.load(result.path, ctx)
 
@@ -55,7 +55,7 @@ def fresh(engine: Any, journal: bool = False) -> Any:
     from assistant.settings import Settings
     from assistant.store import StateStore
 
-    home = Path(tempfile.mkdtemp(prefix="bench-dialogue-"))
+    home = scratch_dir("bench-dialogue-")
     state = StateStore(home / "state.json")
     book = None
     if journal:
@@ -128,7 +128,7 @@ def spoken_hearer(cache: Path, engine: str = "pocketsphinx", voice: str = "piper
     from speechgen import SpeechMaker
 
     maker = SpeechMaker(cache)
-    recognizer = bench_recognizer(engine, Path(tempfile.mkdtemp(prefix="bench-lm-")))
+    recognizer = bench_recognizer(engine, scratch_dir("bench-lm-"))
     edge = EDGE_SILENCE if engine != "pocketsphinx" else b""
 
     def hear(text: str) -> str:
@@ -172,7 +172,7 @@ def run_set(doc: str, run_line: Callable[[Any, Row, Hear], Row], score: Callable
         parser.add_argument("--speech-cache", type=Path, help="with --spoken: keep the spoken clips here (reused)")
     args = parser.parse_args()
     items = load(args.set)
-    cache = getattr(args, "speech_cache", None) or Path(tempfile.mkdtemp(prefix="bench-speech-"))
+    cache = getattr(args, "speech_cache", None) or scratch_dir("bench-speech-")
     hear = spoken_hearer(cache, args.engine, args.voice) if getattr(args, "spoken", False) else typed
     engine = load_engine()
     rows = [{**item, **run_line(engine, item, hear)} for item in items]

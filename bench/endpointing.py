@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent),
                 str(Path(__file__).resolve().parent.parent / "tests")]
-from benchlib import fmt, markdown_table, percentile  # noqa: E402
+from benchlib import fmt, markdown_table, percentile, scratch_dir  # noqa: E402
 
 TESTDATA = "/usr/share/pocketsphinx/test/data"
 CHUNK = 960  # 30 ms
@@ -169,7 +169,7 @@ def run(model_dir: Optional[Path] = None) -> Dict[str, Any]:
 
     model_dir = model_dir or training.default_model_dir()
     model = training.train(model_dir, quiet=True).path
-    home = Path(tempfile.mkdtemp(prefix="bench-endpoint-"))
+    home = scratch_dir("bench-endpoint-")
     engine = RasaDialogueEngine.load(model, ActionContext(Settings(), state=StateStore(home / "state.json")))
     recognizer = PocketSphinxRecognizer(cache_dir=home / "lm")
     maker = SpeechMaker(Path(tempfile.gettempdir()) / "companion-bench-speech")

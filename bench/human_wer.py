@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 import wave
 from pathlib import Path
@@ -20,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from assistant.recognizers import clean_text, transcribe  # noqa: E402
-from benchlib import bench_recognizer  # noqa: E402
+from benchlib import bench_recognizer, scratch_dir  # noqa: E402
 from speechgen import word_errors  # noqa: E402
 
 TESTDATA = Path("/usr/share/pocketsphinx/test/data")
@@ -45,7 +44,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     words = sum(len(reference.split()) for reference, _ in clips)
     print(f"{len(clips)} clips, {words} words, {sum(len(a) for _, a in clips) / 32000:.0f} s")
     for engine in args.engines.split(","):
-        recognizer = bench_recognizer(engine, Path(tempfile.mkdtemp(prefix="wer-lm-")))
+        recognizer = bench_recognizer(engine, scratch_dir("wer-lm-"))
         errors, start = 0, time.perf_counter()
         for reference, audio in clips:
             errors += word_errors(reference, transcribe(recognizer, audio, "open").text)

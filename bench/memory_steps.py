@@ -13,9 +13,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Dict, List, Optional
+from benchlib import scratch_dir  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 
@@ -56,7 +56,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     model_dir = project_model_dir(args.model_dir).resolve()
     wavs = session_wavs(VOICES[0])
-    home = tempfile.mkdtemp(prefix="memory-steps-")
+    home = str(scratch_dir("memory-steps-"))
     os.environ.update(COMPANION_HOME=home, COMPANION_MODEL_DIR=str(model_dir), RASA_TELEMETRY_ENABLED="false",
                       COMPANION_JOURNAL="off")
     for name in [m for m in sys.modules if m == "assistant" or m.startswith("assistant.")]:

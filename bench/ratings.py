@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from assistant.audio import read_wav  # noqa: E402
 from assistant.dialogue.entity_values import rating_in_answer  # noqa: E402
 from assistant.recognizers import clean_text  # noqa: E402
-from benchlib import bench_recognizer  # noqa: E402
+from benchlib import bench_recognizer, scratch_dir  # noqa: E402
 from speechgen import SpeechMaker  # noqa: E402
 from spoken_accuracy import make_audio  # noqa: E402
 
@@ -79,7 +79,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     maker = SpeechMaker(Path(args.cache))
     results: Dict[str, object] = {"n": len(items), "typed": typed / len(items), "rows": []}
     for engine in args.engines.split(","):
-        recognizer = bench_recognizer(engine, Path(tempfile.mkdtemp(prefix="ratings-lm-")))
+        recognizer = bench_recognizer(engine, scratch_dir("ratings-lm-"))
         for voice in args.voices.split(","):
             start, kept, misses = time.perf_counter(), 0, []
             for index, item in enumerate(items):

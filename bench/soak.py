@@ -16,13 +16,13 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
+from benchlib import scratch_dir  # noqa: E402
 
 SCENES: Sequence[Sequence[str]] = (
     ("hey companion give us a conversation starter about desire", "next one", "say that again", "no thanks"),
@@ -74,7 +74,7 @@ def soak_typed(turns: int, warmup: int, journal: bool, conversation: str, window
     `companion listen` process does today); `"per-scene"` starts a fresh conversation for each scene on the
     same loaded engine and drops the finished one from Rasa's tracker store.
     """
-    home = Path(tempfile.mkdtemp(prefix="companion-soak-"))
+    home = scratch_dir("companion-soak-")
     os.environ["COMPANION_HOME"] = str(home)
     os.environ["COMPANION_JOURNAL"] = "on" if journal else "off"
     import assistant.telemetry  # noqa: F401  (before Rasa)
@@ -151,7 +151,7 @@ def soak_listen(minutes: float, sample_s: float = 10.0) -> Optional[Dict[str, st
     if have_tools():
         print(f"soak: {have_tools()} is not installed; skipping the listen soak")
         return None
-    work = Path(tempfile.mkdtemp(prefix="companion-listen-soak-"))
+    work = scratch_dir("companion-listen-soak-")
     maker = SpeechMaker(work / "speech", repeatable=False)
     scene = [text for text in itertools.chain.from_iterable(SCENES[:2])]
     wavs = [maker.vary(maker.piper(text), pad_s=(0.3, 1.0)) for text in scene]

@@ -23,7 +23,6 @@ import json
 import multiprocessing
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
+from benchlib import scratch_dir  # noqa: E402
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 SNRS_DB = (24, 21, 18, 15, 12, 9, 6)
@@ -337,7 +337,7 @@ def evaluate(data: Path, limit: int = 0, selected: str = "all", workers: int = 2
     if limit:
         clips = clips[:limit]
     grammar = read_context(yaml.safe_load((data / "context.yaml").read_text(encoding="utf-8")))
-    work = Path(tempfile.mkdtemp(prefix="speech-to-intent-"))
+    work = scratch_dir("speech-to-intent-")
     t0 = time.perf_counter()
     model = train_nlu(grammar, work, options.seed)
     if not options.decoder.startswith("whisper:"):  # builds the shared LM/dictionary cache once

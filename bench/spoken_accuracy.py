@@ -38,6 +38,7 @@ from assistant.messages import Parse  # noqa: E402
 from assistant.recognizers.language_model import (  # noqa: E402
     default_sources, domain_sentences, nlu_examples, normalize)
 from speechgen import SpeechMaker, edit_distance  # noqa: E402
+from benchlib import scratch_dir  # noqa: E402
 
 # (length_scale, noise_scale, pitch cents, tempo, white-noise volume): speed/pitch/voice-quality variety.
 # sox "pitch" moves formants with F0, so shifting the (low, male) joe voice up imitates higher voices and
@@ -114,7 +115,7 @@ def rasa_parser(model_dir: Path, nlu_dir: Optional[Path] = None) -> Callable[[st
     finally:
         paths.NLU_DIR = own
     t1 = time.perf_counter()
-    ctx = ActionContext(Settings(), state=StateStore(Path(tempfile.mkdtemp(prefix="bench-home-")) / "state.json"))
+    ctx = ActionContext(Settings(), state=StateStore(scratch_dir("bench-home-") / "state.json"))
     engine = RasaDialogueEngine.load(result.path, ctx)
     print(f"rasa model {result.path.name}: {'trained' if result.trained else 'found'} in {t1 - t0:.1f} s, "
           f"loaded in {time.perf_counter() - t1:.1f} s")
@@ -343,7 +344,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
 
-    lm_cache = Path(tempfile.mkdtemp(prefix="bench-lm-"))
+    lm_cache = scratch_dir("bench-lm-")
     cold, warm = build_time(lm_cache)
     results.update(lm_build_s=cold, lm_cached_s=warm)
     print(f"domain LM build {cold:.2f} s cold, {warm * 1000:.0f} ms cached")

@@ -22,6 +22,7 @@ sys.path[:0] = [str(BENCH.parent), str(BENCH.parent / "tests"), str(BENCH)]
 
 from speechgen import SpeechMaker  # noqa: E402
 from stop_recall import HELDOUT_STOPS, KITCHEN, NEAR_STOPS, STOP_PHRASES, clip, noisy  # noqa: E402
+from benchlib import scratch_dir  # noqa: E402
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -39,7 +40,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     from benchlib import bench_recognizer
     from speech_to_intent import read_audio
 
-    rec = bench_recognizer("whisper:tiny.en", Path(tempfile.mkdtemp(prefix="stop-lm-")))
+    rec = bench_recognizer("whisper:tiny.en", scratch_dir("stop-lm-"))
     phrases = {"stops": STOP_PHRASES, "heldout": HELDOUT_STOPS, "not": NEAR_STOPS}[args.set]
     closed = args.phrases.split(",")
     kitchen = read_audio(KITCHEN) if KITCHEN.exists() else None

@@ -30,6 +30,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(BENCH)]
 from assistant import telemetry  # noqa: E402,F401
 from assistant.messages import Parse  # noqa: E402
 from speechgen import SpeechMaker  # noqa: E402
+from benchlib import scratch_dir  # noqa: E402
 
 # Stop phrasings the issue names, with the polite, hurried and wake-phrase forms people add to them.
 STOP_PHRASES = (
@@ -115,7 +116,7 @@ def run(voices: List[str], noises: List[str], modes: List[str], phrases: List[st
     kitchen = read_audio(KITCHEN) if KITCHEN.exists() else None
     noises = [n for n in noises if n == "faint" or kitchen is not None]
     maker = SpeechMaker(cache)
-    recognizer = bench_recognizer(engine, Path(tempfile.mkdtemp(prefix="stop-lm-")))
+    recognizer = bench_recognizer(engine, scratch_dir("stop-lm-"))
     rows, misses, hits, total = [], [], 0, 0
     for voice in voices:
         clean = [clip(maker, voice, text, i) for i, text in enumerate(phrases)]
@@ -156,7 +157,7 @@ def false_stops(parse: Callable[[str], Parse], cache: Path, limit: int, engine: 
     talk = read_lines(data / "couple_talk_dev.txt") + read_lines(data / "couple_talk_dev2.txt")
     lines = [normalize(t) for t in (answers[::2] + talk[::3])[:limit]]
     maker = SpeechMaker(cache)
-    recognizer = bench_recognizer(engine, Path(tempfile.mkdtemp(prefix="stop-lm-")))
+    recognizer = bench_recognizer(engine, scratch_dir("stop-lm-"))
     stopped = []
     for i, text in enumerate(lines):
         cents, tempo = PIPER_VARIANTS[i % len(PIPER_VARIANTS)]

@@ -14,13 +14,12 @@ import contextlib
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import PROJECT, PYTHON, fmt, markdown_table, run_child  # noqa: E402
+from benchlib import fmt, markdown_table, run_child, scratch_dir, PROJECT, PYTHON  # noqa: E402
 
 OURS = PROJECT / "nlu" / "config.yml"
 RASA_INIT = PROJECT / "bench" / "configs" / "rasa_init.yml"
@@ -78,7 +77,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
     rows = []
     for config in args.configs or [OURS]:
-        out = args.out or Path(tempfile.mkdtemp(prefix="bench-train-"))
+        out = args.out or scratch_dir("bench-train-")
         rows.append(train(config.resolve(), out))
     print(table(rows))
     return 0
