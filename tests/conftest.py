@@ -97,3 +97,20 @@ def run_cli(model_dir: Path, companion_home: Path) -> Callable[..., subprocess.C
 def json_lines(output: str) -> List[dict]:
     """Parse one JSON object per non-empty line."""
     return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def maker(tmp_path_factory: pytest.TempPathFactory):
+    """Test speech (Piper and espeak-ng), cached for the session's temp dir."""
+    from speechgen import shared_maker
+
+    return shared_maker(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture(scope="module")
+def rec():
+    """The packaged Whisper tiny.en recogniser, one per test module."""
+    from assistant.recognizers import load_recognizer
+    from assistant.settings import ListenSettings
+
+    return load_recognizer(ListenSettings(recognizer="whisper"), notify=pytest.fail, names=("Sam", "Alex"))

@@ -12,14 +12,9 @@ import pytest
 from assistant.audio import MicrophoneSource, WavSource, read_wav, resample, write_wav
 from assistant.errors import AudioInputError
 from assistant.messages import PCM16K, AudioFormat
-from speechgen import have_tools, shared_maker
+from speechgen import have_tools
 
 pytestmark = pytest.mark.skipif(have_tools() is not None, reason=f"{have_tools()} is not installed")
-
-
-@pytest.fixture(scope="module")
-def maker(tmp_path_factory):
-    return shared_maker(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="module")

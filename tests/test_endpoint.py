@@ -15,15 +15,10 @@ from assistant.endpoint import EndpointEvent, Endpointer
 from assistant.messages import AudioChunk
 from assistant.recognizers import transcribe
 from assistant.settings import ListenSettings
-from speechgen import have_tools, shared_maker, shared_pocketsphinx
+from speechgen import have_tools, shared_pocketsphinx
 
 pytestmark = pytest.mark.skipif(have_tools() is not None, reason=f"{have_tools()} is not installed")
 QUIET = dict(noise_scale=0.0, noise_w_scale=0.0)
-
-
-@pytest.fixture(scope="module")
-def maker(tmp_path_factory):
-    return shared_maker(tmp_path_factory.getbasetemp())
 
 
 def feed_all(endpointer: Endpointer, audio: bytes, chunk: int = 960) -> List[EndpointEvent]:

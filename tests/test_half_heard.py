@@ -12,25 +12,12 @@ from assistant.audio import read_wav
 from assistant.dialogue.entity_values import rating_in_answer, read_rating
 from assistant.heard_words import made_up_words
 from assistant.journal import Journal
-from assistant.recognizers import EDGE_SILENCE, FEED_BYTES, load_recognizer
-from assistant.settings import ListenSettings
-from speechgen import shared_maker
+from assistant.recognizers import EDGE_SILENCE, FEED_BYTES
 from tests.conftest import NIGHT
 
 # espeak-ng voices that hear "honestly, a five" as numbers: "one is three five" (en), "four is three a five"
 # (en-us+f3, a little faster), "a three five" (en-us), "on this three five" (en-gb).
 GARBLING_VOICES = (("en", 140, 30, 1.0), ("en-us+f3", 150, 60, 1.15), ("en-us", 150, 50, 1.0), ("en-gb", 130, 45, 1.0))
-
-
-@pytest.fixture(scope="module")
-def rec():
-    """The packaged Whisper tiny.en."""
-    return load_recognizer(ListenSettings(recognizer="whisper"), notify=pytest.fail, names=("Sam", "Alex"))
-
-
-@pytest.fixture(scope="module")
-def maker(tmp_path_factory):
-    return shared_maker(tmp_path_factory.getbasetemp())
 
 
 def hear(rec, audio: bytes, expects: Optional[str] = None) -> str:

@@ -14,17 +14,12 @@ from assistant.recognizers.language_model import (
     build_arpa, build_domain_model, domain_sentences, nlu_examples, normalize)
 from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
 from assistant.settings import ListenSettings
-from speechgen import have_tools, korean_model_dir, shared_maker, shared_pocketsphinx, word_errors
+from speechgen import have_tools, korean_model_dir, shared_pocketsphinx, word_errors
 
 pytestmark = pytest.mark.skipif(have_tools() is not None, reason=f"{have_tools()} is not installed")
 QUIET = dict(noise_scale=0.0, noise_w_scale=0.0)
 COMMANDS = ["stop", "next one", "say that again", "let's do our bedtime check in",
             "give us a conversation starter about desire"]
-
-
-@pytest.fixture(scope="module")
-def maker(tmp_path_factory):
-    return shared_maker(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="module")

@@ -16,17 +16,12 @@ from assistant.stack import load_spotter as spotter_for
 from assistant.wake import OVERLAP_S, PocketSphinxWakeSpotter, WakeError, WakeHit, load_spotter
 from assistant.wake_verify import (MARGINAL_MIN_RANGE_DB, RIVAL_MIN_RANGE_DB, Fit, dynamic_range_db, fit_of,
                                    phrase_heard, reduced_forms)
-from speechgen import have_tools, shared_maker, shared_pocketsphinx
+from speechgen import have_tools, shared_pocketsphinx
 
 pytestmark = pytest.mark.skipif(have_tools() is not None, reason=f"{have_tools()} is not installed")
 QUIET = dict(noise_scale=0.0, noise_w_scale=0.0)
 S2I = Path(__file__).resolve().parents[2] / "shared" / "speech-to-intent" / "clips"
 BYTES_PER_S = 32000
-
-
-@pytest.fixture(scope="module")
-def maker(tmp_path_factory):
-    return shared_maker(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture(scope="module")

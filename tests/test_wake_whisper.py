@@ -9,7 +9,7 @@ from assistant.recognizers import load_recognizer
 from assistant.settings import ListenSettings
 from assistant.wake import PocketSphinxWakeSpotter
 from assistant.wake_verify import WhisperPhraseCheck
-from speechgen import have_tools, shared_maker
+from speechgen import have_tools
 
 pytestmark = pytest.mark.skipif(have_tools() is not None, reason=f"{have_tools()} is not installed")
 
@@ -19,11 +19,6 @@ def check():
     """The check over the packaged Whisper tiny.en."""
     rec = load_recognizer(ListenSettings(recognizer="whisper"), notify=pytest.fail, names=("Sam", "Alex"))
     return WhisperPhraseCheck(rec, "hey companion")
-
-
-@pytest.fixture(scope="module")
-def maker(tmp_path_factory):
-    return shared_maker(tmp_path_factory.getbasetemp())
 
 
 def hits(check, maker, text: str, voice: str) -> int:

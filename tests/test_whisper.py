@@ -13,22 +13,11 @@ from assistant.recognizers import EDGE_SILENCE, load_recognizer, transcribe, whi
 from assistant.recognizers import whisper_text, whisper_weights
 from assistant.recognizers.pocketsphinx import PocketSphinxRecognizer
 from assistant.settings import ListenSettings
-from speechgen import shared_maker, word_errors
+from speechgen import word_errors
 
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
 KITCHEN = Path(__file__).resolve().parent.parent.parent / "shared" / "speech-to-intent" / "noise"
 ESPEAK_VOICES = (("en-us", 150, 50), ("en", 140, 30), ("en-gb-x-rp", 160, 70), ("en-us+f3", 150, 60))
-
-
-@pytest.fixture(scope="module")
-def rec():
-    """One Whisper recogniser (the packaged tiny.en) for the module."""
-    return load_recognizer(ListenSettings(recognizer="whisper"), notify=pytest.fail, names=("Sam", "Alex"))
-
-
-@pytest.fixture(scope="module")
-def maker(tmp_path_factory):
-    return shared_maker(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture
