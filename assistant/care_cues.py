@@ -30,7 +30,7 @@ _HARM = rf"{_FEAR}|hurt|hurts|hit|forced|made me|pushed|pressured|didn't want to
 # Everyday things to be scared of: the dark, heights, the dentist, a film, an exam.
 _THINGS = (r"(?:dark|heights?|spiders?|dogs?|flying|flights?|needles?|dentists?|snakes?|clowns?|wasps?|bees|mice|rats?"
            r"|deep water|water|lifts?|thunder|storms?|lightning|films?|movies?|horror|trailer|ghosts?|exams?|tests?"
-           r"|driving|driving test|interviews?|presentation|results|speech|surgery|operation|scan|doctor|neighbours?|noise"
+           r"|driving|driving test|interviews?|presentation|results|speech|surgery|operation|scan|doctor|vets?|neighbours?|noise"
            r"|news|wedding|mortgage|bills?|boss|deadline|traffic|birds?|cats?|horses?|cows?|geese|crowds?|change|the sea)")
 # A laugh beside the words: what they say was a joke.
 _LAUGH = r"(?:lol|lmao|ha|haha\w*|ha ha|hehe|cracked up|in stitches|(?:still|was|were|i'm|we're|both) laughing)"
@@ -90,9 +90,9 @@ DISTRESS_CUES = _join((
     r"|\b(?:take|takes|took|taking) (?:the|my|our|your) (?:kids|children|baby) (?:away )?(?:from me|off me|if)\b"
     r"|\b(?:intimate|private|naked|nude|explicit) (?:photos?|pictures?|pics|videos?|images?)\b",
     # fear of a partner, of home, of what they will do
-    rf"\b{_FEAR} (?:of|by) {_PARTNER}\b",
+    rf"\b{_FEAR} (?:of|by) {_PARTNER}\b(?<!them)|^(?!.*\b{_THINGS}\b).*\b{_FEAR} (?:of|by) them\b",
     rf"\b{_FEAR} of (?!{_THINGS}\b|(?:the|a|an|that|this|it|what|how|being|getting|my|our|your|some|any|all|everything"
-    r"|nothing|anything|something|commitment|failure|people|myself|ageing|death|dying|you)\b)[a-z]+(?<!ing)"
+    r"|nothing|anything|something|commitment|failure|people|myself|ageing|death|dying|you|them)\b)[a-z]+(?<!ing)"
     r"(?= ?(?:$|[,.;!?]| (?:to|when|if|lately|these days|right now|now|since|at the moment|sometimes|again|whenever)\b))",
     rf"\b{_FEAR} (?:of )?what {_THEY}(?:'ll|'d| will| would| might| could| is going to)? (?:do|say)\b",
     rf"\b{_FEAR} of (?:his|her|their) (?:temper|moods?|anger|rages?|reaction|shouting|drinking)\b",
@@ -105,7 +105,9 @@ DISTRESS_CUES = _join((
     r"|too |still |genuinely )?"
     rf"(?:scared|frightened|terrified|petrified){_END}",
     rf"\b{_FEAR} (?:all the time|the whole time|every (?:single )?(?:day|night|time))\b|\bof being {_FEAR}\b",
-    rf"\bsick with (?:dread|fear|worry) when {_THEY}\b|\bwalking on eggshells\b|\bon edge (?:around|with) " + _PARTNER + r"\b|\bin my own (?:home|house|bed)\b",
+    rf"\bsick with (?:dread|fear|worry) when {_THEY}\b|\b(?:walk|walks|walked|walking|tread|treads|treading|trod|tiptoe"
+    r"|tiptoes|tiptoed|tiptoeing|living) (?:around |round )?on eggshells\b|\bon edge (?:around|with) " + _PARTNER
+    + r"\b|\bin my own (?:home|house|bed)\b",
     # not safe, in danger, control
     r"\bi(?:'m| am)? (?:not|don't feel|do not feel|never feel|can't feel|can't be|can't keep myself) safe\b"
     r"|\bmy safety\b|\bnot safe (?:at home|here|with)\b|\bin danger\b"
@@ -132,6 +134,11 @@ DISTRESS_CUES = _join((
     rf"|\b(?:listen|stops?|respects?|hears?) (?:me )?when i say no\b",
     r"\b(?:let|lets|allowed|allows) me (?:to )?(?:keep|have|use|spend|see) (?:my own|my) (?:money|bank ?card|card|cards"
     r"|wages|pay|salary|phone|car|keys|car keys|account|passport)\b"
+    rf"|\b{_THEY}(?: \w+)? (?:lets?|allows?|allowed) me (?:to )?(?:have |keep |spend )?(?:a (?:bit|little)(?: of)? |some "
+    rf"|enough )?(?:money|cash)\b|\b(?:have|had) to (?:ask|beg) (?:{_PARTNER} )?for (?:money|cash|my (?:own )?money)\b"
+    rf"|\b(?:have|had) to (?:ask|beg) {_PARTNER} (?:for )?permission\b"
+    rf"|\b{_THEY} (?:made|makes|make) me (?:\w+ ){{1,8}}(?:for|because i|after i) (?:said |saying |say )?(?:no|refus\w*"
+    r"|turn\w* (?:him|her|them) down)\b"
     r"|\b(?:give|gives|gave|hand|hands|handed) (?:me )?(?:back )?my (?:own )?(?:bank ?card|wages|salary|passport|papers"
     r"|documents)\b|\b(?:did|do|doing|get|got) everything right so\b|\bso (?:nothing|he|she|they) (?:didn't |wouldn't |doesn't )?"
     r"kick(?:ed|s)? off\b|\bflinch\w* (?:when|whenever|if|every time) (?:he|she|they)\b|\bmy own (?:money|bank ?card|wages|phone|keys)"
@@ -274,12 +281,14 @@ DISTRESS_CUES = _join((
     r"|\b(?:avoid|avoiding|put off|putting off|delay|delaying) (?:coming|going|getting) (?:back )?home\b"
     r"(?!.*\b(?:traffic|rush hour|rain|snow|queue|roadworks)\b)",
     # crisis said as a plan, a means or a need: how one would do it, the pills all at once, not waking, a crisis line
+    r"\bplans? for how (?:i'd|i would|i could|i'll) do it\b(?! (?:differently|better|again|instead|next time|properly"
+    r"|right|without)\b)|"
     r"\b(?:thinking|thought|think|planning|planned|plan|worked out|working out) (?:about |of |out )?how (?:i'd|i would"
     r"|i could|i'll|to) do it\b(?! (?:differently|better|again|instead|next time|properly|right|without)\b)"
     r"|\b(?:swallow|swallowing|swallowed|take|taking|took|taken) (?:all|the whole|a whole) (?:of )?(?:my |the |a )?"
     r"(?:pills|tablets|packet|bottle|box|meds|medication)\b(?! (?:at once for|for (?:the|my) (?:week|trip|holiday))\b)"
     r"|\bi(?: just| honestly| really)? (?:need|want|wish|hope|would like|'d like) (?:to )?not (?:to )?wake up"
-    r"(?! (?:at|early|before|so|with|when|until|till|in the)\b)|\bcrisis (?:line|number|team|helpline)\b"
+    r"(?! (?:at|early|before|so|with|when|until|till|in the)\b)|\bcrisis (?:lines?|numbers?|teams?|helplines?)\b"
     r"|\b(?:hide|hiding|hid|lock up|locked up) (?:the |my )?(?:razors?|razor blades?|blades|knives|pills|tablets)"
     r" (?:from|away from) myself\b|\bin (?:a )?(?:really |very )?(?:scary|frightening|horrible|awful) place"
     r" (?:in my head|mentally|right now)\b",
@@ -424,7 +433,9 @@ def is_activity_request(text: str) -> bool:
 # hear"), a knock of one's own (a twisted ankle, a cramp). With no cue beside them a
 # line that has one is talk, not a disclosure, however the classifier leans on "scared" or "cried".
 EVERYDAY_WORRY = re.compile(
-    rf"\b{_FEAR} (?:of|by|about|at) (?:the |a |an |that |this |my |our |his |her |their )?{_THINGS}\b"
+    rf"\b{_FEAR}(?: stiff| silly| stupid| witless| rigid| to death)? (?:of|by|about|at) (?:the |a |an |that |this |my |our "
+    rf"|his |her |their )?{_THINGS}\b|\b{_THINGS}\b[^.;!?]*\b{_FEAR}(?: stiff| silly| stupid| witless| rigid| to death)?"
+    r" of (?:it|them|that|that place|those|these|the place)\b"
     r"|\b(?:cry|cried|crying|sobbed|sobbing|welled up|teared up) (?:at|during|through|over|watching|listening to) (?:the |a |an "
     r"|that |this |our )?(?:[a-z']+ ){0,3}(?:film|movie|video|advert|ads?|wedding|song|book|show|episode|news|ending"
     r"|documentary|match|final|speech|photos?|series|programme|trailer)\b"
