@@ -95,12 +95,13 @@ _WISH = re.compile(
     r"|\b(?:do you have|have you got|you got|is there|are there|what (?:have you got|do you have)|tell us|ask us)"
     r" (?:anything |something |any questions? |a question |questions |one |ones )?(?:a bit |more )?"
     r"(?:on|about|for|around|to do with)(?=\s|$)"
-    r"|\b(?:anything|something|any questions?|a question) (?:on|about|for)(?= (?:that|this|it)$)"
+    r"|\b(?:anything|something|any questions?|a question|a prompt|a starter) (?:on|about|for)(?= (?:that|this|it)$)"
     r"|(?<!you )(?<!please )\bhelp us with(?= (?:that|this|it)$)")
 # What the wish points back to, said after its words ("... can we talk about that", "we'd like to talk it through").
 POINTER = re.compile(r"^(?:(?:all )?(?:it|that|this|those|these)(?: (?:through|over|out|more|a bit|one))*|things)\b")
 _BACK_WORD = re.compile(r"\b(?:that|it|this)\b")
-_BACK = re.compile(r"\s*\b(?:that's|that is|this is|it's) (?:what|something)$|\s*\b(?:and|so|but)$")
+_BACK = re.compile(r"\s*\b(?:that's|that is|this is|it's) (?:what|something)$|\s*\b(?:and|so|but)$"
+                   r"|\s*\b(?:give|get|ask|hit) (?:us|me)(?: with)?$")  # "X, give us a prompt on that": X
 # Words that make it their own plan, not a wish for now, or a wish for the floor (take turns), or a word to the partner.
 _NOT_NOW = re.compile(
     r"\b(?:next|last|every) (?:time|week|weekend|month|year|night)\b|\bsometime\b|\bsome time\b(?! we)|\btomorrow\b"

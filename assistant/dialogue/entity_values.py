@@ -19,28 +19,40 @@ _NUMBER = re.compile(r"\b(one|two|three|four|five|[1-5])\b")
 _TOPIC_STEMS: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
     (value, re.compile(pattern))
     for value, pattern in (
+        # both partners' wishes counting the same, before desire's "want" and power's "say"
+        ("mutuality", r"both (of us|our) (get\w*|hav\w*) (what|our|an? (equal |fair )?(say|turn|share|voice))|"
+                      r"both our (wants|wishes|needs)|"
+                      r"(wants?|wishes|needs|say|opinions?) count|counts? (as much|the same|equally|just as)|"
+                      r"counting (as much|the same|equally|just as)|halfway|meet\w* (each other )?in the middle|"
+                      r"even\w* (it|that|things|this) out"),
         ("initiation", r"initiat|first move|mak\w* (a |the )?move|start\w* (things|it|sex)|who starts|"
-                       r"who (asks|goes first|reaches out)|reach\w* out first|ask\w* for sex|"
+                       r"who (asks|goes first|reaches out)|reach\w* out first|ask\w* for sex|kick\w* (things|it) off|"
+                       r"get\w* (things|it) going|the ball rolling|"
                        r"turn\w* (each other |me |you )?down|rejecti|signal|\bhint|"
                        r"let\w* (each other|you|me|them|him|her) know (that )?(we're|we are|i'm|i am|you're|you are) "
                        r"(in the mood|keen|interested|up for)"),
         ("power", r"power|decid|decision|equal say|(a|our|my|your) say\b|control|in charge|call\w* the shots|"
-                  r"consent|boundar|agency|lead\w*|follow|saying (yes|no)|say\w* no\b|dominan|dominat|submissi|the boss\b"),
+                  r"consent|boundar|agency|check\w* (in )?with each other|permission|"
+                  r"lead\w*|follow|saying (yes|no)|say\w* no\b|dominan|dominat|submissi|the boss\b"),
         ("body", r"\bbod(y|ies)|skin\b|self image|body image|physical|getting older|\bage?ing\b|\bweight\b|naked|"
-                 r"self[- ]conscious|how (i|we|he|she|they) looks?\b"),
+                 r"self[- ]conscious|how (i|we|he|she|they) looks?\b|"
+                 # touch as ease in one's body is body; any other touch is pleasure (the evaluation contract)
+                 r"touch\w* (that |which )?(feels? |makes? (us |me )?feel )?(safe|calm|comfort|relax)|"
+                 r"(safe|calm|comfort\w*|comfy|relax\w*|at ease|tense|awkward) (being |when (i'm |we're )?)?touch"),
         ("appreciation", r"appreciat|gratitude|grateful|thank|love about|compliment|valu\w* each other"),
         ("communication", r"communicat|talk|honest|open\w* up|\bopenly|listen|heard|convers|express|"
                           r"ask\w* for|say\w* what|tell\w* (each other |you |me )?what|out loud|into words|"
-                          r"speak\w* up"),
+                          r"speak\w* up|bring\w* (things|it|stuff|something|them) up|rais\w* (things|it|stuff|issues)"),
         ("desire", r"desir|libido|sex drive|drive\b|want|attract|arous|passion|lust|chemistry|spark|in the mood"),
-        ("pleasure", r"pleasur|feels? good|feeling good|enjoy|satisf|sensual|\bfun\b|orgasm|climax|fantas|"
+        ("pleasure", r"pleasur|feels? good|feeling good|enjoy|\btouch(es)?\b|caress|strok|savou?r|relish|satisf|sensual|\bfun\b|orgasm|climax|fantas|"
                      r"turn\w*[ -](us |me |you |each other )?ons?\b|kinks?\b"),
         ("mutuality", r"mutual|equal|both of us|both our|partner|give and take|giv\w* and receiv|team|balance|"
                       r"fair|shared"),
     )
 )
 _AFTER_INTIMACY = re.compile(r"\bsex|love|intima|sleeping together|afterglow|aftercare")
-_BEDTIME = re.compile(r"\bbed|night|sleep|end of (the )?day|evening|lights out|wind\w* down|turn\w* in\b")
+_BEDTIME = re.compile(r"\bbed|night|nicht|sleep|end of (the )?day|evening|lights out|wind\w* down|turn\w* in\b"
+                      r"|how (was|is) (your|our|the) day")
 
 
 # Whole-sentence cues for the kind of check-in asked for ("we just made love could you check in"), whole words only:
@@ -102,7 +114,7 @@ def canonical_value(entity: str, value: object) -> Optional[str]:
             return "after_intimacy"
         if _BEDTIME.search(text):
             return "bedtime"
-        return "after_intimacy" if re.search(r"\bafter\b|\bpost\b", text) else None
+        return "after_intimacy" if re.search(r"\b(?:after|afterwards?|efter|post)\b", text) else None
     for topic, pattern in _TOPIC_STEMS:
         if pattern.search(text):
             return topic

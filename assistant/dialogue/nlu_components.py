@@ -682,6 +682,8 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
             if (label == NONE_LABEL or prob < threshold) and intent == "start_checkin":
                 kind = find_checkin(text)
                 return (kind, 1.0) if kind else (NONE_LABEL, 0.0)
+            if intent == "inform" and find_checkin(text) is None:
+                return (NONE_LABEL, 0.0)  # an answer names a check-in kind only in its words ("just a one" names none)
             return (label, prob) if prob >= threshold else (NONE_LABEL, 0.0)
         frame_left = without_talk_frame(text) if intent != "inform" else None
         if frame_left is not None:  # "what should we talk about": the talk is the ask, the words before may name one
@@ -762,6 +764,8 @@ class SentenceTopicClassifier(GraphComponent, EntityExtractorMixin):
         ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "request_prompt"]
         message.set(INTENT, chosen, add_to_output=True)
         message.set("intent_ranking", [chosen, *ranking], add_to_output=True)
+        # a rating only counts in an answer: "one on body image" read as one first is a request, not a score of 1
+        message.set(ENTITIES, [e for e in message.get(ENTITIES, []) if e.get("entity") != "rating"], add_to_output=True)
 
     def _named_theme(self, content: str) -> Optional[str]:
         """The topic, or "elsewhere:<class>", that a short subject's own words name ("orgasms", "the kids"), else None."""
