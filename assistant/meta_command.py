@@ -30,7 +30,7 @@ _ASKING = r"(?:check ?-?ins?|questions?|quiz|survey)"
 _CHECKIN = r"(?:the |this |our |tonight's )?" + _ASKING
 _FOR_NOW = r"(?: for (?:tonight|today|now|the night|one night|this evening|the evening|the day|us))?"
 _CONTROL_PATTERNS: Dict[str, str] = {
-    "stop": r"stop asking(?: (?:us|me))?(?: (?:questions|things))?"
+    "stop": r"stop asking(?: (?:us|me))?(?: (?:questions|things))?|(?:that's|that is) the end of (?:that|this|it|" + _CHECKIN + r")"
             r"|(?:time to |let's |we can |we'll |we will |can we |could we |shall we |(?:i|we)(?:'d| would) like to |(?:i|we) want to "
             r"|(?:we're|i'm|we are|i am) (?:going to|gonna) |(?:i|we) (?:need|have|ought) to |(?:i|we) should "
             r"|(?:i|we)(?:'d| would) (?:rather|prefer to|sooner) )?"
@@ -242,7 +242,7 @@ _ANSWER_NOT_STOP = frozenset({"peace and quiet", "some quiet", "a bit of quiet",
 # A clause said around a command that adds nothing to it ("stop please, i'm done", "huh? repeat").
 _FILLER = re.compile(
     r"^(?:(?:i'm|we're|i am|we are|that's us|that's me|that's it) (?:done|finished)|thanks|thank you|(?:we're|i'm)"
-    r" (?:going|off|heading) to (?:sleep|bed)|good ?night|night night|that's all|huh|eh|hmm+|um+|sorry|please|okay|ok"
+    r" (?:going|off|heading) to (?:sleep|bed)|(?:and|then) (?:(?:go|get off|head) )?(?:to )?(?:sleep|bed)|good ?night|night night|that's all|huh|eh|hmm+|um+|sorry|please|okay|ok"
     r"|companion|i missed that|i didn't get that|no thanks|no thank you|not (?:tonight|now|right now)(?: thanks)?"
     r"|if (?:that's|that is|it's|it is) (?:ok|okay|alright|all right|fine|allowed)|if you don't mind|if i may|if i can"
     r"|honestly|to be honest|really|truly|cheers|ta|many thanks|(?:bye|goodbye|bye bye|see you)(?: (?:for now|then|now|both))?|thanks (?:so|very) much|thank you (?:so|very) much"

@@ -377,6 +377,9 @@ def test_an_answer_claimed_as_the_answer_stays_the_answer(text: str) -> None:
     ("we're knackered, can we stop", "stop"), ("end it there please, we're yawning", "stop"),
     ("stop it now, it's late", "stop"), ("my answer's a pass", "skip"), ("pass, i'm blanking", "skip"),
     ("i think that's plenty for tonight", "stop"), ("that'll do for tonight, night night", "stop"),
+    ("can we stop here actually", "stop"), ("i'd like to end it at this point", "stop"),
+    ("okay that's the end of that", "stop"), ("let's stop there and go to sleep", "stop"),
+    ("we argued, but that's the end of that", None), ("more sleep", None), ("enough sleep", None),
 ])
 def test_real_stops_in_natural_words_still_stop(text: str, control: str) -> None:
     """A stop said alone, with asides, or with a reason still ends the check-in at once."""

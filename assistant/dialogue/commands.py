@@ -14,7 +14,7 @@ _LEAD = re.compile(
 )
 _TAIL = re.compile(
     r"\s+(?:please|abeg|pls|thanks|thank you|now|for now|for tonight|tonight|right now|there|companion|then|already|"
-    r"okay|ok|all|everything|thing|anyway|for a bit|(?:for )?a (?:sec|second|minute|moment|mo)"
+    r"okay|ok|all|everything|thing|anyway|for a bit|(?:for )?a (?:sec|second|minute|moment|mo)|actually|at (?:this|that) point"
     r")$"
 )
 _CORE = re.compile(
