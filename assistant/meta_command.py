@@ -54,8 +54,8 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:let's |can we |could we |we'll |(?:can|could) you |please )?(?:bring|draw) (?:this|it|things|the whole thing|"
             + _CHECKIN + r") to (?:a close|an end)(?: (?:now|here|please|for tonight))*"
             # any verb of ending with the check-in named: "terminate the check-in", "the check-in's over"
-            r"|(?:(?:can|could) you |please |let's )?(?:terminate|abort|kill|scrap|drop|ditch|exit|leave|quit|end|stop|finish|cancel"
-            r"|close) (?:the |this |our |tonight's )?(?:rest of (?:the |this )?)?(?:check ?-?ins?|questions|session|quiz)"
+            r"|(?:(?:can|could) (?:you|we) |please |let's )?(?:terminate|abort|kill|scrap|drop|ditch|exit|leave|quit|end|stop|finish|cancel"
+            r"|close) (?:the |this |our |tonight's )?(?:rest of (?:the |this )?)?(?:check ?-?ins?|questions|session|quiz|conversation|chat)"
             r"(?: (?:now|please|tonight|for tonight|here))*"
             r"|(?:the |this |our )?(?:check ?-?in|questions?|session|quiz)(?:'s| is| are) (?:over|done|finished|ended)" + _FOR_NOW
             + r"|(?:i'd|we'd|i would|we would) rather we (?:stopped|ended|finished|left it|called it a night)(?: (?:here|there|now))?"
@@ -604,3 +604,10 @@ def classified_control(message: Dict[str, Any], text: str) -> Optional[str]:
         return None  # "what can i say, it was perfect"
     # "i don't want the check in to stop": the negation further back, as these are whole sentences
     return None if _not_wanted(words, NEGATION_REACH + 2, kind) else str(kind)
+
+
+def ends_the_talk(text: str) -> bool:
+    """Whether `text` is a directed stop that ends a whole conversation, not one turn of it: "let's end it here", "end
+    the conversation", "we'd like to stop"; a turn's closer ("i'm done", "that's it", "that's all") is no stop there."""
+    said = peeled(f"{with_apostrophes(normalise(text))} x")[:-2]  # polite and wake words off the front only
+    return answer_control(text) == "stop" and not (_CLOSER.match(said) or said in _WEAK)

@@ -403,3 +403,17 @@ def test_a_plain_stop_is_no_quantity_and_no_thing_let_go_of(text: str, stop: boo
 def test_a_stop_word_leading_a_sentence_is_no_misheard_stop(text: str, heard: str) -> None:
     """A recogniser's short mishearing of a stop is noise after the word, not a comparison or a joined verb."""
     assert heard_stop(text) == heard
+
+
+@pytest.mark.parametrize("text, control", [
+    ("let's finish it here", "stop"), ("could we end the chat", "stop"), ("we'd rather stop now", "stop"),
+    ("okay let's leave it there for tonight", "stop"), ("we're done for tonight", "stop"), ("stop", "stop"),
+    ("i'm done", None), ("that's all", None), ("okay that's it", None), ("just enough, we're good", None),
+    ("end the conversation with a hug", None), ("i wish you'd stop rushing off in the mornings", None),
+])
+def test_a_take_turns_conversation_stops_on_a_directed_stop_not_on_a_turns_end(text: str,
+                                                                                control: Optional[str]) -> None:
+    """Take turns and the guided conversation: a stop in everyday words ends it; a turn's closer ends only the turn."""
+    from assistant import taketurns
+
+    assert taketurns.control(text) == control

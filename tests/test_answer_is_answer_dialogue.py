@@ -42,3 +42,17 @@ def test_command_words_in_an_answer_keep_it_and_real_stops_end_it(dialogue_engin
     """Kept word for word in the check-in and the journal with the check-in going on, or ended at once."""
     row = answers.run_line(dialogue_engine, item, typed)
     assert row["got"] == item["expect"], row
+
+
+@pytest.mark.parametrize("text, stops", [("okay, let's finish it here", True), ("could we end the chat now", True),
+                                         ("just enough, i think we both listen", False)])
+def test_a_take_turns_floor_ends_on_a_stop_in_everyday_words(dialogue_engine, text: str, stops: bool) -> None:
+    """On a take-turns floor a directed stop ends the conversation; a turn holding "enough" is the turn."""
+    from dialoguebench import fresh
+
+    chat = fresh(dialogue_engine)
+    chat.respond("give us a conversation starter")
+    assert chat.respond("let's take turns on this").active_loop == "turns_form"
+    reply = chat.respond(text)
+    assert (reply.active_loop is None) is stops, reply.texts
+    assert ("Okay, we'll stop there. Thank you both." in reply.texts) is stops, reply.texts
