@@ -22,15 +22,15 @@ import functools
 import re
 from typing import Any, Dict, List, Optional, Pattern
 
-from assistant.dialogue.commands import (heard_stop, is_stop_command, negated, normalise, peeled, polite_only,
-                                         with_apostrophes)
+from assistant.dialogue.commands import (MEASURED_ENOUGH, heard_stop, is_stop_command, negated, normalise, peeled,
+                                         polite_only, with_apostrophes)
 
 # One command phrase each, the whole of a peeled clause.
 _ASKING = r"(?:check ?-?ins?|questions?|quiz|survey)"
 _CHECKIN = r"(?:the |this |our |tonight's )?" + _ASKING
 _FOR_NOW = r"(?: for (?:tonight|today|now|the night|one night|this evening|the evening|the day|us))?"
 _CONTROL_PATTERNS: Dict[str, str] = {
-    "stop": r"stop asking(?: (?:us|me))?(?: (?:questions|things))?"
+    "stop": r"stop asking(?: (?:us|me))?(?: (?:questions|things))?|(?:that's|that is) the end of (?:that|this|it|" + _CHECKIN + r")"
             r"|(?:time to |let's |we can |we'll |we will |can we |could we |shall we |(?:i|we)(?:'d| would) like to |(?:i|we) want to "
             r"|(?:we're|i'm|we are|i am) (?:going to|gonna) |(?:i|we) (?:need|have|ought) to |(?:i|we) should "
             r"|(?:i|we)(?:'d| would) (?:rather|prefer to|sooner) )?"
@@ -54,8 +54,8 @@ _CONTROL_PATTERNS: Dict[str, str] = {
             r"|(?:let's |can we |could we |we'll |(?:can|could) you |please )?(?:bring|draw) (?:this|it|things|the whole thing|"
             + _CHECKIN + r") to (?:a close|an end)(?: (?:now|here|please|for tonight))*"
             # any verb of ending with the check-in named: "terminate the check-in", "the check-in's over"
-            r"|(?:(?:can|could) you |please |let's )?(?:terminate|abort|kill|scrap|drop|ditch|exit|leave|quit|end|stop|finish|cancel"
-            r"|close) (?:the |this |our |tonight's )?(?:rest of (?:the |this )?)?(?:check ?-?ins?|questions|session|quiz)"
+            r"|(?:(?:can|could) (?:you|we) |please |let's )?(?:terminate|abort|kill|scrap|drop|ditch|exit|leave|quit|end|stop|finish|cancel"
+            r"|close) (?:the |this |our |tonight's )?(?:rest of (?:the |this )?)?(?:check ?-?ins?|questions|session|quiz|conversation|chat)"
             r"(?: (?:now|please|tonight|for tonight|here))*"
             r"|(?:the |this |our )?(?:check ?-?in|questions?|session|quiz)(?:'s| is| are) (?:over|done|finished|ended)" + _FOR_NOW
             + r"|(?:i'd|we'd|i would|we would) rather we (?:stopped|ended|finished|left it|called it a night)(?: (?:here|there|now))?"
@@ -242,7 +242,7 @@ _ANSWER_NOT_STOP = frozenset({"peace and quiet", "some quiet", "a bit of quiet",
 # A clause said around a command that adds nothing to it ("stop please, i'm done", "huh? repeat").
 _FILLER = re.compile(
     r"^(?:(?:i'm|we're|i am|we are|that's us|that's me|that's it) (?:done|finished)|thanks|thank you|(?:we're|i'm)"
-    r" (?:going|off|heading) to (?:sleep|bed)|good ?night|night night|that's all|huh|eh|hmm+|um+|sorry|please|okay|ok"
+    r" (?:going|off|heading) to (?:sleep|bed)|(?:and|then) (?:(?:go|get off|head) )?(?:to )?(?:sleep|bed)|good ?night|night night|that's all|huh|eh|hmm+|um+|sorry|please|okay|ok"
     r"|companion|i missed that|i didn't get that|no thanks|no thank you|not (?:tonight|now|right now)(?: thanks)?"
     r"|if (?:that's|that is|it's|it is) (?:ok|okay|alright|all right|fine|allowed)|if you don't mind|if i may|if i can"
     r"|honestly|to be honest|really|truly|cheers|ta|many thanks|(?:bye|goodbye|bye bye|see you)(?: (?:for now|then|now|both))?|thanks (?:so|very) much|thank you (?:so|very) much"
@@ -319,6 +319,7 @@ _KINDS = (
                           r"|\b(?:didn't|couldn't|can't|did not|could not|wasn't|not) (?:\w+ )?(?:hear|catch|listening)\b"
                           r"|\bwhat was (?:it|that)\b|\bcome again\b")),
 )
+_STOP_CUE = _KINDS[0][1]
 MAX_WORDS = 10
 _YES = re.compile(r"\b(?:yes|yeah|yep|definitely|absolutely|gladly)\b")
 SHORT = 3
@@ -361,6 +362,20 @@ def _not_wanted(words: str, reach: int = NEGATION_REACH, kind: Optional[str] = N
                                                     for i, t in enumerate(tokens))
 
 
+# In talk about the talk a stop word is the end of what is asked: only "now", "here", "for tonight" and the like follow
+# it ("can we stop now please", "i'd like to end it here"). Anything else makes it a word of the answer ("stop when i
+# say", "stop at the end", "enough said"), and "enough" measured is a quantity ("just enough", "it was enough").
+_AFTER_STOP = frozenset("""now here there please it this that then tonight for the check in check-in checkin questions
+question asking thanks okay ok companion already altogether us things all of""".split())
+
+
+def _asks_to_stop(words: str) -> bool:
+    """Whether a stop word in normalised `words` (all talk about the talk) ends what is asked."""
+    if MEASURED_ENOUGH.search(words):
+        return False
+    return any(all(w in _AFTER_STOP for w in words[m.end():].split()) for m in _STOP_CUE.finditer(words))
+
+
 def meta_control(words: str) -> Optional[str]:
     """The command normalised `words` name when nothing but talk about the talk is said, or None (an answer)."""
     plain = _PHRASES.sub(" ", words)
@@ -368,7 +383,7 @@ def meta_control(words: str) -> Optional[str]:
         return None  # "can i say skip?": the word asked about, not said
     if not words or len(words.split()) > MAX_WORDS or any(w not in _META for w in plain.split()):
         return None
-    kind = next((kind for kind, cue in _KINDS if cue.search(words)), None)
+    kind = next((kind for kind, cue in _KINDS if cue.search(words) and (kind != "stop" or _asks_to_stop(words))), None)
     if kind == "repeat" and (_OWN_SPEECH.search(words) or _TOLD.search(words)):
         return None  # "i'd say it again and again": the speaker's own words; "you said it again": the partner's
     if kind == "repeat" and not _SPEECH.search(words) and (len(words.split()) > SHORT or _YES.search(words)):
@@ -377,15 +392,20 @@ def meta_control(words: str) -> Optional[str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _phrase(words: str, whole: bool = False) -> Optional[str]:
-    """The command a clause of normalised words is on its own, or None; a recogniser's mishearing of a stop only when
-    it is the `whole` utterance ("stop and talk more" is no stop)."""
+def _explicit(words: str, whole: bool = False) -> Optional[str]:
+    """The command a clause of normalised words says in one of the command phrases, or None; a recogniser's
+    mishearing of a stop only when it is the `whole` utterance ("stop and talk more" is no stop)."""
     if heard_stop(words) if whole else is_stop_command(words):
         return "stop"
     # "no more questions" is a stop though "no" leads "no, stop"; "i think that's enough" is one too
     forms = (peeled(words), words, peeled(_OPINION.sub("", words)))
-    return next((name for name, pattern in ANSWER_CONTROLS.items() if any(map(pattern.match, forms))),
-                None) or meta_control(words)
+    return next((name for name, pattern in ANSWER_CONTROLS.items() if any(map(pattern.match, forms))), None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase(words: str, whole: bool = False) -> Optional[str]:
+    """The command a clause of normalised words is on its own: a command phrase, or talk about the talk, or None."""
+    return _explicit(words, whole) or meta_control(words)
 
 
 # The check-in put off, said beside a stop ("Stop. We'll do this tomorrow."): alone it may be a plan of theirs.
@@ -399,8 +419,9 @@ def _aside(words: List[str], kind: str, strong: bool) -> bool:
     if _filler(text) or _phrase(text) == kind or kind == "stop" and _DEFERRED.match(peeled(text)):
         return True
     words = peeled(re.sub(r"\bnext time\b", "later", text)).split()  # "sorry, i was distracted", "i'll go next time"
+    # a reason says something of the two of them right now ("we're shattered"): "i want", "that's my go" say nothing
     return (strong and 2 <= len(words) <= REASON_MAX_WORDS and words[0] in _REASON_OPENS
-            and all(w in _META or w in _REASON for w in words)
+            and all(w in _META or w in _REASON for w in words) and any(w in _REASON and w not in _REASON_OPENS for w in words)
             and not any(w in _COMMAND_WORDS for w in words))
 
 
@@ -416,10 +437,15 @@ def _with_asides(words: List[str]) -> Optional[str]:
             if kind is None:
                 continue
             said = peeled(" ".join(words[start:end]))
-            strong = said not in _WEAK and (kind != "repeat" or len(said.split()) > 1 and bool(_SPEECH.search(said)))
+            # a reason stands beside a command phrase only, not beside talk about the talk ("i need an early night,
+            # that's plenty for me" is the answer)
+            strong = (said not in _WEAK and _explicit(" ".join(words[start:end])) == kind
+                      and (kind != "repeat" or len(said.split()) > 1 and bool(_SPEECH.search(said))))
             before, after = words[:start], words[end:]
             if before and before[-1] in _DANGLING or after and after[0] == "to":
                 continue  # "i didn't want it to end": what comes before leads into the command word
+            if after and after[-1] in _DANGLING:
+                continue  # "that's all i want": what comes after is no clause of its own
             if all(not part or _aside(part, kind, strong) for part in (before, after)):
                 return kind
     return None
@@ -428,7 +454,7 @@ def _with_asides(words: List[str]) -> Optional[str]:
 # Typed sentence and clause ends; a "?" on a bare "pardon" or "come again" makes it a question about the question.
 _SENTENCE = re.compile(r"([^.?!;,]+)([.?!;,]*)")
 _POINTED = re.compile(r"\b(?:this|that|it|here|now|answer|answering|say|question|do|work|example|explain|mean|options|hints?|tips?|ideas?|clues?)\b")
-_CLOSER = re.compile(r"^(?:(?:that's|that is) (?:all|it|enough)$|(?:i've got |i have |i've )?nothing to (?:say|add)"
+_CLOSER = re.compile(r"^(?:(?:that's|that is) (?:all|it|enough|plenty)(?: for me)?$|(?:that'll|that will) do(?: (?:me|us|nicely|fine))?$|(?:i've got |i have |i've )?nothing to (?:say|add)"
                      r"|(?:all )?(?:done|finished)\b|(?:i've got|i have|i got) nothing$"
                      r"|(?:i'm|i am|we're|we are) (?:done|finished)(?: in)?$|not me$"  # "I'm done, in the best way"
                      # lost for words, which closes an answer as often as it asks for help ("i don't know what to say, it
@@ -517,10 +543,17 @@ def _sentence_command(text: str) -> Optional[str]:
     return None
 
 
+# The words claimed as the answer ("cuddles. that's my answer", "my honest answer is yes"): an answer given, whatever
+# command words it holds, unless the answer claimed is a pass ("my answer's a pass").
+CLAIMED = re.compile(r"\b(?:that's|that is|this is|here's|here is|it's|it is|that was|that'd be|that would be|there's) (?:my|our)"
+                     r" (?:\w+ )?answer\b(?! (?:a )?(?:pass|skip)\b)|(?<!what )(?<!know )(?<!if )(?<!whether )\b(?:my|our) (?:\w+ )?"
+                     r"answer(?:'s| is| would be| will be) (?!(?:a )?(?:pass|skip|no comment)\b)\w+")
+
+
 def answer_control(text: str) -> Optional[str]:
     """A directed command said instead of an answer (stop, skip, help, repeat), or None: the words are the answer."""
     words = with_apostrophes(normalise(text))
-    if not words or words in _ANSWER_NOT_STOP:
+    if not words or words in _ANSWER_NOT_STOP or CLAIMED.search(words):
         return None
     return (_phrase(words, whole=True) or (_with_asides(words.split()) if len(words.split()) <= MAX_WORDS + 4 else None)
             or _sentence_command(text))
@@ -555,6 +588,8 @@ def classified_control(message: Dict[str, Any], text: str) -> Optional[str]:
     name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
     words = with_apostrophes(normalise(text))
     kind = "stop" if name == "start_checkin" and _ENDING.search(words) else name
+    if CLAIMED.search(words):
+        return None  # "can we do that again? that's my answer"
     # the talk named within one typed clause: "i'd rather skip this, honestly", not "enough said, it was fab"
     clauses = [with_apostrophes(said(m.group(1))) for m in _SENTENCE.finditer(text) for said in (normalise, peeled)]
     if kind in ("repeat", "help"):  # "good question, probably the walk": the question praised, not asked about
@@ -569,3 +604,10 @@ def classified_control(message: Dict[str, Any], text: str) -> Optional[str]:
         return None  # "what can i say, it was perfect"
     # "i don't want the check in to stop": the negation further back, as these are whole sentences
     return None if _not_wanted(words, NEGATION_REACH + 2, kind) else str(kind)
+
+
+def ends_the_talk(text: str) -> bool:
+    """Whether `text` is a directed stop that ends a whole conversation, not one turn of it: "let's end it here", "end
+    the conversation", "we'd like to stop"; a turn's closer ("i'm done", "that's it", "that's all") is no stop there."""
+    said = peeled(f"{with_apostrophes(normalise(text))} x")[:-2]  # polite and wake words off the front only
+    return answer_control(text) == "stop" and not (_CLOSER.match(said) or said in _WEAK)

@@ -142,8 +142,9 @@ def start(store: StateStore, partners: Sequence[str], seconds: float, now: float
 def control(text: str) -> Optional[str]:
     """A command inside a take-turns conversation: stop, pause, resume, more_time (None: a turn or an answer)."""
     from assistant.dialogue.commands import is_stop_command, normalise
+    from assistant.meta_command import ends_the_talk
 
-    if is_stop_command(text):
+    if is_stop_command(text) or ends_the_talk(text):
         return "stop"
     words = normalise(text)
     for name, pattern in CONTROLS.items():

@@ -6,7 +6,7 @@ from typing import Optional
 
 import pytest
 
-from assistant.dialogue.commands import negated
+from assistant.dialogue.commands import heard_stop, is_stop_command, negated
 from assistant.meta_command import answer_control, classified_control
 
 
@@ -342,3 +342,78 @@ def test_words_wished_to_be_heard_again_are_no_repeat(text: str) -> None:
 def test_ending_on_these_questions_is_a_stop(text: str, control: Optional[str]) -> None:
     """Ending "on these" names the questions; ending on a thing of theirs does not."""
     assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text", [
+    "a long soak in the bath, that's plenty for me", "i need a lie in, that's enough for me",
+    "sunshine and a walk, that'll do me", "that'll do me, a bacon sandwich", "enough for me, honestly",
+    "more than enough love today", "it was enough, we talked properly", "enough said, it was gorgeous",
+    "just enough to feel close", "we had just enough time", "stop when i ask, that's all", "stop at the lights, maybe",
+    "stop and hold me a bit longer", "stop sooner, before we're both tired", "cancel less often on friday nights",
+    "the stop start bit was fun", "never mind the rota, the day was sweet", "never mind money worries, a five",
+    "that's all i'm after, a kiss", "a back rub, that's all i need",
+])
+def test_enough_measured_and_a_stop_word_inside_a_sentence_stay_the_answer(text: str) -> None:
+    """"Enough" measured ("more than enough", "enough said"), a stop word with what follows it ("stop when i ask"), a
+    thing let go of ("never mind the rota") and "that's all" closing an answer are the answer, typed or heard."""
+    assert answer_control(text) is None
+    assert answer_control(text.replace(",", "")) is None
+
+
+@pytest.mark.parametrize("text", [
+    "would you say it again? that's my answer", "my honest answer is stop worrying so much",
+    "skip the small talk, that's my whole answer", "here's my answer: help each other more",
+])
+def test_an_answer_claimed_as_the_answer_stays_the_answer(text: str) -> None:
+    """Words claimed as the answer ("that's my answer") are the answer, whatever command words they hold."""
+    assert answer_control(text) is None
+    assert classified_control({"intent": {"name": "skip", "confidence": 0.9}}, text) is None
+
+
+@pytest.mark.parametrize("text, control", [
+    ("that's enough", "stop"), ("okay that's enough for tonight", "stop"), ("enough now, thanks", "stop"),
+    ("we've had enough of the questions", "stop"), ("never mind", "stop"), ("never mind then", "stop"),
+    ("never mind, let's not bother", "stop"), ("i'd like to end it here", "stop"), ("can we stop now please", "stop"),
+    ("we're knackered, can we stop", "stop"), ("end it there please, we're yawning", "stop"),
+    ("stop it now, it's late", "stop"), ("my answer's a pass", "skip"), ("pass, i'm blanking", "skip"),
+    ("i think that's plenty for tonight", "stop"), ("that'll do for tonight, night night", "stop"),
+    ("can we stop here actually", "stop"), ("i'd like to end it at this point", "stop"),
+    ("okay that's the end of that", "stop"), ("let's stop there and go to sleep", "stop"),
+    ("we argued, but that's the end of that", None), ("more sleep", None), ("enough sleep", None),
+])
+def test_real_stops_in_natural_words_still_stop(text: str, control: str) -> None:
+    """A stop said alone, with asides, or with a reason still ends the check-in at once."""
+    assert answer_control(text) == control
+
+
+@pytest.mark.parametrize("text, stop", [
+    ("just enough", False), ("more than enough", False), ("close enough", False), ("enough said", False),
+    ("never mind work", False), ("never mind supper, it was lovely", False), ("enough", True), ("just stop", True),
+    ("that's enough now", True), ("never mind then", True), ("never mind", True), ("okay never mind it", True),
+])
+def test_a_plain_stop_is_no_quantity_and_no_thing_let_go_of(text: str, stop: bool) -> None:
+    """is_stop_command, which take-turns floors and the guided conversation also use: "just enough" is no stop."""
+    assert is_stop_command(text) is stop
+
+
+@pytest.mark.parametrize("text, heard", [
+    ("stop sooner", ""), ("stop and cuddle", ""), ("stop earlier next time", ""), ("cancel less", ""),
+    ("stop that you do", "stop"), ("a stop now", "stop"), ("cancel learned", "cancel"),
+])
+def test_a_stop_word_leading_a_sentence_is_no_misheard_stop(text: str, heard: str) -> None:
+    """A recogniser's short mishearing of a stop is noise after the word, not a comparison or a joined verb."""
+    assert heard_stop(text) == heard
+
+
+@pytest.mark.parametrize("text, control", [
+    ("let's finish it here", "stop"), ("could we end the chat", "stop"), ("we'd rather stop now", "stop"),
+    ("okay let's leave it there for tonight", "stop"), ("we're done for tonight", "stop"), ("stop", "stop"),
+    ("i'm done", None), ("that's all", None), ("okay that's it", None), ("just enough, we're good", None),
+    ("end the conversation with a hug", None), ("i wish you'd stop rushing off in the mornings", None),
+])
+def test_a_take_turns_conversation_stops_on_a_directed_stop_not_on_a_turns_end(text: str,
+                                                                                control: Optional[str]) -> None:
+    """Take turns and the guided conversation: a stop in everyday words ends it; a turn's closer ends only the turn."""
+    from assistant import taketurns
+
+    assert taketurns.control(text) == control

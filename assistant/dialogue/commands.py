@@ -14,7 +14,7 @@ _LEAD = re.compile(
 )
 _TAIL = re.compile(
     r"\s+(?:please|abeg|pls|thanks|thank you|now|for now|for tonight|tonight|right now|there|companion|then|already|"
-    r"okay|ok|all|everything|thing|anyway|for a bit|(?:for )?a (?:sec|second|minute|moment|mo)"
+    r"okay|ok|all|everything|thing|anyway|for a bit|(?:for )?a (?:sec|second|minute|moment|mo)|actually|at (?:this|that) point"
     r")$"
 )
 _CORE = re.compile(
@@ -31,6 +31,16 @@ _CORE = re.compile(
 # "never mind let's not"; not "i never mind that", nor a thing of theirs let go of ("never mind the washing up")
 _NEVER_MIND = re.compile(r"^(?:never ?mind|forget it)\b(?! (?:about )?(?:the|my|your|our|his|her|their|a|all) (?!(?:question|questions"
                          r"|check ?-?ins?|rest|last|whole)\b)[\w']+)")
+# What may follow "never mind" in a stop: talk about the talk, a pronoun, a polite word or another command ("never mind
+# then", "never mind, i'll pass"); a word of their own life after it is a thing let go of ("never mind the rain" is
+# above; "never mind work, it was a lovely evening").
+_LET_GO_OF = re.compile(r"^(?:never ?mind|forget it) (?:about )?(?!(?:then|that|it|this|these|those|me|us|you|let's|lets|let|forget"
+                        r"|sorry|okay|ok|please|stop|leave|i|i'll|i'm|i'd|we|we'll|we're|just|actually|no|don't|do|not|skip|move"
+                        r"|go|pass|honestly|anyway|now|the|my|your|our|his|her|their|a|all|so|and|what|it's|that's|about|forget"
+                        r"|cancel|end|quit|enough|never|mind|question|questions|check|checkin|check-in)\b)[\w']+")
+# "enough" measured ("just enough", "more than enough", "close enough", "enough said"): a quantity, never a stop.
+MEASURED_ENOUGH = re.compile(r"\b(?:just|more than|not|nearly|almost|barely|hardly|good|close|long|fair|big|far|never|sure|only"
+                             r"|was|were|been|be)\s+enough\b|\benough\s+(?:said|to|of (?:a|an|each)\b)")
 
 
 def normalise(text: str) -> str:
@@ -76,20 +86,24 @@ _ALL_FOR_NOW = re.compile(r"^(?:that's|that is) all (?:for (?:now|tonight|today|
 
 def is_stop_command(text: str) -> bool:
     """Whether `text` is plainly a stop: "stop", "okay stop", "that's enough", "cancel", "never mind", "please be quiet"."""
-    if _ALL_FOR_NOW.match(_LEAD.sub("", normalise(text))):
+    if _ALL_FOR_NOW.match(_LEAD.sub("", normalise(text))) or MEASURED_ENOUGH.search(normalise(text)):
         return False
     words = peeled(text)
     if _CORE.match(words):
         return True
-    return bool(_NEVER_MIND.match(words)) and len(words.split()) <= 5
+    return bool(_NEVER_MIND.match(words)) and not _LET_GO_OF.match(words) and len(words.split()) <= 5
 
 
 # A recogniser's mishearing of a stop: the stop word heard, then a word or two of noise ("stop that you do" for "stop
 # the check in", "cancel learned") or noise first ("a stop now", "phone never mind"). Short, with no speaker of its
 # own ("i'll stop", "you stop") and no negation; "stop asking" is retire_prompt, "stop tickling me" and "stop by the
 # shop" are talk, and "quiet" leads answers ("quiet night in").
+# A stop word leading a sentence of its own ("stop sooner", "stop and talk", "stop there next time") is no mishearing:
+# a comparison, a joined verb or a time to come follows it, which noise never makes.
 _HEARD_HEAD = re.compile(r"^(?:stop|stopped|cancel|cancelled|hush)\b"
-                         r"(?! (?:asking|being|you|me|him|her|us|by|off|at|over|for|in|on|\w+ing)\b)")
+                         r"(?! (?:asking|being|you|me|him|her|us|by|off|at|over|for|in|on|\w+ing"
+                         r"|earlier|sooner|later|less|more|first|before|after|when|whenever|once|and|if|so|too|till|until"
+                         r"|every|sometimes|halfway|(?:\w+ )?next time)\b)")
 _HEARD_END = re.compile(r"(?<!\bi'll )(?<!\bi )(?<!\byou )(?<!\bwe )(?<!\bwe'll )\b(?:stop(?: it| now| please| talking)?"
                         r"|never ?mind|that's enough|be quiet|quiet please)$")
 # A short transcript of a stop has no speaker of its own and no past ("i'll stop", "didn't stop").
