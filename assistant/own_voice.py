@@ -59,5 +59,6 @@ def _closest(word: str, own: List[str]) -> str:
     """The companion's word `word` was most likely heard for ("same" for "sam"), else `word` itself."""
     if word in own:
         return word
-    best = max(own, key=lambda w: SequenceMatcher(None, word, w).ratio())
-    return best if SequenceMatcher(None, word, best).ratio() >= SIMILAR else word
+    ratios = [SequenceMatcher(None, word, w).ratio() for w in own]
+    at = max(range(len(own)), key=ratios.__getitem__)  # the first of the closest, as before
+    return own[at] if ratios[at] >= SIMILAR else word
