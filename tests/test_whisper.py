@@ -590,22 +590,3 @@ def test_a_stop_asked_not_to_be_is_no_stop_and_a_stop_still_is(rec, maker):
             heard = transcribe(rec, pcm(clip), "open").text
             assert (answer_control(heard) == "stop") is stops, (voice, text, heard)
 
-
-def test_only_an_unsure_command_turn_is_decoded_again_with_a_wider_beam(rec, maker, monkeypatch):
-    """A robotic command in faint noise that Whisper's beam reads unsurely (best below SURE_READING) is decoded again
-    with UNSURE_BEAM for the phrasings to choose among; one it reads surely costs no second decode."""
-    widened = []
-    original = rec.wider
-
-    def counting(encoded, context, budget, first):
-        widened.append(min(float(s) for s in first.scores[:1]))
-        return original(encoded, context, budget, first)
-
-    monkeypatch.setattr(rec, "wider", counting)
-    for text, unsure in (("retire that one for good", False), ("a gentler one for us", True)):
-        clip = maker.vary(maker.espeak(text, "en-us+m3", 135, 40), 0, 1.0, 0.01, pad_s=(0.3, 0.4), rate=16000)
-        before = len(widened)
-        heard = transcribe(rec, pcm(clip), "command").text
-        assert heard == text
-        assert (len(widened) > before) is unsure, (text, widened)
-        assert all(score < whisper.SURE_READING for score in widened)

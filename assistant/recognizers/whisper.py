@@ -139,13 +139,6 @@ PHRASING_WEIGHT = 0.4
 # at -0.45 and -0.5; espeak-ng 0.875 throughout, 0.856 at -0.6. Keeping the readings of as many words (rather than
 # only the best) on clear beams: espeak-ng WER 0.176 -> 0.163 in the replay, intent the same.
 SURE_READING = -0.45
-# A command turn Whisper was unsure of (its best reading below SURE_READING) is decoded again with a wider beam, whose
-# readings the phrasings choose among: more near readings to choose from where the first beam missed. Beam 10 on every
-# command turn, ../blind23/spoken_commands.yml in espeak-ng voices: intent 0.762 -> 0.810, WER 0.205 -> 0.172
-# (bench/spoken_accuracy.py --command-beams 10); only the unsure turns pay for it. Escalating the unsure turns alone:
-# blind23 espeak-ng 0.762 -> 0.810 (WER 0.205 -> 0.176), Piper 0.886 -> 0.905 (WER 0.096 -> 0.076); blind24 espeak-ng
-# 0.812 -> 0.841 (WER 0.214 -> 0.186; entity 0.750 -> 0.706).
-UNSURE_BEAM = 10
 
 
 def domain_prompt(wake_phrase: str, names: Sequence[str]) -> Tuple[str, str]:
@@ -438,7 +431,6 @@ class WhisperRecognizer:
         self.rescoring = context
         self.phrasings = Background(phrasings) if phrasings is not None and context else None
         self.command_beam = COMMAND_BEAM
-        self.unsure_beam = UNSURE_BEAM
         self.quick_first = quick_first
         # The single tokens Whisper writes a rating number with at a word's start (" four", " Four", " 4").
         self._number_ids: Dict[int, str] = {
@@ -526,8 +518,6 @@ class WhisperRecognizer:
                                          repetition_penalty=REPETITION_PENALTY, return_logits_vocab=odds)[0]
         except (RuntimeError, ValueError) as err:
             raise RecognizerError(f"Whisper could not decode: {err}") from err
-        if context.nbest and self.unsure_beam > beam and result.scores and float(result.scores[0]) < SURE_READING:
-            result = self.wider(encoded, context, budget, result)
         readings = [[i for i in ids if i < self._eot] for ids in result.sequences_ids]
         scores = [float(score) for score in result.scores] or [0.0] * len(readings)
         chosen = self.likeliest_command(readings, scores) if context.nbest else 0
@@ -549,17 +539,6 @@ class WhisperRecognizer:
             if odds and not self._rated(context, text):
                 text = self.rated_reading(encoded, context, budget) or text
         return Decoded(text, no_speech, logprob, encoded.samples)
-
-    def wider(self, encoded: Encoded, context: Context, budget: int, first: Any) -> Any:
-        """An unsure command turn decoded again with UNSURE_BEAM (its readings, scores and no-speech odds), or the
-        first decode's result when that fails."""
-        try:
-            return self.model.generate(encoded.output, [context.prompt], beam_size=self.unsure_beam,
-                                       num_hypotheses=self.unsure_beam, max_length=len(context.prompt) + budget,
-                                       return_scores=True, return_no_speech_prob=True, suppress_blank=True,
-                                       repetition_penalty=REPETITION_PENALTY)[0]
-        except (RuntimeError, ValueError):
-            return first
 
     def quick_decode(self, audio: bytes, context: Context, encoded: Optional[Encoded] = None) -> Decoded:
         """A command turn's quick first reading, for the early endpoint: greedy, no rescoring; no words where the
