@@ -52,7 +52,7 @@ _TOPIC_STEMS: Tuple[Tuple[str, Pattern[str]], ...] = tuple(
 )
 _AFTER_INTIMACY = re.compile(r"\bsex|love|intima|sleeping together|afterglow|aftercare")
 _BEDTIME = re.compile(r"\bbed|night|nicht|sleep|end of (the )?day|evening|lights out|wind\w* down|turn\w* in\b"
-                      r"|how (was|is) (your|our|the) day")
+                      r"|\bthe how (was|is) (your|our|the) day")  # named as a thing: "how was your day" alone is talk
 
 
 # Whole-sentence cues for the kind of check-in asked for ("we just made love could you check in"), whole words only:
