@@ -319,7 +319,7 @@ _KINDS = (
                           r"|\b(?:didn't|couldn't|can't|did not|could not|wasn't|not) (?:\w+ )?(?:hear|catch|listening)\b"
                           r"|\bwhat was (?:it|that)\b|\bcome again\b")),
 )
-_STOP_CUE = _KINDS[0][1]
+_STOP_CUE = dict(_KINDS)["stop"]
 MAX_WORDS = 10
 _YES = re.compile(r"\b(?:yes|yeah|yep|definitely|absolutely|gladly)\b")
 SHORT = 3

@@ -86,7 +86,8 @@ _ALL_FOR_NOW = re.compile(r"^(?:that's|that is) all (?:for (?:now|tonight|today|
 
 def is_stop_command(text: str) -> bool:
     """Whether `text` is plainly a stop: "stop", "okay stop", "that's enough", "cancel", "never mind", "please be quiet"."""
-    if _ALL_FOR_NOW.match(_LEAD.sub("", normalise(text))) or MEASURED_ENOUGH.search(normalise(text)):
+    said = normalise(text)
+    if _ALL_FOR_NOW.match(_LEAD.sub("", said)) or MEASURED_ENOUGH.search(said):
         return False
     words = peeled(text)
     if _CORE.match(words):
